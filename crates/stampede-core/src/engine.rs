@@ -1,0 +1,794 @@
+//! The discrete-event engine: clients, DNS caches, the resolver, retries and the backend.
+//!
+//! Owns: the event loop (a binary heap ordered by `(time, sequence)` plus a FIFO for the attempt
+//! timeouts, which all have the same length and so expire in the order they were set), the state
+//! of every client, request, the resolver and the backend, and the counting of metrics.
+//! Must not: read a clock, do I/O, or draw randomness outside its [`Rng`] streams. It runs until
+//! a given simulated time and hands back control, so callers can stream and cancel.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+use crate::report::{
+    LATENCY_BINS, Outcome, RecoveryInput, Report, Series, Summary, histogram_quantile, latency_bin,
+    recovery_verdict,
+};
+use crate::rng::{Rng, StreamId};
+use crate::scenario::raw::{BackoffKind, ClientCacheMode, FaultKind, JitterKind, ServiceTimeLaw};
+use crate::scenario::{Fault, Scenario};
+use crate::time::SimTime;
+
+/// Stale answers carry this TTL (RFC 8767 §4 recommends 30 s).
+const STALE_ANSWER_TTL_S: f64 = 30.0;
+/// A resolver with serve-stale answers stale after this long without an upstream answer (RFC 8767 §5: 1.8 s).
+const STALE_CLIENT_TIMEOUT_MS: f64 = 1800.0;
+/// Burst the resolver's rate limiter allows, as seconds of its capacity.
+const RESOLVER_BURST_S: f64 = 0.1;
+
+/// Index of a request slot.
+type RequestId = u32;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Answer {
+    Records { ttl: SimTime },
+    Stale,
+    Empty,
+    Servfail,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Event {
+    Arrival,
+    LookupDone { request: RequestId, attempt: u32, answer: Answer },
+    LookupTimeout { request: RequestId, attempt: u32 },
+    ServiceDone { request: RequestId, attempt: u32 },
+    RetryDue { request: RequestId },
+    FaultEdge,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    time: SimTime,
+    sequence: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Scheduled {
+    key: Key,
+    event: Event,
+}
+
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Scheduled {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    Free,
+    Lookup,
+    Backend,
+    Backoff,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Request {
+    client: u32,
+    started: SimTime,
+    /// Attempts started so far; also the tag of the current attempt (stale events carry an older one).
+    attempt: u32,
+    /// Every attempt of every request that ever used this slot gets a distinct tag.
+    tag: u32,
+    phase: Phase,
+    lookup_tries: u32,
+    last_delay_ms: f64,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct ClientCache {
+    positive_until: SimTime,
+    negative_until: SimTime,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Job {
+    request: RequestId,
+    tag: u32,
+}
+
+#[derive(Clone, Debug)]
+struct Resolver {
+    tokens: f64,
+    tokens_max: f64,
+    refilled_at: SimTime,
+    positive_until: SimTime,
+    negative_until: SimTime,
+    has_stale: bool,
+}
+
+/// A run in progress.
+#[derive(Debug)]
+pub struct Simulation {
+    scenario: Scenario,
+    now: SimTime,
+    sequence: u64,
+    heap: BinaryHeap<Reverse<Scheduled>>,
+    timeouts: VecDeque<(Key, RequestId, u32)>,
+    arrivals: Rng,
+    service: Rng,
+    jitter: Rng,
+    faults_rng: Rng,
+    clients: Vec<ClientCache>,
+    requests: Vec<Request>,
+    free: Vec<RequestId>,
+    queue: VecDeque<Job>,
+    busy_workers: u32,
+    resolver: Resolver,
+    series: Series,
+    latency_buckets: Vec<[u64; LATENCY_BINS]>,
+    latency_all: [u64; LATENCY_BINS],
+    in_flight: u64,
+    events: u64,
+    budget_exhausted: bool,
+    buckets_total: usize,
+}
+
+impl Simulation {
+    /// Prepares a run: caches in their steady state (or cold), the first arrival scheduled.
+    pub fn new(scenario: &Scenario) -> Simulation {
+        let scenario = scenario.clone();
+        let buckets_total =
+            (libm::ceil(scenario.duration.0 as f64 / scenario.bucket.0 as f64) as usize).max(1);
+        let mut init = Rng::stream(scenario.seed, StreamId::CacheInit);
+        let resolver_remaining = if scenario.cold_start || scenario.record_ttl.0 == 0 {
+            SimTime::ZERO
+        } else {
+            SimTime((init.uniform() * scenario.record_ttl.0 as f64) as u64)
+        };
+        let clients = initial_caches(&scenario, &mut init, resolver_remaining);
+        let tokens_max = (scenario.resolver_capacity_qps * RESOLVER_BURST_S).max(1.0);
+        let mut sim = Simulation {
+            now: SimTime::ZERO,
+            sequence: 0,
+            heap: BinaryHeap::new(),
+            timeouts: VecDeque::new(),
+            arrivals: Rng::stream(scenario.seed, StreamId::Arrivals),
+            service: Rng::stream(scenario.seed, StreamId::Service),
+            jitter: Rng::stream(scenario.seed, StreamId::Jitter),
+            faults_rng: Rng::stream(scenario.seed, StreamId::Faults),
+            clients,
+            requests: Vec::new(),
+            free: Vec::new(),
+            queue: VecDeque::new(),
+            busy_workers: 0,
+            resolver: Resolver {
+                tokens: tokens_max,
+                tokens_max,
+                refilled_at: SimTime::ZERO,
+                positive_until: resolver_remaining,
+                negative_until: SimTime::ZERO,
+                has_stale: !scenario.cold_start,
+            },
+            series: Series::with_buckets(buckets_total),
+            latency_buckets: vec![[0; LATENCY_BINS]; buckets_total],
+            latency_all: [0; LATENCY_BINS],
+            in_flight: 0,
+            events: 0,
+            budget_exhausted: false,
+            buckets_total,
+            scenario,
+        };
+        let edges: Vec<SimTime> =
+            sim.scenario.faults.iter().flat_map(|f| [f.start, f.end]).collect();
+        for edge in edges {
+            sim.schedule(edge, Event::FaultEdge);
+        }
+        sim.schedule_next_arrival();
+        sim
+    }
+
+    /// The scenario being run.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Simulated time reached.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// Whether the run reached its horizon or its event budget.
+    pub fn is_finished(&self) -> bool {
+        self.budget_exhausted || self.now >= self.scenario.duration
+    }
+
+    /// Runs to the horizon and returns the report.
+    pub fn run_to_end(mut self) -> Report {
+        self.advance_to(self.scenario.duration);
+        self.report()
+    }
+
+    /// Processes every event before `until` (capped at the horizon), then stops.
+    pub fn advance_to(&mut self, until: SimTime) {
+        let until = until.min(self.scenario.duration);
+        while !self.budget_exhausted {
+            let Some((key, event)) = self.pop_before(until) else {
+                break;
+            };
+            debug_assert!(key.time >= self.now, "time never goes backwards");
+            self.now = key.time;
+            self.events += 1;
+            if self.events >= self.scenario.event_budget {
+                self.budget_exhausted = true;
+            }
+            self.handle(event);
+        }
+        if !self.budget_exhausted {
+            self.now = self.now.max(until);
+        }
+    }
+
+    fn pop_before(&mut self, until: SimTime) -> Option<(Key, Event)> {
+        let heap_key = self.heap.peek().map(|Reverse(s)| s.key);
+        let fifo_key = self.timeouts.front().map(|t| t.0);
+        let take_fifo = match (heap_key, fifo_key) {
+            (None, None) => return None,
+            (Some(_), None) => false,
+            (None, Some(_)) => true,
+            (Some(h), Some(f)) => f < h,
+        };
+        if take_fifo {
+            let (key, request, attempt) = *self.timeouts.front()?;
+            if key.time >= until {
+                return None;
+            }
+            self.timeouts.pop_front();
+            Some((key, Event::LookupTimeout { request, attempt: attempt | ATTEMPT_TIMEOUT_FLAG }))
+        } else {
+            let Reverse(s) = *self.heap.peek()?;
+            if s.key.time >= until {
+                return None;
+            }
+            self.heap.pop();
+            Some((s.key, s.event))
+        }
+    }
+
+    fn schedule(&mut self, time: SimTime, event: Event) {
+        self.sequence += 1;
+        let key = Key { time, sequence: self.sequence };
+        self.heap.push(Reverse(Scheduled { key, event }));
+    }
+
+    fn schedule_attempt_timeout(&mut self, request: RequestId, tag: u32) {
+        self.sequence += 1;
+        let key = Key { time: self.now.after(self.scenario.attempt_timeout), sequence: self.sequence };
+        debug_assert!(self.timeouts.back().is_none_or(|t| t.0 <= key));
+        self.timeouts.push_back((key, request, tag));
+    }
+
+    fn bucket(&self) -> usize {
+        ((self.now.0 / self.scenario.bucket.0) as usize).min(self.buckets_total - 1)
+    }
+
+    fn handle(&mut self, event: Event) {
+        match event {
+            Event::Arrival => self.on_arrival(),
+            Event::LookupDone { request, attempt, answer } => {
+                self.on_lookup_done(request, attempt, answer)
+            }
+            Event::LookupTimeout { request, attempt } if attempt & ATTEMPT_TIMEOUT_FLAG != 0 => {
+                self.on_attempt_timeout(request, attempt & !ATTEMPT_TIMEOUT_FLAG)
+            }
+            Event::LookupTimeout { request, attempt } => self.on_lookup_timeout(request, attempt),
+            Event::ServiceDone { request, attempt } => self.on_service_done(request, attempt),
+            Event::RetryDue { request } => self.start_attempt(request),
+            Event::FaultEdge => self.dispatch_backend(),
+        }
+    }
+
+    fn schedule_next_arrival(&mut self) {
+        let rate_per_s = self.scenario.offered_load_per_s();
+        let gap = SimTime::from_s(self.arrivals.exponential(1.0 / rate_per_s));
+        let at = self.now.after(gap);
+        if at < self.scenario.duration {
+            self.schedule(at, Event::Arrival);
+        }
+    }
+
+    fn on_arrival(&mut self) {
+        let client = self.arrivals.below(self.scenario.clients) as u32;
+        self.schedule_next_arrival();
+        let id = self.allocate(client);
+        let bucket = self.bucket();
+        self.series.requests[bucket] += 1;
+        self.in_flight += 1;
+        self.start_attempt(id);
+    }
+
+    fn allocate(&mut self, client: u32) -> RequestId {
+        let fresh = Request {
+            client,
+            started: self.now,
+            attempt: 0,
+            tag: 0,
+            phase: Phase::Backoff,
+            lookup_tries: 0,
+            last_delay_ms: 0.0,
+        };
+        match self.free.pop() {
+            Some(id) => {
+                let tag = self.requests[id as usize].tag;
+                self.requests[id as usize] = Request { tag, ..fresh };
+                id
+            }
+            None => {
+                self.requests.push(fresh);
+                (self.requests.len() - 1) as RequestId
+            }
+        }
+    }
+
+    fn start_attempt(&mut self, id: RequestId) {
+        let bucket = self.bucket();
+        let r = &mut self.requests[id as usize];
+        assert_eq!(r.phase, Phase::Backoff, "an attempt starts only from backoff");
+        assert!(r.attempt < self.scenario.attempts_max, "attempts never exceed the maximum");
+        if r.attempt == 0 {
+            self.series.attempts_first[bucket] += 1;
+        } else {
+            self.series.attempts_retry[bucket] += 1;
+        }
+        r.attempt += 1;
+        r.tag = r.tag.wrapping_add(1) & !ATTEMPT_TIMEOUT_FLAG;
+        r.phase = Phase::Lookup;
+        r.lookup_tries = 0;
+        let (tag, client) = (r.tag, r.client as usize);
+        self.schedule_attempt_timeout(id, tag);
+
+        let cache = self.clients[client];
+        if cache.positive_until > self.now {
+            self.series.dns_client_cache[bucket] += 1;
+            self.send_to_backend(id);
+        } else if cache.negative_until > self.now {
+            self.series.dns_negative_cached[bucket] += 1;
+            self.fail_attempt(id, Outcome::DnsEmpty);
+        } else {
+            self.query_resolver(id);
+        }
+    }
+
+    fn active_fault(&self, matches: impl Fn(FaultKind) -> bool) -> Option<&Fault> {
+        self.scenario.faults.iter().find(|f| matches(f.kind) && f.active(self.now))
+    }
+
+    fn query_resolver(&mut self, id: RequestId) {
+        let bucket = self.bucket();
+        let tag = self.requests[id as usize].tag;
+        self.requests[id as usize].lookup_tries += 1;
+        self.series.dns_to_resolver[bucket] += 1;
+
+        let elapsed_s = self.now.since(self.resolver.refilled_at).as_s();
+        self.resolver.refilled_at = self.now;
+        self.resolver.tokens = (self.resolver.tokens
+            + elapsed_s * self.scenario.resolver_capacity_qps)
+            .min(self.resolver.tokens_max);
+        if self.resolver.tokens < 1.0 {
+            self.series.dns_dropped[bucket] += 1;
+            self.schedule_lookup_timeout(id, tag);
+            return;
+        }
+        self.resolver.tokens -= 1.0;
+
+        let answer_after = |ms: SimTime| self.now.after(ms);
+        if self.resolver.positive_until > self.now {
+            self.series.dns_resolver_cache[bucket] += 1;
+            let ttl = self.resolver.positive_until.since(self.now);
+            let at = answer_after(self.scenario.resolver_latency);
+            self.schedule(at, Event::LookupDone { request: id, attempt: tag, answer: Answer::Records { ttl } });
+            return;
+        }
+        if self.resolver.negative_until > self.now {
+            self.series.dns_resolver_cache[bucket] += 1;
+            let at = answer_after(self.scenario.resolver_latency);
+            self.schedule(at, Event::LookupDone { request: id, attempt: tag, answer: Answer::Empty });
+            return;
+        }
+        self.series.dns_upstream[bucket] += 1;
+        let upstream_at = answer_after(self.scenario.resolver_upstream_latency);
+        let fault = self
+            .active_fault(|k| matches!(k, FaultKind::DnsEmpty | FaultKind::DnsServfail | FaultKind::DnsTimeout))
+            .map(|f| (f.kind, f.fraction));
+        let hit = match fault {
+            Some((kind, fraction)) if self.faults_rng.chance(fraction) => Some(kind),
+            _ => None,
+        };
+        let stale_possible = self.scenario.resolver_serve_stale && self.resolver.has_stale;
+        match hit {
+            None => {
+                let ttl = self.scenario.record_ttl;
+                self.resolver.positive_until = upstream_at.after(ttl);
+                self.resolver.has_stale = true;
+                self.schedule(upstream_at, Event::LookupDone { request: id, attempt: tag, answer: Answer::Records { ttl } });
+            }
+            Some(FaultKind::DnsEmpty) => {
+                self.resolver.negative_until = upstream_at.after(self.scenario.resolver_negative_ttl);
+                self.schedule(upstream_at, Event::LookupDone { request: id, attempt: tag, answer: Answer::Empty });
+            }
+            Some(FaultKind::DnsServfail) => {
+                let answer = if stale_possible { Answer::Stale } else { Answer::Servfail };
+                self.schedule(upstream_at, Event::LookupDone { request: id, attempt: tag, answer });
+            }
+            Some(_) if stale_possible => {
+                let at = self.now.after(SimTime::from_ms(STALE_CLIENT_TIMEOUT_MS));
+                self.schedule(at, Event::LookupDone { request: id, attempt: tag, answer: Answer::Stale });
+            }
+            Some(_) => {
+                self.series.dns_dropped[bucket] += 1;
+                self.schedule_lookup_timeout(id, tag);
+            }
+        }
+    }
+
+    fn schedule_lookup_timeout(&mut self, id: RequestId, tag: u32) {
+        let at = self.now.after(self.scenario.lookup_timeout);
+        self.schedule(at, Event::LookupTimeout { request: id, attempt: tag });
+    }
+
+    fn current(&self, id: RequestId, tag: u32, phase: Phase) -> bool {
+        let r = &self.requests[id as usize];
+        r.tag == tag && r.phase == phase
+    }
+
+    fn on_lookup_done(&mut self, id: RequestId, tag: u32, answer: Answer) {
+        if !self.current(id, tag, Phase::Lookup) {
+            return;
+        }
+        let bucket = self.bucket();
+        let client = self.requests[id as usize].client as usize;
+        let ttl = match answer {
+            Answer::Records { ttl } => ttl,
+            Answer::Stale => {
+                self.series.dns_stale[bucket] += 1;
+                SimTime::from_s(STALE_ANSWER_TTL_S)
+            }
+            Answer::Empty => {
+                self.clients[client].negative_until = self.now.after(self.scenario.client_negative_ttl);
+                self.fail_attempt(id, Outcome::DnsEmpty);
+                return;
+            }
+            Answer::Servfail => {
+                self.fail_attempt(id, Outcome::DnsServfail);
+                return;
+            }
+        };
+        let kept = match self.scenario.client_cache {
+            ClientCacheMode::None => SimTime::ZERO,
+            ClientCacheMode::RecordTtl => ttl,
+            ClientCacheMode::Fixed => self.scenario.client_ttl,
+        };
+        self.clients[client].positive_until = self.now.after(kept);
+        self.send_to_backend(id);
+    }
+
+    fn on_lookup_timeout(&mut self, id: RequestId, tag: u32) {
+        if !self.current(id, tag, Phase::Lookup) {
+            return;
+        }
+        if self.requests[id as usize].lookup_tries < self.scenario.lookup_attempts {
+            self.query_resolver(id);
+        } else {
+            self.fail_attempt(id, Outcome::DnsTimeout);
+        }
+    }
+
+    fn on_attempt_timeout(&mut self, id: RequestId, tag: u32) {
+        let r = &self.requests[id as usize];
+        if r.tag != tag {
+            return;
+        }
+        match r.phase {
+            Phase::Lookup => self.fail_attempt(id, Outcome::DnsTimeout),
+            Phase::Backend => self.fail_attempt(id, Outcome::RequestTimeout),
+            Phase::Backoff | Phase::Free => {}
+        }
+    }
+
+    fn workers_in_force(&self) -> u32 {
+        let lost = self
+            .active_fault(|k| k == FaultKind::CapacityLoss)
+            .map_or(0.0, |f| f.fraction);
+        (f64::from(self.scenario.workers) * (1.0 - lost)) as u32
+    }
+
+    fn slowdown(&self) -> f64 {
+        self.active_fault(|k| k == FaultKind::ServiceSlowdown).map_or(1.0, |f| f.factor)
+    }
+
+    fn send_to_backend(&mut self, id: RequestId) {
+        let bucket = self.bucket();
+        self.series.backend_offered[bucket] += 1;
+        let tag = self.requests[id as usize].tag;
+        self.requests[id as usize].phase = Phase::Backend;
+        if self.busy_workers < self.workers_in_force() {
+            self.start_service(Job { request: id, tag });
+        } else if self.queue.len() < self.scenario.queue_capacity as usize {
+            self.queue.push_back(Job { request: id, tag });
+            let len = self.queue.len() as u64;
+            let max = &mut self.series.queue_len_max[bucket];
+            *max = (*max).max(len);
+        } else {
+            self.fail_attempt(id, Outcome::Rejected);
+        }
+    }
+
+    fn start_service(&mut self, job: Job) {
+        self.busy_workers += 1;
+        assert!(
+            self.busy_workers <= self.scenario.workers,
+            "busy workers never exceed the worker count"
+        );
+        let mean_ms = self.scenario.service_ms_mean * self.slowdown();
+        let duration_ms = match self.scenario.service_time {
+            ServiceTimeLaw::Constant => mean_ms,
+            ServiceTimeLaw::Exponential => self.service.exponential(mean_ms),
+        };
+        let at = self.now.after(SimTime::from_ms(duration_ms));
+        self.schedule(at, Event::ServiceDone { request: job.request, attempt: job.tag });
+    }
+
+    fn on_service_done(&mut self, id: RequestId, tag: u32) {
+        assert!(self.busy_workers > 0);
+        self.busy_workers -= 1;
+        if self.current(id, tag, Phase::Backend) {
+            self.finish(id, Outcome::Success);
+        } else {
+            let bucket = self.bucket();
+            self.series.wasted[bucket] += 1;
+        }
+        self.dispatch_backend();
+    }
+
+    fn dispatch_backend(&mut self) {
+        while self.busy_workers < self.workers_in_force() {
+            let Some(job) = self.queue.pop_front() else {
+                break;
+            };
+            self.start_service(job);
+        }
+    }
+
+    fn fail_attempt(&mut self, id: RequestId, cause: Outcome) {
+        let r = &mut self.requests[id as usize];
+        debug_assert!(matches!(r.phase, Phase::Lookup | Phase::Backend));
+        r.phase = Phase::Backoff;
+        if r.attempt >= self.scenario.attempts_max {
+            self.finish(id, cause);
+            return;
+        }
+        let delay_ms = backoff_delay_ms(&self.scenario, r.attempt, r.last_delay_ms, &mut self.jitter);
+        r.last_delay_ms = delay_ms;
+        let at = self.now.after(SimTime::from_ms(delay_ms));
+        self.schedule(at, Event::RetryDue { request: id });
+    }
+
+    fn finish(&mut self, id: RequestId, outcome: Outcome) {
+        let bucket = self.bucket();
+        let r = &mut self.requests[id as usize];
+        assert!(r.phase != Phase::Free, "a request ends exactly once");
+        r.phase = Phase::Free;
+        let latency_ms = self.now.since(r.started).as_ms();
+        self.free.push(id);
+        self.in_flight -= 1;
+        match outcome {
+            Outcome::Success => {
+                self.series.success[bucket] += 1;
+                let bin = latency_bin(latency_ms);
+                self.latency_buckets[bucket][bin] += 1;
+                self.latency_all[bin] += 1;
+            }
+            failure => {
+                let index = Outcome::FAILURES.iter().position(|f| *f == failure).unwrap_or(0);
+                self.series.failed[index][bucket] += 1;
+            }
+        }
+    }
+
+    /// The report of the run so far: complete buckets only, plus the summary over them.
+    pub fn report(&self) -> Report {
+        let sc = &self.scenario;
+        let bucket_s = sc.bucket.as_s();
+        let buckets_done = if self.is_finished() && !self.budget_exhausted {
+            self.buckets_total
+        } else {
+            ((self.now.0 / sc.bucket.0) as usize).min(self.buckets_total)
+        };
+        let mut series = self.series.clone();
+        for b in 0..self.buckets_total {
+            let start = SimTime(sc.bucket.0 * b as u64);
+            let workers = workers_at(sc, start);
+            let width_s = bucket_s.min(sc.duration.since(start).as_s());
+            series.backend_capacity[b] = f64::from(workers) * 1000.0 / (sc.service_ms_mean * slowdown_at(sc, start)) * width_s;
+            series.resolver_capacity[b] = sc.resolver_capacity_qps * width_s;
+            let h = &self.latency_buckets[b];
+            series.latency_p50_ms[b] = histogram_quantile(h, 0.50);
+            series.latency_p90_ms[b] = histogram_quantile(h, 0.90);
+            series.latency_p99_ms[b] = histogram_quantile(h, 0.99);
+        }
+        let summary = self.summary(&series, buckets_done);
+        let mut diagnostics = Vec::new();
+        if self.budget_exhausted {
+            diagnostics.push(format!(
+                "The run stopped at {:.1} s of {:.1} s: it reached its event budget of {} events. Shorten the horizon, shrink the fleet or raise run.event_budget.",
+                self.now.as_s(),
+                sc.duration.as_s(),
+                sc.event_budget
+            ));
+        }
+        Report {
+            title: sc.raw.title.clone(),
+            seed: sc.seed,
+            bucket_s,
+            buckets_total: self.buckets_total,
+            buckets_done,
+            now_s: self.now.as_s(),
+            finished: self.is_finished(),
+            fault_windows: sc
+                .faults
+                .iter()
+                .map(|f| (f.start.as_s(), f.end.as_s(), fault_label(f.kind).to_string()))
+                .collect(),
+            series,
+            summary,
+            diagnostics,
+        }
+    }
+
+    fn summary(&self, series: &Series, buckets_done: usize) -> Summary {
+        let sc = &self.scenario;
+        let bucket_s = sc.bucket.as_s();
+        let success: u64 = series.success.iter().sum();
+        let failed_by_cause: [u64; 5] = std::array::from_fn(|i| series.failed[i].iter().sum());
+        let failed: u64 = failed_by_cause.iter().sum();
+        let finished = success + failed;
+        let mut peak_amplification = (0.0, 0.0);
+        let mut peak_backend = (0.0, 0.0);
+        let mut peak_resolver: f64 = 0.0;
+        for b in 0..buckets_done {
+            let t_s = b as f64 * bucket_s;
+            if series.requests[b] >= 10 {
+                let attempts = (series.attempts_first[b] + series.attempts_retry[b]) as f64;
+                let ratio = attempts / series.requests[b] as f64;
+                if ratio > peak_amplification.0 {
+                    peak_amplification = (ratio, t_s);
+                }
+            }
+            if series.backend_capacity[b] > 0.0 {
+                let ratio = series.backend_offered[b] as f64 / series.backend_capacity[b];
+                if ratio > peak_backend.0 {
+                    peak_backend = (ratio, t_s);
+                }
+            }
+            if series.resolver_capacity[b] > 0.0 {
+                peak_resolver = peak_resolver.max(series.dns_to_resolver[b] as f64 / series.resolver_capacity[b]);
+            }
+        }
+        let window_s = sc.raw.run.recovery_window_s;
+        let (baseline_per_bucket, recovery) = recovery_verdict(RecoveryInput {
+            success: &series.success,
+            buckets_done,
+            bucket_s,
+            first_fault_start_s: sc.first_fault_start().map(SimTime::as_s),
+            last_fault_end_s: sc.last_fault_end().map(SimTime::as_s),
+            window_s,
+        });
+        let slo_allowed = finished as f64 * (1.0 - sc.raw.cost.slo_target);
+        Summary {
+            requests_finished: finished,
+            requests_in_flight: self.in_flight,
+            success,
+            failed,
+            failed_by_cause,
+            availability: if finished == 0 { 1.0 } else { success as f64 / finished as f64 },
+            peak_amplification: peak_amplification.0,
+            peak_amplification_at_s: peak_amplification.1,
+            peak_backend_load_ratio: peak_backend.0,
+            peak_backend_load_at_s: peak_backend.1,
+            peak_resolver_load_ratio: peak_resolver,
+            baseline_goodput_per_s: baseline_per_bucket / bucket_s,
+            recovery,
+            recovery_window_s: window_s,
+            wasted_work: series.wasted.iter().sum(),
+            slo_burn: if slo_allowed > 0.0 { failed as f64 / slo_allowed } else { 0.0 },
+            cost_of_downtime: failed as f64 * sc.cost_per_failed_request,
+            latency_ms_p50_p90_p99: [
+                histogram_quantile(&self.latency_all, 0.50),
+                histogram_quantile(&self.latency_all, 0.90),
+                histogram_quantile(&self.latency_all, 0.99),
+            ],
+            events: self.events,
+        }
+    }
+}
+
+/// Tag bit that marks an attempt timeout popped from the FIFO (tags never use it).
+const ATTEMPT_TIMEOUT_FLAG: u32 = 1 << 31;
+
+fn workers_at(sc: &Scenario, t: SimTime) -> u32 {
+    let lost = sc
+        .faults
+        .iter()
+        .find(|f| f.kind == FaultKind::CapacityLoss && f.active(t))
+        .map_or(0.0, |f| f.fraction);
+    (f64::from(sc.workers) * (1.0 - lost)) as u32
+}
+
+fn slowdown_at(sc: &Scenario, t: SimTime) -> f64 {
+    sc.faults
+        .iter()
+        .find(|f| f.kind == FaultKind::ServiceSlowdown && f.active(t))
+        .map_or(1.0, |f| f.factor)
+}
+
+/// Label of a fault kind for chart shading.
+pub fn fault_label(kind: FaultKind) -> &'static str {
+    match kind {
+        FaultKind::DnsTimeout => "DNS timeout",
+        FaultKind::DnsServfail => "DNS SERVFAIL",
+        FaultKind::DnsEmpty => "DNS empty answer",
+        FaultKind::ServiceSlowdown => "backend slowdown",
+        FaultKind::CapacityLoss => "capacity loss",
+    }
+}
+
+/// Client caches at t = 0. In steady state (Jung et al. 2003) an entry is valid with probability
+/// λT/(1+λT) and its remaining lifetime is uniform on (0, T); a cold start leaves every cache empty.
+fn initial_caches(sc: &Scenario, rng: &mut Rng, resolver_remaining: SimTime) -> Vec<ClientCache> {
+    let mut caches = vec![ClientCache::default(); sc.clients as usize];
+    if sc.cold_start || sc.client_ttl.0 == 0 {
+        return caches;
+    }
+    let ttl = sc.client_ttl.0 as f64;
+    let lambda_t = sc.request_rate_per_client_per_s * sc.client_ttl.as_s();
+    let valid = lambda_t / (1.0 + lambda_t);
+    for cache in &mut caches {
+        if rng.chance(valid) {
+            let mut remaining = SimTime((rng.uniform() * ttl) as u64);
+            if sc.client_cache == ClientCacheMode::RecordTtl {
+                remaining = remaining.min(resolver_remaining);
+            }
+            cache.positive_until = remaining;
+        }
+    }
+    caches
+}
+
+/// Delay before the retry that follows attempt number `attempt` (1-based), milliseconds.
+pub fn backoff_delay_ms(sc: &Scenario, attempt: u32, previous_ms: f64, rng: &mut Rng) -> f64 {
+    let base = sc.backoff_base_ms;
+    let cap = sc.backoff_max_ms;
+    let k = f64::from(attempt.max(1));
+    let delay = match sc.backoff {
+        BackoffKind::Constant => base,
+        BackoffKind::Linear => base * k,
+        BackoffKind::Exponential => base * libm::pow(2.0, (k - 1.0).min(62.0)),
+    }
+    .min(cap);
+    match sc.jitter {
+        JitterKind::None => delay,
+        JitterKind::Full => rng.uniform() * delay,
+        JitterKind::Equal => delay / 2.0 + rng.uniform() * delay / 2.0,
+        JitterKind::Decorrelated => {
+            let upper = (previous_ms.max(base) * 3.0).max(base);
+            (base + rng.uniform() * (upper - base)).min(cap)
+        }
+        JitterKind::Proportional => delay * (0.8 + 0.4 * rng.uniform()),
+    }
+}

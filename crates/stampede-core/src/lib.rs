@@ -1,0 +1,21 @@
+//! Stampede's simulation core: a deterministic model of client fleets with DNS caches, resolvers,
+//! retries with backoff and jitter, and backends, facing DNS and service faults.
+//!
+//! Architecture invariant: this crate does no I/O, reads no clock and uses no global random
+//! generator. The same [`Scenario`] and seed give a bit-identical [`Report`] on every target.
+
+pub mod engine;
+pub mod report;
+pub mod rng;
+pub mod scenario;
+pub mod time;
+
+pub use engine::Simulation;
+pub use report::{Outcome, Recovery, Report, Series, Summary};
+pub use scenario::{Problem, RawScenario, Scenario, ScenarioError};
+pub use time::SimTime;
+
+/// Validates nothing and runs a scenario to its horizon.
+pub fn run(scenario: &Scenario) -> Report {
+    Simulation::new(scenario).run_to_end()
+}

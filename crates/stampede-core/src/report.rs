@@ -1,0 +1,367 @@
+//! The report of a run: time series per metric bucket and a summary.
+//!
+//! Owns: the series layout, the latency histogram, and the summary's definitions (availability,
+//! peak amplification, time to recover, the metastable verdict, SLO burn, cost).
+//! Must not: simulate. Everything here is computed from counts the engine recorded.
+
+use serde::{Deserialize, Serialize};
+
+/// Why a user request failed (its last attempt's cause), or that it succeeded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Outcome {
+    /// Served in time.
+    Success,
+    /// The name resolved to an empty answer (NODATA/NXDOMAIN), fresh or negatively cached.
+    DnsEmpty,
+    /// The resolver answered SERVFAIL.
+    DnsServfail,
+    /// The lookup timed out (dropped query, silent zone).
+    DnsTimeout,
+    /// The backend did not answer within the attempt timeout.
+    RequestTimeout,
+    /// The backend's queue was full.
+    Rejected,
+}
+
+impl Outcome {
+    /// Every failure cause, in display order.
+    pub const FAILURES: [Outcome; 5] = [
+        Outcome::DnsEmpty,
+        Outcome::DnsServfail,
+        Outcome::DnsTimeout,
+        Outcome::RequestTimeout,
+        Outcome::Rejected,
+    ];
+
+    /// Label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::DnsEmpty => "DNS empty answer",
+            Outcome::DnsServfail => "DNS SERVFAIL",
+            Outcome::DnsTimeout => "DNS timeout",
+            Outcome::RequestTimeout => "request timeout",
+            Outcome::Rejected => "queue full",
+        }
+    }
+}
+
+/// Bounds of the latency histogram: bin `i` holds latencies in [LOW·R^i, LOW·R^(i+1)) ms.
+pub const LATENCY_BINS: usize = 96;
+const LATENCY_LOW_MS: f64 = 0.1;
+const LATENCY_RATIO: f64 = 1.2;
+
+/// Histogram bin of a latency.
+pub fn latency_bin(latency_ms: f64) -> usize {
+    if latency_ms <= LATENCY_LOW_MS {
+        return 0;
+    }
+    let bin = libm::log(latency_ms / LATENCY_LOW_MS) / libm::log(LATENCY_RATIO);
+    (bin as usize).min(LATENCY_BINS - 1)
+}
+
+/// Upper edge of a latency bin, ms.
+pub fn latency_bin_upper_ms(bin: usize) -> f64 {
+    LATENCY_LOW_MS * libm::pow(LATENCY_RATIO, (bin + 1) as f64)
+}
+
+/// The `q` quantile (0..1) of a histogram, as the upper edge of its bin; NaN when empty.
+pub fn histogram_quantile(histogram: &[u64], q: f64) -> f64 {
+    let total: u64 = histogram.iter().sum();
+    if total == 0 {
+        return f64::NAN;
+    }
+    let rank = libm::ceil(q * total as f64).max(1.0) as u64;
+    let mut seen = 0;
+    for (bin, count) in histogram.iter().enumerate() {
+        seen += count;
+        if seen >= rank {
+            return latency_bin_upper_ms(bin);
+        }
+    }
+    latency_bin_upper_ms(histogram.len() - 1)
+}
+
+/// Time series, one element per metric bucket. Counts are per bucket, not per second.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    /// User requests started.
+    pub requests: Vec<u64>,
+    /// First attempts started.
+    pub attempts_first: Vec<u64>,
+    /// Retry attempts started.
+    pub attempts_retry: Vec<u64>,
+    /// Attempts that reached the backend (queued, served at once, or rejected).
+    pub backend_offered: Vec<u64>,
+    /// What the backend could serve in the bucket with its workers in force.
+    pub backend_capacity: Vec<f64>,
+    /// User requests that succeeded, by completion time.
+    pub success: Vec<u64>,
+    /// User requests that failed, by completion time, one series per cause in [`Outcome::FAILURES`] order.
+    pub failed: [Vec<u64>; 5],
+    /// Lookups answered from a fresh client cache entry.
+    pub dns_client_cache: Vec<u64>,
+    /// Lookups answered from a client's negative cache entry.
+    pub dns_negative_cached: Vec<u64>,
+    /// Queries sent to the resolver.
+    pub dns_to_resolver: Vec<u64>,
+    /// Resolver answers from its cache.
+    pub dns_resolver_cache: Vec<u64>,
+    /// Resolver answers served stale.
+    pub dns_stale: Vec<u64>,
+    /// Queries the resolver sent to the authoritative zone.
+    pub dns_upstream: Vec<u64>,
+    /// Queries the resolver dropped (over capacity, or silent zone).
+    pub dns_dropped: Vec<u64>,
+    /// Answers the resolver could give in the bucket.
+    pub resolver_capacity: Vec<f64>,
+    /// Largest backend queue length seen in the bucket.
+    pub queue_len_max: Vec<u64>,
+    /// Requests served after their client gave up (wasted work).
+    pub wasted: Vec<u64>,
+    /// Latency of successful user requests: 50th percentile, ms (NaN when none).
+    pub latency_p50_ms: Vec<f64>,
+    /// 90th percentile, ms.
+    pub latency_p90_ms: Vec<f64>,
+    /// 99th percentile, ms.
+    pub latency_p99_ms: Vec<f64>,
+}
+
+impl Series {
+    /// Empty series for `buckets` buckets.
+    pub fn with_buckets(buckets: usize) -> Series {
+        let zeros = || vec![0u64; buckets];
+        Series {
+            requests: zeros(),
+            attempts_first: zeros(),
+            attempts_retry: zeros(),
+            backend_offered: zeros(),
+            backend_capacity: vec![0.0; buckets],
+            success: zeros(),
+            failed: [zeros(), zeros(), zeros(), zeros(), zeros()],
+            dns_client_cache: zeros(),
+            dns_negative_cached: zeros(),
+            dns_to_resolver: zeros(),
+            dns_resolver_cache: zeros(),
+            dns_stale: zeros(),
+            dns_upstream: zeros(),
+            dns_dropped: zeros(),
+            resolver_capacity: vec![0.0; buckets],
+            queue_len_max: zeros(),
+            wasted: zeros(),
+            latency_p50_ms: vec![f64::NAN; buckets],
+            latency_p90_ms: vec![f64::NAN; buckets],
+            latency_p99_ms: vec![f64::NAN; buckets],
+        }
+    }
+
+    /// Failed user requests in bucket `b`, all causes.
+    pub fn failed_total(&self, b: usize) -> u64 {
+        self.failed.iter().map(|s| s[b]).sum()
+    }
+}
+
+/// Whether and when the system recovered after the last fault ended.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Recovery {
+    /// The scenario has no fault.
+    NoFault,
+    /// The run ended before the last fault did.
+    FaultStillActive,
+    /// Goodput returned to the baseline this many seconds after the last fault ended.
+    Recovered {
+        /// Seconds from the end of the last fault to the start of sustained recovered goodput.
+        after_s: f64,
+    },
+    /// Goodput had not returned within the recovery window: a metastable failure.
+    Metastable {
+        /// Seconds observed after the last fault ended.
+        observed_s: f64,
+    },
+    /// Not recovered yet, but the run ended before the recovery window did.
+    Undetermined {
+        /// Seconds observed after the last fault ended.
+        observed_s: f64,
+    },
+}
+
+/// Headline figures of a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// User requests that ended (success or failure).
+    pub requests_finished: u64,
+    /// User requests still in flight when the run stopped.
+    pub requests_in_flight: u64,
+    /// Successful user requests.
+    pub success: u64,
+    /// Failed user requests.
+    pub failed: u64,
+    /// Failed user requests by cause, in [`Outcome::FAILURES`] order.
+    pub failed_by_cause: [u64; 5],
+    /// success / finished (1 when none finished).
+    pub availability: f64,
+    /// Largest attempts-per-request ratio over buckets with traffic.
+    pub peak_amplification: f64,
+    /// Start of the bucket where amplification peaked, seconds.
+    pub peak_amplification_at_s: f64,
+    /// Largest backend offered load ÷ capacity over buckets.
+    pub peak_backend_load_ratio: f64,
+    /// Start of the bucket where backend load peaked, seconds.
+    pub peak_backend_load_at_s: f64,
+    /// Largest resolver queries ÷ capacity over buckets.
+    pub peak_resolver_load_ratio: f64,
+    /// Successes per second before the first fault (the recovery target).
+    pub baseline_goodput_per_s: f64,
+    /// Recovery verdict after the last fault.
+    pub recovery: Recovery,
+    /// Window after the last fault within which goodput must return, seconds.
+    pub recovery_window_s: f64,
+    /// Requests served after their client gave up.
+    pub wasted_work: u64,
+    /// Error budget consumed: failed ÷ (finished × (1 − SLO target)).
+    pub slo_burn: f64,
+    /// failed × cost per failed request.
+    pub cost_of_downtime: f64,
+    /// Latency of successful requests over the run: 50th, 90th, 99th percentile, ms.
+    pub latency_ms_p50_p90_p99: [f64; 3],
+    /// Events processed.
+    pub events: u64,
+}
+
+/// The result of a run so far.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Scenario title.
+    pub title: String,
+    /// Seed of the run.
+    pub seed: u64,
+    /// Bucket width, seconds.
+    pub bucket_s: f64,
+    /// Buckets in the whole run.
+    pub buckets_total: usize,
+    /// Buckets completed so far (the series hold this many meaningful values).
+    pub buckets_done: usize,
+    /// Simulated time reached, seconds.
+    pub now_s: f64,
+    /// Whether the run reached its horizon or stopped.
+    pub finished: bool,
+    /// Fault windows (start, end, label), seconds, for shading charts.
+    pub fault_windows: Vec<(f64, f64, String)>,
+    /// The time series.
+    pub series: Series,
+    /// Headline figures.
+    pub summary: Summary,
+    /// Things the reader must know (event budget reached, scaling used).
+    pub diagnostics: Vec<String>,
+}
+
+/// Fraction of baseline goodput that counts as recovered.
+pub const RECOVERED_GOODPUT_FRACTION: f64 = 0.95;
+/// Consecutive recovered buckets needed to call recovery sustained.
+pub const RECOVERED_BUCKETS_HELD: usize = 3;
+
+/// Inputs of [`recovery_verdict`].
+#[derive(Clone, Copy, Debug)]
+pub struct RecoveryInput<'a> {
+    /// Successes per bucket.
+    pub success: &'a [u64],
+    /// Buckets completed.
+    pub buckets_done: usize,
+    /// Bucket width, s.
+    pub bucket_s: f64,
+    /// First fault start, s.
+    pub first_fault_start_s: Option<f64>,
+    /// Last fault end, s.
+    pub last_fault_end_s: Option<f64>,
+    /// Recovery window, s.
+    pub window_s: f64,
+}
+
+/// Baseline goodput (per bucket) and the recovery verdict.
+///
+/// Baseline: mean successes per bucket over the complete buckets before the first fault, skipping
+/// the first bucket (warm-up). Recovered: the first bucket starting at or after the last fault's
+/// end from which [`RECOVERED_BUCKETS_HELD`] consecutive buckets (or all remaining ones) each reach
+/// [`RECOVERED_GOODPUT_FRACTION`] of the baseline. Time to recover is that bucket's start minus
+/// the fault's end. Metastable: not recovered within `window_s` after the fault's end.
+pub fn recovery_verdict(input: RecoveryInput<'_>) -> (f64, Recovery) {
+    let (Some(start_s), Some(end_s)) = (input.first_fault_start_s, input.last_fault_end_s) else {
+        return (f64::NAN, Recovery::NoFault);
+    };
+    let pre_buckets = (start_s / input.bucket_s) as usize;
+    let pre = &input.success[..pre_buckets.min(input.buckets_done)];
+    let pre = if pre.len() > 1 { &pre[1..] } else { pre };
+    let baseline = if pre.is_empty() {
+        f64::NAN
+    } else {
+        pre.iter().sum::<u64>() as f64 / pre.len() as f64
+    };
+    let done_s = input.buckets_done as f64 * input.bucket_s;
+    if done_s < end_s {
+        return (baseline, Recovery::FaultStillActive);
+    }
+    let first = libm::ceil(end_s / input.bucket_s - 1e-9) as usize;
+    let ok = |b: usize| {
+        baseline.is_nan() || input.success[b] as f64 >= RECOVERED_GOODPUT_FRACTION * baseline
+    };
+    let mut b = first;
+    while b < input.buckets_done {
+        let held_end = (b + RECOVERED_BUCKETS_HELD).min(input.buckets_done);
+        match (b..held_end).find(|&k| !ok(k)) {
+            None => {
+                let after_s = (b as f64 * input.bucket_s - end_s).max(0.0);
+                if after_s > input.window_s {
+                    return (baseline, Recovery::Metastable { observed_s: done_s - end_s });
+                }
+                return (baseline, Recovery::Recovered { after_s });
+            }
+            Some(bad) => b = bad + 1,
+        }
+    }
+    let observed_s = done_s - end_s;
+    if observed_s >= input.window_s {
+        (baseline, Recovery::Metastable { observed_s })
+    } else {
+        (baseline, Recovery::Undetermined { observed_s })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdict(success: &[u64], start: f64, end: f64, window: f64) -> Recovery {
+        recovery_verdict(RecoveryInput {
+            success,
+            buckets_done: success.len(),
+            bucket_s: 10.0,
+            first_fault_start_s: Some(start),
+            last_fault_end_s: Some(end),
+            window_s: window,
+        })
+        .1
+    }
+
+    #[test]
+    fn recovery_cases() {
+        // Buckets of 10 s; fault 30..50 s; baseline (buckets 1, 2) is 100.
+        let recovered = [90, 100, 100, 0, 0, 10, 96, 100, 99, 100];
+        assert_eq!(verdict(&recovered, 30.0, 50.0, 100.0), Recovery::Recovered { after_s: 10.0 });
+        let blip = [90, 100, 100, 0, 0, 96, 10, 97, 100, 100];
+        assert_eq!(verdict(&blip, 30.0, 50.0, 100.0), Recovery::Recovered { after_s: 20.0 });
+        let stuck = [90, 100, 100, 0, 0, 10, 10, 10, 10, 10];
+        assert_eq!(verdict(&stuck, 30.0, 50.0, 30.0), Recovery::Metastable { observed_s: 50.0 });
+        assert_eq!(verdict(&stuck, 30.0, 50.0, 300.0), Recovery::Undetermined { observed_s: 50.0 });
+        assert_eq!(verdict(&stuck, 30.0, 200.0, 30.0), Recovery::FaultStillActive);
+    }
+
+    #[test]
+    fn quantiles_come_from_the_right_bins() {
+        let mut h = vec![0u64; LATENCY_BINS];
+        h[latency_bin(1.0)] += 50;
+        h[latency_bin(100.0)] += 50;
+        assert!(histogram_quantile(&h, 0.5) <= 1.0 * LATENCY_RATIO);
+        assert!(histogram_quantile(&h, 0.9) > 100.0);
+        assert!(histogram_quantile(&[0; 4], 0.5).is_nan());
+    }
+}

@@ -1,0 +1,85 @@
+//! Scenario: the input of a run, its wire formats and its validation.
+//!
+//! Owns: every wire format of a scenario (TOML, JSON, URL query), the parameter registry and the
+//! two-stage raw → validated conversion.
+//! Must not: run anything. Decoding never panics; every problem is reported with its field path.
+
+pub mod params;
+pub mod raw;
+pub mod validate;
+
+pub use raw::RawScenario;
+pub use validate::{Fault, Problem, Scenario, ScenarioError};
+
+use params::{PARAMS, find, nearest};
+
+/// Decodes a scenario from TOML text. Syntax and type errors come back as one problem with the
+/// location the decoder reports.
+pub fn raw_from_toml(text: &str) -> Result<RawScenario, ScenarioError> {
+    toml::from_str(text).map_err(|e| one_problem("(toml)", e.to_string()))
+}
+
+/// Decodes a scenario from JSON text.
+pub fn raw_from_json(text: &str) -> Result<RawScenario, ScenarioError> {
+    serde_json::from_str(text).map_err(|e| one_problem("(json)", e.to_string()))
+}
+
+/// Decodes and validates TOML text.
+pub fn from_toml(text: &str) -> Result<Scenario, ScenarioError> {
+    Scenario::try_from(raw_from_toml(text)?)
+}
+
+/// Encodes a scenario as TOML.
+pub fn to_toml(raw: &RawScenario) -> String {
+    toml::to_string(raw).unwrap_or_else(|e| format!("# could not encode: {e}\n"))
+}
+
+/// Encodes a scenario as JSON.
+pub fn to_json(raw: &RawScenario) -> String {
+    serde_json::to_string_pretty(raw).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+fn one_problem(path: &str, message: String) -> ScenarioError {
+    ScenarioError { problems: vec![Problem { path: path.to_string(), message }] }
+}
+
+/// Sets one parameter from `key=value` text (the `--set` and URL form).
+pub fn set_param(raw: &mut RawScenario, key: &str, value: &str) -> Result<(), Problem> {
+    let Some(param) = find(key) else {
+        let hint = match nearest(key) {
+            Some(k) => format!("; did you mean `{k}`?"),
+            None => String::new(),
+        };
+        return Err(Problem { path: key.to_string(), message: format!("unknown parameter{hint}") });
+    };
+    let parsed = param
+        .parse(value)
+        .map_err(|message| Problem { path: key.to_string(), message })?;
+    (param.set)(raw, parsed);
+    Ok(())
+}
+
+/// The URL query form of a scenario relative to a base (usually a preset): only the parameters
+/// that differ, as `key=value` pairs joined by `&`, in registry order.
+pub fn to_query(raw: &RawScenario, base: &RawScenario) -> String {
+    PARAMS
+        .iter()
+        .filter(|p| (p.get)(raw) != (p.get)(base))
+        .map(|p| format!("{}={}", p.key, p.wire((p.get)(raw))))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Applies a URL query to a base scenario. Returns the scenario with every valid pair applied and
+/// the problems of the others (unknown keys, bad values), so nothing the user wrote is lost silently.
+pub fn apply_query(base: &RawScenario, query: &str) -> (RawScenario, Vec<Problem>) {
+    let mut raw = base.clone();
+    let mut problems = Vec::new();
+    for pair in query.trim_start_matches('?').split('&').filter(|s| !s.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if let Err(p) = set_param(&mut raw, key, value) {
+            problems.push(p);
+        }
+    }
+    (raw, problems)
+}

@@ -1,0 +1,827 @@
+//! The parameter registry: every scenario parameter a person can tune, defined once.
+//!
+//! Owns: key, label, unit, range, step, help text and category of each parameter, and how to read
+//! and write it on a [`RawScenario`]. Sliders, tooltips, the URL codec, `--set`, the docs table
+//! and range validation are all generated from [`PARAMS`].
+//! Must not: hold model logic. Cross-field rules live in `validate.rs`.
+
+use super::raw::{
+    BackoffKind, ClientCacheMode, FaultKind, JitterKind, RawFault, RawScenario, ServiceTimeLaw,
+};
+
+/// Group a parameter is shown in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Category {
+    /// The timed fault.
+    Outage,
+    /// DNS caching in the clients.
+    ClientDns,
+    /// Recursive resolvers and the record.
+    Resolvers,
+    /// Retries and backoff.
+    Retries,
+    /// The backend service.
+    Backend,
+    /// Fleet size and load.
+    Fleet,
+    /// Horizon, seed and costs.
+    Run,
+}
+
+impl Category {
+    /// All categories in display order.
+    pub const ALL: [Category; 7] = [
+        Category::Outage,
+        Category::ClientDns,
+        Category::Resolvers,
+        Category::Retries,
+        Category::Backend,
+        Category::Fleet,
+        Category::Run,
+    ];
+
+    /// Heading shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Outage => "Outage",
+            Category::ClientDns => "Client DNS cache",
+            Category::Resolvers => "Resolvers",
+            Category::Retries => "Retries and budgets",
+            Category::Backend => "Backend",
+            Category::Fleet => "Fleet",
+            Category::Run => "Run",
+        }
+    }
+}
+
+/// What kind of value a parameter takes. Every value travels as an `f64`; a choice is its index.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ParamKind {
+    /// A number in `[min, max]`, a multiple of `step` from `min` when shown as a slider.
+    Number,
+    /// An integer in `[min, max]`.
+    Integer,
+    /// One of the listed options (wire names); the value is the index.
+    Choice(&'static [&'static str]),
+    /// 0 or 1.
+    Bool,
+}
+
+/// One tunable parameter.
+#[derive(Clone, Copy, Debug)]
+pub struct Param {
+    /// Stable key, used in URLs, `--set` and docs; the dotted path of the field where there is one.
+    pub key: &'static str,
+    /// Short label.
+    pub label: &'static str,
+    /// Unit shown after the value ("" when none).
+    pub unit: &'static str,
+    /// Kind of value.
+    pub kind: ParamKind,
+    /// Smallest accepted value.
+    pub min: f64,
+    /// Largest accepted value.
+    pub max: f64,
+    /// Slider step.
+    pub step: f64,
+    /// One-line help.
+    pub help: &'static str,
+    /// Why it matters, with the source of its default.
+    pub why: &'static str,
+    /// Group.
+    pub category: Category,
+    /// Reads the value.
+    pub get: fn(&RawScenario) -> f64,
+    /// Writes the value; the caller has checked the range.
+    pub set: fn(&mut RawScenario, f64),
+}
+
+impl Param {
+    /// The value of this parameter in the default scenario.
+    pub fn default_value(&self) -> f64 {
+        (self.get)(&RawScenario::default())
+    }
+
+    /// Formats a value for people, with its unit.
+    pub fn format(&self, value: f64) -> String {
+        match self.kind {
+            ParamKind::Choice(options) => options.get(value as usize).copied().unwrap_or("?").to_string(),
+            ParamKind::Bool => if value != 0.0 { "on" } else { "off" }.to_string(),
+            ParamKind::Integer => format!("{}{}", value as i64, unit_suffix(self.unit)),
+            ParamKind::Number => format!("{}{}", trim_number(value), unit_suffix(self.unit)),
+        }
+    }
+
+    /// Parses a value as written in a URL or on the command line (a number, or an option name).
+    pub fn parse(&self, text: &str) -> Result<f64, String> {
+        let text = text.trim();
+        let value = match self.kind {
+            ParamKind::Choice(options) => match options.iter().position(|o| *o == text) {
+                Some(index) => index as f64,
+                None => {
+                    return Err(format!("`{text}` is not one of: {}", options.join(", ")));
+                }
+            },
+            ParamKind::Bool => match text {
+                "1" | "true" | "on" => 1.0,
+                "0" | "false" | "off" => 0.0,
+                _ => return Err(format!("`{text}` is not true or false")),
+            },
+            ParamKind::Integer | ParamKind::Number => {
+                text.parse::<f64>().map_err(|_| format!("`{text}` is not a number"))?
+            }
+        };
+        self.check(value)?;
+        Ok(value)
+    }
+
+    /// Checks a value against the kind and range.
+    pub fn check(&self, value: f64) -> Result<(), String> {
+        if !value.is_finite() {
+            return Err("must be a finite number".to_string());
+        }
+        if matches!(self.kind, ParamKind::Integer | ParamKind::Choice(_) | ParamKind::Bool)
+            && value.fract() != 0.0
+        {
+            return Err(format!("must be a whole number, got {value}"));
+        }
+        if value < self.min || value > self.max {
+            return Err(format!(
+                "must be between {} and {}, got {}",
+                self.format(self.min),
+                self.format(self.max),
+                self.format(value)
+            ));
+        }
+        Ok(())
+    }
+
+    /// Wire name of a value: the option name for choices, else the number.
+    pub fn wire(&self, value: f64) -> String {
+        match self.kind {
+            ParamKind::Choice(options) => options.get(value as usize).copied().unwrap_or("?").to_string(),
+            ParamKind::Bool => if value != 0.0 { "true" } else { "false" }.to_string(),
+            _ => trim_number(value),
+        }
+    }
+}
+
+fn unit_suffix(unit: &str) -> String {
+    if unit.is_empty() { String::new() } else { format!(" {unit}") }
+}
+
+/// Shortest decimal form of a number (no trailing zeros).
+pub fn trim_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        let s = format!("{value:.6}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// Finds a parameter by key.
+pub fn find(key: &str) -> Option<&'static Param> {
+    PARAMS.iter().find(|p| p.key == key)
+}
+
+/// The known key closest to `key` (for "did you mean" messages).
+pub fn nearest(key: &str) -> Option<&'static str> {
+    PARAMS
+        .iter()
+        .map(|p| (edit_distance(key, p.key), p.key))
+        .min()
+        .filter(|(d, k)| *d <= k.len() / 2)
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+const CACHE_MODES: &[&str] = &["none", "record_ttl", "fixed"];
+const BACKOFFS: &[&str] = &["constant", "linear", "exponential"];
+const JITTERS: &[&str] = &["none", "full", "equal", "decorrelated", "proportional"];
+const SERVICE_LAWS: &[&str] = &["constant", "exponential"];
+const FAULT_KINDS: &[&str] =
+    &["dns_timeout", "dns_servfail", "dns_empty", "service_slowdown", "capacity_loss"];
+
+fn cache_mode_index(mode: ClientCacheMode) -> f64 {
+    match mode {
+        ClientCacheMode::None => 0.0,
+        ClientCacheMode::RecordTtl => 1.0,
+        ClientCacheMode::Fixed => 2.0,
+    }
+}
+
+fn cache_mode_from(index: f64) -> ClientCacheMode {
+    match index as usize {
+        0 => ClientCacheMode::None,
+        2 => ClientCacheMode::Fixed,
+        _ => ClientCacheMode::RecordTtl,
+    }
+}
+
+fn backoff_index(kind: BackoffKind) -> f64 {
+    match kind {
+        BackoffKind::Constant => 0.0,
+        BackoffKind::Linear => 1.0,
+        BackoffKind::Exponential => 2.0,
+    }
+}
+
+fn backoff_from(index: f64) -> BackoffKind {
+    match index as usize {
+        0 => BackoffKind::Constant,
+        1 => BackoffKind::Linear,
+        _ => BackoffKind::Exponential,
+    }
+}
+
+fn jitter_index(kind: JitterKind) -> f64 {
+    match kind {
+        JitterKind::None => 0.0,
+        JitterKind::Full => 1.0,
+        JitterKind::Equal => 2.0,
+        JitterKind::Decorrelated => 3.0,
+        JitterKind::Proportional => 4.0,
+    }
+}
+
+fn jitter_from(index: f64) -> JitterKind {
+    match index as usize {
+        0 => JitterKind::None,
+        2 => JitterKind::Equal,
+        3 => JitterKind::Decorrelated,
+        4 => JitterKind::Proportional,
+        _ => JitterKind::Full,
+    }
+}
+
+fn law_index(law: ServiceTimeLaw) -> f64 {
+    match law {
+        ServiceTimeLaw::Constant => 0.0,
+        ServiceTimeLaw::Exponential => 1.0,
+    }
+}
+
+fn law_from(index: f64) -> ServiceTimeLaw {
+    match index as usize {
+        0 => ServiceTimeLaw::Constant,
+        _ => ServiceTimeLaw::Exponential,
+    }
+}
+
+fn fault_kind_index(kind: FaultKind) -> f64 {
+    match kind {
+        FaultKind::DnsTimeout => 0.0,
+        FaultKind::DnsServfail => 1.0,
+        FaultKind::DnsEmpty => 2.0,
+        FaultKind::ServiceSlowdown => 3.0,
+        FaultKind::CapacityLoss => 4.0,
+    }
+}
+
+fn fault_kind_from(index: f64) -> FaultKind {
+    match index as usize {
+        0 => FaultKind::DnsTimeout,
+        1 => FaultKind::DnsServfail,
+        3 => FaultKind::ServiceSlowdown,
+        4 => FaultKind::CapacityLoss,
+        _ => FaultKind::DnsEmpty,
+    }
+}
+
+/// The first fault: the outage the playground's Outage panel edits. Created on first write.
+fn outage_mut(raw: &mut RawScenario) -> &mut RawFault {
+    if raw.faults.is_empty() {
+        raw.faults.push(RawFault { start_s: 60.0, end_s: 180.0, ..RawFault::default() });
+    }
+    &mut raw.faults[0]
+}
+
+fn outage(raw: &RawScenario) -> Option<&RawFault> {
+    raw.faults.first()
+}
+
+/// Every tunable parameter, in display order within each category.
+pub static PARAMS: &[Param] = &[
+    // Outage
+    Param {
+        key: "outage.kind",
+        label: "Fault",
+        unit: "",
+        kind: ParamKind::Choice(FAULT_KINDS),
+        min: 0.0,
+        max: 4.0,
+        step: 1.0,
+        help: "What breaks: DNS timeout, SERVFAIL, empty answer (NODATA, as in Oct 2025), slow or lost backend capacity.",
+        why: "An empty answer from a healthy zone is fast and negatively cached; a timeout makes clients wait timeout × attempts on every new lookup (resilience-semantics B2).",
+        category: Category::Outage,
+        get: |r| outage(r).map_or(2.0, |f| fault_kind_index(f.kind)),
+        set: |r, v| outage_mut(r).kind = fault_kind_from(v),
+    },
+    Param {
+        key: "outage.start_s",
+        label: "Outage starts at",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 86_400.0,
+        step: 5.0,
+        help: "When the fault begins, seconds after the run starts.",
+        why: "Leave enough steady state before it for the baseline goodput that recovery is measured against.",
+        category: Category::Outage,
+        get: |r| outage(r).map_or(60.0, |f| f.start_s),
+        set: |r, v| {
+            let f = outage_mut(r);
+            let length_s = (f.end_s - f.start_s).max(0.0);
+            f.start_s = v;
+            f.end_s = v + length_s;
+        },
+    },
+    Param {
+        key: "outage.duration_s",
+        label: "Outage lasts",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 86_400.0,
+        step: 5.0,
+        help: "How long the fault lasts, seconds (Oct 2025: DynamoDB's record was empty for 2 h 37 min).",
+        why: "Long outages outlast every client cache; short ones may be hidden by them.",
+        category: Category::Outage,
+        get: |r| outage(r).map_or(120.0, |f| f.end_s - f.start_s),
+        set: |r, v| {
+            let f = outage_mut(r);
+            f.end_s = f.start_s + v;
+        },
+    },
+    Param {
+        key: "outage.fraction",
+        label: "Affected fraction",
+        unit: "",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 1.0,
+        step: 0.05,
+        help: "Fraction of DNS queries failing, or of backend workers lost.",
+        why: "Partial faults let retries succeed, so they show how retries amplify load without total failure.",
+        category: Category::Outage,
+        get: |r| outage(r).map_or(1.0, |f| f.fraction),
+        set: |r, v| outage_mut(r).fraction = v,
+    },
+    Param {
+        key: "outage.factor",
+        label: "Slowdown factor",
+        unit: "×",
+        kind: ParamKind::Number,
+        min: 1.0,
+        max: 100.0,
+        step: 0.5,
+        help: "Service-time multiplier for a backend slowdown fault.",
+        why: "A slowdown that pushes utilisation above 1 builds a queue; with short timeouts the queue may never drain (metastable).",
+        category: Category::Outage,
+        get: |r| outage(r).map_or(1.0, |f| f.factor),
+        set: |r, v| outage_mut(r).factor = v,
+    },
+    // Client DNS cache
+    Param {
+        key: "client_dns.cache",
+        label: "Client DNS cache",
+        unit: "",
+        kind: ParamKind::Choice(CACHE_MODES),
+        min: 0.0,
+        max: 2.0,
+        step: 1.0,
+        help: "none (glibc, Go, Node.js), record_ttl (honour the TTL), fixed (JVM 30 s).",
+        why: "Without a client cache every new connection needs the resolver; with one, the fleet rides out outages shorter than the TTL.",
+        category: Category::ClientDns,
+        get: |r| cache_mode_index(r.client_dns.cache),
+        set: |r, v| r.client_dns.cache = cache_mode_from(v),
+    },
+    Param {
+        key: "client_dns.fixed_ttl_s",
+        label: "Fixed client TTL",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 86_400.0,
+        step: 5.0,
+        help: "TTL used by a fixed cache (JVM networkaddress.cache.ttl: 30 s).",
+        why: "The JVM ignores the record TTL and keeps answers 30 s when a security manager is absent.",
+        category: Category::ClientDns,
+        get: |r| r.client_dns.fixed_ttl_s,
+        set: |r, v| r.client_dns.fixed_ttl_s = v,
+    },
+    Param {
+        key: "client_dns.negative_ttl_s",
+        label: "Negative cache TTL",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 3600.0,
+        step: 1.0,
+        help: "How long a client keeps an empty answer (JVM networkaddress.cache.negative.ttl: 10 s).",
+        why: "Negative caching shields the resolver during an outage but delays recovery after the fix by up to this TTL.",
+        category: Category::ClientDns,
+        get: |r| r.client_dns.negative_ttl_s,
+        set: |r, v| r.client_dns.negative_ttl_s = v,
+    },
+    Param {
+        key: "client_dns.lookup_timeout_ms",
+        label: "Lookup timeout",
+        unit: "ms",
+        kind: ParamKind::Number,
+        min: 1.0,
+        max: 60_000.0,
+        step: 100.0,
+        help: "How long a lookup waits for the resolver (resolv.conf timeout: 5 s).",
+        why: "When the resolver drops queries, each new connection waits timeout × attempts.",
+        category: Category::ClientDns,
+        get: |r| r.client_dns.lookup_timeout_ms,
+        set: |r, v| r.client_dns.lookup_timeout_ms = v,
+    },
+    Param {
+        key: "client_dns.lookup_attempts",
+        label: "Lookup attempts",
+        unit: "",
+        kind: ParamKind::Integer,
+        min: 1.0,
+        max: 5.0,
+        step: 1.0,
+        help: "Tries per lookup (resolv.conf attempts: 2, glibc caps it at 5).",
+        why: "Each extra try adds a full timeout to a lookup that the resolver drops.",
+        category: Category::ClientDns,
+        get: |r| f64::from(r.client_dns.lookup_attempts),
+        set: |r, v| r.client_dns.lookup_attempts = v as u32,
+    },
+    Param {
+        key: "client_dns.cold_start",
+        label: "Cold start",
+        unit: "",
+        kind: ParamKind::Bool,
+        min: 0.0,
+        max: 1.0,
+        step: 1.0,
+        help: "Start every client with an empty cache (thundering herd) instead of the steady state.",
+        why: "A fleet that restarts at once re-resolves in lockstep; a fleet in steady state spreads its expiries over the TTL.",
+        category: Category::ClientDns,
+        get: |r| f64::from(u8::from(r.fleet.cold_start)),
+        set: |r, v| r.fleet.cold_start = v != 0.0,
+    },
+    // Resolvers
+    Param {
+        key: "dns.record_ttl_s",
+        label: "Record TTL",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 86_400.0,
+        step: 5.0,
+        help: "TTL the zone sets on the service's record (ELB alias records: 60 s).",
+        why: "The hit ratio of a TTL cache is λT/(1+λT) (Jung et al. 2003): longer TTLs shield the resolver and ride out short outages.",
+        category: Category::Resolvers,
+        get: |r| r.dns.record_ttl_s,
+        set: |r, v| r.dns.record_ttl_s = v,
+    },
+    Param {
+        key: "resolver.capacity_qps",
+        label: "Resolver capacity",
+        unit: "queries/s",
+        kind: ParamKind::Number,
+        min: 1.0,
+        max: 10_000_000.0,
+        step: 100.0,
+        help: "Answers per second; queries above it are dropped and the client times out (AmazonProvidedDNS: 1024 packets/s per interface).",
+        why: "A retry storm of lookups can exceed the resolver's rate limit and turn fast failures into slow timeouts.",
+        category: Category::Resolvers,
+        get: |r| r.resolver.capacity_qps,
+        set: |r, v| r.resolver.capacity_qps = v,
+    },
+    Param {
+        key: "resolver.negative_ttl_s",
+        label: "Resolver negative TTL cap",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 10_800.0,
+        step: 5.0,
+        help: "How long the resolver caches an empty answer (SOA minimum, capped: BIND 3 h, Unbound 1 h).",
+        why: "After the zone is fixed, clients keep getting the cached empty answer until this expires.",
+        category: Category::Resolvers,
+        get: |r| r.resolver.negative_ttl_s,
+        set: |r, v| r.resolver.negative_ttl_s = v,
+    },
+    Param {
+        key: "resolver.serve_stale",
+        label: "Resolver serve-stale",
+        unit: "",
+        kind: ParamKind::Bool,
+        min: 0.0,
+        max: 1.0,
+        step: 1.0,
+        help: "Serve an expired answer when refreshing fails (RFC 8767); never masks an empty answer.",
+        why: "Serve-stale rides out timeouts and SERVFAIL but not a NODATA answer from a healthy zone, as in October 2025.",
+        category: Category::Resolvers,
+        get: |r| f64::from(u8::from(r.resolver.serve_stale)),
+        set: |r, v| r.resolver.serve_stale = v != 0.0,
+    },
+    // Retries
+    Param {
+        key: "retry.attempts_max",
+        label: "Max attempts",
+        unit: "",
+        kind: ParamKind::Integer,
+        min: 1.0,
+        max: 20.0,
+        step: 1.0,
+        help: "Attempts per request including the first (AWS SDK standard: 3; DynamoDB 2026: 4).",
+        why: "Under total failure every request makes exactly this many attempts: the load multiplier of a retry storm.",
+        category: Category::Retries,
+        get: |r| f64::from(r.retry.attempts_max),
+        set: |r, v| r.retry.attempts_max = v as u32,
+    },
+    Param {
+        key: "retry.backoff",
+        label: "Backoff",
+        unit: "",
+        kind: ParamKind::Choice(BACKOFFS),
+        min: 0.0,
+        max: 2.0,
+        step: 1.0,
+        help: "How the delay grows between retries.",
+        why: "Exponential backoff spreads retries out as failures persist.",
+        category: Category::Retries,
+        get: |r| backoff_index(r.retry.backoff),
+        set: |r, v| r.retry.backoff = backoff_from(v),
+    },
+    Param {
+        key: "retry.backoff_base_ms",
+        label: "Backoff base",
+        unit: "ms",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 60_000.0,
+        step: 10.0,
+        help: "First backoff delay (AWS SDK 2026: 50 ms; botocore before: 1 s; gRPC example: 100 ms).",
+        why: "Zero means immediate retries: the classic retry storm.",
+        category: Category::Retries,
+        get: |r| r.retry.backoff_base_ms,
+        set: |r, v| r.retry.backoff_base_ms = v,
+    },
+    Param {
+        key: "retry.backoff_max_ms",
+        label: "Backoff cap",
+        unit: "ms",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 300_000.0,
+        step: 100.0,
+        help: "Largest backoff delay (AWS SDKs: 20 s).",
+        why: "The cap bounds how long a client waits between tries once failures persist.",
+        category: Category::Retries,
+        get: |r| r.retry.backoff_max_ms,
+        set: |r, v| r.retry.backoff_max_ms = v,
+    },
+    Param {
+        key: "retry.jitter",
+        label: "Jitter",
+        unit: "",
+        kind: ParamKind::Choice(JITTERS),
+        min: 0.0,
+        max: 4.0,
+        step: 1.0,
+        help: "Randomisation of the delay: full (AWS), proportional ±20 % (gRPC since 2024), equal, decorrelated.",
+        why: "Without jitter, clients that failed together retry together (Brooker 2015).",
+        category: Category::Retries,
+        get: |r| jitter_index(r.retry.jitter),
+        set: |r, v| r.retry.jitter = jitter_from(v),
+    },
+    Param {
+        key: "fleet.attempt_timeout_ms",
+        label: "Attempt timeout",
+        unit: "ms",
+        kind: ParamKind::Number,
+        min: 1.0,
+        max: 120_000.0,
+        step: 50.0,
+        help: "How long a client waits for one attempt (lookup plus call) before giving up.",
+        why: "When the queue's wait exceeds this, every served request is already abandoned: wasted work that can sustain an outage.",
+        category: Category::Retries,
+        get: |r| r.fleet.attempt_timeout_ms,
+        set: |r, v| r.fleet.attempt_timeout_ms = v,
+    },
+    // Backend
+    Param {
+        key: "backend.workers",
+        label: "Workers",
+        unit: "",
+        kind: ParamKind::Integer,
+        min: 1.0,
+        max: 100_000.0,
+        step: 1.0,
+        help: "Requests the backend serves at once.",
+        why: "Capacity is workers ÷ mean service time; utilisation near 1 leaves no room for retries.",
+        category: Category::Backend,
+        get: |r| f64::from(r.backend.workers),
+        set: |r, v| r.backend.workers = v as u32,
+    },
+    Param {
+        key: "backend.service_ms_mean",
+        label: "Mean service time",
+        unit: "ms",
+        kind: ParamKind::Number,
+        min: 0.01,
+        max: 60_000.0,
+        step: 1.0,
+        help: "Mean time a worker spends on one request.",
+        why: "With the workers, it sets the backend's capacity.",
+        category: Category::Backend,
+        get: |r| r.backend.service_ms_mean,
+        set: |r, v| r.backend.service_ms_mean = v,
+    },
+    Param {
+        key: "backend.service_time",
+        label: "Service-time law",
+        unit: "",
+        kind: ParamKind::Choice(SERVICE_LAWS),
+        min: 0.0,
+        max: 1.0,
+        step: 1.0,
+        help: "Constant or exponential service times.",
+        why: "Variability lengthens queues at the same utilisation (Erlang C vs M/D/c).",
+        category: Category::Backend,
+        get: |r| law_index(r.backend.service_time),
+        set: |r, v| r.backend.service_time = law_from(v),
+    },
+    Param {
+        key: "backend.queue_capacity",
+        label: "Queue capacity",
+        unit: "requests",
+        kind: ParamKind::Integer,
+        min: 0.0,
+        max: 10_000_000.0,
+        step: 100.0,
+        help: "Waiting requests beyond which new ones are rejected at once.",
+        why: "A queue longer than timeout × capacity only holds work that clients have abandoned (Bronson et al. 2021).",
+        category: Category::Backend,
+        get: |r| f64::from(r.backend.queue_capacity),
+        set: |r, v| r.backend.queue_capacity = v as u32,
+    },
+    // Fleet
+    Param {
+        key: "fleet.clients",
+        label: "Clients",
+        unit: "",
+        kind: ParamKind::Integer,
+        min: 1.0,
+        max: 1_000_000.0,
+        step: 100.0,
+        help: "Number of client instances, each with its own DNS cache.",
+        why: "Caches, budgets and breakers are per client: many small clients each with a full budget retry more than one big one.",
+        category: Category::Fleet,
+        get: |r| r.fleet.clients as f64,
+        set: |r, v| r.fleet.clients = v as u64,
+    },
+    Param {
+        key: "fleet.request_rate_per_client_per_s",
+        label: "Requests per client",
+        unit: "req/s",
+        kind: ParamKind::Number,
+        min: 0.001,
+        max: 10_000.0,
+        step: 0.1,
+        help: "Open-loop Poisson request rate of one client.",
+        why: "Total offered load is clients × rate; it does not slow down when the backend does.",
+        category: Category::Fleet,
+        get: |r| r.fleet.request_rate_per_client_per_s,
+        set: |r, v| r.fleet.request_rate_per_client_per_s = v,
+    },
+    // Run
+    Param {
+        key: "run.duration_s",
+        label: "Horizon",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 1.0,
+        max: 172_800.0,
+        step: 30.0,
+        help: "Simulated time.",
+        why: "Leave time after the outage to see whether the system recovers.",
+        category: Category::Run,
+        get: |r| r.run.duration_s,
+        set: |r, v| r.run.duration_s = v,
+    },
+    Param {
+        key: "run.seed",
+        label: "Seed",
+        unit: "",
+        kind: ParamKind::Integer,
+        min: 0.0,
+        max: 4_294_967_295.0,
+        step: 1.0,
+        help: "Seed of every random stream; the same seed gives the same result.",
+        why: "Change it to see the run-to-run noise; keep it to compare two designs fairly.",
+        category: Category::Run,
+        get: |r| r.run.seed as f64,
+        set: |r, v| r.run.seed = v as u64,
+    },
+    Param {
+        key: "run.recovery_window_s",
+        label: "Recovery window",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 1.0,
+        max: 86_400.0,
+        step: 10.0,
+        help: "Goodput must return to 95 % of its pre-fault level within this long after the fault ends, or the run is metastable.",
+        why: "A metastable failure persists after its trigger is gone (Bronson et al. 2021).",
+        category: Category::Run,
+        get: |r| r.run.recovery_window_s,
+        set: |r, v| r.run.recovery_window_s = v,
+    },
+    Param {
+        key: "cost.slo_target",
+        label: "SLO target",
+        unit: "",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 0.99999,
+        step: 0.0001,
+        help: "Availability objective; the SLO burn is failures divided by what it allows.",
+        why: "A burn above 1 means this outage alone spent more than the error budget of the requests it covered.",
+        category: Category::Run,
+        get: |r| r.cost.slo_target,
+        set: |r, v| r.cost.slo_target = v,
+    },
+    Param {
+        key: "cost.per_failed_request",
+        label: "Cost per failed request",
+        unit: "$",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 1_000_000.0,
+        step: 0.01,
+        help: "What one failed user request costs you, for the downtime estimate.",
+        why: "Turns failed requests into a figure a business review can weigh.",
+        category: Category::Run,
+        get: |r| r.cost.per_failed_request,
+        set: |r, v| r.cost.per_failed_request = v,
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique() {
+        for (i, a) in PARAMS.iter().enumerate() {
+            for b in &PARAMS[i + 1..] {
+                assert_ne!(a.key, b.key, "duplicate parameter key");
+            }
+        }
+    }
+
+    #[test]
+    fn defaults_are_in_range_and_round_trip() {
+        for p in PARAMS {
+            let default = p.default_value();
+            p.check(default).unwrap_or_else(|e| panic!("{}: default {e}", p.key));
+            for value in [p.min, p.max, default] {
+                let mut raw = RawScenario::default();
+                (p.set)(&mut raw, value);
+                assert_eq!((p.get)(&raw), value, "{} does not read back {value}", p.key);
+                assert_eq!(p.parse(&p.wire(value)), Ok(value), "{} wire form", p.key);
+            }
+        }
+    }
+
+    #[test]
+    fn nearest_suggests_a_close_key() {
+        assert_eq!(nearest("retry.attempt_max"), Some("retry.attempts_max"));
+        assert_eq!(nearest("zzzzzzzzzzzzzzzzzzzzzzzz"), None);
+    }
+
+    #[test]
+    fn parse_rejects_out_of_range_and_garbage() {
+        let p = find("retry.attempts_max").unwrap();
+        assert!(p.parse("0").is_err());
+        assert!(p.parse("2.5").is_err());
+        assert!(p.parse("abc").is_err());
+        assert!(p.parse("NaN").is_err());
+        assert_eq!(p.parse("3"), Ok(3.0));
+    }
+}

@@ -1,0 +1,336 @@
+//! The raw, serde-friendly scenario: what a TOML or JSON file, a URL query or a preset holds.
+//!
+//! Owns: field names, defaults and the wire layout of a scenario. Every field has a default, so a
+//! one-service scenario is short to write.
+//! Must not: be read by the engine. The engine only sees a validated [`crate::Scenario`].
+
+use serde::{Deserialize, Serialize};
+
+/// Current version of the scenario format.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A scenario as written by a person. Validate it with [`crate::Scenario::try_from`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawScenario {
+    /// Scenario format version; only [`FORMAT_VERSION`] is accepted.
+    pub version: u32,
+    /// A short title shown in reports.
+    pub title: String,
+    /// Horizon, metric buckets, seed and event budget.
+    pub run: RawRun,
+    /// The client fleet.
+    pub fleet: RawFleet,
+    /// DNS caching inside each client (the runtime or OS stub resolver).
+    pub client_dns: RawClientDns,
+    /// The DNS record of the service name.
+    pub dns: RawDns,
+    /// The recursive resolver the clients ask.
+    pub resolver: RawResolver,
+    /// The clients' retry policy.
+    pub retry: RawRetry,
+    /// The backend service.
+    pub backend: RawBackend,
+    /// Cost model for the downtime estimate.
+    pub cost: RawCost,
+    /// Timed faults.
+    pub faults: Vec<RawFault>,
+}
+
+/// Horizon, metric buckets, seed and event budget.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawRun {
+    /// Simulated horizon, seconds.
+    pub duration_s: f64,
+    /// Width of one metric bucket, seconds.
+    pub bucket_s: f64,
+    /// Seed of every random stream of the run.
+    pub seed: u64,
+    /// Maximum number of events processed before the run stops with a diagnostic.
+    pub event_budget: u64,
+    /// Goodput must return within this long after the last fault ends, or the run is called metastable, seconds.
+    pub recovery_window_s: f64,
+}
+
+/// The client fleet.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawFleet {
+    /// Number of clients.
+    pub clients: u64,
+    /// Open-loop Poisson request rate of one client, requests per second.
+    pub request_rate_per_client_per_s: f64,
+    /// Per-attempt timeout (covers the DNS lookup and the backend call), milliseconds.
+    pub attempt_timeout_ms: f64,
+    /// Start every client with an empty DNS cache (the thundering-herd case) instead of the steady state.
+    pub cold_start: bool,
+}
+
+/// Client-side DNS cache mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientCacheMode {
+    /// No cache: every new lookup goes to the resolver (glibc, Go, Node.js defaults).
+    None,
+    /// Honour the record TTL, counted from the moment the answer was fetched.
+    RecordTtl,
+    /// A fixed TTL regardless of the record (the JVM's 30 s `networkaddress.cache.ttl`).
+    Fixed,
+}
+
+/// DNS caching inside each client.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawClientDns {
+    /// Cache mode.
+    pub cache: ClientCacheMode,
+    /// TTL used when `cache = "fixed"`, seconds.
+    pub fixed_ttl_s: f64,
+    /// How long an empty answer (NODATA/NXDOMAIN) is cached, seconds (JVM: 10 s; 0 = not cached).
+    pub negative_ttl_s: f64,
+    /// Time a lookup waits for one resolver answer, milliseconds (resolv.conf `timeout`, 5 s).
+    pub lookup_timeout_ms: f64,
+    /// Tries per lookup (resolv.conf `attempts`, 2).
+    pub lookup_attempts: u32,
+}
+
+/// The DNS record of the service name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawDns {
+    /// Record TTL set by the authoritative zone, seconds.
+    pub record_ttl_s: f64,
+}
+
+/// The recursive resolver.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawResolver {
+    /// Answers per second the resolver can give; queries above it are dropped (client times out).
+    pub capacity_qps: f64,
+    /// Time to answer from the resolver's cache, milliseconds.
+    pub latency_ms: f64,
+    /// Time to answer after asking the authoritative zone, milliseconds.
+    pub upstream_latency_ms: f64,
+    /// Cap on how long the resolver caches an empty answer, seconds (RFC 2308 SOA minimum).
+    pub negative_ttl_s: f64,
+    /// Serve an expired answer when the authoritative refresh fails (RFC 8767); not for empty answers.
+    pub serve_stale: bool,
+}
+
+/// Backoff growth between retries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BackoffKind {
+    /// Always `backoff_base_ms`.
+    Constant,
+    /// `backoff_base_ms × k` before retry k, capped.
+    Linear,
+    /// `backoff_base_ms × 2^(k−1)` before retry k, capped.
+    Exponential,
+}
+
+/// Randomisation applied to the backoff delay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JitterKind {
+    /// The delay as computed.
+    None,
+    /// Uniform in [0, delay) (AWS SDK standard mode).
+    Full,
+    /// delay/2 + uniform in [0, delay/2).
+    Equal,
+    /// min(cap, uniform in [base, 3 × previous delay)) (Brooker 2015).
+    Decorrelated,
+    /// delay × uniform in [0.8, 1.2) (gRPC since 2024).
+    Proportional,
+}
+
+/// The clients' retry policy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawRetry {
+    /// Attempts per user request, including the first (1 = no retries).
+    pub attempts_max: u32,
+    /// Backoff growth.
+    pub backoff: BackoffKind,
+    /// Base delay, milliseconds.
+    pub backoff_base_ms: f64,
+    /// Cap on the delay, milliseconds.
+    pub backoff_max_ms: f64,
+    /// Jitter.
+    pub jitter: JitterKind,
+}
+
+/// Service-time distribution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceTimeLaw {
+    /// Always the mean.
+    Constant,
+    /// Exponential with the given mean.
+    Exponential,
+}
+
+/// The backend service.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawBackend {
+    /// Concurrent workers.
+    pub workers: u32,
+    /// Service-time law.
+    pub service_time: ServiceTimeLaw,
+    /// Mean service time, milliseconds.
+    pub service_ms_mean: f64,
+    /// Waiting requests beyond which new ones are rejected at once.
+    pub queue_capacity: u32,
+}
+
+/// Cost model for the downtime estimate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawCost {
+    /// Cost of one failed user request, in the user's currency.
+    pub per_failed_request: f64,
+    /// Availability objective for the SLO burn figure, 0..1 (0.999 = three nines).
+    pub slo_target: f64,
+}
+
+/// What a fault does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    /// The authoritative zone does not answer: resolvers time out (clients wait timeout × attempts).
+    DnsTimeout,
+    /// The resolver answers SERVFAIL at once (serve-stale may apply).
+    DnsServfail,
+    /// The zone answers NOERROR with no records (NODATA), as in October 2025; negatively cached.
+    DnsEmpty,
+    /// Backend service times multiplied by `factor`.
+    ServiceSlowdown,
+    /// A fraction `fraction` of the backend's workers is lost.
+    CapacityLoss,
+}
+
+/// One timed fault.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawFault {
+    /// What the fault does.
+    pub kind: FaultKind,
+    /// Start, seconds from the run's start.
+    pub start_s: f64,
+    /// End, seconds from the run's start.
+    pub end_s: f64,
+    /// Fraction of queries (DNS faults) or of workers (capacity loss) affected, 0..=1.
+    pub fraction: f64,
+    /// Multiplier for `service_slowdown`.
+    pub factor: f64,
+}
+
+impl Default for RawScenario {
+    fn default() -> Self {
+        RawScenario {
+            version: FORMAT_VERSION,
+            title: String::new(),
+            run: RawRun::default(),
+            fleet: RawFleet::default(),
+            client_dns: RawClientDns::default(),
+            dns: RawDns::default(),
+            resolver: RawResolver::default(),
+            retry: RawRetry::default(),
+            backend: RawBackend::default(),
+            cost: RawCost::default(),
+            faults: Vec::new(),
+        }
+    }
+}
+
+impl Default for RawRun {
+    fn default() -> Self {
+        RawRun {
+            duration_s: 600.0,
+            bucket_s: 5.0,
+            seed: 1,
+            event_budget: 200_000_000,
+            recovery_window_s: 300.0,
+        }
+    }
+}
+
+impl Default for RawFleet {
+    fn default() -> Self {
+        RawFleet {
+            clients: 1000,
+            request_rate_per_client_per_s: 1.0,
+            attempt_timeout_ms: 1000.0,
+            cold_start: false,
+        }
+    }
+}
+
+impl Default for RawClientDns {
+    fn default() -> Self {
+        RawClientDns {
+            cache: ClientCacheMode::RecordTtl,
+            fixed_ttl_s: 30.0,
+            negative_ttl_s: 10.0,
+            lookup_timeout_ms: 5000.0,
+            lookup_attempts: 2,
+        }
+    }
+}
+
+impl Default for RawDns {
+    fn default() -> Self {
+        RawDns { record_ttl_s: 60.0 }
+    }
+}
+
+impl Default for RawResolver {
+    fn default() -> Self {
+        RawResolver {
+            capacity_qps: 5000.0,
+            latency_ms: 1.0,
+            upstream_latency_ms: 20.0,
+            negative_ttl_s: 60.0,
+            serve_stale: false,
+        }
+    }
+}
+
+impl Default for RawRetry {
+    fn default() -> Self {
+        RawRetry {
+            attempts_max: 4,
+            backoff: BackoffKind::Exponential,
+            backoff_base_ms: 100.0,
+            backoff_max_ms: 5000.0,
+            jitter: JitterKind::Full,
+        }
+    }
+}
+
+impl Default for RawBackend {
+    fn default() -> Self {
+        RawBackend {
+            workers: 50,
+            service_time: ServiceTimeLaw::Exponential,
+            service_ms_mean: 40.0,
+            queue_capacity: 2000,
+        }
+    }
+}
+
+impl Default for RawCost {
+    fn default() -> Self {
+        RawCost { per_failed_request: 0.01, slo_target: 0.999 }
+    }
+}
+
+impl Default for RawFault {
+    fn default() -> Self {
+        RawFault { kind: FaultKind::DnsEmpty, start_s: 0.0, end_s: 0.0, fraction: 1.0, factor: 1.0 }
+    }
+}

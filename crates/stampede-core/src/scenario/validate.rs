@@ -1,0 +1,317 @@
+//! Validation: a [`RawScenario`] becomes a [`Scenario`] or a list of every problem found.
+//!
+//! Owns: range checks (from the parameter registry) and cross-field rules, unit conversion into
+//! [`SimTime`], and the field path of every problem.
+//! Must not: stop at the first problem, or panic on any input.
+
+use super::params::{PARAMS, ParamKind};
+use super::raw::{
+    BackoffKind, ClientCacheMode, FORMAT_VERSION, FaultKind, JitterKind, RawScenario,
+    ServiceTimeLaw,
+};
+use crate::time::SimTime;
+
+/// One problem in a scenario, with the path of the offending field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Dotted path of the field, e.g. `faults[1].end_s`.
+    pub path: String,
+    /// What is wrong, for people.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// Every problem found in a scenario. Never empty.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// The problems, in field order.
+    pub problems: Vec<Problem>,
+}
+
+impl std::fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// Hard limits that keep every run bounded, whatever the input.
+pub mod limits {
+    /// Largest simulated horizon, seconds (two days).
+    pub const DURATION_S_MAX: f64 = 172_800.0;
+    /// Most metric buckets in one run.
+    pub const BUCKETS_MAX: u64 = 20_000;
+    /// Most faults in one scenario.
+    pub const FAULTS_MAX: usize = 64;
+    /// Largest event budget.
+    pub const EVENT_BUDGET_MAX: u64 = 10_000_000_000;
+}
+
+/// A validated fault.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fault {
+    /// What it does.
+    pub kind: FaultKind,
+    /// Start.
+    pub start: SimTime,
+    /// End (exclusive).
+    pub end: SimTime,
+    /// Fraction affected, 0..=1.
+    pub fraction: f64,
+    /// Slowdown multiplier, ≥ 1.
+    pub factor: f64,
+}
+
+impl Fault {
+    /// Whether the fault is in force at `t`.
+    pub fn active(&self, t: SimTime) -> bool {
+        self.start <= t && t < self.end
+    }
+}
+
+/// A scenario the engine can run: every field checked, durations in [`SimTime`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    /// The raw form it came from (for reports, URLs and display).
+    pub raw: RawScenario,
+    /// Horizon.
+    pub duration: SimTime,
+    /// Metric bucket width.
+    pub bucket: SimTime,
+    /// Seed.
+    pub seed: u64,
+    /// Event budget.
+    pub event_budget: u64,
+    /// Number of clients.
+    pub clients: u64,
+    /// Per-client request rate, requests per second.
+    pub request_rate_per_client_per_s: f64,
+    /// Per-attempt timeout.
+    pub attempt_timeout: SimTime,
+    /// Cold start of client caches.
+    pub cold_start: bool,
+    /// Client cache mode.
+    pub client_cache: ClientCacheMode,
+    /// Positive TTL a client applies (record TTL or fixed override); zero when not caching.
+    pub client_ttl: SimTime,
+    /// Negative TTL a client applies.
+    pub client_negative_ttl: SimTime,
+    /// One resolver try.
+    pub lookup_timeout: SimTime,
+    /// Tries per lookup.
+    pub lookup_attempts: u32,
+    /// Record TTL.
+    pub record_ttl: SimTime,
+    /// Resolver answers per second.
+    pub resolver_capacity_qps: f64,
+    /// Resolver cache-hit latency.
+    pub resolver_latency: SimTime,
+    /// Resolver latency when asking upstream.
+    pub resolver_upstream_latency: SimTime,
+    /// Resolver negative TTL cap.
+    pub resolver_negative_ttl: SimTime,
+    /// Resolver serve-stale.
+    pub resolver_serve_stale: bool,
+    /// Attempts per request including the first.
+    pub attempts_max: u32,
+    /// Backoff growth.
+    pub backoff: BackoffKind,
+    /// Backoff base, milliseconds.
+    pub backoff_base_ms: f64,
+    /// Backoff cap, milliseconds.
+    pub backoff_max_ms: f64,
+    /// Jitter.
+    pub jitter: JitterKind,
+    /// Backend workers.
+    pub workers: u32,
+    /// Service-time law.
+    pub service_time: ServiceTimeLaw,
+    /// Mean service time, milliseconds.
+    pub service_ms_mean: f64,
+    /// Queue capacity.
+    pub queue_capacity: u32,
+    /// Cost of one failed request.
+    pub cost_per_failed_request: f64,
+    /// Faults, sorted by start.
+    pub faults: Vec<Fault>,
+}
+
+impl TryFrom<RawScenario> for Scenario {
+    type Error = ScenarioError;
+
+    fn try_from(raw: RawScenario) -> Result<Scenario, ScenarioError> {
+        let mut problems = Vec::new();
+        let mut problem = |path: String, message: String| problems.push(Problem { path, message });
+
+        if raw.version != FORMAT_VERSION {
+            problem(
+                "version".into(),
+                format!("unsupported format version {}, expected {FORMAT_VERSION}", raw.version),
+            );
+        }
+        for param in PARAMS.iter().filter(|p| !p.key.starts_with("outage.")) {
+            if let Err(message) = param.check((param.get)(&raw)) {
+                problem(param.key.to_string(), message);
+            }
+        }
+        if !(raw.run.bucket_s >= 0.01) {
+            problem("run.bucket_s".into(), format!("must be at least 0.01 s, got {}", raw.run.bucket_s));
+        } else if raw.run.duration_s.is_finite()
+            && raw.run.duration_s / raw.run.bucket_s > limits::BUCKETS_MAX as f64
+        {
+            problem(
+                "run.bucket_s".into(),
+                format!(
+                    "{} s over {} s buckets gives more than {} buckets; widen the buckets",
+                    raw.run.duration_s,
+                    raw.run.bucket_s,
+                    limits::BUCKETS_MAX
+                ),
+            );
+        }
+        if raw.run.event_budget == 0 || raw.run.event_budget > limits::EVENT_BUDGET_MAX {
+            problem(
+                "run.event_budget".into(),
+                format!("must be between 1 and {}, got {}", limits::EVENT_BUDGET_MAX, raw.run.event_budget),
+            );
+        }
+        for (field, value) in [
+            ("resolver.latency_ms", raw.resolver.latency_ms),
+            ("resolver.upstream_latency_ms", raw.resolver.upstream_latency_ms),
+        ] {
+            if !(value.is_finite() && (0.0..=60_000.0).contains(&value)) {
+                problem(field.into(), format!("must be between 0 and 60000 ms, got {value}"));
+            }
+        }
+        if raw.retry.backoff_max_ms < raw.retry.backoff_base_ms {
+            problem(
+                "retry.backoff_max_ms".into(),
+                format!(
+                    "the cap ({} ms) is below the base ({} ms)",
+                    raw.retry.backoff_max_ms, raw.retry.backoff_base_ms
+                ),
+            );
+        }
+        if raw.faults.len() > limits::FAULTS_MAX {
+            problem("faults".into(), format!("at most {} faults, got {}", limits::FAULTS_MAX, raw.faults.len()));
+        }
+        for (i, fault) in raw.faults.iter().enumerate() {
+            let path = |field: &str| format!("faults[{i}].{field}");
+            if !(fault.start_s.is_finite() && fault.start_s >= 0.0) {
+                problem(path("start_s"), format!("must be a time ≥ 0 s, got {}", fault.start_s));
+            }
+            if !(fault.end_s.is_finite() && fault.end_s >= fault.start_s) {
+                problem(
+                    path("end_s"),
+                    format!("must not be before start_s ({} s), got {}", fault.start_s, fault.end_s),
+                );
+            }
+            if !(0.0..=1.0).contains(&fault.fraction) {
+                problem(path("fraction"), format!("must be between 0 and 1, got {}", fault.fraction));
+            }
+            if !(fault.factor.is_finite() && (1.0..=1000.0).contains(&fault.factor)) {
+                problem(path("factor"), format!("must be between 1 and 1000, got {}", fault.factor));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ScenarioError { problems });
+        }
+        Ok(build(raw))
+    }
+}
+
+fn build(raw: RawScenario) -> Scenario {
+    let client_ttl = match raw.client_dns.cache {
+        ClientCacheMode::None => SimTime::ZERO,
+        ClientCacheMode::RecordTtl => SimTime::from_s(raw.dns.record_ttl_s),
+        ClientCacheMode::Fixed => SimTime::from_s(raw.client_dns.fixed_ttl_s),
+    };
+    let client_negative_ttl = match raw.client_dns.cache {
+        ClientCacheMode::None => SimTime::ZERO,
+        _ => SimTime::from_s(raw.client_dns.negative_ttl_s),
+    };
+    let mut faults: Vec<Fault> = raw
+        .faults
+        .iter()
+        .map(|f| Fault {
+            kind: f.kind,
+            start: SimTime::from_s(f.start_s),
+            end: SimTime::from_s(f.end_s),
+            fraction: f.fraction,
+            factor: f.factor,
+        })
+        .collect();
+    faults.sort_by_key(|f| (f.start, f.end));
+    Scenario {
+        duration: SimTime::from_s(raw.run.duration_s),
+        bucket: SimTime::from_s(raw.run.bucket_s),
+        seed: raw.run.seed,
+        event_budget: raw.run.event_budget,
+        clients: raw.fleet.clients,
+        request_rate_per_client_per_s: raw.fleet.request_rate_per_client_per_s,
+        attempt_timeout: SimTime::from_ms(raw.fleet.attempt_timeout_ms),
+        cold_start: raw.fleet.cold_start,
+        client_cache: raw.client_dns.cache,
+        client_ttl,
+        client_negative_ttl,
+        lookup_timeout: SimTime::from_ms(raw.client_dns.lookup_timeout_ms),
+        lookup_attempts: raw.client_dns.lookup_attempts,
+        record_ttl: SimTime::from_s(raw.dns.record_ttl_s),
+        resolver_capacity_qps: raw.resolver.capacity_qps,
+        resolver_latency: SimTime::from_ms(raw.resolver.latency_ms),
+        resolver_upstream_latency: SimTime::from_ms(raw.resolver.upstream_latency_ms),
+        resolver_negative_ttl: SimTime::from_s(raw.resolver.negative_ttl_s),
+        resolver_serve_stale: raw.resolver.serve_stale,
+        attempts_max: raw.retry.attempts_max,
+        backoff: raw.retry.backoff,
+        backoff_base_ms: raw.retry.backoff_base_ms,
+        backoff_max_ms: raw.retry.backoff_max_ms,
+        jitter: raw.retry.jitter,
+        workers: raw.backend.workers,
+        service_time: raw.backend.service_time,
+        service_ms_mean: raw.backend.service_ms_mean,
+        queue_capacity: raw.backend.queue_capacity,
+        cost_per_failed_request: raw.cost.per_failed_request,
+        faults,
+        raw,
+    }
+}
+
+impl Scenario {
+    /// Backend capacity in requests per second with every worker up.
+    pub fn backend_capacity_per_s(&self) -> f64 {
+        f64::from(self.workers) * 1000.0 / self.service_ms_mean
+    }
+
+    /// Offered load of first tries, requests per second.
+    pub fn offered_load_per_s(&self) -> f64 {
+        self.clients as f64 * self.request_rate_per_client_per_s
+    }
+
+    /// End of the last fault, if any.
+    pub fn last_fault_end(&self) -> Option<SimTime> {
+        self.faults.iter().map(|f| f.end).max()
+    }
+
+    /// Start of the first fault, if any.
+    pub fn first_fault_start(&self) -> Option<SimTime> {
+        self.faults.iter().map(|f| f.start).min()
+    }
+
+    /// Whether a parameter is numeric-only (no option names): used by the URL codec.
+    pub fn is_numeric(kind: ParamKind) -> bool {
+        matches!(kind, ParamKind::Number | ParamKind::Integer)
+    }
+}

@@ -1,0 +1,55 @@
+//! Simulated time.
+//!
+//! Owns: the integer time type of the model. Integer time keeps event order exact and identical on
+//! every target; floating-point durations from the scenario are converted once, at validation.
+
+/// A point in simulated time, in microseconds since the run started.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SimTime(pub u64);
+
+impl SimTime {
+    /// The start of the run.
+    pub const ZERO: SimTime = SimTime(0);
+    /// Later than any event of any run.
+    pub const NEVER: SimTime = SimTime(u64::MAX);
+
+    /// From seconds, rounded to the nearest microsecond and saturating.
+    pub fn from_s(seconds: f64) -> SimTime {
+        SimTime::from_us_f64(seconds * 1e6)
+    }
+
+    /// From milliseconds, rounded to the nearest microsecond and saturating.
+    pub fn from_ms(milliseconds: f64) -> SimTime {
+        SimTime::from_us_f64(milliseconds * 1e3)
+    }
+
+    fn from_us_f64(microseconds: f64) -> SimTime {
+        if microseconds.is_nan() || microseconds <= 0.0 {
+            SimTime(0)
+        } else if microseconds >= u64::MAX as f64 {
+            SimTime::NEVER
+        } else {
+            SimTime(libm::round(microseconds) as u64)
+        }
+    }
+
+    /// Seconds as a float.
+    pub fn as_s(self) -> f64 {
+        self.0 as f64 / 1e6
+    }
+
+    /// Milliseconds as a float.
+    pub fn as_ms(self) -> f64 {
+        self.0 as f64 / 1e3
+    }
+
+    /// `self + duration`, saturating at [`SimTime::NEVER`].
+    pub fn after(self, duration: SimTime) -> SimTime {
+        SimTime(self.0.saturating_add(duration.0))
+    }
+
+    /// `self − earlier`, or zero.
+    pub fn since(self, earlier: SimTime) -> SimTime {
+        SimTime(self.0.saturating_sub(earlier.0))
+    }
+}

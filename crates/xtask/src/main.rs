@@ -1,0 +1,169 @@
+//! `cargo xtask`: the project's automation, in Rust rather than shell scripts.
+//!
+//! Owns: the command line (`setup`, `serve`, `test`) and dispatch to the modules below.
+//! Must not: pin tool versions anywhere but `tools`.
+
+mod ci;
+mod cmd;
+mod paths;
+mod setup;
+mod tools;
+mod trunk;
+
+use std::process::ExitCode;
+
+use ci::{Step, TestConfig};
+use cmd::{Error, say};
+use setup::Needs;
+use trunk::ServeConfig;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  setup                      install what is missing: wasm32 target, Trunk, wasm-bindgen-cli,
+                             npm tools in e2e/ (wasm-opt, playwright-core)
+  serve [--port N] [--debug] build and serve the web app on http://127.0.0.1:N/ (default 8080),
+                             rebuilding on change; release build unless --debug
+  test [--skip-e2e] [--only STEP[,STEP...]]
+                             setup (plus Chromium), then run the steps in order, stopping at
+                             the first failure: fmt, clippy, clippy-wasm, test, test-wasm,
+                             build, e2e. --skip-e2e leaves out build and e2e.
+";
+
+/// A parsed command line.
+#[derive(Debug)]
+enum Command {
+    Setup,
+    Serve(ServeConfig),
+    Test(TestConfig),
+    Help,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = parse(&args).and_then(run);
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> Result<(), Error> {
+    let root = paths::project_root();
+    match command {
+        Command::Setup => setup::setup(&root, Needs::TOOLS),
+        Command::Serve(config) => trunk::serve(&root, config),
+        Command::Test(config) => {
+            ci::test(&root, &config)?;
+            say("all steps passed");
+            Ok(())
+        }
+        Command::Help => {
+            print!("{USAGE}");
+            Ok(())
+        }
+    }
+}
+
+fn parse(args: &[String]) -> Result<Command, Error> {
+    let Some((command, rest)) = args.split_first() else {
+        return Ok(Command::Help);
+    };
+    let mut rest = rest.iter().map(String::as_str);
+    match command.as_str() {
+        "setup" => match rest.next() {
+            None => Ok(Command::Setup),
+            Some(arg) => Err(unknown(arg)),
+        },
+        "serve" => parse_serve(&mut rest).map(Command::Serve),
+        "test" => parse_test(&mut rest).map(Command::Test),
+        "help" | "-h" | "--help" => Ok(Command::Help),
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    }
+}
+
+fn parse_serve<'a>(args: &mut impl Iterator<Item = &'a str>) -> Result<ServeConfig, Error> {
+    let mut config = ServeConfig::default();
+    while let Some(arg) = args.next() {
+        match arg {
+            "--port" => {
+                let value = args.next().ok_or("--port needs a number")?;
+                config.port = value
+                    .parse()
+                    .map_err(|_| format!("--port: `{value}` is not a port number"))?;
+            }
+            "--debug" => config.release = false,
+            "--release" => config.release = true,
+            other => return Err(unknown(other)),
+        }
+    }
+    Ok(config)
+}
+
+fn parse_test<'a>(args: &mut impl Iterator<Item = &'a str>) -> Result<TestConfig, Error> {
+    let mut config = TestConfig::default();
+    while let Some(arg) = args.next() {
+        match arg {
+            "--skip-e2e" => config.skip_e2e = true,
+            "--only" => {
+                let value = args.next().ok_or("--only needs a step name")?;
+                for name in value.split(',') {
+                    let step = Step::from_name(name).ok_or_else(|| {
+                        let names: Vec<_> = Step::ALL.iter().map(|step| step.name()).collect();
+                        format!("unknown step `{name}`; steps: {}", names.join(", "))
+                    })?;
+                    config.only.push(step);
+                }
+            }
+            other => return Err(unknown(other)),
+        }
+    }
+    Ok(config)
+}
+
+fn unknown(arg: &str) -> Error {
+    format!("unexpected argument `{arg}`\n\n{USAGE}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_words(line: &str) -> Result<Command, Error> {
+        let args: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
+        parse(&args)
+    }
+
+    #[test]
+    fn parses_commands() {
+        assert!(matches!(parse_words(""), Ok(Command::Help)));
+        assert!(matches!(parse_words("setup"), Ok(Command::Setup)));
+        assert!(matches!(
+            parse_words("serve --port 9000 --debug"),
+            Ok(Command::Serve(ServeConfig {
+                port: 9000,
+                release: false
+            }))
+        ));
+        let Ok(Command::Test(config)) = parse_words("test --skip-e2e --only fmt,clippy --only e2e")
+        else {
+            panic!("test command did not parse");
+        };
+        assert!(config.skip_e2e);
+        assert_eq!(config.only, [Step::Fmt, Step::Clippy, Step::E2e]);
+    }
+
+    #[test]
+    fn rejects_bad_arguments() {
+        assert!(parse_words("serve --port x").is_err());
+        assert!(parse_words("serve --port").is_err());
+        assert!(parse_words("test --only nope").is_err());
+        assert!(parse_words("test --verbose").is_err());
+        assert!(parse_words("setup extra").is_err());
+        assert!(parse_words("deploy").is_err());
+    }
+}

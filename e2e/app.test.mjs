@@ -1,0 +1,360 @@
+// End-to-end tests of the built web app (`dist/`) in headless Chromium.
+//
+// Run by `cargo xtask test` (step e2e) as `node --test e2e/` with
+//   STAMPEDE_DIST       the built site (default: ../dist)
+//   STAMPEDE_ARTIFACTS  where screenshots go (default: ../artifacts)
+// The site is served in-process on 127.0.0.1 (any free port); Chromium is Debian's.
+//
+// DOM contract with the app:
+//   <main data-status="running|done" data-run="N">   N counts finished runs
+//   input[type=range][data-key="<param key>"]          each with a <label for=…>
+//   [data-kpi="<name>"] .kpi-value                     one card per KPI_NAMES entry
+//   canvas[data-chart="<name>"]                        one per CHART_NAMES entry
+//   #summary[aria-live="polite"]                       one-sentence result summary
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const DIST = path.resolve(process.env.STAMPEDE_DIST ?? path.join(HERE, '..', 'dist'));
+const ARTIFACTS = path.resolve(process.env.STAMPEDE_ARTIFACTS ?? path.join(HERE, '..', 'artifacts'));
+const CHROMIUM = '/usr/bin/chromium';
+// From shared/reference/toolchain.md; never add --user-data-dir (Playwright refuses it).
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+const RUN_TIMEOUT_MS = 60_000;
+const CHART_TIMEOUT_MS = 10_000;
+const SETTLE_MS = 400;
+const TEST_TIMEOUT_MS = 180_000;
+const KPI_NAMES = ['availability', 'failed_requests', 'peak_amplification', 'time_to_recover', 'metastable', 'cost'];
+const CHART_NAMES = ['load', 'outcomes', 'dns'];
+const RETRY_SLIDER = 'input[type=range][data-key="retry.attempts_max"]';
+const WIDE = { width: 1400, height: 1000 };
+const NARROW = { width: 390, height: 844 };
+
+const MIME_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.toml': 'text/plain; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+};
+
+let server;
+let origin;
+let browser;
+const notFound = [];
+
+/** Serves `root` on 127.0.0.1 with a free port; records 404s in `notFound`. */
+async function startServer(root) {
+  const httpServer = http.createServer(async (request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url, 'http://127.0.0.1').pathname);
+    const relative = pathname.endsWith('/') ? `${pathname}index.html` : pathname;
+    const file = path.join(root, path.normalize(relative));
+    if (!file.startsWith(root + path.sep)) {
+      response.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await fs.readFile(file);
+      const type = MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+      response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+      response.end(request.method === 'HEAD' ? undefined : body);
+    } catch {
+      notFound.push(pathname);
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    }
+  });
+  await new Promise((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(0, '127.0.0.1', resolve);
+  });
+  return httpServer;
+}
+
+/** Whether a request leaves the test server's origin (data: and blob: URLs stay local). */
+function isForeign(url) {
+  const parsed = new URL(url);
+  if (parsed.protocol === 'data:' || parsed.protocol === 'blob:') return false;
+  return parsed.origin !== origin;
+}
+
+/** A fresh browser context and page that records console errors, page errors and foreign requests. */
+async function openPage({ width, height, colorScheme }) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme, deviceScaleFactor: 1 });
+  const problems = { consoleErrors: [], pageErrors: [], foreignRequests: new Set(), failedRequests: [] };
+  context.on('console', (message) => {
+    if (message.type() === 'error') {
+      const { url, lineNumber } = message.location();
+      problems.consoleErrors.push(`${message.text()} (${url}:${lineNumber})`);
+    }
+  });
+  context.on('weberror', (webError) => problems.pageErrors.push(String(webError.error())));
+  context.on('request', (request) => {
+    if (isForeign(request.url())) problems.foreignRequests.add(request.url());
+  });
+  context.on('requestfailed', (request) => {
+    if (!isForeign(request.url())) problems.failedRequests.push(`${request.url()}: ${request.failure()?.errorText}`);
+  });
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (!isForeign(url)) return route.continue();
+    problems.foreignRequests.add(url);
+    return route.abort('blockedbyclient');
+  });
+  const page = await context.newPage();
+  return { context, page, problems };
+}
+
+function describeProblems(problems) {
+  const lines = [
+    ...problems.consoleErrors.map((text) => `console error: ${text}`),
+    ...problems.pageErrors.map((text) => `page error: ${text}`),
+    ...[...problems.foreignRequests].map((url) => `request outside ${origin}: ${url}`),
+    ...problems.failedRequests.map((text) => `failed request: ${text}`),
+    ...notFound.map((pathname) => `404 from the test server: ${pathname}`),
+  ];
+  return lines.join('\n');
+}
+
+function assertClean(problems) {
+  const report = describeProblems(problems);
+  assert.equal(report, '', `the page must have no console errors, page errors or foreign requests:\n${report}`);
+}
+
+function slug(text) {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+}
+
+/**
+ * Opens the app, waits for its first finished run, runs `body({ page, problems })`, then
+ * asserts the page stayed clean. On failure, saves `failure-<test>.png` and lists the problems.
+ */
+async function withApp(t, options, body) {
+  notFound.length = 0;
+  const { context, page, problems } = await openPage({ ...WIDE, colorScheme: 'light', ...options });
+  try {
+    await page.goto(`${origin}/`);
+    await waitForRun(page, 0);
+    await body({ page, problems });
+    assertClean(problems);
+  } catch (error) {
+    await page.screenshot({ path: path.join(ARTIFACTS, `failure-${slug(t.name)}.png`), fullPage: true }).catch(() => {});
+    const report = describeProblems(problems);
+    if (report && error instanceof Error) error.message += `\n--- recorded in the page ---\n${report}`;
+    throw error;
+  } finally {
+    await context.close();
+  }
+}
+
+/** The `<main>` attributes the app uses to report progress. */
+function mainState(page) {
+  return page.evaluate(() => {
+    const main = document.querySelector('main');
+    return { status: main?.dataset.status ?? null, run: Number(main?.dataset.run ?? NaN) };
+  });
+}
+
+/**
+ * Waits until a run numbered above `afterRun` has finished and no other run follows within
+ * SETTLE_MS (sliders may start several runs); returns the settled run number.
+ */
+async function waitForRun(page, afterRun) {
+  const deadline = Date.now() + RUN_TIMEOUT_MS;
+  for (;;) {
+    const remaining = deadline - Date.now();
+    try {
+      await page.waitForFunction(
+        (after) => {
+          const main = document.querySelector('main');
+          return main?.dataset.status === 'done' && Number(main.dataset.run) > after;
+        },
+        afterRun,
+        { timeout: Math.max(remaining, 1), polling: 100 },
+      );
+    } catch (error) {
+      const state = await mainState(page);
+      throw new Error(
+        `no finished run after run ${afterRun} within ${RUN_TIMEOUT_MS} ms: ` +
+          `main[data-status]=${state.status} main[data-run]=${state.run} (${error.message.split('\n')[0]})`,
+      );
+    }
+    const settled = await mainState(page);
+    await page.waitForTimeout(SETTLE_MS);
+    const later = await mainState(page);
+    if (later.status === 'done' && later.run === settled.run) return later.run;
+  }
+}
+
+/** Distinct colours (capped at 3) and size of every `canvas[data-chart]`. */
+function chartPixels(page) {
+  return page.$$eval('canvas[data-chart]', (canvases) =>
+    canvases.map((canvas) => {
+      const result = { name: canvas.dataset.chart, width: canvas.width, height: canvas.height, colours: 0 };
+      if (!canvas.width || !canvas.height) return result;
+      const context = canvas.getContext('2d');
+      if (!context) return { ...result, colours: -1 };
+      const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+      const seen = new Set();
+      for (let i = 0; i < data.length && seen.size < 3; i += 4) {
+        seen.add(((data[i] << 24) | (data[i + 1] << 16) | (data[i + 2] << 8) | data[i + 3]) >>> 0);
+      }
+      return { ...result, colours: seen.size };
+    }),
+  );
+}
+
+/** Waits until every chart in CHART_NAMES exists and every chart has more than one colour. */
+async function assertChartsDrawn(page) {
+  const deadline = Date.now() + CHART_TIMEOUT_MS;
+  let charts = [];
+  for (;;) {
+    charts = await chartPixels(page);
+    const names = new Set(charts.map((chart) => chart.name));
+    const complete = CHART_NAMES.every((name) => names.has(name));
+    if (complete && charts.every((chart) => chart.colours > 1)) return charts;
+    if (Date.now() > deadline) break;
+    await page.waitForTimeout(250);
+  }
+  const names = charts.map((chart) => chart.name);
+  for (const name of CHART_NAMES) assert.ok(names.includes(name), `no canvas[data-chart="${name}"] (found ${names})`);
+  for (const chart of charts) {
+    assert.ok(chart.colours > 1, `chart "${chart.name}" (${chart.width}x${chart.height}) is blank: ${chart.colours} colour(s)`);
+  }
+  return charts;
+}
+
+/** The visible outputs that a run changes. */
+async function readOutputs(page) {
+  const kpi = (name) => page.locator(`[data-kpi="${name}"] .kpi-value`).first().innerText();
+  return {
+    availability: (await kpi('availability')).trim(),
+    peakAmplification: (await kpi('peak_amplification')).trim(),
+    summary: (await page.locator('#summary').innerText()).trim(),
+  };
+}
+
+async function screenshot(page, name) {
+  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
+}
+
+describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
+  before(async () => {
+    await fs.access(path.join(DIST, 'index.html')).catch(() => {
+      throw new Error(`${DIST}/index.html is missing: build the app first (cargo xtask test runs trunk build)`);
+    });
+    await fs.mkdir(ARTIFACTS, { recursive: true });
+    server = await startServer(DIST);
+    origin = `http://127.0.0.1:${server.address().port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+  });
+
+  test('loads, runs, draws every chart and fills every KPI without errors', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withApp(t, {}, async ({ page }) => {
+      await assertChartsDrawn(page);
+      for (const name of KPI_NAMES) {
+        const value = page.locator(`[data-kpi="${name}"] .kpi-value`);
+        assert.equal(await value.count(), 1, `expected one [data-kpi="${name}"] .kpi-value`);
+        assert.notEqual((await value.innerText()).trim(), '', `KPI ${name} is empty`);
+      }
+      const summary = page.locator('#summary');
+      assert.equal(await summary.getAttribute('aria-live'), 'polite', '#summary must be aria-live="polite"');
+      assert.notEqual((await summary.innerText()).trim(), '', '#summary is empty');
+      await screenshot(page, 'playground-wide.png');
+    });
+  });
+
+  test('every slider has a label', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withApp(t, {}, async ({ page }) => {
+      const sliders = await page.$$eval('input[type=range][data-key]', (inputs) =>
+        inputs.map((input) => ({
+          key: input.dataset.key,
+          labelled: Boolean(input.id) && document.querySelector(`label[for="${CSS.escape(input.id)}"]`) !== null,
+        })),
+      );
+      assert.ok(sliders.length > 0, 'no input[type=range][data-key] on the page');
+      const unlabelled = sliders.filter((slider) => !slider.labelled).map((slider) => slider.key);
+      assert.deepEqual(unlabelled, [], 'sliders without a <label for=…>');
+      assert.ok(sliders.some((slider) => slider.key === 'retry.attempts_max'), 'no retry.attempts_max slider');
+    });
+  });
+
+  test('raising retry attempts with the keyboard reruns and changes the results', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withApp(t, {}, async ({ page }) => {
+      const slider = page.locator(RETRY_SLIDER);
+      await slider.waitFor();
+      const range = await slider.evaluate((input) => ({
+        min: Number(input.min || 0),
+        max: Number(input.max || 100),
+        step: input.step === 'any' ? 1 : Number(input.step || 1),
+      }));
+      let run = (await mainState(page)).run;
+      let start = Number(await slider.inputValue());
+      if (start + range.step > range.max) {
+        // Already at the maximum: start from the minimum so that "more retries" is possible.
+        await slider.fill(String(range.min));
+        run = await waitForRun(page, run);
+        start = Number(await slider.inputValue());
+      }
+      const before = await readOutputs(page);
+
+      await slider.focus();
+      for (let press = 0; press < 3; press += 1) await page.keyboard.press('ArrowRight');
+      if (Number(await slider.inputValue()) === start) {
+        t.diagnostic('ArrowRight did not move the slider; falling back to fill()');
+        await slider.fill(String(Math.min(range.max, start + 3 * range.step)));
+      }
+      const end = Number(await slider.inputValue());
+      assert.ok(end > start, `retry.attempts_max did not increase (${start} -> ${end})`);
+      await waitForRun(page, run);
+
+      const after = await readOutputs(page);
+      t.diagnostic(`retry.attempts_max ${start} -> ${end}: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+      assert.ok(
+        after.availability !== before.availability || after.summary !== before.summary,
+        `neither availability (${after.availability}) nor #summary changed`,
+      );
+      assert.notEqual(after.peakAmplification, before.peakAmplification, 'peak amplification did not change with more retries');
+      await assertChartsDrawn(page);
+    });
+  });
+
+  const variants = [
+    { name: 'playground-wide-dark.png', viewport: WIDE, colorScheme: 'dark' },
+    { name: 'playground-narrow.png', viewport: NARROW, colorScheme: 'light' },
+    { name: 'playground-narrow-dark.png', viewport: NARROW, colorScheme: 'dark' },
+  ];
+  for (const { name, viewport, colorScheme } of variants) {
+    test(`renders ${viewport.width}x${viewport.height} in ${colorScheme} mode (${name})`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+      await withApp(t, { ...viewport, colorScheme }, async ({ page }) => {
+        await assertChartsDrawn(page);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at width ${viewport.width}`);
+        await screenshot(page, name);
+      });
+    });
+  }
+});
