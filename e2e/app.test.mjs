@@ -134,9 +134,12 @@ function describeProblems(problems) {
   return lines.join('\n');
 }
 
+/** Thrown when the page logged errors or left the origin; carries the list already. */
+class PageProblems extends Error {}
+
 function assertClean(problems) {
   const report = describeProblems(problems);
-  assert.equal(report, '', `the page must have no console errors, page errors or foreign requests:\n${report}`);
+  if (report) throw new PageProblems(`the page must have no console errors, page errors or foreign requests:\n${report}`);
 }
 
 function slug(text) {
@@ -158,7 +161,9 @@ async function withApp(t, options, body) {
   } catch (error) {
     await page.screenshot({ path: path.join(ARTIFACTS, `failure-${slug(t.name)}.png`), fullPage: true }).catch(() => {});
     const report = describeProblems(problems);
-    if (report && error instanceof Error) error.message += `\n--- recorded in the page ---\n${report}`;
+    if (report && error instanceof Error && !(error instanceof PageProblems)) {
+      error.message += `\n--- recorded in the page ---\n${report}`;
+    }
     throw error;
   } finally {
     await context.close();
@@ -262,6 +267,9 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
       throw new Error(`${DIST}/index.html is missing: build the app first (cargo xtask test runs trunk build)`);
     });
     await fs.mkdir(ARTIFACTS, { recursive: true });
+    for (const file of await fs.readdir(ARTIFACTS)) {
+      if (file.startsWith('failure-')) await fs.rm(path.join(ARTIFACTS, file));
+    }
     server = await startServer(DIST);
     origin = `http://127.0.0.1:${server.address().port}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });

@@ -10,7 +10,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 use crate::report::{
-    LATENCY_BINS, Outcome, RecoveryInput, Report, Series, Summary, histogram_quantile, latency_bin,
+    FAILURE_CAUSES, LATENCY_BINS, Outcome, RecoveryInput, Report, Series, Summary, histogram_quantile, latency_bin,
     recovery_verdict,
 };
 use crate::rng::{Rng, StreamId};
@@ -101,6 +101,7 @@ struct ClientCache {
 struct Job {
     request: RequestId,
     tag: u32,
+    enqueued: SimTime,
 }
 
 #[derive(Clone, Debug)]
@@ -517,10 +518,14 @@ impl Simulation {
         self.series.backend_offered[bucket] += 1;
         let tag = self.requests[id as usize].tag;
         self.requests[id as usize].phase = Phase::Backend;
-        if self.busy_workers < self.workers_in_force() {
-            self.start_service(Job { request: id, tag });
+        let job = Job { request: id, tag, enqueued: self.now };
+        let error_rate = self.active_fault(|k| k == FaultKind::ErrorRate).map(|f| f.fraction);
+        if error_rate.is_some_and(|p| self.faults_rng.chance(p)) {
+            self.fail_attempt(id, Outcome::ServerError);
+        } else if self.busy_workers < self.workers_in_force() {
+            self.start_service(job);
         } else if self.queue.len() < self.scenario.queue_capacity as usize {
-            self.queue.push_back(Job { request: id, tag });
+            self.queue.push_back(job);
             let len = self.queue.len() as u64;
             let max = &mut self.series.queue_len_max[bucket];
             *max = (*max).max(len);
@@ -530,6 +535,9 @@ impl Simulation {
     }
 
     fn start_service(&mut self, job: Job) {
+        let bucket = self.bucket();
+        self.series.service_started[bucket] += 1;
+        self.series.queue_wait_ms_sum[bucket] += self.now.since(job.enqueued).as_ms();
         self.busy_workers += 1;
         assert!(
             self.busy_workers <= self.scenario.workers,
@@ -590,12 +598,13 @@ impl Simulation {
         match outcome {
             Outcome::Success => {
                 self.series.success[bucket] += 1;
+                self.series.latency_ms_sum[bucket] += latency_ms;
                 let bin = latency_bin(latency_ms);
                 self.latency_buckets[bucket][bin] += 1;
                 self.latency_all[bin] += 1;
             }
             failure => {
-                let index = Outcome::FAILURES.iter().position(|f| *f == failure).unwrap_or(0);
+                let index = failure.failure_index().expect("a failure has a cause index");
                 self.series.failed[index][bucket] += 1;
             }
         }
@@ -655,7 +664,8 @@ impl Simulation {
         let sc = &self.scenario;
         let bucket_s = sc.bucket.as_s();
         let success: u64 = series.success.iter().sum();
-        let failed_by_cause: [u64; 5] = std::array::from_fn(|i| series.failed[i].iter().sum());
+        let failed_by_cause: [u64; FAILURE_CAUSES] = std::array::from_fn(|i| series.failed[i].iter().sum());
+        let served: u64 = series.service_started.iter().sum();
         let failed: u64 = failed_by_cause.iter().sum();
         let finished = success + failed;
         let mut peak_amplification = (0.0, 0.0);
@@ -708,6 +718,8 @@ impl Simulation {
             wasted_work: series.wasted.iter().sum(),
             slo_burn: if slo_allowed > 0.0 { failed as f64 / slo_allowed } else { 0.0 },
             cost_of_downtime: failed as f64 * sc.cost_per_failed_request,
+            latency_ms_mean: ratio(series.latency_ms_sum.iter().sum(), success),
+            queue_wait_ms_mean: ratio(series.queue_wait_ms_sum.iter().sum(), served),
             latency_ms_p50_p90_p99: [
                 histogram_quantile(&self.latency_all, 0.50),
                 histogram_quantile(&self.latency_all, 0.90),
@@ -716,6 +728,10 @@ impl Simulation {
             events: self.events,
         }
     }
+}
+
+fn ratio(sum: f64, count: u64) -> f64 {
+    if count == 0 { f64::NAN } else { sum / count as f64 }
 }
 
 /// Tag bit that marks an attempt timeout popped from the FIFO (tags never use it).
@@ -745,6 +761,7 @@ pub fn fault_label(kind: FaultKind) -> &'static str {
         FaultKind::DnsEmpty => "DNS empty answer",
         FaultKind::ServiceSlowdown => "backend slowdown",
         FaultKind::CapacityLoss => "capacity loss",
+        FaultKind::ErrorRate => "backend errors",
     }
 }
 

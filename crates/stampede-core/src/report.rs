@@ -21,17 +21,25 @@ pub enum Outcome {
     RequestTimeout,
     /// The backend's queue was full.
     Rejected,
+    /// The backend answered with an error (the `error_rate` fault).
+    ServerError,
 }
 
 impl Outcome {
     /// Every failure cause, in display order.
-    pub const FAILURES: [Outcome; 5] = [
+    pub const FAILURES: [Outcome; FAILURE_CAUSES] = [
         Outcome::DnsEmpty,
         Outcome::DnsServfail,
         Outcome::DnsTimeout,
         Outcome::RequestTimeout,
         Outcome::Rejected,
+        Outcome::ServerError,
     ];
+
+    /// Position in [`Outcome::FAILURES`]; `None` for success.
+    pub fn failure_index(self) -> Option<usize> {
+        Outcome::FAILURES.iter().position(|f| *f == self)
+    }
 
     /// Label for people.
     pub fn label(self) -> &'static str {
@@ -42,9 +50,13 @@ impl Outcome {
             Outcome::DnsTimeout => "DNS timeout",
             Outcome::RequestTimeout => "request timeout",
             Outcome::Rejected => "queue full",
+            Outcome::ServerError => "server error",
         }
     }
 }
+
+/// Number of failure causes.
+pub const FAILURE_CAUSES: usize = 6;
 
 /// Bounds of the latency histogram: bin `i` holds latencies in [LOW·R^i, LOW·R^(i+1)) ms.
 pub const LATENCY_BINS: usize = 96;
@@ -98,7 +110,7 @@ pub struct Series {
     /// User requests that succeeded, by completion time.
     pub success: Vec<u64>,
     /// User requests that failed, by completion time, one series per cause in [`Outcome::FAILURES`] order.
-    pub failed: [Vec<u64>; 5],
+    pub failed: [Vec<u64>; FAILURE_CAUSES],
     /// Lookups answered from a fresh client cache entry.
     pub dns_client_cache: Vec<u64>,
     /// Lookups answered from a client's negative cache entry.
@@ -119,6 +131,12 @@ pub struct Series {
     pub queue_len_max: Vec<u64>,
     /// Requests served after their client gave up (wasted work).
     pub wasted: Vec<u64>,
+    /// Attempts a worker started serving.
+    pub service_started: Vec<u64>,
+    /// Sum of their waits in the queue, ms.
+    pub queue_wait_ms_sum: Vec<f64>,
+    /// Sum of the latencies of successful user requests, ms.
+    pub latency_ms_sum: Vec<f64>,
     /// Latency of successful user requests: 50th percentile, ms (NaN when none).
     pub latency_p50_ms: Vec<f64>,
     /// 90th percentile, ms.
@@ -138,7 +156,7 @@ impl Series {
             backend_offered: zeros(),
             backend_capacity: vec![0.0; buckets],
             success: zeros(),
-            failed: [zeros(), zeros(), zeros(), zeros(), zeros()],
+            failed: std::array::from_fn(|_| zeros()),
             dns_client_cache: zeros(),
             dns_negative_cached: zeros(),
             dns_to_resolver: zeros(),
@@ -149,6 +167,9 @@ impl Series {
             resolver_capacity: vec![0.0; buckets],
             queue_len_max: zeros(),
             wasted: zeros(),
+            service_started: zeros(),
+            queue_wait_ms_sum: vec![0.0; buckets],
+            latency_ms_sum: vec![0.0; buckets],
             latency_p50_ms: vec![f64::NAN; buckets],
             latency_p90_ms: vec![f64::NAN; buckets],
             latency_p99_ms: vec![f64::NAN; buckets],
@@ -197,7 +218,7 @@ pub struct Summary {
     /// Failed user requests.
     pub failed: u64,
     /// Failed user requests by cause, in [`Outcome::FAILURES`] order.
-    pub failed_by_cause: [u64; 5],
+    pub failed_by_cause: [u64; FAILURE_CAUSES],
     /// success / finished (1 when none finished).
     pub availability: f64,
     /// Largest attempts-per-request ratio over buckets with traffic.
@@ -222,6 +243,10 @@ pub struct Summary {
     pub slo_burn: f64,
     /// failed × cost per failed request.
     pub cost_of_downtime: f64,
+    /// Mean latency of successful user requests, ms.
+    pub latency_ms_mean: f64,
+    /// Mean wait in the backend queue of the attempts served, ms.
+    pub queue_wait_ms_mean: f64,
     /// Latency of successful requests over the run: 50th, 90th, 99th percentile, ms.
     pub latency_ms_p50_p90_p99: [f64; 3],
     /// Events processed.

@@ -215,7 +215,7 @@ const BACKOFFS: &[&str] = &["constant", "linear", "exponential"];
 const JITTERS: &[&str] = &["none", "full", "equal", "decorrelated", "proportional"];
 const SERVICE_LAWS: &[&str] = &["constant", "exponential"];
 const FAULT_KINDS: &[&str] =
-    &["dns_timeout", "dns_servfail", "dns_empty", "service_slowdown", "capacity_loss"];
+    &["dns_timeout", "dns_servfail", "dns_empty", "service_slowdown", "capacity_loss", "error_rate"];
 
 fn cache_mode_index(mode: ClientCacheMode) -> f64 {
     match mode {
@@ -290,6 +290,7 @@ fn fault_kind_index(kind: FaultKind) -> f64 {
         FaultKind::DnsEmpty => 2.0,
         FaultKind::ServiceSlowdown => 3.0,
         FaultKind::CapacityLoss => 4.0,
+        FaultKind::ErrorRate => 5.0,
     }
 }
 
@@ -299,6 +300,7 @@ fn fault_kind_from(index: f64) -> FaultKind {
         1 => FaultKind::DnsServfail,
         3 => FaultKind::ServiceSlowdown,
         4 => FaultKind::CapacityLoss,
+        5 => FaultKind::ErrorRate,
         _ => FaultKind::DnsEmpty,
     }
 }
@@ -324,7 +326,7 @@ pub static PARAMS: &[Param] = &[
         unit: "",
         kind: ParamKind::Choice(FAULT_KINDS),
         min: 0.0,
-        max: 4.0,
+        max: 5.0,
         step: 1.0,
         help: "What breaks: DNS timeout, SERVFAIL, empty answer (NODATA, as in Oct 2025), slow or lost backend capacity.",
         why: "An empty answer from a healthy zone is fast and negatively cached; a timeout makes clients wait timeout × attempts on every new lookup (resilience-semantics B2).",
@@ -417,7 +419,7 @@ pub static PARAMS: &[Param] = &[
         unit: "s",
         kind: ParamKind::Number,
         min: 0.0,
-        max: 86_400.0,
+        max: 604_800.0,
         step: 5.0,
         help: "TTL used by a fixed cache (JVM networkaddress.cache.ttl: 30 s).",
         why: "The JVM ignores the record TTL and keeps answers 30 s when a security manager is absent.",

@@ -211,6 +211,8 @@ pub enum FaultKind {
     ServiceSlowdown,
     /// A fraction `fraction` of the backend's workers is lost.
     CapacityLoss,
+    /// The backend answers a fraction `fraction` of attempts with an error at once.
+    ErrorRate,
 }
 
 /// One timed fault.

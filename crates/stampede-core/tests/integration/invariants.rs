@@ -1,0 +1,72 @@
+//! Invariants under randomized scenarios (a swarm test) and named behaviours.
+
+use crate::support::{check_accounting, scenario};
+use stampede_core::rng::{Rng, StreamId};
+use stampede_core::scenario::params::{PARAMS, ParamKind};
+use stampede_core::{RawScenario, Recovery, Scenario};
+
+/// Draws a scenario from a seed: every registry parameter uniformly in a sane sub-range.
+fn draw(seed: u64) -> RawScenario {
+    let mut rng = Rng::stream(seed, StreamId::Faults);
+    let mut raw = RawScenario::default();
+    for p in PARAMS {
+        let u = rng.uniform();
+        let value = match (p.key, p.kind) {
+            ("fleet.clients", _) => 1.0 + (u * 300.0).floor(),
+            ("fleet.request_rate_per_client_per_s", _) => 0.05 + u * 3.0,
+            ("run.duration_s", _) => 20.0 + u * 200.0,
+            ("outage.start_s", _) => u * 60.0,
+            ("outage.duration_s", _) => u * 120.0,
+            ("backend.workers", _) => 1.0 + (u * 20.0).floor(),
+            ("backend.queue_capacity", _) => (u * 500.0).floor(),
+            ("backend.service_ms_mean", _) => 1.0 + u * 100.0,
+            ("resolver.capacity_qps", _) => 10.0 + u * 500.0,
+            ("retry.backoff_max_ms", _) => 5000.0 + u * 10000.0,
+            ("retry.backoff_base_ms", _) => u * 2000.0,
+            ("client_dns.lookup_timeout_ms", _) => 10.0 + u * 3000.0,
+            (_, ParamKind::Choice(o)) => (u * o.len() as f64).floor(),
+            (_, ParamKind::Bool) => (u * 2.0).floor(),
+            (_, ParamKind::Integer) => (p.min + u * (p.max.min(p.min + 10.0) - p.min)).floor(),
+            (_, ParamKind::Number) => p.min + u * (p.max.min(p.min + 100.0) - p.min),
+        };
+        (p.set)(&mut raw, value.clamp(p.min, p.max));
+    }
+    raw.run.seed = seed;
+    raw
+}
+
+#[test]
+fn swarm_of_random_scenarios_keeps_every_invariant() {
+    for seed in 0..60 {
+        let raw = draw(seed);
+        let sc = Scenario::try_from(raw.clone())
+            .unwrap_or_else(|e| panic!("swarm seed {seed} drew an invalid scenario:\n{e}\n{raw:?}"));
+        let report = std::panic::catch_unwind(|| stampede_core::run(&sc))
+            .unwrap_or_else(|_| panic!("swarm seed {seed} panicked; scenario: {raw:?}"));
+        check_accounting(&report, seed);
+        assert!(report.summary.availability >= 0.0 && report.summary.availability <= 1.0);
+    }
+}
+
+#[test]
+fn event_budget_stops_the_run_with_a_diagnostic() {
+    let sc = scenario(|r| r.run.event_budget = 5000);
+    let report = stampede_core::run(&sc);
+    assert!(report.summary.events <= 5000);
+    assert!(report.diagnostics.iter().any(|d| d.contains("event budget")));
+    assert!(report.now_s < 600.0);
+}
+
+#[test]
+fn a_long_empty_answer_outage_costs_availability_and_recovers() {
+    use stampede_core::scenario::raw::{FaultKind, RawFault};
+    let sc = scenario(|r| {
+        r.run.duration_s = 600.0;
+        r.faults = vec![RawFault { kind: FaultKind::DnsEmpty, start_s: 100.0, end_s: 250.0, ..RawFault::default() }];
+    });
+    let report = stampede_core::run(&sc);
+    let s = &report.summary;
+    assert!(s.availability < 0.9, "a 150 s empty-answer outage fails many requests");
+    assert!(s.failed_by_cause[0] > 0, "failures are attributed to the empty answer");
+    assert!(matches!(s.recovery, Recovery::Recovered { .. }), "{:?}", s.recovery);
+}

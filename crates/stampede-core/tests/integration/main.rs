@@ -1,0 +1,6 @@
+//! Integration tests of the simulation core, built as one binary.
+
+mod determinism;
+mod invariants;
+mod support;
+mod validation;

@@ -1,0 +1,45 @@
+//! Helpers shared by the integration tests.
+
+use stampede_core::scenario::raw::ClientCacheMode;
+use stampede_core::{RawScenario, Report, Scenario};
+
+/// A scenario from the defaults, edited by `edit`; panics with every problem if it is invalid.
+pub fn scenario(edit: impl FnOnce(&mut RawScenario)) -> Scenario {
+    let mut raw = RawScenario::default();
+    edit(&mut raw);
+    Scenario::try_from(raw).unwrap_or_else(|e| panic!("test scenario is invalid:\n{e}"))
+}
+
+/// A run with no DNS effects: the client cache never expires and lookups never fail.
+pub fn no_dns(raw: &mut RawScenario) {
+    raw.client_dns.cache = ClientCacheMode::Fixed;
+    raw.client_dns.fixed_ttl_s = 604_800.0;
+}
+
+/// Runs and checks the accounting invariants every report must satisfy.
+pub fn run_checked(sc: &Scenario) -> Report {
+    let report = stampede_core::run(sc);
+    check_accounting(&report, sc.seed);
+    report
+}
+
+/// Every user request ends in exactly one outcome, or is still in flight.
+pub fn check_accounting(report: &Report, seed: u64) {
+    let s = &report.series;
+    let started: u64 = s.requests.iter().sum();
+    let sum = &report.summary;
+    assert_eq!(
+        started,
+        sum.success + sum.failed + sum.requests_in_flight,
+        "seed {seed}: started = success + failed + in flight"
+    );
+    assert_eq!(sum.failed, sum.failed_by_cause.iter().sum::<u64>(), "seed {seed}: causes add up");
+    let first: u64 = s.attempts_first.iter().sum();
+    assert_eq!(first, started, "seed {seed}: one first attempt per request");
+    let dns_answered: u64 = s.dns_client_cache.iter().sum::<u64>() + s.dns_negative_cached.iter().sum::<u64>();
+    let attempts: u64 = first + s.attempts_retry.iter().sum::<u64>();
+    assert!(dns_answered <= attempts, "seed {seed}: cache answers at most one per attempt");
+    for b in 0..report.buckets_total {
+        assert!(s.service_started[b] <= s.backend_offered[b] + s.queue_len_max.iter().sum::<u64>());
+    }
+}
