@@ -1,1 +1,14 @@
-//! placeholder
+//! Stampede's playground: a yew app that edits a scenario and draws the report that the simulation
+//! worker streams back.
+//!
+//! Architecture invariant: the simulation never runs on the main thread; every number shown comes
+//! from a [`stampede_core::Report`].
+
+pub mod kpi;
+pub mod protocol;
+pub mod state;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;

@@ -5,6 +5,7 @@
 //! generator. The same [`Scenario`] and seed give a bit-identical [`Report`] on every target.
 
 pub mod engine;
+pub mod presets;
 pub mod report;
 pub mod rng;
 pub mod scenario;

@@ -2,5 +2,6 @@
 
 mod determinism;
 mod invariants;
+mod presets;
 mod support;
 mod validation;

@@ -1,0 +1,50 @@
+//! Presets: scenario files from `presets/` at the repository root, embedded at compile time.
+//!
+//! Owns: the list of presets and their names. The files themselves cite their sources.
+//! Must not: read files at run time (the core has no I/O).
+
+use crate::scenario::{self, RawScenario, ScenarioError};
+
+/// One preset.
+#[derive(Clone, Copy, Debug)]
+pub struct Preset {
+    /// Stable name, used in URLs and on the command line.
+    pub name: &'static str,
+    /// The TOML text.
+    pub toml: &'static str,
+}
+
+impl Preset {
+    /// Decodes the preset.
+    pub fn raw(&self) -> Result<RawScenario, ScenarioError> {
+        scenario::raw_from_toml(self.toml)
+    }
+
+    /// The title line of the preset.
+    pub fn title(&self) -> String {
+        self.raw().map(|r| r.title).unwrap_or_else(|_| self.name.to_string())
+    }
+
+    /// The first comment paragraph: what the preset shows and its sources.
+    pub fn description(&self) -> String {
+        self.toml
+            .lines()
+            .take_while(|l| l.starts_with('#'))
+            .map(|l| l.trim_start_matches('#').trim())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// Every preset, the default first.
+pub static PRESETS: &[Preset] = &[
+    Preset { name: "october-2025-dns", toml: include_str!("../../../presets/october-2025-dns.toml") },
+    Preset { name: "naive-retry-storm", toml: include_str!("../../../presets/naive-retry-storm.toml") },
+    Preset { name: "backoff-full-jitter", toml: include_str!("../../../presets/backoff-full-jitter.toml") },
+    Preset { name: "cold-start-herd", toml: include_str!("../../../presets/cold-start-herd.toml") },
+];
+
+/// Finds a preset by name.
+pub fn find(name: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.name == name)
+}

@@ -1,0 +1,143 @@
+//! KPI cards and the summary sentence, computed from a report: plain Rust, tested natively.
+//!
+//! Owns: the wording and number formatting of what the playground reports.
+//! Must not: compute model figures; it only formats [`Summary`] fields.
+
+use stampede_core::{Recovery, Report, Summary};
+
+/// One KPI card.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Kpi {
+    /// Stable id (`data-kpi`).
+    pub id: &'static str,
+    /// Heading.
+    pub label: &'static str,
+    /// The value, formatted.
+    pub value: String,
+    /// One-line explanation.
+    pub help: &'static str,
+    /// Whether the value signals trouble.
+    pub bad: bool,
+}
+
+/// Thousands separators: 12345 → "12,345".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn recovery_text(r: &Recovery) -> (String, String, bool) {
+    match r {
+        Recovery::NoFault => ("no fault".into(), "no".into(), false),
+        Recovery::FaultStillActive => ("fault still on".into(), "—".into(), true),
+        Recovery::Recovered { after_s } => (format!("{after_s:.0} s"), "no".into(), *after_s > 60.0),
+        Recovery::Metastable { .. } => ("never".into(), "yes".into(), true),
+        Recovery::Undetermined { observed_s } => (format!("> {observed_s:.0} s"), "undetermined".into(), true),
+    }
+}
+
+/// The KPI cards of a summary.
+pub fn cards(s: &Summary) -> Vec<Kpi> {
+    let (recover, metastable, slow) = recovery_text(&s.recovery);
+    vec![
+        Kpi {
+            id: "availability",
+            label: "Availability",
+            value: format!("{:.2} %", s.availability * 100.0),
+            help: "Share of user requests that succeeded, over the whole run.",
+            bad: s.availability < 0.99,
+        },
+        Kpi {
+            id: "failed_requests",
+            label: "Failed requests",
+            value: thousands(s.failed),
+            help: "User requests that failed after all their attempts.",
+            bad: s.failed > 0,
+        },
+        Kpi {
+            id: "peak_amplification",
+            label: "Peak amplification",
+            value: format!("{:.2}×", s.peak_amplification),
+            help: "Most attempts per user request in any time bucket: the retry storm's multiplier.",
+            bad: s.peak_amplification > 1.5,
+        },
+        Kpi {
+            id: "time_to_recover",
+            label: "Time to recover",
+            value: recover,
+            help: "From the end of the last fault until goodput holds at 95 % of its pre-fault level.",
+            bad: slow,
+        },
+        Kpi {
+            id: "metastable",
+            label: "Metastable",
+            value: metastable,
+            help: "Goodput still below its pre-fault level a whole recovery window after the fault ended.",
+            bad: matches!(s.recovery, Recovery::Metastable { .. }),
+        },
+        Kpi {
+            id: "cost",
+            label: "Cost of downtime",
+            value: format!("${:.2}", s.cost_of_downtime),
+            help: "Failed requests × the cost per failed request you set.",
+            bad: s.cost_of_downtime > 0.0,
+        },
+    ]
+}
+
+/// The sentence read out by screen readers after each run.
+pub fn summary_sentence(report: &Report) -> String {
+    let s = &report.summary;
+    let recovery = match &s.recovery {
+        Recovery::NoFault => "no fault was injected".to_string(),
+        Recovery::FaultStillActive => "the fault was still active when the run ended".to_string(),
+        Recovery::Recovered { after_s } => format!("recovered {after_s:.0} s after the fault ended"),
+        Recovery::Metastable { observed_s } => {
+            format!("still not recovered {observed_s:.0} s after the fault ended (metastable)")
+        }
+        Recovery::Undetermined { observed_s } => {
+            format!("not yet recovered {observed_s:.0} s after the fault ended")
+        }
+    };
+    format!(
+        "Peak backend load {:.1}× capacity at {:.0} s; {}; {} requests failed; availability {:.2} %.",
+        s.peak_backend_load_ratio,
+        s.peak_backend_load_at_s,
+        recovery,
+        thousands(s.failed),
+        s.availability * 100.0
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(3412), "3,412");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn cards_and_sentence_follow_the_summary() {
+        let preset = &stampede_core::presets::PRESETS[1];
+        let sc = stampede_core::Scenario::try_from(preset.raw().unwrap()).unwrap();
+        let report = stampede_core::run(&sc);
+        let cards = cards(&report.summary);
+        let ids: Vec<_> = cards.iter().map(|c| c.id).collect();
+        assert_eq!(ids, ["availability", "failed_requests", "peak_amplification", "time_to_recover", "metastable", "cost"]);
+        assert_eq!(cards[1].value, thousands(report.summary.failed));
+        let sentence = summary_sentence(&report);
+        assert!(sentence.contains(&format!("{} requests failed", thousands(report.summary.failed))));
+    }
+}

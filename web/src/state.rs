@@ -1,0 +1,284 @@
+//! The playground's state and its reducer: plain Rust, unit-tested natively.
+//!
+//! Owns: the parameters being edited, the validation problems, the last good report, which run is
+//! in flight, and every transition between them ([`Action`]).
+//! Must not: touch the DOM, the worker or the URL (effects in `app.rs` do that).
+
+use stampede_core::presets::PRESETS;
+use stampede_core::scenario::params::find;
+use stampede_core::scenario::{apply_query, to_query};
+use stampede_core::{Problem, RawScenario, Report, Scenario};
+
+/// Where the run in flight is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// A run is computing (or waiting for the debounce).
+    Running,
+    /// The report on screen is complete and matches the parameters.
+    Done,
+    /// The parameters are invalid; the last good report stays on screen.
+    Invalid,
+}
+
+/// The whole state of the playground.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppState {
+    /// Index of the preset the parameters started from.
+    pub preset: usize,
+    /// The parameters being edited.
+    pub raw: RawScenario,
+    /// Problems of `raw`; empty when it is valid.
+    pub problems: Vec<Problem>,
+    /// Problems found in the URL the page was opened with (kept on screen, never dropped silently).
+    pub url_problems: Vec<Problem>,
+    /// The last report received (partial while running).
+    pub report: Option<Report>,
+    /// Status.
+    pub status: Status,
+    /// Id of the latest run asked for; reports of older runs are ignored.
+    pub run_id: u64,
+    /// Runs completed since the page loaded.
+    pub runs_done: u64,
+    /// Dark mode: `None` follows the system.
+    pub dark: Option<bool>,
+    /// Time under the shared chart cursor, seconds.
+    pub cursor_s: Option<f64>,
+}
+
+/// Everything that can happen to the state.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// A control changed a parameter.
+    SetParam {
+        /// Registry key.
+        key: String,
+        /// New value (choice index for choices).
+        value: f64,
+    },
+    /// Load a preset by index.
+    LoadPreset(usize),
+    /// Back to the current preset's values.
+    ResetPreset,
+    /// Back to the first preset.
+    ResetAll,
+    /// A partial report of a run.
+    Progress {
+        /// Run id.
+        run_id: u64,
+        /// The report so far.
+        report: Box<Report>,
+    },
+    /// The final report of a run.
+    Finished {
+        /// Run id.
+        run_id: u64,
+        /// The report.
+        report: Box<Report>,
+    },
+    /// Toggle dark mode (from the system default `system_dark`).
+    ToggleDark {
+        /// What the system prefers.
+        system_dark: bool,
+    },
+    /// Move the shared cursor.
+    Cursor(Option<f64>),
+}
+
+/// The raw scenario of preset `index` (the first one if the index is out of range).
+pub fn preset_raw(index: usize) -> RawScenario {
+    PRESETS
+        .get(index)
+        .or(PRESETS.first())
+        .and_then(|p| p.raw().ok())
+        .unwrap_or_default()
+}
+
+impl AppState {
+    /// The state for a page opened with `query` (`preset=NAME&key=value...`).
+    pub fn from_query(query: &str) -> AppState {
+        let mut preset = 0;
+        let mut rest = Vec::new();
+        for pair in query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
+            match pair.strip_prefix("preset=") {
+                Some(name) => preset = PRESETS.iter().position(|p| p.name == name).unwrap_or(0),
+                None => rest.push(pair),
+            }
+        }
+        let (raw, url_problems) = apply_query(&preset_raw(preset), &rest.join("&"));
+        let mut state = AppState {
+            preset,
+            raw,
+            problems: Vec::new(),
+            url_problems,
+            report: None,
+            status: Status::Running,
+            run_id: 0,
+            runs_done: 0,
+            dark: None,
+            cursor_s: None,
+        };
+        state.revalidate();
+        state
+    }
+
+    /// The URL query that reproduces the current parameters.
+    pub fn to_query(&self) -> String {
+        let name = PRESETS.get(self.preset).map_or("", |p| p.name);
+        let diff = to_query(&self.raw, &preset_raw(self.preset));
+        if diff.is_empty() { format!("preset={name}") } else { format!("preset={name}&{diff}") }
+    }
+
+    /// The validated scenario, when the parameters are valid.
+    pub fn scenario(&self) -> Option<Scenario> {
+        Scenario::try_from(self.raw.clone()).ok()
+    }
+
+    /// Problems for one parameter key (shown next to its control).
+    pub fn problem_for(&self, key: &str) -> Option<&Problem> {
+        self.problems.iter().find(|p| p.path == key || key_path(key) == p.path)
+    }
+
+    fn revalidate(&mut self) {
+        match Scenario::try_from(self.raw.clone()) {
+            Ok(_) => {
+                self.problems.clear();
+                self.run_id += 1;
+                self.status = Status::Running;
+            }
+            Err(e) => {
+                self.problems = e.problems;
+                self.status = Status::Invalid;
+            }
+        }
+    }
+
+    /// Applies one action.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::SetParam { key, value } => {
+                let Some(param) = find(&key) else { return };
+                if let Err(message) = param.check(value) {
+                    self.problems.retain(|p| p.path != key);
+                    self.problems.push(Problem { path: key, message });
+                    self.status = Status::Invalid;
+                    return;
+                }
+                (param.set)(&mut self.raw, value);
+                self.revalidate();
+            }
+            Action::LoadPreset(index) => {
+                self.preset = index.min(PRESETS.len().saturating_sub(1));
+                self.raw = preset_raw(self.preset);
+                self.revalidate();
+            }
+            Action::ResetPreset => {
+                self.raw = preset_raw(self.preset);
+                self.revalidate();
+            }
+            Action::ResetAll => {
+                self.preset = 0;
+                self.raw = preset_raw(0);
+                self.url_problems.clear();
+                self.revalidate();
+            }
+            Action::Progress { run_id, report } => {
+                if run_id == self.run_id {
+                    self.report = Some(*report);
+                }
+            }
+            Action::Finished { run_id, report } => {
+                if run_id == self.run_id {
+                    self.report = Some(*report);
+                    self.status = Status::Done;
+                    self.runs_done += 1;
+                }
+            }
+            Action::ToggleDark { system_dark } => {
+                self.dark = Some(!self.dark.unwrap_or(system_dark));
+            }
+            Action::Cursor(t) => self.cursor_s = t,
+        }
+    }
+}
+
+/// Path of the field a registry key edits, for matching validation problems (outage keys edit the first fault).
+fn key_path(key: &str) -> String {
+    match key.strip_prefix("outage.") {
+        Some("duration_s") => "faults[0].end_s".to_string(),
+        Some(field) => format!("faults[0].{field}"),
+        None => key.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finished(state: &mut AppState) {
+        let sc = state.scenario().expect("valid");
+        let mut sim = stampede_core::Simulation::new(&sc);
+        sim.advance_to(stampede_core::SimTime::from_s(1.0));
+        let report = Box::new(sim.report());
+        state.apply(Action::Finished { run_id: state.run_id, report });
+    }
+
+    #[test]
+    fn a_parameter_change_starts_a_new_run_and_ignores_stale_reports() {
+        let mut s = AppState::from_query("");
+        let first = s.run_id;
+        finished(&mut s);
+        assert_eq!(s.status, Status::Done);
+        s.apply(Action::SetParam { key: "retry.attempts_max".into(), value: 2.0 });
+        assert_eq!(s.run_id, first + 1);
+        assert_eq!(s.status, Status::Running);
+        let stale = s.report.clone().map(Box::new).unwrap();
+        s.apply(Action::Finished { run_id: first, report: stale });
+        assert_eq!(s.status, Status::Running, "a stale run's report does not finish the new run");
+    }
+
+    #[test]
+    fn an_invalid_value_keeps_the_last_report_and_names_the_field() {
+        let mut s = AppState::from_query("");
+        finished(&mut s);
+        let before = s.report.as_ref().map(|r| r.summary.events);
+        s.apply(Action::SetParam { key: "retry.attempts_max".into(), value: 0.0 });
+        assert_eq!(s.status, Status::Invalid);
+        assert!(s.problem_for("retry.attempts_max").is_some());
+        assert_eq!(s.report.as_ref().map(|r| r.summary.events), before);
+        s.apply(Action::SetParam { key: "retry.backoff_base_ms".into(), value: 30_000.0 });
+        assert!(s.problem_for("retry.backoff_max_ms").is_some(), "cross-field rule reported");
+    }
+
+    #[test]
+    fn url_round_trip_and_bad_url_pairs_are_kept_as_problems() {
+        let mut s = AppState::from_query("?preset=naive-retry-storm");
+        s.apply(Action::SetParam { key: "retry.attempts_max".into(), value: 6.0 });
+        let q = s.to_query();
+        assert_eq!(q, "preset=naive-retry-storm&retry.attempts_max=6");
+        let back = AppState::from_query(&q);
+        assert_eq!(back.raw, s.raw);
+        let bad = AppState::from_query("preset=naive-retry-storm&retry.attempts_maxx=3");
+        assert_eq!(bad.url_problems.len(), 1);
+    }
+
+    #[test]
+    fn presets_and_resets() {
+        let mut s = AppState::from_query("");
+        s.apply(Action::LoadPreset(1));
+        assert_eq!(s.preset, 1);
+        s.apply(Action::SetParam { key: "backend.workers".into(), value: 7.0 });
+        s.apply(Action::ResetPreset);
+        assert_eq!(s.raw, preset_raw(1));
+        s.apply(Action::ResetAll);
+        assert_eq!((s.preset, &s.raw), (0, &preset_raw(0)));
+    }
+
+    #[test]
+    fn dark_mode_toggles_from_the_system_default() {
+        let mut s = AppState::from_query("");
+        s.apply(Action::ToggleDark { system_dark: true });
+        assert_eq!(s.dark, Some(false));
+        s.apply(Action::ToggleDark { system_dark: true });
+        assert_eq!(s.dark, Some(true));
+    }
+}
