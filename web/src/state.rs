@@ -35,6 +35,10 @@ pub struct AppState {
     pub report: Option<Report>,
     /// Status.
     pub status: Status,
+    /// Bumped whenever `report` changes (charts redraw on it).
+    pub report_seq: u64,
+    /// Problems the worker reported for the last run, as text.
+    pub worker_problems: Vec<String>,
     /// Id of the latest run asked for; reports of older runs are ignored.
     pub run_id: u64,
     /// Runs completed since the page loaded.
@@ -75,6 +79,13 @@ pub enum Action {
         /// The report.
         report: Box<Report>,
     },
+    /// The worker rejected a run's scenario.
+    Rejected {
+        /// Run id.
+        run_id: u64,
+        /// Every problem, as text.
+        problems: Vec<String>,
+    },
     /// Toggle dark mode (from the system default `system_dark`).
     ToggleDark {
         /// What the system prefers.
@@ -112,6 +123,8 @@ impl AppState {
             url_problems,
             report: None,
             status: Status::Running,
+            report_seq: 0,
+            worker_problems: Vec::new(),
             run_id: 0,
             runs_done: 0,
             dark: None,
@@ -184,11 +197,20 @@ impl AppState {
             Action::Progress { run_id, report } => {
                 if run_id == self.run_id {
                     self.report = Some(*report);
+                    self.report_seq += 1;
+                }
+            }
+            Action::Rejected { run_id, problems } => {
+                if run_id == self.run_id {
+                    self.worker_problems = problems;
+                    self.status = Status::Invalid;
                 }
             }
             Action::Finished { run_id, report } => {
                 if run_id == self.run_id {
                     self.report = Some(*report);
+                    self.report_seq += 1;
+                    self.worker_problems.clear();
                     self.status = Status::Done;
                     self.runs_done += 1;
                 }

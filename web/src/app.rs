@@ -1,0 +1,145 @@
+//! The root component: owns the state, the worker bridge and the effects (worker, URL).
+//!
+//! Owns: wiring. Layout of each part lives in `components/`.
+//! Must not: run the simulation (the worker does) or compute figures (the core does).
+
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use gloo_worker::{Spawnable, WorkerBridge};
+use yew::prelude::*;
+
+use crate::components::{charts::Charts, controls::Controls, header::Header, kpis::Kpis};
+use crate::protocol::{RunRequest, RunUpdate};
+use crate::state::{Action, AppState, Status};
+use crate::worker::SimWorker;
+
+/// Wait after the last parameter change before starting a run, ms (debounce while dragging).
+const DEBOUNCE_MS: u32 = 120;
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.apply(action);
+        Rc::new(next)
+    }
+}
+
+fn system_prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+fn location_query() -> String {
+    web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()
+}
+
+fn replace_url_query(query: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("?{query}")));
+    }
+}
+
+/// The playground.
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(|| AppState::from_query(&location_query()));
+    let bridge = use_mut_ref(|| None::<WorkerBridge<SimWorker>>);
+
+    {
+        let bridge = bridge.clone();
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let spawned = SimWorker::spawner()
+                .callback(move |update: RunUpdate| {
+                    dispatcher.dispatch(match update {
+                        RunUpdate::Progress { run_id, report } => Action::Progress { run_id, report },
+                        RunUpdate::Finished { run_id, report } => Action::Finished { run_id, report },
+                        RunUpdate::Invalid { run_id, problems } => Action::Rejected { run_id, problems },
+                    })
+                })
+                // Relative to the page, so the site also works under a sub-path.
+                .spawn("./worker.js");
+            *bridge.borrow_mut() = Some(spawned);
+        });
+    }
+
+    {
+        let bridge = bridge.clone();
+        let raw = state.raw.clone();
+        let query = state.to_query();
+        let valid = state.status != Status::Invalid;
+        use_effect_with(state.run_id, move |run_id| {
+            let run_id = *run_id;
+            replace_url_query(&query);
+            let pending = valid.then(|| {
+                Timeout::new(DEBOUNCE_MS, move || {
+                    if let Some(b) = bridge.borrow().as_ref() {
+                        b.send(RunRequest { run_id, raw });
+                    }
+                })
+            });
+            move || drop(pending)
+        });
+    }
+
+    let system_dark = system_prefers_dark();
+    let dark = state.dark.unwrap_or(system_dark);
+    let dispatch = {
+        let state = state.clone();
+        Callback::from(move |action: Action| state.dispatch(action))
+    };
+    let status = match state.status {
+        Status::Running => "running",
+        Status::Done => "done",
+        Status::Invalid => "invalid",
+    };
+    let progress = state.report.as_ref().map_or(0.0, |r| {
+        r.buckets_done as f64 / r.buckets_total.max(1) as f64 * 100.0
+    });
+    html! {
+        <div class={classes!("app", if dark { "dark" } else { "light" })}>
+            <Header state={state.clone()} dispatch={dispatch.clone()} system_dark={system_dark} />
+            <main data-status={status} data-run={state.runs_done.to_string()} aria-busy={(state.status == Status::Running).to_string()}>
+                <aside class="panel-column" aria-label="Parameters">
+                    <Controls state={state.clone()} dispatch={dispatch.clone()} />
+                </aside>
+                <section class="results" aria-label="Results">
+                    { banners(&state) }
+                    <p class="run-status" role="status">
+                        { match state.status {
+                            Status::Running => format!("Simulating… {progress:.0} %"),
+                            Status::Done => "Up to date.".to_string(),
+                            Status::Invalid => "Fix the highlighted parameters; the last good result stays on screen.".to_string(),
+                        } }
+                    </p>
+                    <Kpis state={state.clone()} />
+                    <Charts state={state.clone()} dispatch={dispatch} dark={dark} />
+                </section>
+            </main>
+        </div>
+    }
+}
+
+fn banners(state: &AppState) -> Html {
+    let mut items: Vec<String> = state
+        .url_problems
+        .iter()
+        .map(|p| format!("Ignored from the link: {p}"))
+        .collect();
+    items.extend(state.worker_problems.iter().cloned());
+    if let Some(r) = &state.report {
+        items.extend(r.diagnostics.iter().cloned());
+    }
+    if items.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div class="banner" role="alert">
+            <ul>{ for items.iter().map(|i| html! { <li>{ i }</li> }) }</ul>
+        </div>
+    }
+}

@@ -1,0 +1,144 @@
+//! The charts: plotters drawing on canvases scaled for the device pixel ratio, a shared time
+//! cursor with a value readout, and a data-table alternative per chart.
+
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use stampede_charts::{ChartKind, Theme, lines, short_number};
+use stampede_core::Report;
+use web_sys::HtmlCanvasElement;
+use yew::prelude::*;
+
+use crate::state::{Action, AppState};
+
+/// Charts props.
+#[derive(Properties, PartialEq)]
+pub struct ChartsProps {
+    /// App state.
+    pub state: UseReducerHandle<AppState>,
+    /// Dispatches actions.
+    pub dispatch: Callback<Action>,
+    /// Dark theme.
+    pub dark: bool,
+}
+
+/// Plot area margins used by `stampede_charts::draw`, CSS px: left (margin + y labels), right.
+const PLOT_LEFT_PX: f64 = 64.0;
+const PLOT_RIGHT_PX: f64 = 8.0;
+
+fn draw_on(canvas: &HtmlCanvasElement, kind: ChartKind, report: &Report, dark: bool, cursor_s: Option<f64>) {
+    let width_css = f64::from(canvas.client_width().max(300));
+    let height_css = f64::from(canvas.client_height().max(200));
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
+    canvas.set_width((width_css * dpr) as u32);
+    canvas.set_height((height_css * dpr) as u32);
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else { return };
+    let root = backend.into_drawing_area();
+    if let Err(e) = stampede_charts::draw(&root, kind, report, Theme { dark }, cursor_s) {
+        web_sys::console::warn_1(&format!("chart {}: {e}", kind.id()).into());
+    }
+}
+
+/// Every chart.
+#[component]
+pub fn Charts(props: &ChartsProps) -> Html {
+    let refs = use_memo((), |_| ChartKind::ALL.map(|_| NodeRef::default()));
+    {
+        let refs = refs.clone();
+        let state = props.state.clone();
+        let dark = props.dark;
+        let cursor_bits = state.cursor_s.map(f64::to_bits);
+        use_effect_with((state.report_seq, dark, cursor_bits), move |_| {
+            if let Some(report) = state.report.as_ref() {
+                for (kind, node) in ChartKind::ALL.iter().zip(refs.iter()) {
+                    if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
+                        draw_on(&canvas, *kind, report, dark, state.cursor_s);
+                    }
+                }
+            }
+        });
+    }
+    let horizon_s = props.state.report.as_ref().map_or(1.0, |r| r.bucket_s * r.buckets_total as f64);
+    html! {
+        <div class="charts">
+            { for ChartKind::ALL.iter().zip(refs.iter()).map(|(kind, node)| {
+                let dispatch = props.dispatch.clone();
+                let onmousemove = Callback::from(move |e: MouseEvent| {
+                    let canvas: HtmlCanvasElement = e.target_unchecked_into();
+                    let width = f64::from(canvas.client_width()) - PLOT_LEFT_PX - PLOT_RIGHT_PX;
+                    let x = f64::from(e.offset_x()) - PLOT_LEFT_PX;
+                    let t = (x / width).clamp(0.0, 1.0) * horizon_s;
+                    dispatch.emit(Action::Cursor(Some(t)));
+                });
+                let leave = props.dispatch.reform(|_: MouseEvent| Action::Cursor(None));
+                html! {
+                    <figure class="chart">
+                        <canvas ref={node.clone()} data-chart={kind.id()} role="img"
+                            aria-label={kind.title()} {onmousemove} onmouseleave={leave}></canvas>
+                        <figcaption>
+                            { readout(*kind, &props.state) }
+                            <DataTable kind={*kind} state={props.state.clone()} />
+                        </figcaption>
+                    </figure>
+                }
+            }) }
+        </div>
+    }
+}
+
+fn readout(kind: ChartKind, state: &AppState) -> Html {
+    let (Some(report), Some(t)) = (state.report.as_ref(), state.cursor_s) else {
+        return html! { <span class="readout">{ "Hover a chart to read values at a time." }</span> };
+    };
+    let bucket = ((t / report.bucket_s) as usize).min(report.buckets_done.saturating_sub(1));
+    let values: Vec<String> = lines(kind, report)
+        .iter()
+        .filter_map(|l| l.values.get(bucket).map(|v| format!("{} {}", l.label, short_number(*v))))
+        .collect();
+    html! { <span class="readout">{ format!("t = {:.0} s: {}", t, values.join(" · ")) }</span> }
+}
+
+/// Data table props.
+#[derive(Properties, PartialEq)]
+pub struct DataTableProps {
+    /// Chart.
+    pub kind: ChartKind,
+    /// App state.
+    pub state: UseReducerHandle<AppState>,
+}
+
+/// A "show data table" alternative to a chart, built only when opened.
+#[component]
+pub fn DataTable(props: &DataTableProps) -> Html {
+    let open = use_state(|| false);
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
+    let table = match (*open, props.state.report.as_ref()) {
+        (true, Some(report)) => {
+            let lines = lines(props.kind, report);
+            html! {
+                <table>
+                    <caption>{ props.kind.title() }</caption>
+                    <thead><tr><th scope="col">{ "time (s)" }</th>
+                        { for lines.iter().map(|l| html! { <th scope="col">{ l.label }</th> }) }</tr></thead>
+                    <tbody>
+                        { for (0..report.buckets_done).map(|b| html! {
+                            <tr><th scope="row">{ format!("{:.0}", b as f64 * report.bucket_s) }</th>
+                                { for lines.iter().map(|l| html! { <td>{ short_number(l.values[b]) }</td> }) }</tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
+        }
+        _ => html! {},
+    };
+    html! {
+        <>
+            <button type="button" class="link" aria-expanded={open.to_string()} onclick={toggle}>
+                { if *open { "Hide data table" } else { "Show data table" } }
+            </button>
+            { table }
+        </>
+    }
+}

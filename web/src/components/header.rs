@@ -1,0 +1,58 @@
+//! Header: title, preset picker, resets and the dark-mode toggle.
+
+use stampede_core::presets::PRESETS;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::state::{Action, AppState};
+
+/// Header props.
+#[derive(Properties, PartialEq)]
+pub struct HeaderProps {
+    /// App state.
+    pub state: UseReducerHandle<AppState>,
+    /// Dispatches actions.
+    pub dispatch: Callback<Action>,
+    /// What the system prefers.
+    pub system_dark: bool,
+}
+
+/// The header bar.
+#[component]
+pub fn Header(props: &HeaderProps) -> Html {
+    let on_preset = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(index) = select.value().parse::<usize>() {
+                dispatch.emit(Action::LoadPreset(index));
+            }
+        })
+    };
+    let reset_preset = props.dispatch.reform(|_: MouseEvent| Action::ResetPreset);
+    let reset_all = props.dispatch.reform(|_: MouseEvent| Action::ResetAll);
+    let system_dark = props.system_dark;
+    let toggle_dark = props.dispatch.reform(move |_: MouseEvent| Action::ToggleDark { system_dark });
+    let preset = PRESETS.get(props.state.preset);
+    html! {
+        <header class="top">
+            <h1>{ "Stampede" }<span class="tagline">{ " — DNS outages, retry storms and recovery" }</span></h1>
+            <div class="top-controls">
+                <label for="preset">{ "Preset" }</label>
+                <select id="preset" onchange={on_preset}>
+                    { for PRESETS.iter().enumerate().map(|(i, p)| html! {
+                        <option value={i.to_string()} selected={i == props.state.preset}>{ p.title() }</option>
+                    }) }
+                </select>
+                <button type="button" onclick={reset_preset}>{ "Reset to preset" }</button>
+                <button type="button" onclick={reset_all}>{ "Reset all" }</button>
+                <button type="button" onclick={toggle_dark} aria-pressed={props.state.dark.unwrap_or(system_dark).to_string()}>
+                    { "Dark mode" }
+                </button>
+            </div>
+            if let Some(p) = preset {
+                <p class="preset-help">{ p.description() }</p>
+            }
+        </header>
+    }
+}

@@ -1,0 +1,36 @@
+//! KPI cards and the aria-live summary sentence.
+
+use yew::prelude::*;
+
+use crate::kpi::{cards, summary_sentence};
+use crate::state::{AppState, Status};
+
+/// KPI props.
+#[derive(Properties, PartialEq)]
+pub struct KpisProps {
+    /// App state.
+    pub state: UseReducerHandle<AppState>,
+}
+
+/// The KPI cards.
+#[component]
+pub fn Kpis(props: &KpisProps) -> Html {
+    let Some(report) = props.state.report.as_ref() else {
+        return html! { <p id="summary" aria-live="polite">{ "Running the first simulation…" }</p> };
+    };
+    let sentence = if props.state.status == Status::Running { String::new() } else { summary_sentence(report) };
+    html! {
+        <>
+            <div class="kpis">
+                { for cards(&report.summary).into_iter().map(|k| html! {
+                    <div class={classes!("kpi", k.bad.then_some("bad"))} data-kpi={k.id} title={k.help}>
+                        <div class="kpi-label">{ k.label }</div>
+                        <div class="kpi-value">{ k.value }</div>
+                        <div class="kpi-help">{ k.help }</div>
+                    </div>
+                }) }
+            </div>
+            <p id="summary" aria-live="polite">{ sentence }</p>
+        </>
+    }
+}

@@ -1,0 +1,6 @@
+//! The playground's components, one per file.
+
+pub mod charts;
+pub mod controls;
+pub mod header;
+pub mod kpis;
