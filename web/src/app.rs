@@ -34,12 +34,18 @@ fn system_prefers_dark() -> bool {
 }
 
 fn location_query() -> String {
-    web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
 }
 
 fn replace_url_query(query: &str) {
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("?{query}")));
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("?{query}")),
+        );
     }
 }
 
@@ -56,9 +62,15 @@ pub fn App() -> Html {
             let spawned = SimWorker::spawner()
                 .callback(move |update: RunUpdate| {
                     dispatcher.dispatch(match update {
-                        RunUpdate::Progress { run_id, report } => Action::Progress { run_id, report },
-                        RunUpdate::Finished { run_id, report } => Action::Finished { run_id, report },
-                        RunUpdate::Invalid { run_id, problems } => Action::Rejected { run_id, problems },
+                        RunUpdate::Progress { run_id, report } => {
+                            Action::Progress { run_id, report }
+                        }
+                        RunUpdate::Finished { run_id, report } => {
+                            Action::Finished { run_id, report }
+                        }
+                        RunUpdate::Invalid { run_id, problems } => {
+                            Action::Rejected { run_id, problems }
+                        }
                     })
                 })
                 // Relative to the page, so the site also works under a sub-path.

@@ -25,7 +25,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -37,9 +37,13 @@ fn recovery_text(r: &Recovery) -> (String, String, bool) {
     match r {
         Recovery::NoFault => ("no fault".into(), "no".into(), false),
         Recovery::FaultStillActive => ("fault still on".into(), "—".into(), true),
-        Recovery::Recovered { after_s } => (format!("{after_s:.0} s"), "no".into(), *after_s > 60.0),
+        Recovery::Recovered { after_s } => {
+            (format!("{after_s:.0} s"), "no".into(), *after_s > 60.0)
+        }
         Recovery::Metastable { .. } => ("never".into(), "yes".into(), true),
-        Recovery::Undetermined { observed_s } => (format!("> {observed_s:.0} s"), "undetermined".into(), true),
+        Recovery::Undetermined { observed_s } => {
+            (format!("> {observed_s:.0} s"), "undetermined".into(), true)
+        }
     }
 }
 
@@ -98,7 +102,9 @@ pub fn summary_sentence(report: &Report) -> String {
     let recovery = match &s.recovery {
         Recovery::NoFault => "no fault was injected".to_string(),
         Recovery::FaultStillActive => "the fault was still active when the run ended".to_string(),
-        Recovery::Recovered { after_s } => format!("recovered {after_s:.0} s after the fault ended"),
+        Recovery::Recovered { after_s } => {
+            format!("recovered {after_s:.0} s after the fault ended")
+        }
         Recovery::Metastable { observed_s } => {
             format!("still not recovered {observed_s:.0} s after the fault ended (metastable)")
         }
@@ -135,9 +141,22 @@ mod tests {
         let report = stampede_core::run(&sc);
         let cards = cards(&report.summary);
         let ids: Vec<_> = cards.iter().map(|c| c.id).collect();
-        assert_eq!(ids, ["availability", "failed_requests", "peak_amplification", "time_to_recover", "metastable", "cost"]);
+        assert_eq!(
+            ids,
+            [
+                "availability",
+                "failed_requests",
+                "peak_amplification",
+                "time_to_recover",
+                "metastable",
+                "cost"
+            ]
+        );
         assert_eq!(cards[1].value, thousands(report.summary.failed));
         let sentence = summary_sentence(&report);
-        assert!(sentence.contains(&format!("{} requests failed", thousands(report.summary.failed))));
+        assert!(sentence.contains(&format!(
+            "{} requests failed",
+            thousands(report.summary.failed)
+        )));
     }
 }

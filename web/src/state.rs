@@ -109,7 +109,11 @@ impl AppState {
     pub fn from_query(query: &str) -> AppState {
         let mut preset = 0;
         let mut rest = Vec::new();
-        for pair in query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
+        for pair in query
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|p| !p.is_empty())
+        {
             match pair.strip_prefix("preset=") {
                 Some(name) => preset = PRESETS.iter().position(|p| p.name == name).unwrap_or(0),
                 None => rest.push(pair),
@@ -138,7 +142,11 @@ impl AppState {
     pub fn to_query(&self) -> String {
         let name = PRESETS.get(self.preset).map_or("", |p| p.name);
         let diff = to_query(&self.raw, &preset_raw(self.preset));
-        if diff.is_empty() { format!("preset={name}") } else { format!("preset={name}&{diff}") }
+        if diff.is_empty() {
+            format!("preset={name}")
+        } else {
+            format!("preset={name}&{diff}")
+        }
     }
 
     /// The validated scenario, when the parameters are valid.
@@ -148,7 +156,9 @@ impl AppState {
 
     /// Problems for one parameter key (shown next to its control).
     pub fn problem_for(&self, key: &str) -> Option<&Problem> {
-        self.problems.iter().find(|p| p.path == key || key_path(key) == p.path)
+        self.problems
+            .iter()
+            .find(|p| p.path == key || key_path(key) == p.path)
     }
 
     fn revalidate(&mut self) {
@@ -241,7 +251,10 @@ mod tests {
         let mut sim = stampede_core::Simulation::new(&sc);
         sim.advance_to(stampede_core::SimTime::from_s(1.0));
         let report = Box::new(sim.report());
-        state.apply(Action::Finished { run_id: state.run_id, report });
+        state.apply(Action::Finished {
+            run_id: state.run_id,
+            report,
+        });
     }
 
     #[test]
@@ -250,12 +263,22 @@ mod tests {
         let first = s.run_id;
         finished(&mut s);
         assert_eq!(s.status, Status::Done);
-        s.apply(Action::SetParam { key: "retry.attempts_max".into(), value: 2.0 });
+        s.apply(Action::SetParam {
+            key: "retry.attempts_max".into(),
+            value: 2.0,
+        });
         assert_eq!(s.run_id, first + 1);
         assert_eq!(s.status, Status::Running);
         let stale = s.report.clone().map(Box::new).unwrap();
-        s.apply(Action::Finished { run_id: first, report: stale });
-        assert_eq!(s.status, Status::Running, "a stale run's report does not finish the new run");
+        s.apply(Action::Finished {
+            run_id: first,
+            report: stale,
+        });
+        assert_eq!(
+            s.status,
+            Status::Running,
+            "a stale run's report does not finish the new run"
+        );
     }
 
     #[test]
@@ -263,18 +286,30 @@ mod tests {
         let mut s = AppState::from_query("");
         finished(&mut s);
         let before = s.report.as_ref().map(|r| r.summary.events);
-        s.apply(Action::SetParam { key: "retry.attempts_max".into(), value: 0.0 });
+        s.apply(Action::SetParam {
+            key: "retry.attempts_max".into(),
+            value: 0.0,
+        });
         assert_eq!(s.status, Status::Invalid);
         assert!(s.problem_for("retry.attempts_max").is_some());
         assert_eq!(s.report.as_ref().map(|r| r.summary.events), before);
-        s.apply(Action::SetParam { key: "retry.backoff_base_ms".into(), value: 30_000.0 });
-        assert!(s.problem_for("retry.backoff_max_ms").is_some(), "cross-field rule reported");
+        s.apply(Action::SetParam {
+            key: "retry.backoff_base_ms".into(),
+            value: 30_000.0,
+        });
+        assert!(
+            s.problem_for("retry.backoff_max_ms").is_some(),
+            "cross-field rule reported"
+        );
     }
 
     #[test]
     fn url_round_trip_and_bad_url_pairs_are_kept_as_problems() {
         let mut s = AppState::from_query("?preset=naive-retry-storm");
-        s.apply(Action::SetParam { key: "retry.attempts_max".into(), value: 6.0 });
+        s.apply(Action::SetParam {
+            key: "retry.attempts_max".into(),
+            value: 6.0,
+        });
         let q = s.to_query();
         assert_eq!(q, "preset=naive-retry-storm&retry.attempts_max=6");
         let back = AppState::from_query(&q);
@@ -288,7 +323,10 @@ mod tests {
         let mut s = AppState::from_query("");
         s.apply(Action::LoadPreset(1));
         assert_eq!(s.preset, 1);
-        s.apply(Action::SetParam { key: "backend.workers".into(), value: 7.0 });
+        s.apply(Action::SetParam {
+            key: "backend.workers".into(),
+            value: 7.0,
+        });
         s.apply(Action::ResetPreset);
         assert_eq!(s.raw, preset_raw(1));
         s.apply(Action::ResetAll);

@@ -63,13 +63,23 @@ impl Worker for SimWorker {
     fn received(&mut self, scope: &WorkerScope<Self>, msg: RunRequest, id: HandlerId) {
         match Scenario::try_from(msg.raw) {
             Ok(scenario) => {
-                self.job = Some(Job { run_id: msg.run_id, client: id, sim: Simulation::new(&scenario) });
+                self.job = Some(Job {
+                    run_id: msg.run_id,
+                    client: id,
+                    sim: Simulation::new(&scenario),
+                });
                 yield_then_step(scope, msg.run_id);
             }
             Err(e) => {
                 self.job = None;
                 let problems = e.problems.iter().map(ToString::to_string).collect();
-                scope.respond(id, RunUpdate::Invalid { run_id: msg.run_id, problems });
+                scope.respond(
+                    id,
+                    RunUpdate::Invalid {
+                        run_id: msg.run_id,
+                        problems,
+                    },
+                );
             }
         }
     }
@@ -81,4 +91,3 @@ fn yield_then_step(scope: &WorkerScope<SimWorker>, run_id: u64) {
         Tick::Step(run_id)
     });
 }
-

@@ -7,8 +7,8 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use stampede_core::report::{FAILURE_CAUSES, Outcome};
 use stampede_core::Report;
+use stampede_core::report::{FAILURE_CAUSES, Outcome};
 
 /// The charts the playground and the CLI draw.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,7 +25,12 @@ pub enum ChartKind {
 
 impl ChartKind {
     /// Every chart, in display order.
-    pub const ALL: [ChartKind; 4] = [ChartKind::Load, ChartKind::Outcomes, ChartKind::Dns, ChartKind::Queue];
+    pub const ALL: [ChartKind; 4] = [
+        ChartKind::Load,
+        ChartKind::Outcomes,
+        ChartKind::Dns,
+        ChartKind::Queue,
+    ];
 
     /// Stable identifier (DOM attribute, file name).
     pub fn id(self) -> &'static str {
@@ -57,16 +62,32 @@ pub struct Theme {
 
 impl Theme {
     fn background(self) -> RGBColor {
-        if self.dark { RGBColor(0x17, 0x1a, 0x21) } else { WHITE }
+        if self.dark {
+            RGBColor(0x17, 0x1a, 0x21)
+        } else {
+            WHITE
+        }
     }
     fn foreground(self) -> RGBColor {
-        if self.dark { RGBColor(0xe6, 0xe6, 0xe6) } else { RGBColor(0x22, 0x22, 0x22) }
+        if self.dark {
+            RGBColor(0xe6, 0xe6, 0xe6)
+        } else {
+            RGBColor(0x22, 0x22, 0x22)
+        }
     }
     fn grid(self) -> RGBColor {
-        if self.dark { RGBColor(0x3a, 0x3f, 0x4a) } else { RGBColor(0xdd, 0xdd, 0xdd) }
+        if self.dark {
+            RGBColor(0x3a, 0x3f, 0x4a)
+        } else {
+            RGBColor(0xdd, 0xdd, 0xdd)
+        }
     }
     fn fault(self) -> RGBAColor {
-        if self.dark { RGBColor(0xd5, 0x5e, 0x00).mix(0.22) } else { RGBColor(0xd5, 0x5e, 0x00).mix(0.12) }
+        if self.dark {
+            RGBColor(0xd5, 0x5e, 0x00).mix(0.22)
+        } else {
+            RGBColor(0xd5, 0x5e, 0x00).mix(0.12)
+        }
     }
 }
 
@@ -128,7 +149,12 @@ pub fn lines(kind: ChartKind, report: &Report) -> Vec<Line> {
     let s = &report.series;
     let n = report.buckets_done;
     let w = report.bucket_s;
-    let line = |label, color, dash, values| Line { label, color, dash, values };
+    let line = |label, color, dash, values| Line {
+        label,
+        color,
+        dash,
+        values,
+    };
     match kind {
         ChartKind::Load => {
             let first = per_second(&s.attempts_first, w, n);
@@ -136,13 +162,33 @@ pub fn lines(kind: ChartKind, report: &Report) -> Vec<Line> {
             let total: Vec<f64> = first.iter().zip(&retry).map(|(a, b)| a + b).collect();
             vec![
                 line("first tries", palette::BLUE, Dash::Solid, first),
-                line("first tries + retries", palette::VERMILLION, Dash::Solid, total),
-                line("reached backend", palette::PURPLE, Dash::Dotted, per_second(&s.backend_offered, w, n)),
-                line("capacity", palette::GREY, Dash::Dashed, per_second_f(&s.backend_capacity, w, n)),
+                line(
+                    "first tries + retries",
+                    palette::VERMILLION,
+                    Dash::Solid,
+                    total,
+                ),
+                line(
+                    "reached backend",
+                    palette::PURPLE,
+                    Dash::Dotted,
+                    per_second(&s.backend_offered, w, n),
+                ),
+                line(
+                    "capacity",
+                    palette::GREY,
+                    Dash::Dashed,
+                    per_second_f(&s.backend_capacity, w, n),
+                ),
             ]
         }
         ChartKind::Outcomes => {
-            let mut lines = vec![line("success", palette::GREEN, Dash::Solid, per_second(&s.success, w, n))];
+            let mut lines = vec![line(
+                "success",
+                palette::GREEN,
+                Dash::Solid,
+                per_second(&s.success, w, n),
+            )];
             let styles = [
                 (palette::VERMILLION, Dash::Solid),
                 (palette::ORANGE, Dash::Dashed),
@@ -153,22 +199,67 @@ pub fn lines(kind: ChartKind, report: &Report) -> Vec<Line> {
             ];
             for (i, (color, dash)) in styles.into_iter().enumerate().take(FAILURE_CAUSES) {
                 if s.failed[i][..n].iter().any(|c| *c > 0) {
-                    lines.push(line(Outcome::FAILURES[i].label(), color, dash, per_second(&s.failed[i], w, n)));
+                    lines.push(line(
+                        Outcome::FAILURES[i].label(),
+                        color,
+                        dash,
+                        per_second(&s.failed[i], w, n),
+                    ));
                 }
             }
             lines
         }
         ChartKind::Dns => vec![
-            line("client cache", palette::GREEN, Dash::Solid, per_second(&s.dns_client_cache, w, n)),
-            line("negative cached", palette::ORANGE, Dash::Dashed, per_second(&s.dns_negative_cached, w, n)),
-            line("to resolver", palette::BLUE, Dash::Solid, per_second(&s.dns_to_resolver, w, n)),
-            line("stale served", palette::SKY, Dash::Dotted, per_second(&s.dns_stale, w, n)),
-            line("dropped", palette::VERMILLION, Dash::Dotted, per_second(&s.dns_dropped, w, n)),
-            line("resolver capacity", palette::GREY, Dash::Dashed, per_second_f(&s.resolver_capacity, w, n)),
+            line(
+                "client cache",
+                palette::GREEN,
+                Dash::Solid,
+                per_second(&s.dns_client_cache, w, n),
+            ),
+            line(
+                "negative cached",
+                palette::ORANGE,
+                Dash::Dashed,
+                per_second(&s.dns_negative_cached, w, n),
+            ),
+            line(
+                "to resolver",
+                palette::BLUE,
+                Dash::Solid,
+                per_second(&s.dns_to_resolver, w, n),
+            ),
+            line(
+                "stale served",
+                palette::SKY,
+                Dash::Dotted,
+                per_second(&s.dns_stale, w, n),
+            ),
+            line(
+                "dropped",
+                palette::VERMILLION,
+                Dash::Dotted,
+                per_second(&s.dns_dropped, w, n),
+            ),
+            line(
+                "resolver capacity",
+                palette::GREY,
+                Dash::Dashed,
+                per_second_f(&s.resolver_capacity, w, n),
+            ),
         ],
         ChartKind::Queue => vec![
-            line("queue length (max)", palette::BLUE, Dash::Solid, s.queue_len_max[..n].iter().map(|c| *c as f64).collect()),
-            line("wasted work /s", palette::VERMILLION, Dash::Dashed, per_second(&s.wasted, w, n)),
+            line(
+                "queue length (max)",
+                palette::BLUE,
+                Dash::Solid,
+                s.queue_len_max[..n].iter().map(|c| *c as f64).collect(),
+            ),
+            line(
+                "wasted work /s",
+                palette::VERMILLION,
+                Dash::Dashed,
+                per_second(&s.wasted, w, n),
+            ),
         ],
     }
 }
@@ -221,7 +312,11 @@ pub fn draw<DB: DrawingBackend>(
             )))
             .map_err(err)?;
         chart
-            .draw_series(std::iter::once(Text::new(label.clone(), (*start, y_max * 0.97), text(11))))
+            .draw_series(std::iter::once(Text::new(
+                label.clone(),
+                (*start, y_max * 0.97),
+                text(11),
+            )))
             .map_err(err)?;
     }
     let step = (report.buckets_done / (width_px as usize).max(1)).max(1);
@@ -243,11 +338,16 @@ pub fn draw<DB: DrawingBackend>(
         .map_err(err)?;
         let legend = l.color;
         let dash = l.dash;
-        series.label(l.label).legend(move |(x, y)| legend_mark(x, y, legend, dash));
+        series
+            .label(l.label)
+            .legend(move |(x, y)| legend_mark(x, y, legend, dash));
     }
     if let Some(t) = cursor_s {
         chart
-            .draw_series(std::iter::once(PathElement::new(vec![(t, 0.0), (t, y_max)], fg.mix(0.6))))
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(t, 0.0), (t, y_max)],
+                fg.mix(0.6),
+            )))
             .map_err(err)?;
     }
     chart
@@ -285,7 +385,12 @@ pub fn short_number(v: f64) -> String {
 }
 
 /// Draws a chart to an SVG string of the given size.
-pub fn to_svg(kind: ChartKind, report: &Report, theme: Theme, size_px: (u32, u32)) -> Result<String, String> {
+pub fn to_svg(
+    kind: ChartKind,
+    report: &Report,
+    theme: Theme,
+    size_px: (u32, u32),
+) -> Result<String, String> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, size_px).into_drawing_area();
@@ -303,7 +408,12 @@ mod tests {
         let mut raw = stampede_core::RawScenario::default();
         raw.run.duration_s = 120.0;
         raw.fleet.clients = 100;
-        raw.faults = vec![RawFault { kind: FaultKind::DnsEmpty, start_s: 30.0, end_s: 60.0, ..RawFault::default() }];
+        raw.faults = vec![RawFault {
+            kind: FaultKind::DnsEmpty,
+            start_s: 30.0,
+            end_s: 60.0,
+            ..RawFault::default()
+        }];
         stampede_core::run(&stampede_core::Scenario::try_from(raw).unwrap())
     }
 
@@ -313,11 +423,18 @@ mod tests {
         for kind in ChartKind::ALL {
             for dark in [false, true] {
                 let svg = to_svg(kind, &report, Theme { dark }, (640, 320)).unwrap();
-                assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{kind:?}");
+                assert!(
+                    svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+                    "{kind:?}"
+                );
                 assert!(svg.contains("width=\"640\"") && svg.contains("height=\"320\""));
                 assert!(svg.contains(kind.title().split(' ').next().unwrap()));
                 for line in lines(kind, &report) {
-                    assert!(svg.contains(line.label), "{kind:?} legend lacks {}", line.label);
+                    assert!(
+                        svg.contains(line.label),
+                        "{kind:?} legend lacks {}",
+                        line.label
+                    );
                 }
                 assert!(svg.contains("DNS empty answer"), "fault window is labelled");
             }

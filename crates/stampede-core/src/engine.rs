@@ -10,8 +10,8 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 use crate::report::{
-    FAILURE_CAUSES, LATENCY_BINS, Outcome, RecoveryInput, Report, Series, Summary, histogram_quantile, latency_bin,
-    recovery_verdict,
+    FAILURE_CAUSES, LATENCY_BINS, Outcome, RecoveryInput, Report, Series, Summary,
+    histogram_quantile, latency_bin, recovery_verdict,
 };
 use crate::rng::{Rng, StreamId};
 use crate::scenario::raw::{BackoffKind, ClientCacheMode, FaultKind, JitterKind, ServiceTimeLaw};
@@ -39,10 +39,22 @@ enum Answer {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Event {
     Arrival,
-    LookupDone { request: RequestId, attempt: u32, answer: Answer },
-    LookupTimeout { request: RequestId, attempt: u32 },
-    ServiceDone { request: RequestId, attempt: u32 },
-    RetryDue { request: RequestId },
+    LookupDone {
+        request: RequestId,
+        attempt: u32,
+        answer: Answer,
+    },
+    LookupTimeout {
+        request: RequestId,
+        attempt: u32,
+    },
+    ServiceDone {
+        request: RequestId,
+        attempt: u32,
+    },
+    RetryDue {
+        request: RequestId,
+    },
     FaultEdge,
 }
 
@@ -186,8 +198,12 @@ impl Simulation {
             buckets_total,
             scenario,
         };
-        let edges: Vec<SimTime> =
-            sim.scenario.faults.iter().flat_map(|f| [f.start, f.end]).collect();
+        let edges: Vec<SimTime> = sim
+            .scenario
+            .faults
+            .iter()
+            .flat_map(|f| [f.start, f.end])
+            .collect();
         for edge in edges {
             sim.schedule(edge, Event::FaultEdge);
         }
@@ -251,7 +267,13 @@ impl Simulation {
                 return None;
             }
             self.timeouts.pop_front();
-            Some((key, Event::LookupTimeout { request, attempt: attempt | ATTEMPT_TIMEOUT_FLAG }))
+            Some((
+                key,
+                Event::LookupTimeout {
+                    request,
+                    attempt: attempt | ATTEMPT_TIMEOUT_FLAG,
+                },
+            ))
         } else {
             let Reverse(s) = *self.heap.peek()?;
             if s.key.time >= until {
@@ -264,13 +286,19 @@ impl Simulation {
 
     fn schedule(&mut self, time: SimTime, event: Event) {
         self.sequence += 1;
-        let key = Key { time, sequence: self.sequence };
+        let key = Key {
+            time,
+            sequence: self.sequence,
+        };
         self.heap.push(Reverse(Scheduled { key, event }));
     }
 
     fn schedule_attempt_timeout(&mut self, request: RequestId, tag: u32) {
         self.sequence += 1;
-        let key = Key { time: self.now.after(self.scenario.attempt_timeout), sequence: self.sequence };
+        let key = Key {
+            time: self.now.after(self.scenario.attempt_timeout),
+            sequence: self.sequence,
+        };
         debug_assert!(self.timeouts.back().is_none_or(|t| t.0 <= key));
         self.timeouts.push_back((key, request, tag));
     }
@@ -282,9 +310,11 @@ impl Simulation {
     fn handle(&mut self, event: Event) {
         match event {
             Event::Arrival => self.on_arrival(),
-            Event::LookupDone { request, attempt, answer } => {
-                self.on_lookup_done(request, attempt, answer)
-            }
+            Event::LookupDone {
+                request,
+                attempt,
+                answer,
+            } => self.on_lookup_done(request, attempt, answer),
             Event::LookupTimeout { request, attempt } if attempt & ATTEMPT_TIMEOUT_FLAG != 0 => {
                 self.on_attempt_timeout(request, attempt & !ATTEMPT_TIMEOUT_FLAG)
             }
@@ -340,8 +370,15 @@ impl Simulation {
     fn start_attempt(&mut self, id: RequestId) {
         let bucket = self.bucket();
         let r = &mut self.requests[id as usize];
-        assert_eq!(r.phase, Phase::Backoff, "an attempt starts only from backoff");
-        assert!(r.attempt < self.scenario.attempts_max, "attempts never exceed the maximum");
+        assert_eq!(
+            r.phase,
+            Phase::Backoff,
+            "an attempt starts only from backoff"
+        );
+        assert!(
+            r.attempt < self.scenario.attempts_max,
+            "attempts never exceed the maximum"
+        );
         if r.attempt == 0 {
             self.series.attempts_first[bucket] += 1;
         } else {
@@ -367,7 +404,10 @@ impl Simulation {
     }
 
     fn active_fault(&self, matches: impl Fn(FaultKind) -> bool) -> Option<&Fault> {
-        self.scenario.faults.iter().find(|f| matches(f.kind) && f.active(self.now))
+        self.scenario
+            .faults
+            .iter()
+            .find(|f| matches(f.kind) && f.active(self.now))
     }
 
     fn query_resolver(&mut self, id: RequestId) {
@@ -393,19 +433,38 @@ impl Simulation {
             self.series.dns_resolver_cache[bucket] += 1;
             let ttl = self.resolver.positive_until.since(self.now);
             let at = answer_after(self.scenario.resolver_latency);
-            self.schedule(at, Event::LookupDone { request: id, attempt: tag, answer: Answer::Records { ttl } });
+            self.schedule(
+                at,
+                Event::LookupDone {
+                    request: id,
+                    attempt: tag,
+                    answer: Answer::Records { ttl },
+                },
+            );
             return;
         }
         if self.resolver.negative_until > self.now {
             self.series.dns_resolver_cache[bucket] += 1;
             let at = answer_after(self.scenario.resolver_latency);
-            self.schedule(at, Event::LookupDone { request: id, attempt: tag, answer: Answer::Empty });
+            self.schedule(
+                at,
+                Event::LookupDone {
+                    request: id,
+                    attempt: tag,
+                    answer: Answer::Empty,
+                },
+            );
             return;
         }
         self.series.dns_upstream[bucket] += 1;
         let upstream_at = answer_after(self.scenario.resolver_upstream_latency);
         let fault = self
-            .active_fault(|k| matches!(k, FaultKind::DnsEmpty | FaultKind::DnsServfail | FaultKind::DnsTimeout))
+            .active_fault(|k| {
+                matches!(
+                    k,
+                    FaultKind::DnsEmpty | FaultKind::DnsServfail | FaultKind::DnsTimeout
+                )
+            })
             .map(|f| (f.kind, f.fraction));
         let hit = match fault {
             Some((kind, fraction)) if self.faults_rng.chance(fraction) => Some(kind),
@@ -417,19 +476,52 @@ impl Simulation {
                 let ttl = self.scenario.record_ttl;
                 self.resolver.positive_until = upstream_at.after(ttl);
                 self.resolver.has_stale = true;
-                self.schedule(upstream_at, Event::LookupDone { request: id, attempt: tag, answer: Answer::Records { ttl } });
+                self.schedule(
+                    upstream_at,
+                    Event::LookupDone {
+                        request: id,
+                        attempt: tag,
+                        answer: Answer::Records { ttl },
+                    },
+                );
             }
             Some(FaultKind::DnsEmpty) => {
-                self.resolver.negative_until = upstream_at.after(self.scenario.resolver_negative_ttl);
-                self.schedule(upstream_at, Event::LookupDone { request: id, attempt: tag, answer: Answer::Empty });
+                self.resolver.negative_until =
+                    upstream_at.after(self.scenario.resolver_negative_ttl);
+                self.schedule(
+                    upstream_at,
+                    Event::LookupDone {
+                        request: id,
+                        attempt: tag,
+                        answer: Answer::Empty,
+                    },
+                );
             }
             Some(FaultKind::DnsServfail) => {
-                let answer = if stale_possible { Answer::Stale } else { Answer::Servfail };
-                self.schedule(upstream_at, Event::LookupDone { request: id, attempt: tag, answer });
+                let answer = if stale_possible {
+                    Answer::Stale
+                } else {
+                    Answer::Servfail
+                };
+                self.schedule(
+                    upstream_at,
+                    Event::LookupDone {
+                        request: id,
+                        attempt: tag,
+                        answer,
+                    },
+                );
             }
             Some(_) if stale_possible => {
                 let at = self.now.after(SimTime::from_ms(STALE_CLIENT_TIMEOUT_MS));
-                self.schedule(at, Event::LookupDone { request: id, attempt: tag, answer: Answer::Stale });
+                self.schedule(
+                    at,
+                    Event::LookupDone {
+                        request: id,
+                        attempt: tag,
+                        answer: Answer::Stale,
+                    },
+                );
             }
             Some(_) => {
                 self.series.dns_dropped[bucket] += 1;
@@ -440,7 +532,13 @@ impl Simulation {
 
     fn schedule_lookup_timeout(&mut self, id: RequestId, tag: u32) {
         let at = self.now.after(self.scenario.lookup_timeout);
-        self.schedule(at, Event::LookupTimeout { request: id, attempt: tag });
+        self.schedule(
+            at,
+            Event::LookupTimeout {
+                request: id,
+                attempt: tag,
+            },
+        );
     }
 
     fn current(&self, id: RequestId, tag: u32, phase: Phase) -> bool {
@@ -461,7 +559,8 @@ impl Simulation {
                 SimTime::from_s(STALE_ANSWER_TTL_S)
             }
             Answer::Empty => {
-                self.clients[client].negative_until = self.now.after(self.scenario.client_negative_ttl);
+                self.clients[client].negative_until =
+                    self.now.after(self.scenario.client_negative_ttl);
                 self.fail_attempt(id, Outcome::DnsEmpty);
                 return;
             }
@@ -510,7 +609,8 @@ impl Simulation {
     }
 
     fn slowdown(&self) -> f64 {
-        self.active_fault(|k| k == FaultKind::ServiceSlowdown).map_or(1.0, |f| f.factor)
+        self.active_fault(|k| k == FaultKind::ServiceSlowdown)
+            .map_or(1.0, |f| f.factor)
     }
 
     fn send_to_backend(&mut self, id: RequestId) {
@@ -518,8 +618,14 @@ impl Simulation {
         self.series.backend_offered[bucket] += 1;
         let tag = self.requests[id as usize].tag;
         self.requests[id as usize].phase = Phase::Backend;
-        let job = Job { request: id, tag, enqueued: self.now };
-        let error_rate = self.active_fault(|k| k == FaultKind::ErrorRate).map(|f| f.fraction);
+        let job = Job {
+            request: id,
+            tag,
+            enqueued: self.now,
+        };
+        let error_rate = self
+            .active_fault(|k| k == FaultKind::ErrorRate)
+            .map(|f| f.fraction);
         if error_rate.is_some_and(|p| self.faults_rng.chance(p)) {
             self.fail_attempt(id, Outcome::ServerError);
         } else if self.busy_workers < self.workers_in_force() {
@@ -549,7 +655,13 @@ impl Simulation {
             ServiceTimeLaw::Exponential => self.service.exponential(mean_ms),
         };
         let at = self.now.after(SimTime::from_ms(duration_ms));
-        self.schedule(at, Event::ServiceDone { request: job.request, attempt: job.tag });
+        self.schedule(
+            at,
+            Event::ServiceDone {
+                request: job.request,
+                attempt: job.tag,
+            },
+        );
     }
 
     fn on_service_done(&mut self, id: RequestId, tag: u32) {
@@ -581,7 +693,8 @@ impl Simulation {
             self.finish(id, cause);
             return;
         }
-        let delay_ms = backoff_delay_ms(&self.scenario, r.attempt, r.last_delay_ms, &mut self.jitter);
+        let delay_ms =
+            backoff_delay_ms(&self.scenario, r.attempt, r.last_delay_ms, &mut self.jitter);
         r.last_delay_ms = delay_ms;
         let at = self.now.after(SimTime::from_ms(delay_ms));
         self.schedule(at, Event::RetryDue { request: id });
@@ -604,7 +717,9 @@ impl Simulation {
                 self.latency_all[bin] += 1;
             }
             failure => {
-                let index = failure.failure_index().expect("a failure has a cause index");
+                let index = failure
+                    .failure_index()
+                    .expect("a failure has a cause index");
                 self.series.failed[index][bucket] += 1;
             }
         }
@@ -624,7 +739,9 @@ impl Simulation {
             let start = SimTime(sc.bucket.0 * b as u64);
             let workers = workers_at(sc, start);
             let width_s = bucket_s.min(sc.duration.since(start).as_s());
-            series.backend_capacity[b] = f64::from(workers) * 1000.0 / (sc.service_ms_mean * slowdown_at(sc, start)) * width_s;
+            series.backend_capacity[b] = f64::from(workers) * 1000.0
+                / (sc.service_ms_mean * slowdown_at(sc, start))
+                * width_s;
             series.resolver_capacity[b] = sc.resolver_capacity_qps * width_s;
             let h = &self.latency_buckets[b];
             series.latency_p50_ms[b] = histogram_quantile(h, 0.50);
@@ -652,7 +769,13 @@ impl Simulation {
             fault_windows: sc
                 .faults
                 .iter()
-                .map(|f| (f.start.as_s(), f.end.as_s(), fault_label(f.kind).to_string()))
+                .map(|f| {
+                    (
+                        f.start.as_s(),
+                        f.end.as_s(),
+                        fault_label(f.kind).to_string(),
+                    )
+                })
                 .collect(),
             series,
             summary,
@@ -664,7 +787,8 @@ impl Simulation {
         let sc = &self.scenario;
         let bucket_s = sc.bucket.as_s();
         let success: u64 = series.success.iter().sum();
-        let failed_by_cause: [u64; FAILURE_CAUSES] = std::array::from_fn(|i| series.failed[i].iter().sum());
+        let failed_by_cause: [u64; FAILURE_CAUSES] =
+            std::array::from_fn(|i| series.failed[i].iter().sum());
         let served: u64 = series.service_started.iter().sum();
         let failed: u64 = failed_by_cause.iter().sum();
         let finished = success + failed;
@@ -687,7 +811,8 @@ impl Simulation {
                 }
             }
             if series.resolver_capacity[b] > 0.0 {
-                peak_resolver = peak_resolver.max(series.dns_to_resolver[b] as f64 / series.resolver_capacity[b]);
+                peak_resolver = peak_resolver
+                    .max(series.dns_to_resolver[b] as f64 / series.resolver_capacity[b]);
             }
         }
         let window_s = sc.raw.run.recovery_window_s;
@@ -706,7 +831,11 @@ impl Simulation {
             success,
             failed,
             failed_by_cause,
-            availability: if finished == 0 { 1.0 } else { success as f64 / finished as f64 },
+            availability: if finished == 0 {
+                1.0
+            } else {
+                success as f64 / finished as f64
+            },
             peak_amplification: peak_amplification.0,
             peak_amplification_at_s: peak_amplification.1,
             peak_backend_load_ratio: peak_backend.0,
@@ -716,7 +845,11 @@ impl Simulation {
             recovery,
             recovery_window_s: window_s,
             wasted_work: series.wasted.iter().sum(),
-            slo_burn: if slo_allowed > 0.0 { failed as f64 / slo_allowed } else { 0.0 },
+            slo_burn: if slo_allowed > 0.0 {
+                failed as f64 / slo_allowed
+            } else {
+                0.0
+            },
             cost_of_downtime: failed as f64 * sc.cost_per_failed_request,
             latency_ms_mean: ratio(series.latency_ms_sum.iter().sum(), success),
             queue_wait_ms_mean: ratio(series.queue_wait_ms_sum.iter().sum(), served),
@@ -731,7 +864,11 @@ impl Simulation {
 }
 
 fn ratio(sum: f64, count: u64) -> f64 {
-    if count == 0 { f64::NAN } else { sum / count as f64 }
+    if count == 0 {
+        f64::NAN
+    } else {
+        sum / count as f64
+    }
 }
 
 /// Tag bit that marks an attempt timeout popped from the FIFO (tags never use it).

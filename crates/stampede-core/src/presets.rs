@@ -22,7 +22,9 @@ impl Preset {
 
     /// The title line of the preset.
     pub fn title(&self) -> String {
-        self.raw().map(|r| r.title).unwrap_or_else(|_| self.name.to_string())
+        self.raw()
+            .map(|r| r.title)
+            .unwrap_or_else(|_| self.name.to_string())
     }
 
     /// The first comment paragraph: what the preset shows and its sources.
@@ -38,13 +40,50 @@ impl Preset {
 
 /// Every preset, the default first.
 pub static PRESETS: &[Preset] = &[
-    Preset { name: "october-2025-dns", toml: include_str!("../../../presets/october-2025-dns.toml") },
-    Preset { name: "naive-retry-storm", toml: include_str!("../../../presets/naive-retry-storm.toml") },
-    Preset { name: "backoff-full-jitter", toml: include_str!("../../../presets/backoff-full-jitter.toml") },
-    Preset { name: "cold-start-herd", toml: include_str!("../../../presets/cold-start-herd.toml") },
+    Preset {
+        name: "october-2025-dns",
+        toml: include_str!("../../../presets/october-2025-dns.toml"),
+    },
+    Preset {
+        name: "naive-retry-storm",
+        toml: include_str!("../../../presets/naive-retry-storm.toml"),
+    },
+    Preset {
+        name: "backoff-full-jitter",
+        toml: include_str!("../../../presets/backoff-full-jitter.toml"),
+    },
+    Preset {
+        name: "cold-start-herd",
+        toml: include_str!("../../../presets/cold-start-herd.toml"),
+    },
 ];
 
 /// Finds a preset by name.
 pub fn find(name: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|p| p.name == name)
+}
+
+/// Horizon of the determinism probes, seconds: long enough to cover each preset's fault.
+const PROBE_HORIZON_S: f64 = 400.0;
+
+/// Every preset as a scenario with its horizon capped, paired with its name: the runs whose
+/// fingerprints must agree between native and wasm builds.
+pub fn determinism_probes() -> Vec<(&'static str, crate::Scenario)> {
+    PRESETS
+        .iter()
+        .filter_map(|p| {
+            let mut raw = p.raw().ok()?;
+            raw.run.duration_s = raw.run.duration_s.min(PROBE_HORIZON_S);
+            Some((p.name, crate::Scenario::try_from(raw).ok()?))
+        })
+        .collect()
+}
+
+/// `name=fingerprint` lines for [`determinism_probes`], one per line.
+pub fn probe_fingerprints() -> String {
+    determinism_probes()
+        .iter()
+        .map(|(name, sc)| format!("{name}={:016x}", crate::report::fingerprint(&crate::run(sc))))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

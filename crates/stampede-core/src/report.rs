@@ -336,7 +336,12 @@ pub fn recovery_verdict(input: RecoveryInput<'_>) -> (f64, Recovery) {
             None => {
                 let after_s = (b as f64 * input.bucket_s - end_s).max(0.0);
                 if after_s > input.window_s {
-                    return (baseline, Recovery::Metastable { observed_s: done_s - end_s });
+                    return (
+                        baseline,
+                        Recovery::Metastable {
+                            observed_s: done_s - end_s,
+                        },
+                    );
                 }
                 return (baseline, Recovery::Recovered { after_s });
             }
@@ -371,13 +376,28 @@ mod tests {
     fn recovery_cases() {
         // Buckets of 10 s; fault 30..50 s; baseline (buckets 1, 2) is 100.
         let recovered = [90, 100, 100, 0, 0, 10, 96, 100, 99, 100];
-        assert_eq!(verdict(&recovered, 30.0, 50.0, 100.0), Recovery::Recovered { after_s: 10.0 });
+        assert_eq!(
+            verdict(&recovered, 30.0, 50.0, 100.0),
+            Recovery::Recovered { after_s: 10.0 }
+        );
         let blip = [90, 100, 100, 0, 0, 96, 10, 97, 100, 100];
-        assert_eq!(verdict(&blip, 30.0, 50.0, 100.0), Recovery::Recovered { after_s: 20.0 });
+        assert_eq!(
+            verdict(&blip, 30.0, 50.0, 100.0),
+            Recovery::Recovered { after_s: 20.0 }
+        );
         let stuck = [90, 100, 100, 0, 0, 10, 10, 10, 10, 10];
-        assert_eq!(verdict(&stuck, 30.0, 50.0, 30.0), Recovery::Metastable { observed_s: 50.0 });
-        assert_eq!(verdict(&stuck, 30.0, 50.0, 300.0), Recovery::Undetermined { observed_s: 50.0 });
-        assert_eq!(verdict(&stuck, 30.0, 200.0, 30.0), Recovery::FaultStillActive);
+        assert_eq!(
+            verdict(&stuck, 30.0, 50.0, 30.0),
+            Recovery::Metastable { observed_s: 50.0 }
+        );
+        assert_eq!(
+            verdict(&stuck, 30.0, 50.0, 300.0),
+            Recovery::Undetermined { observed_s: 50.0 }
+        );
+        assert_eq!(
+            verdict(&stuck, 30.0, 200.0, 30.0),
+            Recovery::FaultStillActive
+        );
     }
 
     #[test]
@@ -389,4 +409,14 @@ mod tests {
         assert!(histogram_quantile(&h, 0.9) > 100.0);
         assert!(histogram_quantile(&[0; 4], 0.5).is_nan());
     }
+}
+
+/// A 64-bit fingerprint of a report (FNV-1a over its `Debug` text, which prints every float with
+/// the shortest digits that round-trip, so two reports have the same fingerprint exactly when
+/// every number is bit-identical). Used to compare native and wasm runs.
+pub fn fingerprint(report: &Report) -> u64 {
+    let text = format!("{report:?}");
+    text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }

@@ -106,8 +106,13 @@ mod tests {
 
     #[test]
     fn streams_differ_and_repeat() {
-        let a: Vec<u64> = (0..4).map(|_| Rng::stream(7, StreamId::Arrivals).next_u64()).collect();
-        assert!(a.windows(2).all(|w| w[0] == w[1]), "same seed and stream repeat");
+        let a: Vec<u64> = (0..4)
+            .map(|_| Rng::stream(7, StreamId::Arrivals).next_u64())
+            .collect();
+        assert!(
+            a.windows(2).all(|w| w[0] == w[1]),
+            "same seed and stream repeat"
+        );
         let mut x = Rng::stream(7, StreamId::Arrivals);
         let mut y = Rng::stream(7, StreamId::Service);
         assert_ne!(x.next_u64(), y.next_u64());

@@ -140,6 +140,10 @@ pub fn test(root: &Path, config: &TestConfig) -> Result<(), Error> {
         failure = result.err().map(|error| (step.name(), error));
     }
     print_summary(&rows);
+    let passed = rows.iter().filter(|row| row.1 == Outcome::Pass).count();
+    let failed = rows.iter().filter(|row| row.1 == Outcome::Fail).count();
+    // The plain closing line CI reads, after the runners' own summaries above.
+    println!("steps: {passed} passed, {failed} failed");
     match failure {
         None => Ok(()),
         Some((name, error)) => Err(format!("step {name} failed: {error}")),
@@ -174,6 +178,7 @@ fn run_step(root: &Path, step: Step) -> Result<(), Error> {
         Step::Test => Cmd::cargo(root).args(["test", "--workspace"]).run(),
         Step::TestWasm => Cmd::cargo(root)
             .env("PATH", tool_path(root))
+            .env("STAMPEDE_NATIVE_FINGERPRINTS", native_fingerprints(root)?)
             .env("CHROMEDRIVER", CHROMEDRIVER)
             .args(["test"])
             .args(wasm_packages)
@@ -182,6 +187,15 @@ fn run_step(root: &Path, step: Step) -> Result<(), Error> {
         Step::Build => build_release(root),
         Step::E2e => end_to_end(root),
     }
+}
+
+/// Fingerprints of the determinism probes computed natively, for the wasm tests to compare.
+fn native_fingerprints(root: &Path) -> Result<String, Error> {
+    Cmd::cargo(root)
+        .args(["run", "--quiet", "-p", "stampede-core", "--example", "fingerprints"])
+        .read()
+        .filter(|text| !text.trim().is_empty())
+        .ok_or_else(|| "could not compute the native fingerprints (cargo run --example fingerprints)".to_string())
 }
 
 /// `node --test e2e/` with the built site and an artifacts directory.

@@ -7,6 +7,7 @@ mod ci;
 mod cmd;
 mod paths;
 mod setup;
+mod tidy;
 mod tools;
 mod trunk;
 

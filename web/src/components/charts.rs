@@ -25,13 +25,23 @@ pub struct ChartsProps {
 const PLOT_LEFT_PX: f64 = 64.0;
 const PLOT_RIGHT_PX: f64 = 8.0;
 
-fn draw_on(canvas: &HtmlCanvasElement, kind: ChartKind, report: &Report, dark: bool, cursor_s: Option<f64>) {
+fn draw_on(
+    canvas: &HtmlCanvasElement,
+    kind: ChartKind,
+    report: &Report,
+    dark: bool,
+    cursor_s: Option<f64>,
+) {
     let width_css = f64::from(canvas.client_width().max(300));
     let height_css = f64::from(canvas.client_height().max(200));
-    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
+    let dpr = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0);
     canvas.set_width((width_css * dpr) as u32);
     canvas.set_height((height_css * dpr) as u32);
-    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else { return };
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
+        return;
+    };
     let root = backend.into_drawing_area();
     if let Err(e) = stampede_charts::draw(&root, kind, report, Theme { dark }, cursor_s) {
         web_sys::console::warn_1(&format!("chart {}: {e}", kind.id()).into());
@@ -57,7 +67,11 @@ pub fn Charts(props: &ChartsProps) -> Html {
             }
         });
     }
-    let horizon_s = props.state.report.as_ref().map_or(1.0, |r| r.bucket_s * r.buckets_total as f64);
+    let horizon_s = props
+        .state
+        .report
+        .as_ref()
+        .map_or(1.0, |r| r.bucket_s * r.buckets_total as f64);
     html! {
         <div class="charts">
             { for ChartKind::ALL.iter().zip(refs.iter()).map(|(kind, node)| {
@@ -92,7 +106,11 @@ fn readout(kind: ChartKind, state: &AppState) -> Html {
     let bucket = ((t / report.bucket_s) as usize).min(report.buckets_done.saturating_sub(1));
     let values: Vec<String> = lines(kind, report)
         .iter()
-        .filter_map(|l| l.values.get(bucket).map(|v| format!("{} {}", l.label, short_number(*v))))
+        .filter_map(|l| {
+            l.values
+                .get(bucket)
+                .map(|v| format!("{} {}", l.label, short_number(*v)))
+        })
         .collect();
     html! { <span class="readout">{ format!("t = {:.0} s: {}", t, values.join(" · ")) }</span> }
 }

@@ -42,7 +42,10 @@ fn control(param: &'static Param, props: &ControlsProps) -> Html {
             let onchange = Callback::from(move |e: Event| {
                 let select: HtmlSelectElement = e.target_unchecked_into();
                 if let Ok(v) = select.value().parse::<f64>() {
-                    dispatch.emit(Action::SetParam { key: key.to_string(), value: v });
+                    dispatch.emit(Action::SetParam {
+                        key: key.to_string(),
+                        value: v,
+                    });
                 }
             });
             html! {
@@ -57,7 +60,10 @@ fn control(param: &'static Param, props: &ControlsProps) -> Html {
             let onchange = Callback::from(move |e: Event| {
                 let input: HtmlInputElement = e.target_unchecked_into();
                 let v = if input.checked() { 1.0 } else { 0.0 };
-                dispatch.emit(Action::SetParam { key: key.to_string(), value: v });
+                dispatch.emit(Action::SetParam {
+                    key: key.to_string(),
+                    value: v,
+                });
             });
             html! {
                 <input type="checkbox" id={id.clone()} data-key={key} checked={value != 0.0}
@@ -69,7 +75,10 @@ fn control(param: &'static Param, props: &ControlsProps) -> Html {
                 let input: HtmlInputElement = e.target_unchecked_into();
                 let v = input.value_as_number();
                 if v.is_finite() {
-                    dispatch.emit(Action::SetParam { key: key.to_string(), value: v });
+                    dispatch.emit(Action::SetParam {
+                        key: key.to_string(),
+                        value: v,
+                    });
                 }
             });
             html! {

@@ -32,7 +32,9 @@ pub fn Header(props: &HeaderProps) -> Html {
     let reset_preset = props.dispatch.reform(|_: MouseEvent| Action::ResetPreset);
     let reset_all = props.dispatch.reform(|_: MouseEvent| Action::ResetAll);
     let system_dark = props.system_dark;
-    let toggle_dark = props.dispatch.reform(move |_: MouseEvent| Action::ToggleDark { system_dark });
+    let toggle_dark = props
+        .dispatch
+        .reform(move |_: MouseEvent| Action::ToggleDark { system_dark });
     let preset = PRESETS.get(props.state.preset);
     html! {
         <header class="top">

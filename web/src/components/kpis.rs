@@ -18,7 +18,11 @@ pub fn Kpis(props: &KpisProps) -> Html {
     let Some(report) = props.state.report.as_ref() else {
         return html! { <p id="summary" aria-live="polite">{ "Running the first simulation…" }</p> };
     };
-    let sentence = if props.state.status == Status::Running { String::new() } else { summary_sentence(report) };
+    let sentence = if props.state.status == Status::Running {
+        String::new()
+    } else {
+        summary_sentence(report)
+    };
     html! {
         <>
             <div class="kpis">

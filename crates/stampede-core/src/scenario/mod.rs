@@ -40,7 +40,12 @@ pub fn to_json(raw: &RawScenario) -> String {
 }
 
 fn one_problem(path: &str, message: String) -> ScenarioError {
-    ScenarioError { problems: vec![Problem { path: path.to_string(), message }] }
+    ScenarioError {
+        problems: vec![Problem {
+            path: path.to_string(),
+            message,
+        }],
+    }
 }
 
 /// Sets one parameter from `key=value` text (the `--set` and URL form).
@@ -50,11 +55,15 @@ pub fn set_param(raw: &mut RawScenario, key: &str, value: &str) -> Result<(), Pr
             Some(k) => format!("; did you mean `{k}`?"),
             None => String::new(),
         };
-        return Err(Problem { path: key.to_string(), message: format!("unknown parameter{hint}") });
+        return Err(Problem {
+            path: key.to_string(),
+            message: format!("unknown parameter{hint}"),
+        });
     };
-    let parsed = param
-        .parse(value)
-        .map_err(|message| Problem { path: key.to_string(), message })?;
+    let parsed = param.parse(value).map_err(|message| Problem {
+        path: key.to_string(),
+        message,
+    })?;
     (param.set)(raw, parsed);
     Ok(())
 }
@@ -75,7 +84,11 @@ pub fn to_query(raw: &RawScenario, base: &RawScenario) -> String {
 pub fn apply_query(base: &RawScenario, query: &str) -> (RawScenario, Vec<Problem>) {
     let mut raw = base.clone();
     let mut problems = Vec::new();
-    for pair in query.trim_start_matches('?').split('&').filter(|s| !s.is_empty()) {
+    for pair in query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|s| !s.is_empty())
+    {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         if let Err(p) = set_param(&mut raw, key, value) {
             problems.push(p);

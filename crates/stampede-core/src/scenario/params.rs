@@ -105,7 +105,11 @@ impl Param {
     /// Formats a value for people, with its unit.
     pub fn format(&self, value: f64) -> String {
         match self.kind {
-            ParamKind::Choice(options) => options.get(value as usize).copied().unwrap_or("?").to_string(),
+            ParamKind::Choice(options) => options
+                .get(value as usize)
+                .copied()
+                .unwrap_or("?")
+                .to_string(),
             ParamKind::Bool => if value != 0.0 { "on" } else { "off" }.to_string(),
             ParamKind::Integer => format!("{}{}", value as i64, unit_suffix(self.unit)),
             ParamKind::Number => format!("{}{}", trim_number(value), unit_suffix(self.unit)),
@@ -127,9 +131,9 @@ impl Param {
                 "0" | "false" | "off" => 0.0,
                 _ => return Err(format!("`{text}` is not true or false")),
             },
-            ParamKind::Integer | ParamKind::Number => {
-                text.parse::<f64>().map_err(|_| format!("`{text}` is not a number"))?
-            }
+            ParamKind::Integer | ParamKind::Number => text
+                .parse::<f64>()
+                .map_err(|_| format!("`{text}` is not a number"))?,
         };
         self.check(value)?;
         Ok(value)
@@ -140,8 +144,10 @@ impl Param {
         if !value.is_finite() {
             return Err("must be a finite number".to_string());
         }
-        if matches!(self.kind, ParamKind::Integer | ParamKind::Choice(_) | ParamKind::Bool)
-            && value.fract() != 0.0
+        if matches!(
+            self.kind,
+            ParamKind::Integer | ParamKind::Choice(_) | ParamKind::Bool
+        ) && value.fract() != 0.0
         {
             return Err(format!("must be a whole number, got {value}"));
         }
@@ -159,7 +165,11 @@ impl Param {
     /// Wire name of a value: the option name for choices, else the number.
     pub fn wire(&self, value: f64) -> String {
         match self.kind {
-            ParamKind::Choice(options) => options.get(value as usize).copied().unwrap_or("?").to_string(),
+            ParamKind::Choice(options) => options
+                .get(value as usize)
+                .copied()
+                .unwrap_or("?")
+                .to_string(),
             ParamKind::Bool => if value != 0.0 { "true" } else { "false" }.to_string(),
             _ => trim_number(value),
         }
@@ -167,7 +177,11 @@ impl Param {
 }
 
 fn unit_suffix(unit: &str) -> String {
-    if unit.is_empty() { String::new() } else { format!(" {unit}") }
+    if unit.is_empty() {
+        String::new()
+    } else {
+        format!(" {unit}")
+    }
 }
 
 /// Shortest decimal form of a number (no trailing zeros).
@@ -214,8 +228,14 @@ const CACHE_MODES: &[&str] = &["none", "record_ttl", "fixed"];
 const BACKOFFS: &[&str] = &["constant", "linear", "exponential"];
 const JITTERS: &[&str] = &["none", "full", "equal", "decorrelated", "proportional"];
 const SERVICE_LAWS: &[&str] = &["constant", "exponential"];
-const FAULT_KINDS: &[&str] =
-    &["dns_timeout", "dns_servfail", "dns_empty", "service_slowdown", "capacity_loss", "error_rate"];
+const FAULT_KINDS: &[&str] = &[
+    "dns_timeout",
+    "dns_servfail",
+    "dns_empty",
+    "service_slowdown",
+    "capacity_loss",
+    "error_rate",
+];
 
 fn cache_mode_index(mode: ClientCacheMode) -> f64 {
     match mode {
@@ -308,7 +328,11 @@ fn fault_kind_from(index: f64) -> FaultKind {
 /// The first fault: the outage the playground's Outage panel edits. Created on first write.
 fn outage_mut(raw: &mut RawScenario) -> &mut RawFault {
     if raw.faults.is_empty() {
-        raw.faults.push(RawFault { start_s: 60.0, end_s: 180.0, ..RawFault::default() });
+        raw.faults.push(RawFault {
+            start_s: 60.0,
+            end_s: 180.0,
+            ..RawFault::default()
+        });
     }
     &mut raw.faults[0]
 }
@@ -801,7 +825,8 @@ mod tests {
     fn defaults_are_in_range_and_round_trip() {
         for p in PARAMS {
             let default = p.default_value();
-            p.check(default).unwrap_or_else(|e| panic!("{}: default {e}", p.key));
+            p.check(default)
+                .unwrap_or_else(|e| panic!("{}: default {e}", p.key));
             for value in [p.min, p.max, default] {
                 let mut raw = RawScenario::default();
                 (p.set)(&mut raw, value);

@@ -327,12 +327,21 @@ impl Default for RawBackend {
 
 impl Default for RawCost {
     fn default() -> Self {
-        RawCost { per_failed_request: 0.01, slo_target: 0.999 }
+        RawCost {
+            per_failed_request: 0.01,
+            slo_target: 0.999,
+        }
     }
 }
 
 impl Default for RawFault {
     fn default() -> Self {
-        RawFault { kind: FaultKind::DnsEmpty, start_s: 0.0, end_s: 0.0, fraction: 1.0, factor: 1.0 }
+        RawFault {
+            kind: FaultKind::DnsEmpty,
+            start_s: 0.0,
+            end_s: 0.0,
+            fraction: 1.0,
+            factor: 1.0,
+        }
     }
 }

@@ -158,7 +158,10 @@ impl TryFrom<RawScenario> for Scenario {
         if raw.version != FORMAT_VERSION {
             problem(
                 "version".into(),
-                format!("unsupported format version {}, expected {FORMAT_VERSION}", raw.version),
+                format!(
+                    "unsupported format version {}, expected {FORMAT_VERSION}",
+                    raw.version
+                ),
             );
         }
         for param in PARAMS.iter().filter(|p| !p.key.starts_with("outage.")) {
@@ -166,8 +169,11 @@ impl TryFrom<RawScenario> for Scenario {
                 problem(param.key.to_string(), message);
             }
         }
-        if !(raw.run.bucket_s >= 0.01) {
-            problem("run.bucket_s".into(), format!("must be at least 0.01 s, got {}", raw.run.bucket_s));
+        if raw.run.bucket_s.is_nan() || raw.run.bucket_s < 0.01 {
+            problem(
+                "run.bucket_s".into(),
+                format!("must be at least 0.01 s, got {}", raw.run.bucket_s),
+            );
         } else if raw.run.duration_s.is_finite()
             && raw.run.duration_s / raw.run.bucket_s > limits::BUCKETS_MAX as f64
         {
@@ -184,15 +190,25 @@ impl TryFrom<RawScenario> for Scenario {
         if raw.run.event_budget == 0 || raw.run.event_budget > limits::EVENT_BUDGET_MAX {
             problem(
                 "run.event_budget".into(),
-                format!("must be between 1 and {}, got {}", limits::EVENT_BUDGET_MAX, raw.run.event_budget),
+                format!(
+                    "must be between 1 and {}, got {}",
+                    limits::EVENT_BUDGET_MAX,
+                    raw.run.event_budget
+                ),
             );
         }
         for (field, value) in [
             ("resolver.latency_ms", raw.resolver.latency_ms),
-            ("resolver.upstream_latency_ms", raw.resolver.upstream_latency_ms),
+            (
+                "resolver.upstream_latency_ms",
+                raw.resolver.upstream_latency_ms,
+            ),
         ] {
             if !(value.is_finite() && (0.0..=60_000.0).contains(&value)) {
-                problem(field.into(), format!("must be between 0 and 60000 ms, got {value}"));
+                problem(
+                    field.into(),
+                    format!("must be between 0 and 60000 ms, got {value}"),
+                );
             }
         }
         if raw.retry.backoff_max_ms < raw.retry.backoff_base_ms {
@@ -205,24 +221,43 @@ impl TryFrom<RawScenario> for Scenario {
             );
         }
         if raw.faults.len() > limits::FAULTS_MAX {
-            problem("faults".into(), format!("at most {} faults, got {}", limits::FAULTS_MAX, raw.faults.len()));
+            problem(
+                "faults".into(),
+                format!(
+                    "at most {} faults, got {}",
+                    limits::FAULTS_MAX,
+                    raw.faults.len()
+                ),
+            );
         }
         for (i, fault) in raw.faults.iter().enumerate() {
             let path = |field: &str| format!("faults[{i}].{field}");
             if !(fault.start_s.is_finite() && fault.start_s >= 0.0) {
-                problem(path("start_s"), format!("must be a time ≥ 0 s, got {}", fault.start_s));
+                problem(
+                    path("start_s"),
+                    format!("must be a time ≥ 0 s, got {}", fault.start_s),
+                );
             }
             if !(fault.end_s.is_finite() && fault.end_s >= fault.start_s) {
                 problem(
                     path("end_s"),
-                    format!("must not be before start_s ({} s), got {}", fault.start_s, fault.end_s),
+                    format!(
+                        "must not be before start_s ({} s), got {}",
+                        fault.start_s, fault.end_s
+                    ),
                 );
             }
             if !(0.0..=1.0).contains(&fault.fraction) {
-                problem(path("fraction"), format!("must be between 0 and 1, got {}", fault.fraction));
+                problem(
+                    path("fraction"),
+                    format!("must be between 0 and 1, got {}", fault.fraction),
+                );
             }
             if !(fault.factor.is_finite() && (1.0..=1000.0).contains(&fault.factor)) {
-                problem(path("factor"), format!("must be between 1 and 1000, got {}", fault.factor));
+                problem(
+                    path("factor"),
+                    format!("must be between 1 and 1000, got {}", fault.factor),
+                );
             }
         }
         if !problems.is_empty() {

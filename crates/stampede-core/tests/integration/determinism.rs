@@ -5,7 +5,12 @@ use stampede_core::scenario::raw::{FaultKind, RawFault};
 
 fn outage(raw: &mut stampede_core::RawScenario) {
     raw.run.duration_s = 300.0;
-    raw.faults = vec![RawFault { kind: FaultKind::DnsEmpty, start_s: 60.0, end_s: 150.0, ..RawFault::default() }];
+    raw.faults = vec![RawFault {
+        kind: FaultKind::DnsEmpty,
+        start_s: 60.0,
+        end_s: 150.0,
+        ..RawFault::default()
+    }];
 }
 
 #[test]

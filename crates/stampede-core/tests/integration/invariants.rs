@@ -39,8 +39,9 @@ fn draw(seed: u64) -> RawScenario {
 fn swarm_of_random_scenarios_keeps_every_invariant() {
     for seed in 0..60 {
         let raw = draw(seed);
-        let sc = Scenario::try_from(raw.clone())
-            .unwrap_or_else(|e| panic!("swarm seed {seed} drew an invalid scenario:\n{e}\n{raw:?}"));
+        let sc = Scenario::try_from(raw.clone()).unwrap_or_else(|e| {
+            panic!("swarm seed {seed} drew an invalid scenario:\n{e}\n{raw:?}")
+        });
         let report = std::panic::catch_unwind(|| stampede_core::run(&sc))
             .unwrap_or_else(|_| panic!("swarm seed {seed} panicked; scenario: {raw:?}"));
         check_accounting(&report, seed);
@@ -53,7 +54,12 @@ fn event_budget_stops_the_run_with_a_diagnostic() {
     let sc = scenario(|r| r.run.event_budget = 5000);
     let report = stampede_core::run(&sc);
     assert!(report.summary.events <= 5000);
-    assert!(report.diagnostics.iter().any(|d| d.contains("event budget")));
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.contains("event budget"))
+    );
     assert!(report.now_s < 600.0);
 }
 
@@ -62,11 +68,26 @@ fn a_long_empty_answer_outage_costs_availability_and_recovers() {
     use stampede_core::scenario::raw::{FaultKind, RawFault};
     let sc = scenario(|r| {
         r.run.duration_s = 600.0;
-        r.faults = vec![RawFault { kind: FaultKind::DnsEmpty, start_s: 100.0, end_s: 250.0, ..RawFault::default() }];
+        r.faults = vec![RawFault {
+            kind: FaultKind::DnsEmpty,
+            start_s: 100.0,
+            end_s: 250.0,
+            ..RawFault::default()
+        }];
     });
     let report = stampede_core::run(&sc);
     let s = &report.summary;
-    assert!(s.availability < 0.9, "a 150 s empty-answer outage fails many requests");
-    assert!(s.failed_by_cause[0] > 0, "failures are attributed to the empty answer");
-    assert!(matches!(s.recovery, Recovery::Recovered { .. }), "{:?}", s.recovery);
+    assert!(
+        s.availability < 0.9,
+        "a 150 s empty-answer outage fails many requests"
+    );
+    assert!(
+        s.failed_by_cause[0] > 0,
+        "failures are attributed to the empty answer"
+    );
+    assert!(
+        matches!(s.recovery, Recovery::Recovered { .. }),
+        "{:?}",
+        s.recovery
+    );
 }

@@ -7,13 +7,24 @@ use stampede_core::{RawScenario, Scenario};
 #[test]
 fn every_preset_validates_and_runs() {
     for preset in PRESETS {
-        let raw = preset.raw().unwrap_or_else(|e| panic!("{}: {e}", preset.name));
+        let raw = preset
+            .raw()
+            .unwrap_or_else(|e| panic!("{}: {e}", preset.name));
         assert!(!raw.title.is_empty(), "{} has a title", preset.name);
-        assert!(preset.description().len() > 40, "{} explains itself", preset.name);
+        assert!(
+            preset.description().len() > 40,
+            "{} explains itself",
+            preset.name
+        );
         let sc = Scenario::try_from(raw).unwrap_or_else(|e| panic!("{}: {e}", preset.name));
         let report = stampede_core::run(&sc);
         crate::support::check_accounting(&report, sc.seed);
-        assert!(report.finished && report.diagnostics.is_empty(), "{}: {:?}", preset.name, report.diagnostics);
+        assert!(
+            report.finished && report.diagnostics.is_empty(),
+            "{}: {:?}",
+            preset.name,
+            report.diagnostics
+        );
     }
 }
 
@@ -32,9 +43,16 @@ fn url_form_round_trips_against_the_defaults() {
 #[test]
 fn bad_query_pairs_are_reported_and_good_ones_kept() {
     let base = RawScenario::default();
-    let (raw, problems) = apply_query(&base, "retry.attempts_max=7&retry.atempts_max=3&dns.record_ttl_s=-4");
+    let (raw, problems) = apply_query(
+        &base,
+        "retry.attempts_max=7&retry.atempts_max=3&dns.record_ttl_s=-4",
+    );
     assert_eq!(raw.retry.attempts_max, 7);
     assert_eq!(problems.len(), 2);
-    assert!(problems[0].message.contains("did you mean `retry.attempts_max`"));
+    assert!(
+        problems[0]
+            .message
+            .contains("did you mean `retry.attempts_max`")
+    );
     assert_eq!(problems[1].path, "dns.record_ttl_s");
 }

@@ -33,12 +33,20 @@ pub fn check_accounting(report: &Report, seed: u64) {
         sum.success + sum.failed + sum.requests_in_flight,
         "seed {seed}: started = success + failed + in flight"
     );
-    assert_eq!(sum.failed, sum.failed_by_cause.iter().sum::<u64>(), "seed {seed}: causes add up");
+    assert_eq!(
+        sum.failed,
+        sum.failed_by_cause.iter().sum::<u64>(),
+        "seed {seed}: causes add up"
+    );
     let first: u64 = s.attempts_first.iter().sum();
     assert_eq!(first, started, "seed {seed}: one first attempt per request");
-    let dns_answered: u64 = s.dns_client_cache.iter().sum::<u64>() + s.dns_negative_cached.iter().sum::<u64>();
+    let dns_answered: u64 =
+        s.dns_client_cache.iter().sum::<u64>() + s.dns_negative_cached.iter().sum::<u64>();
     let attempts: u64 = first + s.attempts_retry.iter().sum::<u64>();
-    assert!(dns_answered <= attempts, "seed {seed}: cache answers at most one per attempt");
+    assert!(
+        dns_answered <= attempts,
+        "seed {seed}: cache answers at most one per attempt"
+    );
     for b in 0..report.buckets_total {
         assert!(s.service_started[b] <= s.backend_offered[b] + s.queue_len_max.iter().sum::<u64>());
     }

@@ -60,9 +60,17 @@ fn check_erlang_c(workers: u32, rho: f64, requests: f64) {
     let variance = batches.iter().map(|b| (b - mean).powi(2)).sum::<f64>() / (n - 1.0);
     let half_width = 2.1 * (variance / n).sqrt(); // t(0.975, 18) ≈ 2.10
     let tolerance = 0.02 * expected;
-    eprintln!("M/M/{workers} ρ={rho}: Wq {mean:.4} ms vs Erlang C {expected:.4} ms, ±{half_width:.4}");
-    assert!(half_width < tolerance, "too few samples for a 2 % check: ±{half_width} ms");
-    assert!((mean - expected).abs() < tolerance, "Wq {mean} ms, Erlang C {expected} ms");
+    eprintln!(
+        "M/M/{workers} ρ={rho}: Wq {mean:.4} ms vs Erlang C {expected:.4} ms, ±{half_width:.4}"
+    );
+    assert!(
+        half_width < tolerance,
+        "too few samples for a 2 % check: ±{half_width} ms"
+    );
+    assert!(
+        (mean - expected).abs() < tolerance,
+        "Wq {mean} ms, Erlang C {expected} ms"
+    );
 }
 
 #[test]
@@ -103,7 +111,13 @@ fn ttl_hit_ratio_follows_jung_et_al() {
 }
 
 fn error_rate_fault(p: f64) -> RawFault {
-    RawFault { kind: FaultKind::ErrorRate, start_s: 0.0, end_s: 1e6, fraction: p, factor: 1.0 }
+    RawFault {
+        kind: FaultKind::ErrorRate,
+        start_s: 0.0,
+        end_s: 1e6,
+        fraction: p,
+        factor: 1.0,
+    }
 }
 
 #[test]
@@ -122,15 +136,22 @@ fn retry_amplification_follows_brooker() {
         let report = run_checked(&sc);
         let s = &report.series;
         let requests: u64 = s.requests.iter().sum();
-        let attempts: u64 = s.attempts_first.iter().sum::<u64>() + s.attempts_retry.iter().sum::<u64>();
+        let attempts: u64 =
+            s.attempts_first.iter().sum::<u64>() + s.attempts_retry.iter().sum::<u64>();
         let measured = attempts as f64 / requests as f64;
         let expected: f64 = (0..attempts_max).map(|k| p.powi(k as i32)).sum();
         eprintln!("p={p} N+1={attempts_max}: {measured:.5} attempts per request vs {expected:.5}");
-        assert!((measured - expected).abs() < 0.01 * expected, "{measured} vs {expected}");
+        assert!(
+            (measured - expected).abs() < 0.01 * expected,
+            "{measured} vs {expected}"
+        );
         let success_expected = 1.0 - p.powi(attempts_max as i32);
         let finished = report.summary.requests_finished as f64;
         let success = report.summary.success as f64 / finished;
-        assert!((success - success_expected).abs() < 0.01, "success {success} vs {success_expected}");
+        assert!(
+            (success - success_expected).abs() < 0.01,
+            "success {success} vs {success_expected}"
+        );
     }
 }
 

@@ -1,0 +1,24 @@
+//! Runs in wasm32 (Node) through wasm-bindgen-test: the same scenarios give bit-identical reports
+//! on wasm and natively. `cargo xtask test` sets STAMPEDE_NATIVE_FINGERPRINTS from a native run.
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[wasm_bindgen_test]
+fn wasm_reports_are_bit_identical_to_native() {
+    let native = option_env!("STAMPEDE_NATIVE_FINGERPRINTS").expect(
+        "STAMPEDE_NATIVE_FINGERPRINTS is not set: run the wasm tests through `cargo xtask test`",
+    );
+    let wasm = stampede_core::presets::probe_fingerprints();
+    assert!(!wasm.is_empty());
+    assert_eq!(wasm.trim(), native.trim(), "wasm and native reports differ");
+}
+
+#[wasm_bindgen_test]
+fn validation_reports_every_problem_on_wasm() {
+    let mut raw = stampede_core::RawScenario::default();
+    raw.retry.attempts_max = 0;
+    raw.backend.workers = 0;
+    let err = stampede_core::Scenario::try_from(raw).unwrap_err();
+    assert_eq!(err.problems.len(), 2);
+}

@@ -1,0 +1,102 @@
+//! Architecture checks that run as tests (`cargo test -p xtask`), in the spirit of
+//! rust-analyzer's `tidy.rs`: the invariants ARCHITECTURE.md states are enforced here.
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+    use std::path::{Path, PathBuf};
+
+    fn root() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    }
+
+    /// Names of the dependencies a manifest lists (all tables, all targets).
+    fn dependencies(manifest: &str) -> Vec<String> {
+        let mut in_deps = false;
+        let mut names = Vec::new();
+        for line in fs::read_to_string(root().join(manifest)).unwrap().lines() {
+            let line = line.trim();
+            if line.starts_with('[') {
+                in_deps = line.contains("dependencies");
+                continue;
+            }
+            if in_deps && let Some((name, _)) = line.split_once('=') {
+                names.push(name.trim().trim_end_matches(".workspace").to_string());
+            }
+        }
+        names
+    }
+
+    /// The allowed direction: core ← charts ← {cli, web}; xtask depends on none of them.
+    #[test]
+    fn crate_dependencies_point_one_way() {
+        let internal = ["stampede-core", "stampede-charts", "stampede-cli", "stampede-web", "xtask"];
+        let allowed: [(&str, &[&str]); 5] = [
+            ("crates/stampede-core/Cargo.toml", &[]),
+            ("crates/stampede-charts/Cargo.toml", &["stampede-core"]),
+            ("crates/stampede-cli/Cargo.toml", &["stampede-core", "stampede-charts"]),
+            ("web/Cargo.toml", &["stampede-core", "stampede-charts"]),
+            ("crates/xtask/Cargo.toml", &[]),
+        ];
+        for (manifest, may_use) in allowed {
+            for dep in dependencies(manifest) {
+                if internal.contains(&dep.as_str()) {
+                    assert!(may_use.contains(&dep.as_str()), "{manifest} must not depend on {dep}");
+                }
+            }
+        }
+    }
+
+    /// The core is pure: no browser, clock, OS randomness or platform-dependent generator.
+    #[test]
+    fn core_has_no_io_clock_or_global_rng() {
+        let deps = dependencies("crates/stampede-core/Cargo.toml");
+        for banned in ["web-sys", "js-sys", "yew", "gloo-worker", "rand", "getrandom", "plotters"] {
+            let normal_dep = deps.iter().any(|d| d == banned);
+            // wasm-bindgen-test is a dev-dependency for the wasm tests only; it is not banned.
+            assert!(!normal_dep, "stampede-core must not depend on {banned}");
+        }
+        let src = root().join("crates/stampede-core/src");
+        let mut files = vec![src];
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            let text = fs::read_to_string(&path).unwrap();
+            for banned in [
+                "std::time",
+                "Instant::now",
+                "SystemTime",
+                "std::fs",
+                "std::net",
+                "std::env",
+                "thread_rng",
+                "StdRng",
+                "SmallRng",
+                "HashMap",
+                "HashSet",
+                "println!",
+            ] {
+                assert!(!text.contains(banned), "{} uses {banned}", path.display());
+            }
+        }
+    }
+
+    /// Only the scenario module defines wire formats (serde derives, TOML, JSON, URL query).
+    #[test]
+    fn only_the_scenario_and_report_modules_define_wire_formats() {
+        let src = root().join("crates/stampede-core/src");
+        for entry in fs::read_dir(&src).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if path.is_dir() || name == "report.rs" || name == "presets.rs" {
+                continue; // scenario/ is the wire-format module; the report is its output form
+            }
+            let text = fs::read_to_string(&path).unwrap();
+            for banned in ["toml::", "serde_json::", "Serialize", "Deserialize"] {
+                assert!(!text.contains(banned), "{name} defines a wire format ({banned})");
+            }
+        }
+    }
+}
