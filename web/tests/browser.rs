@@ -13,7 +13,11 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn canvas(width: u32, height: u32) -> HtmlCanvasElement {
     let document = web_sys::window().unwrap().document().unwrap();
-    let canvas: HtmlCanvasElement = document.create_element("canvas").unwrap().dyn_into().unwrap();
+    let canvas: HtmlCanvasElement = document
+        .create_element("canvas")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     canvas.set_width(width);
     canvas.set_height(height);
     document.body().unwrap().append_child(&canvas).unwrap();
@@ -21,10 +25,19 @@ fn canvas(width: u32, height: u32) -> HtmlCanvasElement {
 }
 
 fn distinct_colours(canvas: &HtmlCanvasElement) -> usize {
-    let context: CanvasRenderingContext2d =
-        canvas.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    let context: CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     let data = context
-        .get_image_data(0.0, 0.0, f64::from(canvas.width()), f64::from(canvas.height()))
+        .get_image_data(
+            0.0,
+            0.0,
+            f64::from(canvas.width()),
+            f64::from(canvas.height()),
+        )
         .unwrap()
         .data();
     let mut colours: Vec<[u8; 4]> = data.chunks(4).map(|p| [p[0], p[1], p[2], p[3]]).collect();
@@ -42,8 +55,13 @@ fn every_chart_draws_on_a_canvas() {
     for kind in ChartKind::ALL {
         let canvas = canvas(640, 320);
         assert!(distinct_colours(&canvas) <= 1, "a fresh canvas is blank");
-        let root = CanvasBackend::with_canvas_object(canvas.clone()).unwrap().into_drawing_area();
+        let root = CanvasBackend::with_canvas_object(canvas.clone())
+            .unwrap()
+            .into_drawing_area();
         stampede_charts::draw(&root, kind, &report, Theme { dark: false }, Some(250.0)).unwrap();
-        assert!(distinct_colours(&canvas) > 8, "{kind:?} drew lines, text and shading");
+        assert!(
+            distinct_colours(&canvas) > 8,
+            "{kind:?} drew lines, text and shading"
+        );
     }
 }

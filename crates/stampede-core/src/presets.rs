@@ -83,7 +83,12 @@ pub fn determinism_probes() -> Vec<(&'static str, crate::Scenario)> {
 pub fn probe_fingerprints() -> String {
     determinism_probes()
         .iter()
-        .map(|(name, sc)| format!("{name}={:016x}", crate::report::fingerprint(&crate::run(sc))))
+        .map(|(name, sc)| {
+            format!(
+                "{name}={:016x}",
+                crate::report::fingerprint(&crate::run(sc))
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -192,10 +192,20 @@ fn run_step(root: &Path, step: Step) -> Result<(), Error> {
 /// Fingerprints of the determinism probes computed natively, for the wasm tests to compare.
 fn native_fingerprints(root: &Path) -> Result<String, Error> {
     Cmd::cargo(root)
-        .args(["run", "--quiet", "-p", "stampede-core", "--example", "fingerprints"])
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "stampede-core",
+            "--example",
+            "fingerprints",
+        ])
         .read()
         .filter(|text| !text.trim().is_empty())
-        .ok_or_else(|| "could not compute the native fingerprints (cargo run --example fingerprints)".to_string())
+        .ok_or_else(|| {
+            "could not compute the native fingerprints (cargo run --example fingerprints)"
+                .to_string()
+        })
 }
 
 /// `node --test e2e/` with the built site and an artifacts directory.

@@ -30,18 +30,30 @@ mod tests {
     /// The allowed direction: core ← charts ← {cli, web}; xtask depends on none of them.
     #[test]
     fn crate_dependencies_point_one_way() {
-        let internal = ["stampede-core", "stampede-charts", "stampede-cli", "stampede-web", "xtask"];
+        let internal = [
+            "stampede-core",
+            "stampede-charts",
+            "stampede-cli",
+            "stampede-web",
+            "xtask",
+        ];
         let allowed: [(&str, &[&str]); 5] = [
             ("crates/stampede-core/Cargo.toml", &[]),
             ("crates/stampede-charts/Cargo.toml", &["stampede-core"]),
-            ("crates/stampede-cli/Cargo.toml", &["stampede-core", "stampede-charts"]),
+            (
+                "crates/stampede-cli/Cargo.toml",
+                &["stampede-core", "stampede-charts"],
+            ),
             ("web/Cargo.toml", &["stampede-core", "stampede-charts"]),
             ("crates/xtask/Cargo.toml", &[]),
         ];
         for (manifest, may_use) in allowed {
             for dep in dependencies(manifest) {
                 if internal.contains(&dep.as_str()) {
-                    assert!(may_use.contains(&dep.as_str()), "{manifest} must not depend on {dep}");
+                    assert!(
+                        may_use.contains(&dep.as_str()),
+                        "{manifest} must not depend on {dep}"
+                    );
                 }
             }
         }
@@ -51,7 +63,15 @@ mod tests {
     #[test]
     fn core_has_no_io_clock_or_global_rng() {
         let deps = dependencies("crates/stampede-core/Cargo.toml");
-        for banned in ["web-sys", "js-sys", "yew", "gloo-worker", "rand", "getrandom", "plotters"] {
+        for banned in [
+            "web-sys",
+            "js-sys",
+            "yew",
+            "gloo-worker",
+            "rand",
+            "getrandom",
+            "plotters",
+        ] {
             let normal_dep = deps.iter().any(|d| d == banned);
             // wasm-bindgen-test is a dev-dependency for the wasm tests only; it is not banned.
             assert!(!normal_dep, "stampede-core must not depend on {banned}");
@@ -95,7 +115,10 @@ mod tests {
             }
             let text = fs::read_to_string(&path).unwrap();
             for banned in ["toml::", "serde_json::", "Serialize", "Deserialize"] {
-                assert!(!text.contains(banned), "{name} defines a wire format ({banned})");
+                assert!(
+                    !text.contains(banned),
+                    "{name} defines a wire format ({banned})"
+                );
             }
         }
     }
