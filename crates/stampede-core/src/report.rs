@@ -356,6 +356,16 @@ pub fn recovery_verdict(input: RecoveryInput<'_>) -> (f64, Recovery) {
     }
 }
 
+/// A 64-bit fingerprint of a report (FNV-1a over its `Debug` text, which prints every float with
+/// the shortest digits that round-trip, so two reports have the same fingerprint exactly when
+/// every number is bit-identical). Used to compare native and wasm runs.
+pub fn fingerprint(report: &Report) -> u64 {
+    let text = format!("{report:?}");
+    text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -409,14 +419,4 @@ mod tests {
         assert!(histogram_quantile(&h, 0.9) > 100.0);
         assert!(histogram_quantile(&[0; 4], 0.5).is_nan());
     }
-}
-
-/// A 64-bit fingerprint of a report (FNV-1a over its `Debug` text, which prints every float with
-/// the shortest digits that round-trip, so two reports have the same fingerprint exactly when
-/// every number is bit-identical). Used to compare native and wasm runs.
-pub fn fingerprint(report: &Report) -> u64 {
-    let text = format!("{report:?}");
-    text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
