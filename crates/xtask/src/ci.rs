@@ -140,6 +140,9 @@ pub fn test(root: &Path, config: &TestConfig) -> Result<(), Error> {
         failure = result.err().map(|error| (step.name(), error));
     }
     print_summary(&rows);
+    if failure.is_none() {
+        say("all steps passed");
+    }
     let passed = rows.iter().filter(|row| row.1 == Outcome::Pass).count();
     let failed = rows.iter().filter(|row| row.1 == Outcome::Fail).count();
     // The plain closing line CI reads, after the runners' own summaries above.

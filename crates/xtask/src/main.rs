@@ -59,9 +59,7 @@ fn run(command: Command) -> Result<(), Error> {
         Command::Setup => setup::setup(&root, Needs::TOOLS),
         Command::Serve(config) => trunk::serve(&root, config),
         Command::Test(config) => {
-            ci::test(&root, &config)?;
-            say("all steps passed");
-            Ok(())
+            ci::test(&root, &config)
         }
         Command::Help => {
             print!("{USAGE}");
