@@ -14,7 +14,7 @@ mod trunk;
 use std::process::ExitCode;
 
 use ci::{Step, TestConfig};
-use cmd::{Error, say};
+use cmd::Error;
 use setup::Needs;
 use trunk::ServeConfig;
 
@@ -58,9 +58,7 @@ fn run(command: Command) -> Result<(), Error> {
     match command {
         Command::Setup => setup::setup(&root, Needs::TOOLS),
         Command::Serve(config) => trunk::serve(&root, config),
-        Command::Test(config) => {
-            ci::test(&root, &config)
-        }
+        Command::Test(config) => ci::test(&root, &config),
         Command::Help => {
             print!("{USAGE}");
             Ok(())
