@@ -18,6 +18,8 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -35,7 +37,10 @@ const CHART_TIMEOUT_MS = 10_000;
 const SETTLE_MS = 400;
 const TEST_TIMEOUT_MS = 180_000;
 const KPI_NAMES = ['availability', 'failed_requests', 'peak_amplification', 'time_to_recover', 'metastable', 'cost'];
-const CHART_NAMES = ['load', 'outcomes', 'dns'];
+const CHART_NAMES = ['load', 'outcomes', 'dns', 'queue', 'latency'];
+const SUB_PATH = '/tools/stampede/';
+const LONG_TASK_MS = 50;
+const REPO = path.resolve(HERE, '..');
 const RETRY_SLIDER = 'input[type=range][data-key="retry.attempts_max"]';
 const WIDE = { width: 1400, height: 1000 };
 const NARROW = { width: 390, height: 844 };
@@ -63,10 +68,16 @@ let browser;
 const notFound = [];
 
 /** Serves `root` on 127.0.0.1 with a free port; records 404s in `notFound`. */
-async function startServer(root) {
+async function startServer(root, prefix = '/') {
   const httpServer = http.createServer(async (request, response) => {
     const pathname = decodeURIComponent(new URL(request.url, 'http://127.0.0.1').pathname);
-    const relative = pathname.endsWith('/') ? `${pathname}index.html` : pathname;
+    if (!pathname.startsWith(prefix)) {
+      notFound.push(pathname);
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    const inside = `/${pathname.slice(prefix.length)}`;
+    const relative = inside.endsWith('/') ? `${inside}index.html` : inside;
     const file = path.join(root, path.normalize(relative));
     if (!file.startsWith(root + path.sep)) {
       response.writeHead(403).end();
@@ -97,8 +108,8 @@ function isForeign(url) {
 }
 
 /** A fresh browser context and page that records console errors, page errors and foreign requests. */
-async function openPage({ width, height, colorScheme }) {
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme, deviceScaleFactor: 1 });
+async function openPage({ width, height, colorScheme, reducedMotion = 'no-preference' }) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme, reducedMotion, deviceScaleFactor: 1 });
   const problems = { consoleErrors: [], pageErrors: [], foreignRequests: new Set(), failedRequests: [] };
   context.on('console', (message) => {
     if (message.type() === 'error') {
@@ -152,9 +163,16 @@ function slug(text) {
  */
 async function withApp(t, options, body) {
   notFound.length = 0;
-  const { context, page, problems } = await openPage({ ...WIDE, colorScheme: 'light', ...options });
+  const { url = `${origin}/`, ...view } = options;
+  const { context, page, problems } = await openPage({ ...WIDE, colorScheme: 'light', ...view });
   try {
-    await page.goto(`${origin}/`);
+    await page.addInitScript(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    await page.goto(url);
     await waitForRun(page, 0);
     await body({ page, problems });
     assertClean(problems);
@@ -257,6 +275,17 @@ async function readOutputs(page) {
   };
 }
 
+/** What the native core computes for the page's current URL (the example `kpis` in web/). */
+async function nativeOutputs(page) {
+  const query = await page.evaluate(() => window.location.search.replace(/^\?/, ''));
+  const cargo = process.env.CARGO ?? 'cargo';
+  const { stdout } = await promisify(execFile)(
+    cargo, ['run', '--quiet', '-p', 'stampede-web', '--example', 'kpis', '--', query],
+    { cwd: REPO, maxBuffer: 1 << 20 },
+  );
+  return { query, ...JSON.parse(stdout) };
+}
+
 async function screenshot(page, name) {
   await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
 }
@@ -341,12 +370,71 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
 
       const after = await readOutputs(page);
       t.diagnostic(`retry.attempts_max ${start} -> ${end}: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+      const longTasks = await page.evaluate(() => window.__longTasks.splice(0));
+      t.diagnostic(`main-thread tasks over ${LONG_TASK_MS} ms since load: ${JSON.stringify(longTasks.map(Math.round))}`);
+
+      // Every number on screen is the one the core computes natively for the page's URL.
+      const native = await nativeOutputs(page);
+      assert.ok(native.query.includes(`retry.attempts_max=${end}`), `the URL reproduces the change: ${native.query}`);
+      for (const name of KPI_NAMES) {
+        const shown = (await page.locator(`[data-kpi="${name}"] .kpi-value`).innerText()).trim();
+        assert.equal(shown, native.cards[name], `KPI ${name} differs from the native core for ?${native.query}`);
+      }
+      assert.equal(after.summary, native.summary, '#summary differs from the native core');
       assert.ok(
         after.availability !== before.availability || after.summary !== before.summary,
         `neither availability (${after.availability}) nor #summary changed`,
       );
       assert.notEqual(after.peakAmplification, before.peakAmplification, 'peak amplification did not change with more retries');
       await assertChartsDrawn(page);
+    });
+  });
+
+  test('works from a sub-path, as docs sites host it', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const subServer = await startServer(DIST, SUB_PATH);
+    try {
+      const url = `http://127.0.0.1:${subServer.address().port}${SUB_PATH}`;
+      const saved = origin;
+      origin = new URL(url).origin;
+      try {
+        await withApp(t, { url }, async ({ page }) => {
+          await assertChartsDrawn(page);
+        });
+      } finally {
+        origin = saved;
+      }
+    } finally {
+      await new Promise((resolve) => subServer.close(resolve));
+    }
+  });
+
+  test('a link with a bad value keeps the good ones and says what it ignored', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withApp(t, { url: `${origin}/?preset=naive-retry-storm&retry.attempts_max=6&retry.atempts_max=3` }, async ({ page }) => {
+      assert.equal(await page.locator(RETRY_SLIDER).inputValue(), '6');
+      const banner = await page.locator('.banner').innerText();
+      assert.match(banner, /retry\.atempts_max/);
+      assert.match(banner, /did you mean `retry\.attempts_max`/);
+    });
+  });
+
+  test('replay moves the playhead and jump to end shows the whole run', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withApp(t, {}, async ({ page }) => {
+      await page.getByRole('button', { name: 'Replay' }).click();
+      await page.waitForTimeout(600);
+      const during = Number(await page.locator('#scrubber').inputValue());
+      const max = Number(await page.locator('#scrubber').getAttribute('max'));
+      assert.ok(during > 0 && during < max, `playhead ${during} moves within 0..${max}`);
+      await page.getByRole('button', { name: 'Jump to end' }).click();
+      assert.equal(Number(await page.locator('#scrubber').inputValue()), max);
+    });
+  });
+
+  test('with reduced motion, replay jumps straight to the end', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withApp(t, { reducedMotion: 'reduce' }, async ({ page }) => {
+      await page.getByRole('button', { name: 'Replay' }).click();
+      const max = Number(await page.locator('#scrubber').getAttribute('max'));
+      assert.equal(Number(await page.locator('#scrubber').inputValue()), max);
+      assert.equal(await page.getByRole('button', { name: 'Replay' }).count(), 1, 'not playing');
     });
   });
 

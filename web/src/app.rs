@@ -9,7 +9,9 @@ use gloo_timers::callback::Timeout;
 use gloo_worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
-use crate::components::{charts::Charts, controls::Controls, header::Header, kpis::Kpis};
+use crate::components::{
+    charts::Charts, controls::Controls, header::Header, kpis::Kpis, transport::Transport,
+};
 use crate::protocol::{RunRequest, RunUpdate};
 use crate::state::{Action, AppState, Status};
 use crate::worker::SimWorker;
@@ -129,6 +131,7 @@ pub fn App() -> Html {
                         } }
                     </p>
                     <Kpis state={state.clone()} />
+                    <Transport state={state.clone()} dispatch={dispatch.clone()} />
                     <Charts state={state.clone()} dispatch={dispatch} dark={dark} />
                 </section>
             </main>

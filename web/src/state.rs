@@ -47,7 +47,16 @@ pub struct AppState {
     pub dark: Option<bool>,
     /// Time under the shared chart cursor, seconds.
     pub cursor_s: Option<f64>,
+    /// Replay playhead: charts show data up to this time; `None` shows everything.
+    pub playhead_s: Option<f64>,
+    /// Whether the replay is advancing.
+    pub playing: bool,
+    /// Replay speed, simulated seconds per wall second.
+    pub speed: f64,
 }
+
+/// Replay speeds offered, simulated seconds per wall second.
+pub const SPEEDS: [f64; 4] = [15.0, 60.0, 240.0, 960.0];
 
 /// Everything that can happen to the state.
 #[derive(Clone, Debug, PartialEq)]
@@ -93,6 +102,21 @@ pub enum Action {
     },
     /// Move the shared cursor.
     Cursor(Option<f64>),
+    /// Replay the run from the start (`reduced_motion` jumps to the end instead).
+    Play {
+        /// The user prefers reduced motion.
+        reduced_motion: bool,
+    },
+    /// Pause the replay.
+    Pause,
+    /// Show the whole run.
+    JumpToEnd,
+    /// Move the playhead.
+    Scrub(f64),
+    /// Set the replay speed.
+    Speed(f64),
+    /// Wall time passed while playing, milliseconds.
+    Tick(f64),
 }
 
 /// The raw scenario of preset `index` (the first one if the index is out of range).
@@ -133,6 +157,9 @@ impl AppState {
             runs_done: 0,
             dark: None,
             cursor_s: None,
+            playhead_s: None,
+            playing: false,
+            speed: SPEEDS[1],
         };
         state.revalidate();
         state
@@ -159,6 +186,24 @@ impl AppState {
         self.problems
             .iter()
             .find(|p| p.path == key || key_path(key) == p.path)
+    }
+
+    /// Simulated horizon of the report on screen (or of the parameters), seconds.
+    pub fn horizon_s(&self) -> f64 {
+        self.report.as_ref().map_or(self.raw.run.duration_s, |r| {
+            r.bucket_s * r.buckets_total as f64
+        })
+    }
+
+    /// The report as the charts show it: cut at the playhead while replaying.
+    pub fn visible_report(&self) -> Option<Report> {
+        let report = self.report.as_ref()?;
+        let mut visible = report.clone();
+        if let Some(t) = self.playhead_s {
+            let buckets = (t / report.bucket_s).ceil() as usize;
+            visible.buckets_done = visible.buckets_done.min(buckets);
+        }
+        Some(visible)
     }
 
     fn revalidate(&mut self) {
@@ -229,6 +274,42 @@ impl AppState {
                 self.dark = Some(!self.dark.unwrap_or(system_dark));
             }
             Action::Cursor(t) => self.cursor_s = t,
+            Action::Play { reduced_motion } => {
+                if reduced_motion {
+                    self.apply(Action::JumpToEnd);
+                } else {
+                    let at_end = self.playhead_s.is_none_or(|t| t >= self.horizon_s());
+                    if at_end {
+                        self.playhead_s = Some(0.0);
+                    }
+                    self.playing = true;
+                }
+            }
+            Action::Pause => self.playing = false,
+            Action::JumpToEnd => {
+                self.playing = false;
+                self.playhead_s = None;
+            }
+            Action::Scrub(t) => {
+                self.playing = false;
+                let horizon = self.horizon_s();
+                self.playhead_s = if t >= horizon { None } else { Some(t.max(0.0)) };
+            }
+            Action::Speed(speed) => {
+                if speed.is_finite() && speed > 0.0 {
+                    self.speed = speed;
+                }
+            }
+            Action::Tick(wall_ms) => {
+                if let (true, Some(t)) = (self.playing, self.playhead_s) {
+                    let next = t + self.speed * wall_ms / 1000.0;
+                    if next >= self.horizon_s() {
+                        self.apply(Action::JumpToEnd);
+                    } else {
+                        self.playhead_s = Some(next);
+                    }
+                }
+            }
         }
     }
 }
@@ -331,6 +412,42 @@ mod tests {
         assert_eq!(s.raw, preset_raw(1));
         s.apply(Action::ResetAll);
         assert_eq!((s.preset, &s.raw), (0, &preset_raw(0)));
+    }
+
+    #[test]
+    fn replay_advances_pauses_scrubs_and_respects_reduced_motion() {
+        let mut s = AppState::from_query("");
+        finished(&mut s);
+        let horizon = s.horizon_s();
+        s.apply(Action::Play {
+            reduced_motion: true,
+        });
+        assert_eq!(
+            (s.playing, s.playhead_s),
+            (false, None),
+            "reduced motion jumps to the end"
+        );
+        s.apply(Action::Play {
+            reduced_motion: false,
+        });
+        assert_eq!((s.playing, s.playhead_s), (true, Some(0.0)));
+        s.apply(Action::Tick(1000.0));
+        assert_eq!(s.playhead_s, Some(s.speed));
+        s.apply(Action::Pause);
+        s.apply(Action::Tick(1000.0));
+        assert_eq!(s.playhead_s, Some(s.speed), "a paused replay does not move");
+        s.apply(Action::Scrub(horizon / 2.0));
+        let visible = s.visible_report().unwrap();
+        assert!(visible.buckets_done <= s.report.as_ref().unwrap().buckets_done);
+        s.apply(Action::Play {
+            reduced_motion: false,
+        });
+        s.apply(Action::Tick(1e9));
+        assert_eq!(
+            (s.playing, s.playhead_s),
+            (false, None),
+            "the replay stops at the end"
+        );
     }
 
     #[test]

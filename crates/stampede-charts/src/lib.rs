@@ -21,15 +21,18 @@ pub enum ChartKind {
     Dns,
     /// Backend queue depth and wasted work.
     Queue,
+    /// Latency percentiles of successful user requests.
+    Latency,
 }
 
 impl ChartKind {
     /// Every chart, in display order.
-    pub const ALL: [ChartKind; 4] = [
+    pub const ALL: [ChartKind; 5] = [
         ChartKind::Load,
         ChartKind::Outcomes,
         ChartKind::Dns,
         ChartKind::Queue,
+        ChartKind::Latency,
     ];
 
     /// Stable identifier (DOM attribute, file name).
@@ -39,6 +42,7 @@ impl ChartKind {
             ChartKind::Outcomes => "outcomes",
             ChartKind::Dns => "dns",
             ChartKind::Queue => "queue",
+            ChartKind::Latency => "latency",
         }
     }
 
@@ -49,6 +53,7 @@ impl ChartKind {
             ChartKind::Outcomes => "Goodput and failures (requests/s)",
             ChartKind::Dns => "DNS queries by source (queries/s)",
             ChartKind::Queue => "Backend queue and wasted work",
+            ChartKind::Latency => "Latency of successful requests (ms)",
         }
     }
 }
@@ -261,6 +266,26 @@ pub fn lines(kind: ChartKind, report: &Report) -> Vec<Line> {
                 per_second(&s.wasted, w, n),
             ),
         ],
+        ChartKind::Latency => vec![
+            line(
+                "p50",
+                palette::GREEN,
+                Dash::Solid,
+                s.latency_p50_ms[..n].to_vec(),
+            ),
+            line(
+                "p90",
+                palette::ORANGE,
+                Dash::Dashed,
+                s.latency_p90_ms[..n].to_vec(),
+            ),
+            line(
+                "p99",
+                palette::VERMILLION,
+                Dash::Dotted,
+                s.latency_p99_ms[..n].to_vec(),
+            ),
+        ],
     }
 }
 
@@ -372,6 +397,9 @@ fn legend_mark(x: i32, y: i32, color: RGBColor, dash: Dash) -> PathElement<(i32,
 
 /// 1234 → "1.2k", 2500000 → "2.5M".
 pub fn short_number(v: f64) -> String {
+    if !v.is_finite() {
+        return "—".to_string();
+    }
     let a = v.abs();
     if a >= 1e6 {
         format!("{:.1}M", v / 1e6)

@@ -1,1 +1,463 @@
-fn main() {}
+//! `stampede`: run Stampede scenarios from the command line — one run with a summary table and
+//! JSON/CSV/SVG exports, parameter sweeps in parallel (shardable, mergeable), validation, presets
+//! and side-by-side comparisons.
+//!
+//! Owns: argument parsing, the commands' flow, what goes to stdout and stderr, and exit codes.
+//! Must not: model anything. Scenarios are decoded, validated and run by `stampede-core`; run
+//! charts are drawn by `stampede-charts`.
+
+mod error;
+mod export;
+mod input;
+mod kpi;
+mod plot;
+mod progress;
+mod summary;
+mod sweep;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use stampede_core::presets::PRESETS;
+
+use crate::error::{CliError, CliResult, EXIT_OK};
+use crate::input::Source;
+use crate::progress::Progress;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  runtime or I/O error (a file that cannot be read or written, a chart that cannot be drawn)
+  2  invalid input (bad arguments, a scenario with problems, an unknown preset or parameter key)
+
+A scenario is a TOML or JSON file (JSON when the name ends in .json), or `preset:NAME` wherever a
+file is expected. See `stampede presets` for the names.";
+
+/// Simulate client fleets facing DNS outages: caches, resolvers, retries, backends.
+#[derive(Debug, Parser)]
+#[command(name = "stampede", version, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run one scenario and print its summary; optionally write JSON, CSV and SVG charts.
+    #[command(after_help = EXIT_CODES)]
+    Run(RunArgs),
+    /// Run a grid of parameter values × seeds in parallel and write one CSV row per point.
+    #[command(after_help = SWEEP_HELP)]
+    Sweep(SweepArgs),
+    /// Merge sweep shard CSVs into point order (byte-identical to the unsharded sweep).
+    #[command(after_help = EXIT_CODES)]
+    Merge(MergeArgs),
+    /// List the built-in presets with their titles and sources.
+    Presets,
+    /// Check a scenario file and print every problem with its field path.
+    #[command(after_help = EXIT_CODES)]
+    Validate {
+        /// Scenario file (TOML or JSON) or `preset:NAME`.
+        scenario: String,
+    },
+    /// Print the JSON Schema of scenario files.
+    Schema,
+    /// Run two scenarios with the same seed and print each KPI for A, B and B − A.
+    #[command(after_help = EXIT_CODES)]
+    Diff(DiffArgs),
+}
+
+const SWEEP_HELP: &str = "\
+Points are numbered with the first --vary key outermost and the seed index innermost. The seed of
+a point is the scenario's seed (after --seed and --set) plus its seed index 0..N-1. The CSV stays in
+point order while rows finish out of order, and is flushed after every row: a sweep interrupted
+with Ctrl-C keeps the rows already written.
+
+Exit codes: 0 success, 1 runtime or I/O error, 2 invalid input.";
+
+/// Where the scenario comes from and what to change in it.
+#[derive(Debug, Args)]
+struct ScenarioArgs {
+    /// Scenario file (TOML or JSON) or `preset:NAME`.
+    #[arg(required_unless_present = "preset", conflicts_with = "preset")]
+    scenario: Option<PathBuf>,
+    /// A built-in preset instead of a file (see `stampede presets`).
+    #[arg(long, value_name = "NAME")]
+    preset: Option<String>,
+    /// Seed of the run (overrides `run.seed`).
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Override one parameter, e.g. `--set dns.record_ttl_s=60` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    sets: Vec<String>,
+}
+
+impl ScenarioArgs {
+    fn source(&self) -> CliResult<Source> {
+        Source::from_args(self.scenario.as_deref(), self.preset.as_deref())
+    }
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// Write the full report as JSON.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write the time series as CSV (one row per metric bucket, units in the header).
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+    /// Write one SVG chart per kind (load, outcomes, dns, queue) into this directory.
+    #[arg(long, value_name = "DIR")]
+    svg: Option<PathBuf>,
+    /// Size of the SVG charts, pixels.
+    #[arg(long, value_name = "WxH", default_value = "960x420", value_parser = parse_size)]
+    svg_size: (u32, u32),
+    /// Print nothing but errors (no summary, no progress).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct SweepArgs {
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// A varied parameter: `key=a..b:steps` (evenly spaced, ends included) or `key=v1,v2,…`.
+    #[arg(long = "vary", value_name = "SPEC", required = true)]
+    varies: Vec<String>,
+    /// Seeds per grid point.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    seeds: usize,
+    /// Worker threads (default: every core).
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Run only points whose index modulo n is i, e.g. `--shard 0/2`.
+    #[arg(long, value_name = "i/n")]
+    shard: Option<String>,
+    /// Output CSV.
+    #[arg(long, value_name = "FILE.csv")]
+    out: PathBuf,
+    /// Also draw a chart of one KPI: a line for one --vary, a heatmap for two.
+    #[arg(long, value_name = "FILE.svg", requires = "kpi")]
+    chart: Option<PathBuf>,
+    /// KPI of the chart: availability, failed, peak_amplification, peak_backend_load_ratio,
+    /// time_to_recover_s, metastable, slo_burn or cost.
+    #[arg(long, value_name = "NAME", requires = "chart")]
+    kpi: Option<String>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct MergeArgs {
+    /// Shard CSVs written by `stampede sweep --shard`.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Output CSV.
+    #[arg(long, value_name = "FILE.csv")]
+    out: PathBuf,
+    /// Also draw a chart of one KPI of the merged sweep.
+    #[arg(long, value_name = "FILE.svg", requires = "kpi")]
+    chart: Option<PathBuf>,
+    /// KPI of the chart.
+    #[arg(long, value_name = "NAME", requires = "chart")]
+    kpi: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct DiffArgs {
+    /// Scenario A: file or `preset:NAME`.
+    a: String,
+    /// Scenario B: file or `preset:NAME`.
+    b: String,
+    /// Seed of both runs (default: A's seed).
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Override a parameter of A only (repeatable).
+    #[arg(long = "set-a", value_name = "KEY=VALUE")]
+    sets_a: Vec<String>,
+    /// Override a parameter of B only (repeatable).
+    #[arg(long = "set-b", value_name = "KEY=VALUE")]
+    sets_b: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run(&args),
+        Command::Sweep(args) => sweep(&args),
+        Command::Merge(args) => merge(&args),
+        Command::Presets => {
+            print!("{}", presets_text());
+            Ok(())
+        }
+        Command::Validate { scenario } => match validate(&scenario) {
+            // The problems are what `validate` is asked for: print them on stdout.
+            Err(e @ CliError::Invalid { .. }) => {
+                println!("{e}");
+                return ExitCode::from(e.exit_code());
+            }
+            other => other,
+        },
+        Command::Schema => schema(),
+        Command::Diff(args) => diff(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn run(args: &RunArgs) -> CliResult<()> {
+    let source = args.scenario.source()?;
+    let scenario = input::prepare(&source, &args.scenario.sets, args.scenario.seed)?;
+    let report = progress::run_with_progress(&scenario, &Progress::new(!args.quiet));
+    if let Some(path) = &args.json {
+        export::write_file(path, &export::report_json(&report)?)?;
+    }
+    if let Some(path) = &args.csv {
+        export::write_file(path, &export::series_csv(&report))?;
+    }
+    let svgs = match &args.svg {
+        Some(dir) => export::write_svgs(dir, &report, args.svg_size)?,
+        None => Vec::new(),
+    };
+    if !args.quiet {
+        print!("{}", summary::summary_table(&scenario, &report));
+        let written = [&args.json, &args.csv]
+            .into_iter()
+            .flatten()
+            .chain(&svgs)
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>();
+        if !written.is_empty() {
+            println!("\nwrote {}", written.join(", "));
+        }
+    }
+    Ok(())
+}
+
+/// Parses `WxH` pixels, each from 100 to 10000.
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("expected WIDTHxHEIGHT in pixels (100 to 10000 each), got `{text}`");
+    let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
+    let parse = |t: &str| {
+        t.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|v| (100..=10_000).contains(v))
+            .ok_or_else(bad)
+    };
+    Ok((parse(w)?, parse(h)?))
+}
+
+fn chart_kpi(name: Option<&str>) -> CliResult<Option<&'static kpi::Kpi>> {
+    name.map(|n| {
+        kpi::find(n).ok_or_else(|| {
+            CliError::invalid("--kpi", n, format!("unknown KPI; one of: {}", kpi::names()))
+        })
+    })
+    .transpose()
+}
+
+fn write_chart(path: &Path, table: &sweep::Table, kpi: &kpi::Kpi) -> CliResult<()> {
+    export::write_file(path, &plot::sweep_svg(table, kpi)?)
+}
+
+fn sweep(args: &SweepArgs) -> CliResult<()> {
+    let source = args.scenario.source()?;
+    let base = input::prepare_raw(&source, &args.scenario.sets, args.scenario.seed)?;
+    input::validate(&source, base.clone())?;
+    let mut problems = Vec::new();
+    let mut varies = Vec::new();
+    for text in &args.varies {
+        match sweep::parse_vary(text) {
+            Ok(v) => varies.push(v),
+            Err(p) => problems.push(p),
+        }
+    }
+    let shard = match args.shard.as_deref().map(sweep::parse_shard).transpose() {
+        Ok(shard) => shard.unwrap_or((0, 1)),
+        Err(p) => {
+            problems.push(p);
+            (0, 1)
+        }
+    };
+    if args.seeds == 0 {
+        problems.push(stampede_core::Problem {
+            path: "--seeds".into(),
+            message: "must be at least 1".into(),
+        });
+    }
+    let kpi = chart_kpi(args.kpi.as_deref())?;
+    if kpi.is_some() && !(1..=2).contains(&varies.len()) {
+        problems.push(stampede_core::Problem {
+            path: "--chart".into(),
+            message: format!(
+                "a chart needs one or two --vary keys, got {}",
+                args.varies.len()
+            ),
+        });
+    }
+    let grid = sweep::Grid {
+        varies,
+        seeds: args.seeds.max(1),
+    };
+    if problems.is_empty() && grid.cells().saturating_mul(grid.seeds) > sweep::POINTS_MAX {
+        problems.push(stampede_core::Problem {
+            path: "--vary".into(),
+            message: format!("more than {} points; narrow the grid", sweep::POINTS_MAX),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(CliError::Invalid {
+            source: "sweep".into(),
+            problems,
+        });
+    }
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let plan = sweep::SweepPlan {
+        base,
+        grid,
+        shard,
+        jobs,
+        out: &args.out,
+    };
+    let points = sweep::validate_points(&plan)?;
+    let started = std::time::Instant::now();
+    let count = points.len();
+    let csv = sweep::run(&plan, points, &Progress::new(!args.quiet))?;
+    if let (Some(path), Some(kpi)) = (&args.chart, kpi) {
+        let (table, _) = sweep::Table::parse(&csv, &args.out.display().to_string())?;
+        write_chart(path, &table, kpi)?;
+    }
+    if !args.quiet {
+        let shape: Vec<String> = plan
+            .grid
+            .varies
+            .iter()
+            .map(|v| v.values.len().to_string())
+            .collect();
+        println!(
+            "sweep: {} points ({} values × {} seed(s)), shard {}/{} ran {count} on {jobs} thread(s) in {:.1} s; wrote {}{}",
+            plan.grid.points(),
+            shape.join(" × "),
+            plan.grid.seeds,
+            shard.0,
+            shard.1,
+            started.elapsed().as_secs_f64(),
+            args.out.display(),
+            args.chart
+                .as_ref()
+                .map_or(String::new(), |c| format!(" and {}", c.display()))
+        );
+    }
+    Ok(())
+}
+
+fn merge(args: &MergeArgs) -> CliResult<()> {
+    let kpi = chart_kpi(args.kpi.as_deref())?;
+    let mut tables = Vec::new();
+    for path in &args.files {
+        let text = std::fs::read_to_string(path).map_err(|e| CliError::io("read", path, &e))?;
+        let name = path.display().to_string();
+        let (table, skipped) = sweep::Table::parse(&text, &name)?;
+        if skipped > 0 {
+            eprintln!("warning: {name}: skipped {skipped} incomplete row(s)");
+        }
+        tables.push((name, table));
+    }
+    let (merged, missing) = sweep::merge(tables)?;
+    if !missing.is_empty() {
+        let shown: Vec<String> = missing.iter().take(10).map(usize::to_string).collect();
+        eprintln!(
+            "warning: {} point(s) missing, e.g. {}",
+            missing.len(),
+            shown.join(", ")
+        );
+    }
+    export::write_file(&args.out, &merged.to_csv())?;
+    if let (Some(path), Some(kpi)) = (&args.chart, kpi) {
+        write_chart(path, &merged, kpi)?;
+    }
+    Ok(())
+}
+
+fn presets_text() -> String {
+    let mut out = String::new();
+    for p in PRESETS {
+        out.push_str(&format!(
+            "{}\n  {}\n  {}\n\n",
+            p.name,
+            p.title(),
+            p.description()
+        ));
+    }
+    out
+}
+
+fn validate(scenario: &str) -> CliResult<()> {
+    let source = Source::parse(scenario);
+    let raw = input::load_raw(&source)?;
+    let sc = input::validate(&source, raw)?;
+    println!(
+        "{}: valid — \"{}\", {} s, {} clients, {} fault(s), seed {}",
+        source.label(),
+        sc.raw.title,
+        summary::number(sc.duration.as_s(), 3),
+        sc.clients,
+        sc.faults.len(),
+        sc.seed
+    );
+    Ok(())
+}
+
+fn schema() -> CliResult<()> {
+    Err(CliError::Runtime(
+        "the JSON Schema is not available yet: stampede-core does not export \
+         `scenario::json_schema()` in this build"
+            .into(),
+    ))
+}
+
+fn diff(args: &DiffArgs) -> CliResult<()> {
+    let (source_a, source_b) = (Source::parse(&args.a), Source::parse(&args.b));
+    let raw_a = input::prepare_raw(&source_a, &args.sets_a, args.seed)?;
+    let seed = raw_a.run.seed;
+    let raw_b = input::prepare_raw(&source_b, &args.sets_b, Some(seed))?;
+    let (a, b) = (
+        input::validate(&source_a, raw_a)?,
+        input::validate(&source_b, raw_b)?,
+    );
+    let (report_a, report_b) = std::thread::scope(|s| {
+        let handle = s.spawn(|| stampede_core::run(&b));
+        let report_a = stampede_core::run(&a);
+        (report_a, handle.join())
+    });
+    let report_b = report_b.map_err(|_| CliError::Runtime("the run of B panicked".into()))?;
+    let label = |source: &Source, sets: &[String]| {
+        if sets.is_empty() {
+            source.label()
+        } else {
+            format!("{} {}", source.label(), sets.join(" "))
+        }
+    };
+    print!(
+        "{}",
+        summary::diff_table(
+            &label(&source_a, &args.sets_a),
+            &report_a,
+            &label(&source_b, &args.sets_b),
+            &report_b
+        )
+    );
+    Ok(())
+}

@@ -9,12 +9,16 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
+use crate::breaker::Breakers;
+use crate::budget::RetryBudgets;
 use crate::report::{
     FAILURE_CAUSES, LATENCY_BINS, Outcome, RecoveryInput, Report, Series, Summary,
     histogram_quantile, latency_bin, recovery_verdict,
 };
 use crate::rng::{Rng, StreamId};
-use crate::scenario::raw::{BackoffKind, ClientCacheMode, FaultKind, JitterKind, ServiceTimeLaw};
+use crate::scenario::raw::{
+    BackoffKind, ClientCacheMode, FaultKind, JitterKind, QueueDiscipline, ServiceTimeLaw,
+};
 use crate::scenario::{Fault, Scenario};
 use crate::time::SimTime;
 
@@ -101,12 +105,21 @@ struct Request {
     phase: Phase,
     lookup_tries: u32,
     last_delay_ms: f64,
+    /// AWS tokens the current retry took (refunded on success).
+    budget_tokens: u32,
+    /// Whether the request holds an Envoy retry slot.
+    retry_slot: bool,
+    /// Breaker epoch the current attempt was admitted in.
+    breaker_epoch: u32,
 }
 
+/// What a client keeps between requests: its DNS cache and its pooled connection.
 #[derive(Clone, Copy, Debug, Default)]
 struct ClientCache {
     positive_until: SimTime,
     negative_until: SimTime,
+    /// The pooled connection is live until then (never, when pooling is off).
+    connection_until: SimTime,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -138,7 +151,10 @@ pub struct Simulation {
     service: Rng,
     jitter: Rng,
     faults_rng: Rng,
+    throttle: Rng,
     clients: Vec<ClientCache>,
+    budgets: RetryBudgets,
+    breakers: Option<Breakers>,
     requests: Vec<Request>,
     free: Vec<RequestId>,
     queue: VecDeque<Job>,
@@ -165,7 +181,8 @@ impl Simulation {
         } else {
             SimTime((init.uniform() * scenario.record_ttl.0 as f64) as u64)
         };
-        let clients = initial_caches(&scenario, &mut init, resolver_remaining);
+        let mut clients = initial_caches(&scenario, &mut init, resolver_remaining);
+        initial_connections(&scenario, &mut clients);
         let tokens_max = (scenario.resolver_capacity_qps * RESOLVER_BURST_S).max(1.0);
         let mut sim = Simulation {
             now: SimTime::ZERO,
@@ -176,6 +193,11 @@ impl Simulation {
             service: Rng::stream(scenario.seed, StreamId::Service),
             jitter: Rng::stream(scenario.seed, StreamId::Jitter),
             faults_rng: Rng::stream(scenario.seed, StreamId::Faults),
+            throttle: Rng::stream(scenario.seed, StreamId::Throttle),
+            budgets: RetryBudgets::new(scenario.retry_budget, clients.len()),
+            breakers: scenario
+                .breaker
+                .map(|b| Breakers::new(b, clients.len(), scenario.bucket, buckets_total)),
             clients,
             requests: Vec::new(),
             free: Vec::new(),
@@ -341,6 +363,7 @@ impl Simulation {
         let bucket = self.bucket();
         self.series.requests[bucket] += 1;
         self.in_flight += 1;
+        self.budgets.request_started(client as usize, self.now);
         self.start_attempt(id);
     }
 
@@ -353,6 +376,9 @@ impl Simulation {
             phase: Phase::Backoff,
             lookup_tries: 0,
             last_delay_ms: 0.0,
+            budget_tokens: 0,
+            retry_slot: false,
+            breaker_epoch: 0,
         };
         match self.free.pop() {
             Some(id) => {
@@ -369,12 +395,19 @@ impl Simulation {
 
     fn start_attempt(&mut self, id: RequestId) {
         let bucket = self.bucket();
-        let r = &mut self.requests[id as usize];
         assert_eq!(
-            r.phase,
+            self.requests[id as usize].phase,
             Phase::Backoff,
             "an attempt starts only from backoff"
         );
+        if let Some(refusal) = self.refusal(id) {
+            if self.requests[id as usize].attempt == 0 {
+                self.series.refused_first[bucket] += 1;
+            }
+            self.finish(id, refusal);
+            return;
+        }
+        let r = &mut self.requests[id as usize];
         assert!(
             r.attempt < self.scenario.attempts_max,
             "attempts never exceed the maximum"
@@ -392,7 +425,10 @@ impl Simulation {
         self.schedule_attempt_timeout(id, tag);
 
         let cache = self.clients[client];
-        if cache.positive_until > self.now {
+        if cache.connection_until > self.now {
+            self.series.connection_reused[bucket] += 1;
+            self.send_to_backend(id);
+        } else if cache.positive_until > self.now {
             self.series.dns_client_cache[bucket] += 1;
             self.send_to_backend(id);
         } else if cache.negative_until > self.now {
@@ -400,6 +436,44 @@ impl Simulation {
             self.fail_attempt(id, Outcome::DnsEmpty);
         } else {
             self.query_resolver(id);
+        }
+    }
+
+    /// Client-side refusal of an attempt before anything is sent: adaptive throttling first (it
+    /// counts every attempt the application makes), then the breaker (which admits probes).
+    fn refusal(&mut self, id: RequestId) -> Option<Outcome> {
+        let client = self.requests[id as usize].client as usize;
+        if !self.budgets.admit(client, self.now, &mut self.throttle) {
+            return Some(Outcome::Throttled);
+        }
+        if let Some(breakers) = &mut self.breakers {
+            match breakers.admit(client, self.now) {
+                Some(epoch) => self.requests[id as usize].breaker_epoch = epoch,
+                None => return Some(Outcome::BreakerOpen),
+            }
+        }
+        None
+    }
+
+    /// Bookkeeping when an attempt ends: breaker and budget statistics, the Envoy retry slot, and
+    /// the pooled connection (a failed backend attempt closes it).
+    fn end_attempt(&mut self, id: RequestId, cause: Outcome) {
+        let success = cause == Outcome::Success;
+        let r = &mut self.requests[id as usize];
+        let client = r.client as usize;
+        if let Some(breakers) = &mut self.breakers {
+            breakers.record(client, self.now, r.breaker_epoch, !success);
+        }
+        self.budgets.attempt_ended(client, self.now, success);
+        if r.retry_slot {
+            r.retry_slot = false;
+            self.budgets.release_slot(client);
+        }
+        if matches!(
+            cause,
+            Outcome::RequestTimeout | Outcome::Rejected | Outcome::ServerError
+        ) {
+            self.clients[client].connection_until = SimTime::ZERO;
         }
     }
 
@@ -616,7 +690,14 @@ impl Simulation {
     fn send_to_backend(&mut self, id: RequestId) {
         let bucket = self.bucket();
         self.series.backend_offered[bucket] += 1;
-        let tag = self.requests[id as usize].tag;
+        let (tag, client) = (
+            self.requests[id as usize].tag,
+            self.requests[id as usize].client as usize,
+        );
+        let lifetime = self.scenario.connection_lifetime;
+        if lifetime > SimTime::ZERO && self.clients[client].connection_until <= self.now {
+            self.clients[client].connection_until = self.now.after(lifetime);
+        }
         self.requests[id as usize].phase = Phase::Backend;
         let job = Job {
             request: id,
@@ -653,6 +734,12 @@ impl Simulation {
         let duration_ms = match self.scenario.service_time {
             ServiceTimeLaw::Constant => mean_ms,
             ServiceTimeLaw::Exponential => self.service.exponential(mean_ms),
+            ServiceTimeLaw::LogNormal => {
+                // Mean-preserving: E[exp(μ + σZ)] = exp(μ + σ²/2) = mean.
+                let sigma = self.scenario.service_sigma;
+                let mu = libm::log(mean_ms) - sigma * sigma / 2.0;
+                libm::exp(mu + sigma * self.service.normal())
+            }
         };
         let at = self.now.after(SimTime::from_ms(duration_ms));
         self.schedule(
@@ -668,6 +755,7 @@ impl Simulation {
         assert!(self.busy_workers > 0);
         self.busy_workers -= 1;
         if self.current(id, tag, Phase::Backend) {
+            self.end_attempt(id, Outcome::Success);
             self.finish(id, Outcome::Success);
         } else {
             let bucket = self.bucket();
@@ -678,16 +766,29 @@ impl Simulation {
 
     fn dispatch_backend(&mut self) {
         while self.busy_workers < self.workers_in_force() {
-            let Some(job) = self.queue.pop_front() else {
+            let job = match self.scenario.queue_discipline {
+                QueueDiscipline::Fifo => self.queue.pop_front(),
+                QueueDiscipline::Lifo => self.queue.pop_back(),
+            };
+            let Some(job) = job else {
                 break;
             };
+            if self.scenario.drop_abandoned && !self.current(job.request, job.tag, Phase::Backend) {
+                let bucket = self.bucket();
+                self.series.dropped_abandoned[bucket] += 1;
+                continue;
+            }
             self.start_service(job);
         }
     }
 
     fn fail_attempt(&mut self, id: RequestId, cause: Outcome) {
+        debug_assert!(matches!(
+            self.requests[id as usize].phase,
+            Phase::Lookup | Phase::Backend
+        ));
+        self.end_attempt(id, cause);
         let r = &mut self.requests[id as usize];
-        debug_assert!(matches!(r.phase, Phase::Lookup | Phase::Backend));
         r.phase = Phase::Backoff;
         if r.attempt >= self.scenario.attempts_max {
             self.finish(id, cause);
@@ -697,6 +798,20 @@ impl Simulation {
             backoff_delay_ms(&self.scenario, r.attempt, r.last_delay_ms, &mut self.jitter);
         r.last_delay_ms = delay_ms;
         let at = self.now.after(SimTime::from_ms(delay_ms));
+        let deadline = self.scenario.deadline;
+        if deadline > SimTime::ZERO && at > r.started.after(deadline) {
+            self.finish(id, Outcome::DeadlineExceeded);
+            return;
+        }
+        let client = r.client as usize;
+        let after_timeout = cause == Outcome::RequestTimeout;
+        let Some(grant) = self.budgets.try_retry(client, self.now, after_timeout) else {
+            self.finish(id, Outcome::BudgetExhausted);
+            return;
+        };
+        let r = &mut self.requests[id as usize];
+        r.budget_tokens = grant.tokens;
+        r.retry_slot = grant.slot;
         self.schedule(at, Event::RetryDue { request: id });
     }
 
@@ -705,6 +820,16 @@ impl Simulation {
         let r = &mut self.requests[id as usize];
         assert!(r.phase != Phase::Free, "a request ends exactly once");
         r.phase = Phase::Free;
+        let client = r.client as usize;
+        if r.retry_slot {
+            r.retry_slot = false;
+            self.budgets.release_slot(client);
+        }
+        if outcome == Outcome::Success {
+            self.budgets
+                .request_succeeded(client, r.attempt == 1, r.budget_tokens);
+        }
+        self.budgets.request_ended(client);
         let latency_ms = self.now.since(r.started).as_ms();
         self.free.push(id);
         self.in_flight -= 1;
@@ -747,6 +872,11 @@ impl Simulation {
             series.latency_p50_ms[b] = histogram_quantile(h, 0.50);
             series.latency_p90_ms[b] = histogram_quantile(h, 0.90);
             series.latency_p99_ms[b] = histogram_quantile(h, 0.99);
+        }
+        if let Some(breakers) = &self.breakers {
+            let (open, half_open) = breakers.state_fractions(self.now, sc.clients);
+            series.breaker_open_fraction = open;
+            series.breaker_half_open_fraction = half_open;
         }
         let summary = self.summary(&series, buckets_done);
         let mut diagnostics = Vec::new();
@@ -922,6 +1052,25 @@ fn initial_caches(sc: &Scenario, rng: &mut Rng, resolver_remaining: SimTime) -> 
         }
     }
     caches
+}
+
+/// Pooled connections at t = 0. A connection opens on the first attempt after the last one
+/// expired and lives for the lifetime L: the same renewal cycle as a TTL cache, so in steady state
+/// it is live with probability λL/(1+λL) and its remaining lifetime is uniform on (0, L). Drawn
+/// from its own stream so that pooling does not reshuffle the DNS caches.
+fn initial_connections(sc: &Scenario, caches: &mut [ClientCache]) {
+    let lifetime = sc.connection_lifetime;
+    if sc.cold_start || lifetime == SimTime::ZERO {
+        return;
+    }
+    let mut rng = Rng::stream(sc.seed, StreamId::ConnectionInit);
+    let lambda_l = sc.request_rate_per_client_per_s * lifetime.as_s();
+    let live = lambda_l / (1.0 + lambda_l);
+    for cache in caches {
+        if rng.chance(live) {
+            cache.connection_until = SimTime((rng.uniform() * lifetime.0 as f64) as u64);
+        }
+    }
 }
 
 /// Delay before the retry that follows attempt number `attempt` (1-based), milliseconds.

@@ -56,6 +56,10 @@ pub static PRESETS: &[Preset] = &[
         name: "cold-start-herd",
         toml: include_str!("../../../presets/cold-start-herd.toml"),
     },
+    Preset {
+        name: "million-clients",
+        toml: include_str!("../../../presets/million-clients.toml"),
+    },
 ];
 
 /// Finds a preset by name.

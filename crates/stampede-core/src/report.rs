@@ -23,6 +23,14 @@ pub enum Outcome {
     Rejected,
     /// The backend answered with an error (the `error_rate` fault).
     ServerError,
+    /// A retry was due but the client's retry budget refused it; the last attempt's error surfaced.
+    BudgetExhausted,
+    /// Client-side adaptive throttling (SRE) rejected an attempt locally; nothing was sent.
+    Throttled,
+    /// The client's circuit breaker was open (or half-open with every probe out); nothing was sent.
+    BreakerOpen,
+    /// The next retry would have started after the request's overall deadline.
+    DeadlineExceeded,
 }
 
 impl Outcome {
@@ -34,6 +42,10 @@ impl Outcome {
         Outcome::RequestTimeout,
         Outcome::Rejected,
         Outcome::ServerError,
+        Outcome::BudgetExhausted,
+        Outcome::Throttled,
+        Outcome::BreakerOpen,
+        Outcome::DeadlineExceeded,
     ];
 
     /// Position in [`Outcome::FAILURES`]; `None` for success.
@@ -51,12 +63,16 @@ impl Outcome {
             Outcome::RequestTimeout => "request timeout",
             Outcome::Rejected => "queue full",
             Outcome::ServerError => "server error",
+            Outcome::BudgetExhausted => "retry budget exhausted",
+            Outcome::Throttled => "throttled by the client",
+            Outcome::BreakerOpen => "circuit breaker open",
+            Outcome::DeadlineExceeded => "deadline exceeded",
         }
     }
 }
 
 /// Number of failure causes.
-pub const FAILURE_CAUSES: usize = 6;
+pub const FAILURE_CAUSES: usize = 10;
 
 /// Bounds of the latency histogram: bin `i` holds latencies in [LOW·R^i, LOW·R^(i+1)) ms.
 pub const LATENCY_BINS: usize = 96;
@@ -107,6 +123,10 @@ pub struct Series {
     pub backend_offered: Vec<u64>,
     /// What the backend could serve in the bucket with its workers in force.
     pub backend_capacity: Vec<f64>,
+    /// User requests refused on the client before their first attempt (breaker open, throttled).
+    pub refused_first: Vec<u64>,
+    /// Attempts sent on a live pooled connection, without a DNS lookup.
+    pub connection_reused: Vec<u64>,
     /// User requests that succeeded, by completion time.
     pub success: Vec<u64>,
     /// User requests that failed, by completion time, one series per cause in [`Outcome::FAILURES`] order.
@@ -131,6 +151,12 @@ pub struct Series {
     pub queue_len_max: Vec<u64>,
     /// Requests served after their client gave up (wasted work).
     pub wasted: Vec<u64>,
+    /// Queued requests the backend dropped because their client had given up (`drop_abandoned`).
+    pub dropped_abandoned: Vec<u64>,
+    /// Fraction of clients whose breaker is open, time-weighted over the bucket (0 without breakers).
+    pub breaker_open_fraction: Vec<f64>,
+    /// Fraction of clients whose breaker is half-open, time-weighted over the bucket; closed is the rest.
+    pub breaker_half_open_fraction: Vec<f64>,
     /// Attempts a worker started serving.
     pub service_started: Vec<u64>,
     /// Sum of their waits in the queue, ms.
@@ -155,6 +181,8 @@ impl Series {
             attempts_retry: zeros(),
             backend_offered: zeros(),
             backend_capacity: vec![0.0; buckets],
+            refused_first: zeros(),
+            connection_reused: zeros(),
             success: zeros(),
             failed: std::array::from_fn(|_| zeros()),
             dns_client_cache: zeros(),
@@ -167,6 +195,9 @@ impl Series {
             resolver_capacity: vec![0.0; buckets],
             queue_len_max: zeros(),
             wasted: zeros(),
+            dropped_abandoned: zeros(),
+            breaker_open_fraction: vec![0.0; buckets],
+            breaker_half_open_fraction: vec![0.0; buckets],
             service_started: zeros(),
             queue_wait_ms_sum: vec![0.0; buckets],
             latency_ms_sum: vec![0.0; buckets],

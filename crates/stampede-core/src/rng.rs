@@ -22,6 +22,10 @@ pub enum StreamId {
     Faults = 5,
     /// Resolver answer latency.
     Resolver = 6,
+    /// Client-side adaptive throttling decisions.
+    Throttle = 7,
+    /// Initial state of client connection pools.
+    ConnectionInit = 8,
 }
 
 /// xoshiro256++ generator (Blackman and Vigna, 2019).

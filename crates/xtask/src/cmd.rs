@@ -75,6 +75,22 @@ impl Cmd {
         }
     }
 
+    /// Runs with stdout captured and stderr inherited; returns stdout, or an error unless the
+    /// exit status is 0.
+    pub fn output(mut self) -> Result<String, Error> {
+        say(&format!("$ {}", self.shown));
+        let output = self
+            .command
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|error| format!("cannot start `{}`: {error}", self.shown))?;
+        if output.status.success() {
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        } else {
+            Err(format!("`{}` failed: {}", self.shown, output.status))
+        }
+    }
+
     /// Starts without waiting; pair with [`wait`].
     pub fn spawn(mut self) -> Result<Running, Error> {
         say(&format!("$ {} &", self.shown));

@@ -1,8 +1,9 @@
 //! `cargo xtask`: the project's automation, in Rust rather than shell scripts.
 //!
-//! Owns: the command line (`setup`, `serve`, `test`) and dispatch to the modules below.
+//! Owns: the command line (`setup`, `serve`, `test`, `bench`) and dispatch to the modules below.
 //! Must not: pin tool versions anywhere but `tools`.
 
+mod bench;
 mod ci;
 mod cmd;
 mod paths;
@@ -13,6 +14,7 @@ mod trunk;
 
 use std::process::ExitCode;
 
+use bench::BenchConfig;
 use ci::{Step, TestConfig};
 use cmd::Error;
 use setup::Needs;
@@ -30,6 +32,11 @@ commands:
                              setup (plus Chromium), then run the steps in order, stopping at
                              the first failure: fmt, clippy, clippy-wasm, test, test-wasm,
                              build, e2e. --skip-e2e leaves out build and e2e.
+  bench [--seeds N] [--skip-peer] [--skip-wasm]
+                             time the steady workload against the SimPy peer
+                             (../shared/peers/) and wasm in Node against native, seeds 1..=N
+                             (default 3), then the million-clients preset; prints PASS/MISS
+                             per target (docs/benchmarks.md)
 ";
 
 /// A parsed command line.
@@ -38,6 +45,7 @@ enum Command {
     Setup,
     Serve(ServeConfig),
     Test(TestConfig),
+    Bench(BenchConfig),
     Help,
 }
 
@@ -59,6 +67,7 @@ fn run(command: Command) -> Result<(), Error> {
         Command::Setup => setup::setup(&root, Needs::TOOLS),
         Command::Serve(config) => trunk::serve(&root, config),
         Command::Test(config) => ci::test(&root, &config),
+        Command::Bench(config) => bench::bench(&root, &config),
         Command::Help => {
             print!("{USAGE}");
             Ok(())
@@ -78,6 +87,7 @@ fn parse(args: &[String]) -> Result<Command, Error> {
         },
         "serve" => parse_serve(&mut rest).map(Command::Serve),
         "test" => parse_test(&mut rest).map(Command::Test),
+        "bench" => parse_bench(&mut rest).map(Command::Bench),
         "help" | "-h" | "--help" => Ok(Command::Help),
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     }
@@ -122,6 +132,26 @@ fn parse_test<'a>(args: &mut impl Iterator<Item = &'a str>) -> Result<TestConfig
     Ok(config)
 }
 
+fn parse_bench<'a>(args: &mut impl Iterator<Item = &'a str>) -> Result<BenchConfig, Error> {
+    let mut config = BenchConfig::default();
+    while let Some(arg) = args.next() {
+        match arg {
+            "--seeds" => {
+                let value = args.next().ok_or("--seeds needs a number")?;
+                config.seeds = value
+                    .parse()
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .ok_or_else(|| format!("--seeds: `{value}` is not a positive number"))?;
+            }
+            "--skip-peer" => config.skip_peer = true,
+            "--skip-wasm" => config.skip_wasm = true,
+            other => return Err(unknown(other)),
+        }
+    }
+    Ok(config)
+}
+
 fn unknown(arg: &str) -> Error {
     format!("unexpected argument `{arg}`\n\n{USAGE}")
 }
@@ -152,6 +182,17 @@ mod tests {
         };
         assert!(config.skip_e2e);
         assert_eq!(config.only, [Step::Fmt, Step::Clippy, Step::E2e]);
+        assert!(matches!(
+            parse_words("bench"),
+            Ok(Command::Bench(config)) if config == BenchConfig::default()
+        ));
+        let Ok(Command::Bench(config)) = parse_words("bench --seeds 5 --skip-wasm") else {
+            panic!("bench command did not parse");
+        };
+        assert_eq!(
+            (config.seeds, config.skip_peer, config.skip_wasm),
+            (5, false, true)
+        );
     }
 
     #[test]
@@ -162,5 +203,8 @@ mod tests {
         assert!(parse_words("test --verbose").is_err());
         assert!(parse_words("setup extra").is_err());
         assert!(parse_words("deploy").is_err());
+        assert!(parse_words("bench --seeds 0").is_err());
+        assert!(parse_words("bench --seeds").is_err());
+        assert!(parse_words("bench --fast").is_err());
     }
 }

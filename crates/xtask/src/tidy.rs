@@ -27,7 +27,7 @@ mod tests {
         names
     }
 
-    /// The allowed direction: core ← charts ← {cli, web}; xtask depends on none of them.
+    /// The allowed direction: core ← charts ← {cli, web}; core ← bench; xtask depends on none of them.
     #[test]
     fn crate_dependencies_point_one_way() {
         let internal = [
@@ -35,9 +35,10 @@ mod tests {
             "stampede-charts",
             "stampede-cli",
             "stampede-web",
+            "stampede-bench",
             "xtask",
         ];
-        let allowed: [(&str, &[&str]); 5] = [
+        let allowed: [(&str, &[&str]); 6] = [
             ("crates/stampede-core/Cargo.toml", &[]),
             ("crates/stampede-charts/Cargo.toml", &["stampede-core"]),
             (
@@ -45,6 +46,7 @@ mod tests {
                 &["stampede-core", "stampede-charts"],
             ),
             ("web/Cargo.toml", &["stampede-core", "stampede-charts"]),
+            ("crates/stampede-bench/Cargo.toml", &["stampede-core"]),
             ("crates/xtask/Cargo.toml", &[]),
         ];
         for (manifest, may_use) in allowed {

@@ -21,6 +21,10 @@ pub const BINARYEN_VERSION: &str = "132.0.0";
 /// npm `playwright-core`, which drives the system Chromium in the end-to-end tests.
 pub const PLAYWRIGHT_CORE_VERSION: &str = "1.65.1";
 
+/// SimPy, installed with pip into `target/peer-venv` for the peer model `cargo xtask bench` runs
+/// (the version `shared/peers/README.md` measured).
+pub const SIMPY_VERSION: &str = "4.1.2";
+
 /// Rust target the web app and the wasm tests build for.
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 

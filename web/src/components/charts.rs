@@ -57,21 +57,22 @@ pub fn Charts(props: &ChartsProps) -> Html {
         let state = props.state.clone();
         let dark = props.dark;
         let cursor_bits = state.cursor_s.map(f64::to_bits);
-        use_effect_with((state.report_seq, dark, cursor_bits), move |_| {
-            if let Some(report) = state.report.as_ref() {
-                for (kind, node) in ChartKind::ALL.iter().zip(refs.iter()) {
-                    if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
-                        draw_on(&canvas, *kind, report, dark, state.cursor_s);
+        let playhead_bits = state.playhead_s.map(f64::to_bits);
+        use_effect_with(
+            (state.report_seq, dark, cursor_bits, playhead_bits),
+            move |_| {
+                if let Some(report) = state.visible_report() {
+                    for (kind, node) in ChartKind::ALL.iter().zip(refs.iter()) {
+                        if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
+                            draw_on(&canvas, *kind, &report, dark, state.cursor_s);
+                        }
                     }
                 }
-            }
-        });
+            },
+        );
     }
-    let horizon_s = props
-        .state
-        .report
-        .as_ref()
-        .map_or(1.0, |r| r.bucket_s * r.buckets_total as f64);
+    let horizon_s = props.state.horizon_s();
+    let bucket_s = props.state.report.as_ref().map_or(1.0, |r| r.bucket_s);
     html! {
         <div class="charts">
             { for ChartKind::ALL.iter().zip(refs.iter()).map(|(kind, node)| {
@@ -84,10 +85,27 @@ pub fn Charts(props: &ChartsProps) -> Html {
                     dispatch.emit(Action::Cursor(Some(t)));
                 });
                 let leave = props.dispatch.reform(|_: MouseEvent| Action::Cursor(None));
+                let blur = props.dispatch.reform(|_: FocusEvent| Action::Cursor(None));
+                let cursor = props.state.cursor_s;
+                let focus = props.dispatch.reform(move |_: FocusEvent| Action::Cursor(Some(cursor.unwrap_or(horizon_s / 2.0))));
+                let dispatch = props.dispatch.clone();
+                let keydown = Callback::from(move |e: KeyboardEvent| {
+                    let step = match e.key().as_str() {
+                        "ArrowLeft" => -bucket_s,
+                        "ArrowRight" => bucket_s,
+                        "PageDown" => -10.0 * bucket_s,
+                        "PageUp" => 10.0 * bucket_s,
+                        _ => return,
+                    };
+                    e.prevent_default();
+                    let t = (cursor.unwrap_or(horizon_s / 2.0) + step).clamp(0.0, horizon_s);
+                    dispatch.emit(Action::Cursor(Some(t)));
+                });
                 html! {
                     <figure class="chart">
-                        <canvas ref={node.clone()} data-chart={kind.id()} role="img"
-                            aria-label={kind.title()} {onmousemove} onmouseleave={leave}></canvas>
+                        <canvas ref={node.clone()} data-chart={kind.id()} role="img" tabindex="0"
+                            aria-label={format!("{}. Focus and use the arrow keys to read values.", kind.title())}
+                            {onmousemove} onmouseleave={leave} onfocus={focus} onblur={blur} onkeydown={keydown}></canvas>
                         <figcaption>
                             { readout(*kind, &props.state) }
                             <DataTable kind={*kind} state={props.state.clone()} />
@@ -101,7 +119,7 @@ pub fn Charts(props: &ChartsProps) -> Html {
 
 fn readout(kind: ChartKind, state: &AppState) -> Html {
     let (Some(report), Some(t)) = (state.report.as_ref(), state.cursor_s) else {
-        return html! { <span class="readout">{ "Hover a chart to read values at a time." }</span> };
+        return html! { <span class="readout">{ "Hover or focus a chart to read values at a time." }</span> };
     };
     let bucket = ((t / report.bucket_s) as usize).min(report.buckets_done.saturating_sub(1));
     let values: Vec<String> = lines(kind, report)
@@ -112,7 +130,7 @@ fn readout(kind: ChartKind, state: &AppState) -> Html {
                 .map(|v| format!("{} {}", l.label, short_number(*v)))
         })
         .collect();
-    html! { <span class="readout">{ format!("t = {:.0} s: {}", t, values.join(" · ")) }</span> }
+    html! { <span class="readout" aria-live="polite">{ format!("t = {:.0} s: {}", t, values.join(" · ")) }</span> }
 }
 
 /// Data table props.

@@ -4,3 +4,4 @@ pub mod charts;
 pub mod controls;
 pub mod header;
 pub mod kpis;
+pub mod transport;

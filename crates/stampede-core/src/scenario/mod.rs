@@ -9,7 +9,7 @@ pub mod raw;
 pub mod validate;
 
 pub use raw::RawScenario;
-pub use validate::{Fault, Problem, Scenario, ScenarioError};
+pub use validate::{Breaker, Fault, Problem, RetryBudget, Scenario, ScenarioError};
 
 use params::{PARAMS, find, nearest};
 
@@ -32,6 +32,13 @@ pub fn from_toml(text: &str) -> Result<Scenario, ScenarioError> {
 /// Encodes a scenario as TOML.
 pub fn to_toml(raw: &RawScenario) -> String {
     toml::to_string(raw).unwrap_or_else(|e| format!("# could not encode: {e}\n"))
+}
+
+/// The JSON Schema (draft 2020-12) of the scenario format, generated from [`RawScenario`], as
+/// pretty-printed JSON: every section, field, default, option name and doc comment.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(RawScenario);
+    serde_json::to_string_pretty(&schema).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
 /// Encodes a scenario as JSON.

@@ -6,7 +6,8 @@
 //! Must not: hold model logic. Cross-field rules live in `validate.rs`.
 
 use super::raw::{
-    BackoffKind, ClientCacheMode, FaultKind, JitterKind, RawFault, RawScenario, ServiceTimeLaw,
+    BackoffKind, BreakerKind, ClientCacheMode, FaultKind, JitterKind, QueueDiscipline, RawFault,
+    RawScenario, RetryBudgetKind, ServiceTimeLaw,
 };
 
 /// Group a parameter is shown in.
@@ -18,8 +19,10 @@ pub enum Category {
     ClientDns,
     /// Recursive resolvers and the record.
     Resolvers,
-    /// Retries and backoff.
+    /// Retries, backoff and retry budgets.
     Retries,
+    /// Circuit breakers.
+    CircuitBreaker,
     /// The backend service.
     Backend,
     /// Fleet size and load.
@@ -30,11 +33,12 @@ pub enum Category {
 
 impl Category {
     /// All categories in display order.
-    pub const ALL: [Category; 7] = [
+    pub const ALL: [Category; 8] = [
         Category::Outage,
         Category::ClientDns,
         Category::Resolvers,
         Category::Retries,
+        Category::CircuitBreaker,
         Category::Backend,
         Category::Fleet,
         Category::Run,
@@ -47,6 +51,7 @@ impl Category {
             Category::ClientDns => "Client DNS cache",
             Category::Resolvers => "Resolvers",
             Category::Retries => "Retries and budgets",
+            Category::CircuitBreaker => "Circuit breaker",
             Category::Backend => "Backend",
             Category::Fleet => "Fleet",
             Category::Run => "Run",
@@ -227,7 +232,23 @@ fn edit_distance(a: &str, b: &str) -> usize {
 const CACHE_MODES: &[&str] = &["none", "record_ttl", "fixed"];
 const BACKOFFS: &[&str] = &["constant", "linear", "exponential"];
 const JITTERS: &[&str] = &["none", "full", "equal", "decorrelated", "proportional"];
-const SERVICE_LAWS: &[&str] = &["constant", "exponential"];
+const SERVICE_LAWS: &[&str] = &["constant", "exponential", "log_normal"];
+const QUEUE_DISCIPLINES: &[&str] = &["fifo", "lifo"];
+const BUDGET_KINDS: &[&str] = &[
+    "none",
+    "aws_standard",
+    "aws_standard_2026",
+    "grpc_throttling",
+    "envoy",
+    "finagle",
+    "sre_adaptive",
+];
+const BREAKER_KINDS: &[&str] = &[
+    "none",
+    "consecutive_failures",
+    "count_window",
+    "time_window",
+];
 const FAULT_KINDS: &[&str] = &[
     "dns_timeout",
     "dns_servfail",
@@ -293,14 +314,75 @@ fn law_index(law: ServiceTimeLaw) -> f64 {
     match law {
         ServiceTimeLaw::Constant => 0.0,
         ServiceTimeLaw::Exponential => 1.0,
+        ServiceTimeLaw::LogNormal => 2.0,
     }
 }
 
 fn law_from(index: f64) -> ServiceTimeLaw {
     match index as usize {
         0 => ServiceTimeLaw::Constant,
+        2 => ServiceTimeLaw::LogNormal,
         _ => ServiceTimeLaw::Exponential,
     }
+}
+
+fn discipline_index(discipline: QueueDiscipline) -> f64 {
+    match discipline {
+        QueueDiscipline::Fifo => 0.0,
+        QueueDiscipline::Lifo => 1.0,
+    }
+}
+
+fn discipline_from(index: f64) -> QueueDiscipline {
+    match index as usize {
+        1 => QueueDiscipline::Lifo,
+        _ => QueueDiscipline::Fifo,
+    }
+}
+
+const BUDGET_KIND_ORDER: [RetryBudgetKind; 7] = [
+    RetryBudgetKind::None,
+    RetryBudgetKind::AwsStandard,
+    RetryBudgetKind::AwsStandard2026,
+    RetryBudgetKind::GrpcThrottling,
+    RetryBudgetKind::Envoy,
+    RetryBudgetKind::Finagle,
+    RetryBudgetKind::SreAdaptive,
+];
+
+fn budget_kind_index(kind: RetryBudgetKind) -> f64 {
+    BUDGET_KIND_ORDER
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(0) as f64
+}
+
+fn budget_kind_from(index: f64) -> RetryBudgetKind {
+    BUDGET_KIND_ORDER
+        .get(index as usize)
+        .copied()
+        .unwrap_or(RetryBudgetKind::None)
+}
+
+const BREAKER_KIND_ORDER: [BreakerKind; 4] = [
+    BreakerKind::None,
+    BreakerKind::ConsecutiveFailures,
+    BreakerKind::CountWindow,
+    BreakerKind::TimeWindow,
+];
+
+fn breaker_kind_index(kind: BreakerKind) -> f64 {
+    BREAKER_KIND_ORDER
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(0) as f64
+}
+
+fn breaker_kind_from(index: f64) -> BreakerKind {
+    BREAKER_KIND_ORDER
+        .get(index as usize)
+        .copied()
+        .unwrap_or(BreakerKind::None)
 }
 
 fn fault_kind_index(kind: FaultKind) -> f64 {
@@ -649,6 +731,316 @@ pub static PARAMS: &[Param] = &[
         get: |r| r.fleet.attempt_timeout_ms,
         set: |r, v| r.fleet.attempt_timeout_ms = v,
     },
+    // Retry budgets
+    Param {
+        key: "retry_budget.kind",
+        label: "Retry budget",
+        unit: "",
+        kind: ParamKind::Choice(BUDGET_KINDS),
+        min: 0.0,
+        max: 6.0,
+        step: 1.0,
+        help: "Per-client limit on retries: AWS standard quota (pre-2026 or 2026 costs), gRPC retryThrottling, Envoy retry_budget, Finagle RetryBudget, SRE adaptive throttling.",
+        why: "A budget caps the retry storm: under total failure a full AWS bucket allows 500/5 = 100 retries, then every failure surfaces at once.",
+        category: Category::Retries,
+        get: |r| budget_kind_index(r.retry_budget.kind),
+        set: |r, v| r.retry_budget.kind = budget_kind_from(v),
+    },
+    Param {
+        key: "retry_budget.aws_capacity_tokens",
+        label: "AWS quota capacity",
+        unit: "tokens",
+        kind: ParamKind::Integer,
+        min: 1.0,
+        max: 100_000.0,
+        step: 10.0,
+        help: "Size and initial level of the AWS SDK retry quota (botocore INITIAL_CAPACITY = 500, JS INITIAL_RETRY_TOKENS = 500).",
+        why: "A first-try success refunds 1 token and a retry costs 5: retries are sustainable only while under about 1/6 of first tries fail.",
+        category: Category::Retries,
+        get: |r| r.retry_budget.aws_capacity_tokens,
+        set: |r, v| r.retry_budget.aws_capacity_tokens = v,
+    },
+    Param {
+        key: "retry_budget.aws_retry_cost_tokens",
+        label: "AWS retry cost",
+        unit: "tokens",
+        kind: ParamKind::Integer,
+        min: 0.0,
+        max: 1000.0,
+        step: 1.0,
+        help: "Tokens a retry after a generic error costs in aws_standard (botocore _RETRY_COST = 5); aws_standard_2026 always costs 14.",
+        why: "The 2026 cost of 14 cuts a full bucket to about 35 retries and the sustainable failure fraction to about 1/15.",
+        category: Category::Retries,
+        get: |r| r.retry_budget.aws_retry_cost_tokens,
+        set: |r, v| r.retry_budget.aws_retry_cost_tokens = v,
+    },
+    Param {
+        key: "retry_budget.aws_timeout_retry_cost_tokens",
+        label: "AWS timeout retry cost",
+        unit: "tokens",
+        kind: ParamKind::Integer,
+        min: 0.0,
+        max: 1000.0,
+        step: 1.0,
+        help: "Tokens a retry after a request timeout costs in aws_standard (botocore _TIMEOUT_RETRY_REQUEST = 10).",
+        why: "Timeouts signal overload, so they drain the quota twice as fast before 2026.",
+        category: Category::Retries,
+        get: |r| r.retry_budget.aws_timeout_retry_cost_tokens,
+        set: |r, v| r.retry_budget.aws_timeout_retry_cost_tokens = v,
+    },
+    Param {
+        key: "retry_budget.grpc_max_tokens",
+        label: "gRPC maxTokens",
+        unit: "tokens",
+        kind: ParamKind::Number,
+        min: 0.001,
+        max: 1000.0,
+        step: 1.0,
+        help: "gRPC retryThrottling maxTokens, in (0, 1000] (gRFC A6 example: 10); retries stop while tokens ≤ maxTokens/2.",
+        why: "A failed attempt costs 1 token: from full, about maxTokens/2 net failures disable retries.",
+        category: Category::Retries,
+        get: |r| r.retry_budget.grpc_max_tokens,
+        set: |r, v| r.retry_budget.grpc_max_tokens = v,
+    },
+    Param {
+        key: "retry_budget.grpc_token_ratio",
+        label: "gRPC tokenRatio",
+        unit: "tokens",
+        kind: ParamKind::Number,
+        min: 0.001,
+        max: 1000.0,
+        step: 0.01,
+        help: "Tokens a successful attempt adds (gRFC A6 example: 0.1).",
+        why: "Retries stay on only while the failure fraction f < ratio/(1+ratio): about 9.1 % at 0.1.",
+        category: Category::Retries,
+        get: |r| r.retry_budget.grpc_token_ratio,
+        set: |r, v| r.retry_budget.grpc_token_ratio = v,
+    },
+    Param {
+        key: "retry_budget.envoy_budget_fraction",
+        label: "Envoy budget",
+        unit: "fraction",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 1.0,
+        step: 0.01,
+        help: "Envoy retry_budget.budget_percent as a fraction of the client's active requests (default 20 % = 0.2).",
+        why: "Envoy allows retries in flight up to max(min_retry_concurrency, budget × active requests).",
+        category: Category::Retries,
+        get: |r| r.retry_budget.envoy_budget_fraction,
+        set: |r, v| r.retry_budget.envoy_budget_fraction = v,
+    },
+    Param {
+        key: "retry_budget.envoy_min_retry_concurrency",
+        label: "Envoy min retry concurrency",
+        unit: "retries",
+        kind: ParamKind::Integer,
+        min: 0.0,
+        max: 10_000.0,
+        step: 1.0,
+        help: "Retries in flight Envoy always allows (min_retry_concurrency, default 3).",
+        why: "For a client with few requests in flight, this floor, not the percentage, sets the limit.",
+        category: Category::Retries,
+        get: |r| f64::from(r.retry_budget.envoy_min_retry_concurrency),
+        set: |r, v| r.retry_budget.envoy_min_retry_concurrency = v as u32,
+    },
+    Param {
+        key: "retry_budget.finagle_ttl_s",
+        label: "Finagle budget TTL",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 1.0,
+        max: 60.0,
+        step: 1.0,
+        help: "How long Finagle RetryBudget deposits and withdrawals count (ttl, default 10 s, allowed 1–60 s).",
+        why: "The budget is a sliding window: it allows percentCanRetry of the requests of the last ttl, plus a reserve.",
+        category: Category::Retries,
+        get: |r| r.retry_budget.finagle_ttl_s,
+        set: |r, v| r.retry_budget.finagle_ttl_s = v,
+    },
+    Param {
+        key: "retry_budget.finagle_retry_fraction",
+        label: "Finagle percentCanRetry",
+        unit: "fraction",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 1000.0,
+        step: 0.01,
+        help: "Retries allowed per request in Finagle's RetryBudget (percentCanRetry, default 0.2).",
+        why: "Caps steady retry load at about 20 % of requests on top of the reserve.",
+        category: Category::Retries,
+        get: |r| r.retry_budget.finagle_retry_fraction,
+        set: |r, v| r.retry_budget.finagle_retry_fraction = v,
+    },
+    Param {
+        key: "retry_budget.finagle_min_retries_per_s",
+        label: "Finagle minRetriesPerSec",
+        unit: "retries/s",
+        kind: ParamKind::Integer,
+        min: 0.0,
+        max: 10_000.0,
+        step: 1.0,
+        help: "Retries per second Finagle always allows (minRetriesPerSec, default 10; reserve = rate × ttl).",
+        why: "A client with little traffic still gets 10 retries per second: many small clients multiply this floor.",
+        category: Category::Retries,
+        get: |r| r.retry_budget.finagle_min_retries_per_s,
+        set: |r, v| r.retry_budget.finagle_min_retries_per_s = v,
+    },
+    Param {
+        key: "retry_budget.sre_multiplier",
+        label: "SRE throttling K",
+        unit: "",
+        kind: ParamKind::Number,
+        min: 1.0,
+        max: 10.0,
+        step: 0.1,
+        help: "Google SRE client-side throttling multiplier K: reject locally with P = max(0, (requests − K·accepts)/(requests + 1)); the book prefers 2.",
+        why: "Lower K rejects more on the client; K = 1.1 lets about one request in ten be rejected by the backend.",
+        category: Category::Retries,
+        get: |r| r.retry_budget.sre_multiplier,
+        set: |r, v| r.retry_budget.sre_multiplier = v,
+    },
+    Param {
+        key: "retry_budget.sre_window_s",
+        label: "SRE throttling window",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 1.0,
+        max: 3600.0,
+        step: 10.0,
+        help: "History of requests and accepts the throttle uses (SRE book: the last two minutes).",
+        why: "A long window keeps throttling for a while after the backend recovers.",
+        category: Category::Retries,
+        get: |r| r.retry_budget.sre_window_s,
+        set: |r, v| r.retry_budget.sre_window_s = v,
+    },
+    Param {
+        key: "fleet.deadline_ms",
+        label: "Request deadline",
+        unit: "ms",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 3_600_000.0,
+        step: 100.0,
+        help: "Overall deadline of a user request; no retry starts after it (gRPC deadlines bound the whole chain of attempts). 0 = none.",
+        why: "A deadline stops retries that would answer a caller who has already given up.",
+        category: Category::Retries,
+        get: |r| r.fleet.deadline_ms,
+        set: |r, v| r.fleet.deadline_ms = v,
+    },
+    // Circuit breaker
+    Param {
+        key: "breaker.kind",
+        label: "Circuit breaker",
+        unit: "",
+        kind: ParamKind::Choice(BREAKER_KINDS),
+        min: 0.0,
+        max: 3.0,
+        step: 1.0,
+        help: "Per-client breaker around each attempt: consecutive failures (Finagle FailureAccrual), a count window or a time window (resilience4j).",
+        why: "An open breaker fails requests at once without sending anything: it sheds load but turns partial failures into complete ones (Brooker 2022).",
+        category: Category::CircuitBreaker,
+        get: |r| breaker_kind_index(r.breaker.kind),
+        set: |r, v| r.breaker.kind = breaker_kind_from(v),
+    },
+    Param {
+        key: "breaker.failure_ratio_threshold",
+        label: "Failure ratio threshold",
+        unit: "fraction",
+        kind: ParamKind::Number,
+        min: 0.01,
+        max: 1.0,
+        step: 0.01,
+        help: "Failure ratio of the window at or above which the breaker opens (resilience4j failureRateThreshold 50 %; Polly FailureRatio 0.1).",
+        why: "Low thresholds trip on small blips; high ones let most of an outage through.",
+        category: Category::CircuitBreaker,
+        get: |r| r.breaker.failure_ratio_threshold,
+        set: |r, v| r.breaker.failure_ratio_threshold = v,
+    },
+    Param {
+        key: "breaker.minimum_calls",
+        label: "Minimum calls",
+        unit: "attempts",
+        kind: ParamKind::Integer,
+        min: 1.0,
+        max: 10_000.0,
+        step: 1.0,
+        help: "Attempts in the window before the ratio is evaluated (resilience4j minimumNumberOfCalls 100; Hystrix 20).",
+        why: "A client with little traffic may never reach it, so its breaker never opens.",
+        category: Category::CircuitBreaker,
+        get: |r| f64::from(r.breaker.minimum_calls),
+        set: |r, v| r.breaker.minimum_calls = v as u32,
+    },
+    Param {
+        key: "breaker.window_calls",
+        label: "Count window",
+        unit: "attempts",
+        kind: ParamKind::Integer,
+        min: 1.0,
+        max: 1000.0,
+        step: 1.0,
+        help: "Size of a count-based window (resilience4j slidingWindowSize 100).",
+        why: "A short window reacts fast and also forgets fast.",
+        category: Category::CircuitBreaker,
+        get: |r| f64::from(r.breaker.window_calls),
+        set: |r, v| r.breaker.window_calls = v as u32,
+    },
+    Param {
+        key: "breaker.window_s",
+        label: "Time window",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 1.0,
+        max: 3600.0,
+        step: 1.0,
+        help: "Length of a time-based window (resilience4j slidingWindowSize 100 read as seconds; Polly SamplingDuration 30 s; Hystrix 10 s).",
+        why: "The breaker trips on the failures of this recent past, counted in 10 slices.",
+        category: Category::CircuitBreaker,
+        get: |r| r.breaker.window_s,
+        set: |r, v| r.breaker.window_s = v,
+    },
+    Param {
+        key: "breaker.consecutive_failures",
+        label: "Consecutive failures",
+        unit: "attempts",
+        kind: ParamKind::Integer,
+        min: 1.0,
+        max: 1000.0,
+        step: 1.0,
+        help: "Failures in a row that open a consecutive-failures breaker (Finagle FailureAccrual: 5).",
+        why: "Simple and fast, but one success resets the count.",
+        category: Category::CircuitBreaker,
+        get: |r| f64::from(r.breaker.consecutive_failures),
+        set: |r, v| r.breaker.consecutive_failures = v as u32,
+    },
+    Param {
+        key: "breaker.open_s",
+        label: "Open duration",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 3600.0,
+        step: 1.0,
+        help: "Time the breaker stays open before it lets probes through (resilience4j waitDurationInOpenState 60 s; Polly BreakDuration 5 s; Hystrix 5 s).",
+        why: "Long open periods delay recovery after the dependency is fixed.",
+        category: Category::CircuitBreaker,
+        get: |r| r.breaker.open_s,
+        set: |r, v| r.breaker.open_s = v,
+    },
+    Param {
+        key: "breaker.half_open_calls",
+        label: "Half-open probes",
+        unit: "attempts",
+        kind: ParamKind::Integer,
+        min: 1.0,
+        max: 1000.0,
+        step: 1.0,
+        help: "Probe attempts let through when half-open; their failure ratio closes or re-opens the breaker (resilience4j 10; Polly and Hystrix 1).",
+        why: "Calls beyond the probes fail fast while the probes are out.",
+        category: Category::CircuitBreaker,
+        get: |r| f64::from(r.breaker.half_open_calls),
+        set: |r, v| r.breaker.half_open_calls = v as u32,
+    },
     // Backend
     Param {
         key: "backend.workers",
@@ -684,9 +1076,9 @@ pub static PARAMS: &[Param] = &[
         unit: "",
         kind: ParamKind::Choice(SERVICE_LAWS),
         min: 0.0,
-        max: 1.0,
+        max: 2.0,
         step: 1.0,
-        help: "Constant or exponential service times.",
+        help: "Constant, exponential or log-normal (heavy-tailed, spread set by the sigma) service times.",
         why: "Variability lengthens queues at the same utilisation (Erlang C vs M/D/c).",
         category: Category::Backend,
         get: |r| law_index(r.backend.service_time),
@@ -705,6 +1097,48 @@ pub static PARAMS: &[Param] = &[
         category: Category::Backend,
         get: |r| f64::from(r.backend.queue_capacity),
         set: |r, v| r.backend.queue_capacity = v as u32,
+    },
+    Param {
+        key: "backend.service_sigma",
+        label: "Log-normal sigma",
+        unit: "",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 4.0,
+        step: 0.05,
+        help: "Spread of the log-normal service time: standard deviation of its logarithm; the mean stays the configured mean.",
+        why: "A heavy tail makes queues and timeouts worse at the same mean.",
+        category: Category::Backend,
+        get: |r| r.backend.service_sigma,
+        set: |r, v| r.backend.service_sigma = v,
+    },
+    Param {
+        key: "backend.queue_discipline",
+        label: "Queue discipline",
+        unit: "",
+        kind: ParamKind::Choice(QUEUE_DISCIPLINES),
+        min: 0.0,
+        max: 1.0,
+        step: 1.0,
+        help: "Serve the oldest waiting request first (FIFO) or the newest (LIFO).",
+        why: "Under overload LIFO serves requests whose clients still wait, while FIFO serves the abandoned ones first.",
+        category: Category::Backend,
+        get: |r| discipline_index(r.backend.queue_discipline),
+        set: |r, v| r.backend.queue_discipline = discipline_from(v),
+    },
+    Param {
+        key: "backend.drop_abandoned",
+        label: "Drop abandoned work",
+        unit: "",
+        kind: ParamKind::Bool,
+        min: 0.0,
+        max: 1.0,
+        step: 1.0,
+        help: "Skip queued requests whose client already gave up (a server-side deadline) instead of serving them.",
+        why: "Serving abandoned work is the sustaining loop of a metastable failure (Bronson et al. 2021).",
+        category: Category::Backend,
+        get: |r| f64::from(u8::from(r.backend.drop_abandoned)),
+        set: |r, v| r.backend.drop_abandoned = v != 0.0,
     },
     // Fleet
     Param {
@@ -734,6 +1168,20 @@ pub static PARAMS: &[Param] = &[
         category: Category::Fleet,
         get: |r| r.fleet.request_rate_per_client_per_s,
         set: |r, v| r.fleet.request_rate_per_client_per_s = v,
+    },
+    Param {
+        key: "fleet.connection_lifetime_s",
+        label: "Connection lifetime",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 86_400.0,
+        step: 10.0,
+        help: "Maximum lifetime of a client's pooled connection; only opening one needs a DNS lookup. 0 = a new connection per attempt.",
+        why: "Established connections do not re-resolve: during the October 2025 outage existing connections lived on while new ones failed.",
+        category: Category::Fleet,
+        get: |r| r.fleet.connection_lifetime_s,
+        set: |r, v| r.fleet.connection_lifetime_s = v,
     },
     // Run
     Param {

@@ -4,13 +4,14 @@
 //! one-service scenario is short to write.
 //! Must not: be read by the engine. The engine only sees a validated [`crate::Scenario`].
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Current version of the scenario format.
 pub const FORMAT_VERSION: u32 = 1;
 
 /// A scenario as written by a person. Validate it with [`crate::Scenario::try_from`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RawScenario {
     /// Scenario format version; only [`FORMAT_VERSION`] is accepted.
@@ -29,6 +30,10 @@ pub struct RawScenario {
     pub resolver: RawResolver,
     /// The clients' retry policy.
     pub retry: RawRetry,
+    /// A per-client limit on retries (AWS quota, gRPC throttling, Envoy, Finagle, SRE throttling).
+    pub retry_budget: RawRetryBudget,
+    /// A per-client circuit breaker.
+    pub breaker: RawBreaker,
     /// The backend service.
     pub backend: RawBackend,
     /// Cost model for the downtime estimate.
@@ -38,7 +43,7 @@ pub struct RawScenario {
 }
 
 /// Horizon, metric buckets, seed and event budget.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RawRun {
     /// Simulated horizon, seconds.
@@ -54,7 +59,7 @@ pub struct RawRun {
 }
 
 /// The client fleet.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RawFleet {
     /// Number of clients.
@@ -65,10 +70,15 @@ pub struct RawFleet {
     pub attempt_timeout_ms: f64,
     /// Start every client with an empty DNS cache (the thundering-herd case) instead of the steady state.
     pub cold_start: bool,
+    /// Maximum lifetime of a client's pooled connection, seconds; 0 = a new connection (and DNS
+    /// lookup) for every attempt. Only opening a connection needs a lookup.
+    pub connection_lifetime_s: f64,
+    /// Overall deadline of a user request, milliseconds; no retry starts after it. 0 = none.
+    pub deadline_ms: f64,
 }
 
 /// Client-side DNS cache mode.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ClientCacheMode {
     /// No cache: every new lookup goes to the resolver (glibc, Go, Node.js defaults).
@@ -80,7 +90,7 @@ pub enum ClientCacheMode {
 }
 
 /// DNS caching inside each client.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RawClientDns {
     /// Cache mode.
@@ -96,7 +106,7 @@ pub struct RawClientDns {
 }
 
 /// The DNS record of the service name.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RawDns {
     /// Record TTL set by the authoritative zone, seconds.
@@ -104,7 +114,7 @@ pub struct RawDns {
 }
 
 /// The recursive resolver.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RawResolver {
     /// Answers per second the resolver can give; queries above it are dropped (client times out).
@@ -120,7 +130,7 @@ pub struct RawResolver {
 }
 
 /// Backoff growth between retries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BackoffKind {
     /// Always `backoff_base_ms`.
@@ -132,7 +142,7 @@ pub enum BackoffKind {
 }
 
 /// Randomisation applied to the backoff delay.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum JitterKind {
     /// The delay as computed.
@@ -148,7 +158,7 @@ pub enum JitterKind {
 }
 
 /// The clients' retry policy.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RawRetry {
     /// Attempts per user request, including the first (1 = no retries).
@@ -164,17 +174,19 @@ pub struct RawRetry {
 }
 
 /// Service-time distribution.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceTimeLaw {
     /// Always the mean.
     Constant,
     /// Exponential with the given mean.
     Exponential,
+    /// Log-normal with the given mean and `service_sigma` (heavy tail).
+    LogNormal,
 }
 
 /// The backend service.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RawBackend {
     /// Concurrent workers.
@@ -185,10 +197,26 @@ pub struct RawBackend {
     pub service_ms_mean: f64,
     /// Waiting requests beyond which new ones are rejected at once.
     pub queue_capacity: u32,
+    /// Order in which waiting requests are served.
+    pub queue_discipline: QueueDiscipline,
+    /// Spread of the `log_normal` law: the standard deviation of the log of the service time (dimensionless).
+    pub service_sigma: f64,
+    /// Drop queued work whose client already gave up instead of serving it (a server-side deadline).
+    pub drop_abandoned: bool,
+}
+
+/// Order in which the backend serves its queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueDiscipline {
+    /// First in, first out.
+    Fifo,
+    /// Last in, first out: the newest request first (keeps some requests inside their timeout under overload).
+    Lifo,
 }
 
 /// Cost model for the downtime estimate.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RawCost {
     /// Cost of one failed user request, in the user's currency.
@@ -198,7 +226,7 @@ pub struct RawCost {
 }
 
 /// What a fault does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FaultKind {
     /// The authoritative zone does not answer: resolvers time out (clients wait timeout × attempts).
@@ -216,7 +244,7 @@ pub enum FaultKind {
 }
 
 /// One timed fault.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RawFault {
     /// What the fault does.
@@ -231,6 +259,94 @@ pub struct RawFault {
     pub factor: f64,
 }
 
+/// Which library's retry budget limits each client's retries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RetryBudgetKind {
+    /// No budget: every failed attempt is retried up to `retry.attempts_max`.
+    None,
+    /// AWS SDK standard-mode retry quota before 2026: a 500-token bucket, a retry costs 5 (10 after a timeout).
+    AwsStandard,
+    /// AWS SDK standard mode with the 2026 costs (`AWS_NEW_RETRIES_2026=true`): every retry costs 14.
+    AwsStandard2026,
+    /// gRPC `retryThrottling` (gRFC A6): no retries while tokens ≤ max/2.
+    GrpcThrottling,
+    /// Envoy `retry_budget`: retries in flight ≤ max(min concurrency, percent × active requests).
+    Envoy,
+    /// Finagle `RetryBudget`: 20 % of the requests of the last 10 s, plus 10 retries per second.
+    Finagle,
+    /// Google SRE client-side adaptive throttling: reject locally with P = max(0, (requests − K·accepts)/(requests + 1)).
+    SreAdaptive,
+}
+
+/// A per-client retry budget. Each kind reads only its own fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawRetryBudget {
+    /// Which budget.
+    pub kind: RetryBudgetKind,
+    /// AWS: bucket capacity, which is also the initial level, tokens (botocore `INITIAL_CAPACITY` 500).
+    pub aws_capacity_tokens: f64,
+    /// AWS `aws_standard`: cost of a retry after a generic error, tokens (5); `aws_standard_2026` uses 14.
+    pub aws_retry_cost_tokens: f64,
+    /// AWS `aws_standard`: cost of a retry after a timeout, tokens (10); `aws_standard_2026` uses 14.
+    pub aws_timeout_retry_cost_tokens: f64,
+    /// gRPC `maxTokens`, tokens, in (0, 1000] (example 10).
+    pub grpc_max_tokens: f64,
+    /// gRPC `tokenRatio`: tokens a successful attempt adds (example 0.1).
+    pub grpc_token_ratio: f64,
+    /// Envoy `budget_percent`: retries in flight allowed per active request, fraction (20 % = 0.2).
+    pub envoy_budget_fraction: f64,
+    /// Envoy `min_retry_concurrency`: retries in flight always allowed, retries (3).
+    pub envoy_min_retry_concurrency: u32,
+    /// Finagle `ttl`: how long deposits and withdrawals count, seconds (10, allowed 1–60).
+    pub finagle_ttl_s: f64,
+    /// Finagle `percentCanRetry`: retries allowed per request, fraction (0.2).
+    pub finagle_retry_fraction: f64,
+    /// Finagle `minRetriesPerSec`: retries allowed per second regardless of traffic, retries per second (10).
+    pub finagle_min_retries_per_s: f64,
+    /// SRE adaptive throttling multiplier K (2; 1.1 is aggressive), dimensionless.
+    pub sre_multiplier: f64,
+    /// SRE adaptive throttling history window, seconds (two minutes).
+    pub sre_window_s: f64,
+}
+
+/// How a circuit breaker decides to open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BreakerKind {
+    /// No breaker.
+    None,
+    /// Opens after `consecutive_failures` failed attempts in a row (Finagle FailureAccrual: 5).
+    ConsecutiveFailures,
+    /// Opens when the failure ratio of the last `window_calls` attempts reaches the threshold (resilience4j COUNT_BASED).
+    CountWindow,
+    /// Opens when the failure ratio of the attempts of the last `window_s` seconds reaches the threshold (resilience4j TIME_BASED).
+    TimeWindow,
+}
+
+/// A per-client circuit breaker around each attempt (DNS lookup plus call).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawBreaker {
+    /// Which breaker.
+    pub kind: BreakerKind,
+    /// Failure ratio at or above which the breaker opens, 0..=1 (resilience4j `failureRateThreshold` 50 %).
+    pub failure_ratio_threshold: f64,
+    /// Attempts in the window before the ratio is evaluated (resilience4j `minimumNumberOfCalls` 100).
+    pub minimum_calls: u32,
+    /// Size of a count window, attempts (resilience4j `slidingWindowSize` 100).
+    pub window_calls: u32,
+    /// Length of a time window, seconds (resilience4j `slidingWindowSize` read as seconds: 100).
+    pub window_s: f64,
+    /// Failures in a row that open a `consecutive_failures` breaker (Finagle FailureAccrual: 5).
+    pub consecutive_failures: u32,
+    /// How long the breaker stays open before letting probes through, seconds (resilience4j `waitDurationInOpenState` 60 s).
+    pub open_s: f64,
+    /// Probe attempts let through when half-open (resilience4j `permittedNumberOfCallsInHalfOpenState` 10).
+    pub half_open_calls: u32,
+}
+
 impl Default for RawScenario {
     fn default() -> Self {
         RawScenario {
@@ -242,6 +358,8 @@ impl Default for RawScenario {
             dns: RawDns::default(),
             resolver: RawResolver::default(),
             retry: RawRetry::default(),
+            retry_budget: RawRetryBudget::default(),
+            breaker: RawBreaker::default(),
             backend: RawBackend::default(),
             cost: RawCost::default(),
             faults: Vec::new(),
@@ -268,6 +386,8 @@ impl Default for RawFleet {
             request_rate_per_client_per_s: 1.0,
             attempt_timeout_ms: 1000.0,
             cold_start: false,
+            connection_lifetime_s: 0.0,
+            deadline_ms: 0.0,
         }
     }
 }
@@ -321,6 +441,9 @@ impl Default for RawBackend {
             service_time: ServiceTimeLaw::Exponential,
             service_ms_mean: 40.0,
             queue_capacity: 2000,
+            queue_discipline: QueueDiscipline::Fifo,
+            service_sigma: 1.0,
+            drop_abandoned: false,
         }
     }
 }
@@ -342,6 +465,41 @@ impl Default for RawFault {
             end_s: 0.0,
             fraction: 1.0,
             factor: 1.0,
+        }
+    }
+}
+
+impl Default for RawRetryBudget {
+    fn default() -> Self {
+        RawRetryBudget {
+            kind: RetryBudgetKind::None,
+            aws_capacity_tokens: 500.0,
+            aws_retry_cost_tokens: 5.0,
+            aws_timeout_retry_cost_tokens: 10.0,
+            grpc_max_tokens: 10.0,
+            grpc_token_ratio: 0.1,
+            envoy_budget_fraction: 0.2,
+            envoy_min_retry_concurrency: 3,
+            finagle_ttl_s: 10.0,
+            finagle_retry_fraction: 0.2,
+            finagle_min_retries_per_s: 10.0,
+            sre_multiplier: 2.0,
+            sre_window_s: 120.0,
+        }
+    }
+}
+
+impl Default for RawBreaker {
+    fn default() -> Self {
+        RawBreaker {
+            kind: BreakerKind::None,
+            failure_ratio_threshold: 0.5,
+            minimum_calls: 100,
+            window_calls: 100,
+            window_s: 100.0,
+            consecutive_failures: 5,
+            open_s: 60.0,
+            half_open_calls: 10,
         }
     }
 }

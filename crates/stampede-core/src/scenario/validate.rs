@@ -6,8 +6,8 @@
 
 use super::params::{PARAMS, ParamKind};
 use super::raw::{
-    BackoffKind, ClientCacheMode, FORMAT_VERSION, FaultKind, JitterKind, RawScenario,
-    ServiceTimeLaw,
+    BackoffKind, BreakerKind, ClientCacheMode, FORMAT_VERSION, FaultKind, JitterKind,
+    QueueDiscipline, RawBreaker, RawRetryBudget, RawScenario, RetryBudgetKind, ServiceTimeLaw,
 };
 use crate::time::SimTime;
 
@@ -81,6 +81,128 @@ impl Fault {
     }
 }
 
+/// Cost of every retry under the AWS SDKs' 2026 retry behaviour, tokens (botocore `_RETRY_COST_V2`).
+pub const AWS_2026_RETRY_COST_TOKENS: u32 = 14;
+
+/// A validated per-client retry budget, with the parameters its kind reads.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RetryBudget {
+    /// No budget.
+    None,
+    /// AWS standard-mode retry quota (both cost schedules).
+    Aws {
+        /// Bucket capacity and initial level, tokens.
+        capacity_tokens: u32,
+        /// Cost of a retry after a generic error, tokens.
+        retry_cost_tokens: u32,
+        /// Cost of a retry after a timeout, tokens.
+        timeout_retry_cost_tokens: u32,
+    },
+    /// gRPC retry throttling.
+    Grpc {
+        /// `maxTokens`, tokens.
+        max_tokens: f64,
+        /// `tokenRatio`, tokens per successful attempt.
+        token_ratio: f64,
+    },
+    /// Envoy retry budget.
+    Envoy {
+        /// `budget_percent` as a fraction of active requests.
+        budget_fraction: f64,
+        /// `min_retry_concurrency`, retries.
+        min_retry_concurrency: u32,
+    },
+    /// Finagle retry budget.
+    Finagle {
+        /// Deposit and withdrawal lifetime.
+        ttl: SimTime,
+        /// `percentCanRetry` as a fraction.
+        retry_fraction: f64,
+        /// `minRetriesPerSec`, retries per second.
+        min_retries_per_s: f64,
+    },
+    /// Google SRE client-side adaptive throttling.
+    SreAdaptive {
+        /// Multiplier K, dimensionless.
+        multiplier: f64,
+        /// History window.
+        window: SimTime,
+    },
+}
+
+impl RetryBudget {
+    fn from_raw(raw: &RawRetryBudget) -> RetryBudget {
+        let aws = |retry: f64, timeout: f64| RetryBudget::Aws {
+            capacity_tokens: raw.aws_capacity_tokens as u32,
+            retry_cost_tokens: retry as u32,
+            timeout_retry_cost_tokens: timeout as u32,
+        };
+        match raw.kind {
+            RetryBudgetKind::None => RetryBudget::None,
+            RetryBudgetKind::AwsStandard => {
+                aws(raw.aws_retry_cost_tokens, raw.aws_timeout_retry_cost_tokens)
+            }
+            RetryBudgetKind::AwsStandard2026 => aws(
+                f64::from(AWS_2026_RETRY_COST_TOKENS),
+                f64::from(AWS_2026_RETRY_COST_TOKENS),
+            ),
+            RetryBudgetKind::GrpcThrottling => RetryBudget::Grpc {
+                max_tokens: raw.grpc_max_tokens,
+                token_ratio: raw.grpc_token_ratio,
+            },
+            RetryBudgetKind::Envoy => RetryBudget::Envoy {
+                budget_fraction: raw.envoy_budget_fraction,
+                min_retry_concurrency: raw.envoy_min_retry_concurrency,
+            },
+            RetryBudgetKind::Finagle => RetryBudget::Finagle {
+                ttl: SimTime::from_s(raw.finagle_ttl_s),
+                retry_fraction: raw.finagle_retry_fraction,
+                min_retries_per_s: raw.finagle_min_retries_per_s,
+            },
+            RetryBudgetKind::SreAdaptive => RetryBudget::SreAdaptive {
+                multiplier: raw.sre_multiplier,
+                window: SimTime::from_s(raw.sre_window_s),
+            },
+        }
+    }
+}
+
+/// A validated per-client circuit breaker.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Breaker {
+    /// How it decides to open (never [`BreakerKind::None`] here).
+    pub kind: BreakerKind,
+    /// Failure ratio at or above which it opens, 0..=1.
+    pub failure_ratio_threshold: f64,
+    /// Attempts in the window before the ratio counts.
+    pub minimum_calls: u32,
+    /// Count window size, attempts.
+    pub window_calls: u32,
+    /// Time window length.
+    pub window: SimTime,
+    /// Failures in a row that open a consecutive-failures breaker.
+    pub consecutive_failures: u32,
+    /// Time spent open before probes are let through.
+    pub open: SimTime,
+    /// Probes let through when half-open.
+    pub half_open_calls: u32,
+}
+
+impl Breaker {
+    fn from_raw(raw: &RawBreaker) -> Option<Breaker> {
+        (raw.kind != BreakerKind::None).then(|| Breaker {
+            kind: raw.kind,
+            failure_ratio_threshold: raw.failure_ratio_threshold,
+            minimum_calls: raw.minimum_calls,
+            window_calls: raw.window_calls,
+            window: SimTime::from_s(raw.window_s),
+            consecutive_failures: raw.consecutive_failures,
+            open: SimTime::from_s(raw.open_s),
+            half_open_calls: raw.half_open_calls,
+        })
+    }
+}
+
 /// A scenario the engine can run: every field checked, durations in [`SimTime`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
@@ -142,6 +264,20 @@ pub struct Scenario {
     pub service_ms_mean: f64,
     /// Queue capacity.
     pub queue_capacity: u32,
+    /// Waiting-queue order.
+    pub queue_discipline: QueueDiscipline,
+    /// Log-normal spread (standard deviation of the log of the service time), dimensionless.
+    pub service_sigma: f64,
+    /// Drop queued work whose client gave up.
+    pub drop_abandoned: bool,
+    /// Pooled connection lifetime; zero = a new connection per attempt.
+    pub connection_lifetime: SimTime,
+    /// Overall request deadline; zero = none.
+    pub deadline: SimTime,
+    /// Per-client retry budget.
+    pub retry_budget: RetryBudget,
+    /// Per-client circuit breaker, if any.
+    pub breaker: Option<Breaker>,
     /// Cost of one failed request.
     pub cost_per_failed_request: f64,
     /// Faults, sorted by start.
@@ -318,6 +454,13 @@ fn build(raw: RawScenario) -> Scenario {
         service_time: raw.backend.service_time,
         service_ms_mean: raw.backend.service_ms_mean,
         queue_capacity: raw.backend.queue_capacity,
+        queue_discipline: raw.backend.queue_discipline,
+        service_sigma: raw.backend.service_sigma,
+        drop_abandoned: raw.backend.drop_abandoned,
+        connection_lifetime: SimTime::from_s(raw.fleet.connection_lifetime_s),
+        deadline: SimTime::from_ms(raw.fleet.deadline_ms),
+        retry_budget: RetryBudget::from_raw(&raw.retry_budget),
+        breaker: Breaker::from_raw(&raw.breaker),
         cost_per_failed_request: raw.cost.per_failed_request,
         faults,
         raw,

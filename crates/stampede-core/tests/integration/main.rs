@@ -3,5 +3,6 @@
 mod determinism;
 mod invariants;
 mod presets;
+mod resilience;
 mod support;
 mod validation;

@@ -56,3 +56,37 @@ fn bad_query_pairs_are_reported_and_good_ones_kept() {
     );
     assert_eq!(problems[1].path, "dns.record_ttl_s");
 }
+
+#[test]
+fn json_schema_lists_every_section_and_accepts_every_preset() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&stampede_core::scenario::json_schema()).expect("schema is JSON");
+    let properties = schema["properties"]
+        .as_object()
+        .expect("top-level properties");
+    let defaults = serde_json::to_value(RawScenario::default()).unwrap();
+    for key in defaults.as_object().unwrap().keys() {
+        assert!(properties.contains_key(key), "schema lacks section `{key}`");
+    }
+    // The fields of a section, following its `$ref` into `$defs`.
+    let fields = |section: &str| -> Vec<String> {
+        let reference = properties[section]["$ref"].as_str().unwrap_or_default();
+        let name = reference.rsplit('/').next().unwrap_or_default();
+        schema["$defs"][name]["properties"]
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    for preset in PRESETS {
+        let table: toml::Table = toml::from_str(preset.toml).expect("preset parses");
+        for (key, value) in &table {
+            assert!(properties.contains_key(key), "{}: `{key}`", preset.name);
+            if let toml::Value::Table(section) = value {
+                let known = fields(key);
+                for field in section.keys() {
+                    assert!(known.contains(field), "{}: `{key}.{field}`", preset.name);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! Files written from one report: JSON (the report as is), CSV (one row per metric bucket) and
+//! SVG charts (one file per chart kind, drawn by `stampede-charts`).
+//!
+//! Owns: the CSV column names and units, and file naming of the charts.
+//! Must not: change a value. The JSON is the report's own serde form; the CSV prints each series
+//! value with the shortest decimal that round-trips.
+
+use std::path::{Path, PathBuf};
+
+use stampede_charts::{ChartKind, Theme};
+use stampede_core::Report;
+use stampede_core::report::{Outcome, Series};
+
+use crate::error::{CliError, CliResult};
+
+/// The report as pretty JSON (non-finite numbers become `null`).
+pub fn report_json(report: &Report) -> CliResult<String> {
+    serde_json::to_string_pretty(report)
+        .map_err(|e| CliError::Runtime(format!("cannot encode the report as JSON: {e}")))
+}
+
+fn count(v: &[u64], b: usize) -> String {
+    v[b].to_string()
+}
+
+fn real(v: &[f64], b: usize) -> String {
+    if v[b].is_finite() {
+        format!("{}", v[b])
+    } else {
+        String::new()
+    }
+}
+
+/// One CSV column: name with its unit last, and how to read bucket `b`.
+type Column = (&'static str, fn(&Series, usize) -> String);
+
+/// Every series column after `bucket` and `start_s`, in order. Failures follow [`Outcome::FAILURES`].
+const COLUMNS: &[Column] = &[
+    ("requests_per_bucket", |s, b| count(&s.requests, b)),
+    ("attempts_first_per_bucket", |s, b| {
+        count(&s.attempts_first, b)
+    }),
+    ("attempts_retry_per_bucket", |s, b| {
+        count(&s.attempts_retry, b)
+    }),
+    ("backend_offered_per_bucket", |s, b| {
+        count(&s.backend_offered, b)
+    }),
+    ("backend_capacity_per_bucket", |s, b| {
+        real(&s.backend_capacity, b)
+    }),
+    ("success_per_bucket", |s, b| count(&s.success, b)),
+    ("failed_dns_empty_per_bucket", |s, b| count(&s.failed[0], b)),
+    ("failed_dns_servfail_per_bucket", |s, b| {
+        count(&s.failed[1], b)
+    }),
+    ("failed_dns_timeout_per_bucket", |s, b| {
+        count(&s.failed[2], b)
+    }),
+    ("failed_request_timeout_per_bucket", |s, b| {
+        count(&s.failed[3], b)
+    }),
+    ("failed_queue_full_per_bucket", |s, b| {
+        count(&s.failed[4], b)
+    }),
+    ("failed_server_error_per_bucket", |s, b| {
+        count(&s.failed[5], b)
+    }),
+    ("dns_client_cache_per_bucket", |s, b| {
+        count(&s.dns_client_cache, b)
+    }),
+    ("dns_negative_cached_per_bucket", |s, b| {
+        count(&s.dns_negative_cached, b)
+    }),
+    ("dns_to_resolver_per_bucket", |s, b| {
+        count(&s.dns_to_resolver, b)
+    }),
+    ("dns_resolver_cache_per_bucket", |s, b| {
+        count(&s.dns_resolver_cache, b)
+    }),
+    ("dns_stale_per_bucket", |s, b| count(&s.dns_stale, b)),
+    ("dns_upstream_per_bucket", |s, b| count(&s.dns_upstream, b)),
+    ("dns_dropped_per_bucket", |s, b| count(&s.dns_dropped, b)),
+    ("resolver_capacity_per_bucket", |s, b| {
+        real(&s.resolver_capacity, b)
+    }),
+    ("queue_len_max_requests", |s, b| count(&s.queue_len_max, b)),
+    ("wasted_per_bucket", |s, b| count(&s.wasted, b)),
+    ("service_started_per_bucket", |s, b| {
+        count(&s.service_started, b)
+    }),
+    ("queue_wait_ms_sum", |s, b| real(&s.queue_wait_ms_sum, b)),
+    ("latency_ms_sum", |s, b| real(&s.latency_ms_sum, b)),
+    ("latency_p50_ms", |s, b| real(&s.latency_p50_ms, b)),
+    ("latency_p90_ms", |s, b| real(&s.latency_p90_ms, b)),
+    ("latency_p99_ms", |s, b| real(&s.latency_p99_ms, b)),
+];
+
+/// The time series as CSV: a header with units, then one row per completed bucket.
+pub fn series_csv(report: &Report) -> String {
+    debug_assert_eq!(Outcome::FAILURES[4], Outcome::Rejected, "column order");
+    let mut out = String::from("bucket,start_s");
+    for (name, _) in COLUMNS {
+        out.push(',');
+        out.push_str(name);
+    }
+    out.push('\n');
+    for b in 0..report.buckets_done {
+        out.push_str(&format!("{b},{}", b as f64 * report.bucket_s));
+        for (_, read) in COLUMNS {
+            out.push(',');
+            out.push_str(&read(&report.series, b));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Writes a file, naming it in the error.
+pub fn write_file(path: &Path, text: &str) -> CliResult<()> {
+    std::fs::write(path, text).map_err(|e| CliError::io("write", path, &e))
+}
+
+/// Writes one SVG per chart kind, `size_px` (width, height) pixels, into `dir` (created if missing); returns the paths written.
+pub fn write_svgs(dir: &Path, report: &Report, size_px: (u32, u32)) -> CliResult<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| CliError::io("create", dir, &e))?;
+    let mut written = Vec::new();
+    for kind in ChartKind::ALL {
+        let svg = stampede_charts::to_svg(kind, report, Theme { dark: false }, size_px)
+            .map_err(|e| CliError::Runtime(format!("cannot draw the {} chart: {e}", kind.id())))?;
+        let path = dir.join(format!("{}.svg", kind.id()));
+        write_file(&path, &svg)?;
+        written.push(path);
+    }
+    Ok(written)
+}

@@ -1,0 +1,159 @@
+//! Scenario input: a file (TOML or JSON) or a preset, with `--set` and `--seed` applied on top.
+//!
+//! Owns: reading scenario files, choosing the decoder by extension, and turning every decoding,
+//! override and validation problem into a [`CliError::Invalid`] that names its field path.
+//! Must not: define a wire format; decoding and validation are the core's (`stampede_core::scenario`).
+
+use std::path::{Path, PathBuf};
+
+use stampede_core::scenario::{self, Problem};
+use stampede_core::{RawScenario, Scenario, presets};
+
+use crate::error::{CliError, CliResult};
+
+/// Prefix that names a preset where a file path is expected (`preset:october-2025-dns`).
+pub const PRESET_PREFIX: &str = "preset:";
+
+/// Where a scenario comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A TOML or JSON file.
+    File(PathBuf),
+    /// A built-in preset, by name.
+    Preset(String),
+}
+
+impl Source {
+    /// A positional argument: `preset:NAME` or a file path.
+    pub fn parse(text: &str) -> Source {
+        match text.strip_prefix(PRESET_PREFIX) {
+            Some(name) => Source::Preset(name.to_string()),
+            None => Source::File(PathBuf::from(text)),
+        }
+    }
+
+    /// A positional file or a `--preset` name, whichever was given (clap makes them exclusive).
+    pub fn from_args(file: Option<&Path>, preset: Option<&str>) -> CliResult<Source> {
+        match (file, preset) {
+            (_, Some(name)) => Ok(Source::Preset(name.to_string())),
+            (Some(path), None) => Ok(Source::parse(&path.to_string_lossy())),
+            (None, None) => Err(CliError::invalid(
+                "arguments",
+                "SCENARIO",
+                "give a scenario file or --preset NAME",
+            )),
+        }
+    }
+
+    /// How the source is named in messages.
+    pub fn label(&self) -> String {
+        match self {
+            Source::File(path) => path.display().to_string(),
+            Source::Preset(name) => format!("{PRESET_PREFIX}{name}"),
+        }
+    }
+}
+
+/// Reads and decodes a scenario, without validating it.
+pub fn load_raw(source: &Source) -> CliResult<RawScenario> {
+    match source {
+        Source::Preset(name) => {
+            let Some(preset) = presets::find(name) else {
+                let names: Vec<&str> = presets::PRESETS.iter().map(|p| p.name).collect();
+                return Err(CliError::invalid(
+                    "arguments",
+                    "--preset",
+                    format!("no preset named `{name}`; known: {}", names.join(", ")),
+                ));
+            };
+            preset
+                .raw()
+                .map_err(|e| CliError::scenario(source.label(), e))
+        }
+        Source::File(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| CliError::io("read", path, &e))?;
+            decode(path, &text).map_err(|e| CliError::scenario(source.label(), e))
+        }
+    }
+}
+
+/// Decodes file text: JSON for `.json` files or text that starts with `{`, TOML otherwise.
+fn decode(path: &Path, text: &str) -> Result<RawScenario, stampede_core::ScenarioError> {
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        || text.trim_start().starts_with('{');
+    if is_json {
+        scenario::raw_from_json(text)
+    } else {
+        scenario::raw_from_toml(text)
+    }
+}
+
+/// Applies `key=value` overrides in order; reports every bad one, not just the first.
+pub fn apply_sets(raw: &mut RawScenario, sets: &[String]) -> CliResult<()> {
+    let mut problems = Vec::new();
+    for set in sets {
+        let Some((key, value)) = set.split_once('=') else {
+            problems.push(Problem {
+                path: set.clone(),
+                message: "expected key=value".to_string(),
+            });
+            continue;
+        };
+        if let Err(problem) = scenario::set_param(raw, key.trim(), value) {
+            problems.push(problem);
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Invalid {
+            source: "--set".to_string(),
+            problems,
+        })
+    }
+}
+
+/// Validates a raw scenario.
+pub fn validate(source: &Source, raw: RawScenario) -> CliResult<Scenario> {
+    Scenario::try_from(raw).map_err(|e| CliError::scenario(source.label(), e))
+}
+
+/// A scenario from a source with overrides and a seed applied, validated.
+pub fn prepare(source: &Source, sets: &[String], seed: Option<u64>) -> CliResult<Scenario> {
+    let raw = prepare_raw(source, sets, seed)?;
+    validate(source, raw)
+}
+
+/// A raw scenario from a source with overrides and a seed applied, not yet validated.
+pub fn prepare_raw(source: &Source, sets: &[String], seed: Option<u64>) -> CliResult<RawScenario> {
+    let mut raw = load_raw(source)?;
+    apply_sets(&mut raw, sets)?;
+    if let Some(seed) = seed {
+        raw.run.seed = seed;
+    }
+    Ok(raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_parse() {
+        assert_eq!(Source::parse("preset:a"), Source::Preset("a".into()));
+        assert_eq!(Source::parse("a.toml"), Source::File("a.toml".into()));
+    }
+
+    #[test]
+    fn every_bad_set_is_reported() {
+        let mut raw = RawScenario::default();
+        let sets = ["retry.atempts_max=3".to_string(), "nokey".to_string()];
+        let Err(CliError::Invalid { problems, .. }) = apply_sets(&mut raw, &sets) else {
+            panic!("bad sets must fail");
+        };
+        assert_eq!(problems.len(), 2);
+        assert!(problems[0].message.contains("retry.attempts_max"));
+    }
+}

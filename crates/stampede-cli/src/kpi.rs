@@ -1,0 +1,175 @@
+//! The key figures a sweep writes per point and `diff` compares, read from a report's summary.
+//!
+//! Owns: KPI names (the CSV column names and `--kpi` values), units and how each is read.
+//! Must not: compute model figures; every value is a field of [`Summary`] or derived from one.
+
+use stampede_core::{Recovery, Summary};
+
+/// One value of a KPI.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Cell {
+    /// A measured number.
+    Number(f64),
+    /// A count.
+    Count(u64),
+    /// A verdict.
+    Flag(bool),
+    /// No value (e.g. no recovery to time).
+    Empty,
+}
+
+impl Cell {
+    /// CSV text: shortest round-trip decimal, `true`/`false`, or empty.
+    pub fn csv(self) -> String {
+        match self {
+            Cell::Number(v) if v.is_finite() => format!("{v}"),
+            Cell::Number(_) | Cell::Empty => String::new(),
+            Cell::Count(n) => n.to_string(),
+            Cell::Flag(b) => b.to_string(),
+        }
+    }
+
+    /// Numeric value for charts and differences: flags are 0/1, empty is `None`.
+    pub fn value(self) -> Option<f64> {
+        match self {
+            Cell::Number(v) if v.is_finite() => Some(v),
+            Cell::Number(_) | Cell::Empty => None,
+            Cell::Count(n) => Some(n as f64),
+            Cell::Flag(b) => Some(f64::from(u8::from(b))),
+        }
+    }
+
+    /// Parses CSV text back (`true`/`false`, a number, or empty).
+    pub fn parse(text: &str) -> Option<f64> {
+        match text.trim() {
+            "" => None,
+            "true" => Some(1.0),
+            "false" => Some(0.0),
+            t => t.parse().ok(),
+        }
+    }
+}
+
+/// One key figure.
+#[derive(Clone, Copy, Debug)]
+pub struct Kpi {
+    /// Column name and `--kpi` value, unit last.
+    pub name: &'static str,
+    /// Label for people.
+    pub label: &'static str,
+    /// Reads the value.
+    pub read: fn(&Summary) -> Cell,
+}
+
+/// Seconds from the last fault's end to sustained recovery; `None` unless recovered.
+pub fn time_to_recover_s(summary: &Summary) -> Option<f64> {
+    match summary.recovery {
+        Recovery::Recovered { after_s } => Some(after_s),
+        _ => None,
+    }
+}
+
+/// The KPIs of a sweep row, in column order.
+pub static SWEEP_KPIS: &[Kpi] = &[
+    Kpi {
+        name: "availability",
+        label: "availability (ratio)",
+        read: |s| Cell::Number(s.availability),
+    },
+    Kpi {
+        name: "failed",
+        label: "failed requests",
+        read: |s| Cell::Count(s.failed),
+    },
+    Kpi {
+        name: "peak_amplification",
+        label: "peak amplification (attempts/request)",
+        read: |s| Cell::Number(s.peak_amplification),
+    },
+    Kpi {
+        name: "peak_backend_load_ratio",
+        label: "peak backend load (× capacity)",
+        read: |s| Cell::Number(s.peak_backend_load_ratio),
+    },
+    Kpi {
+        name: "time_to_recover_s",
+        label: "time to recover (s)",
+        read: |s| time_to_recover_s(s).map_or(Cell::Empty, Cell::Number),
+    },
+    Kpi {
+        name: "metastable",
+        label: "metastable",
+        read: |s| Cell::Flag(matches!(s.recovery, Recovery::Metastable { .. })),
+    },
+    Kpi {
+        name: "slo_burn",
+        label: "SLO burn (× error budget)",
+        read: |s| Cell::Number(s.slo_burn),
+    },
+    Kpi {
+        name: "cost",
+        label: "cost of downtime",
+        read: |s| Cell::Number(s.cost_of_downtime),
+    },
+];
+
+/// The KPIs `diff` compares: the sweep's plus resolver load, wasted work and latency.
+pub static DIFF_KPIS: &[Kpi] = &[
+    Kpi {
+        name: "peak_resolver_load_ratio",
+        label: "peak resolver load (× capacity)",
+        read: |s| Cell::Number(s.peak_resolver_load_ratio),
+    },
+    Kpi {
+        name: "wasted_work",
+        label: "wasted work (requests)",
+        read: |s| Cell::Count(s.wasted_work),
+    },
+    Kpi {
+        name: "latency_p50_ms",
+        label: "latency p50 (ms)",
+        read: |s| Cell::Number(s.latency_ms_p50_p90_p99[0]),
+    },
+    Kpi {
+        name: "latency_p90_ms",
+        label: "latency p90 (ms)",
+        read: |s| Cell::Number(s.latency_ms_p50_p90_p99[1]),
+    },
+    Kpi {
+        name: "latency_p99_ms",
+        label: "latency p99 (ms)",
+        read: |s| Cell::Number(s.latency_ms_p50_p90_p99[2]),
+    },
+];
+
+/// Finds a sweep KPI by name.
+pub fn find(name: &str) -> Option<&'static Kpi> {
+    SWEEP_KPIS.iter().find(|k| k.name == name)
+}
+
+/// Every sweep KPI name, for messages.
+pub fn names() -> String {
+    SWEEP_KPIS
+        .iter()
+        .map(|k| k.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_round_trip_through_csv() {
+        for cell in [
+            Cell::Number(0.1 + 0.2),
+            Cell::Count(42),
+            Cell::Flag(true),
+            Cell::Empty,
+            Cell::Number(f64::NAN),
+        ] {
+            assert_eq!(Cell::parse(&cell.csv()), cell.value(), "{cell:?}");
+        }
+    }
+}

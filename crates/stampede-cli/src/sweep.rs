@@ -1,0 +1,468 @@
+//! Sweeps: a grid of parameter values × seeds, run in parallel, written as CSV in point order;
+//! and merging shard outputs back into that order.
+//!
+//! Owns: the `--vary` syntax, point numbering, seeds per point, sharding, the sweep CSV layout
+//! and the reorder buffer that keeps the file in point order while rows finish out of order.
+//! Must not: simulate or validate by itself; each point is a scenario the core validates and runs.
+//!
+//! Point numbering: the first `--vary` key is outermost, the seed index innermost, so point
+//! `p = ((i₁ · n₂ + i₂) · …) · seeds + s`. The seed of a point is the scenario's seed (after
+//! `--seed`, `--set` and the varied values) plus its seed index `s`.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use stampede_core::scenario::params::{self, ParamKind, trim_number};
+use stampede_core::scenario::{self as core_scenario, Problem};
+use stampede_core::{RawScenario, Scenario};
+
+use crate::error::{CliError, CliResult};
+use crate::kpi::SWEEP_KPIS;
+use crate::progress::Progress;
+
+/// Most values one `--vary` may take.
+pub const STEPS_MAX: usize = 10_000;
+/// Most points one sweep may have (grid × seeds).
+pub const POINTS_MAX: usize = 10_000_000;
+
+/// One varied parameter and its values, as wire text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Vary {
+    /// Registry key.
+    pub key: String,
+    /// Values in order.
+    pub values: Vec<String>,
+}
+
+/// Parses `key=a..b:steps` (evenly spaced, both ends included, integers rounded) or
+/// `key=v1,v2,…` (values as written, e.g. option names).
+pub fn parse_vary(text: &str) -> Result<Vary, Problem> {
+    let problem = |message: String| Problem {
+        path: format!("--vary {text}"),
+        message,
+    };
+    let Some((key, spec)) = text.split_once('=') else {
+        return Err(problem("expected key=a..b:steps or key=v1,v2,…".into()));
+    };
+    let key = key.trim();
+    let Some(param) = params::find(key) else {
+        let hint = params::nearest(key).map_or(String::new(), |k| format!("; did you mean `{k}`?"));
+        return Err(problem(format!("unknown parameter `{key}`{hint}")));
+    };
+    let values = if let Some((range, steps)) = spec.split_once("..").map(|(a, rest)| {
+        let (b, steps) = rest.split_once(':').unwrap_or((rest, ""));
+        ((a, b), steps)
+    }) {
+        let number = |t: &str| {
+            t.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| problem(format!("`{t}` is not a number")))
+        };
+        let (a, b) = (number(range.0)?, number(range.1)?);
+        let steps: usize = steps
+            .trim()
+            .parse()
+            .ok()
+            .filter(|s| (1..=STEPS_MAX).contains(s))
+            .ok_or_else(|| {
+                problem(format!(
+                    "steps must be a whole number from 1 to {STEPS_MAX}, got `{steps}`"
+                ))
+            })?;
+        (0..steps)
+            .map(|i| {
+                let v = if steps == 1 {
+                    a
+                } else {
+                    a + (b - a) * i as f64 / (steps - 1) as f64
+                };
+                let v = if param.kind == ParamKind::Number {
+                    v
+                } else {
+                    v.round()
+                };
+                trim_number(v)
+            })
+            .collect()
+    } else {
+        spec.split(',')
+            .map(|v| v.trim().to_string())
+            .collect::<Vec<_>>()
+    };
+    if values.iter().any(|v| v.is_empty()) {
+        return Err(problem("empty value".into()));
+    }
+    for v in &values {
+        param.parse(v).map_err(|m| problem(format!("{v}: {m}")))?;
+    }
+    Ok(Vary {
+        key: key.to_string(),
+        values,
+    })
+}
+
+/// Parses `i/n`: run the points whose index modulo `n` is `i`.
+pub fn parse_shard(text: &str) -> Result<(usize, usize), Problem> {
+    let problem = || Problem {
+        path: "--shard".into(),
+        message: format!("expected i/n with 0 ≤ i < n, got `{text}`"),
+    };
+    let (i, n) = text.split_once('/').ok_or_else(problem)?;
+    let (i, n): (usize, usize) = (
+        i.trim().parse().map_err(|_| problem())?,
+        n.trim().parse().map_err(|_| problem())?,
+    );
+    if n == 0 || i >= n {
+        return Err(problem());
+    }
+    Ok((i, n))
+}
+
+/// The grid of a sweep.
+#[derive(Clone, Debug)]
+pub struct Grid {
+    /// Varied parameters, outermost first.
+    pub varies: Vec<Vary>,
+    /// Seeds per grid cell.
+    pub seeds: usize,
+}
+
+impl Grid {
+    /// Grid cells (product of the value counts).
+    pub fn cells(&self) -> usize {
+        self.varies.iter().map(|v| v.values.len()).product()
+    }
+
+    /// Points (cells × seeds).
+    pub fn points(&self) -> usize {
+        self.cells() * self.seeds
+    }
+
+    /// The value index of each varied key and the seed index of point `p`.
+    pub fn coordinates(&self, point: usize) -> (Vec<usize>, usize) {
+        let seed_index = point % self.seeds;
+        let mut cell = point / self.seeds;
+        let mut indices = vec![0; self.varies.len()];
+        for (k, vary) in self.varies.iter().enumerate().rev() {
+            indices[k] = cell % vary.values.len();
+            cell /= vary.values.len();
+        }
+        (indices, seed_index)
+    }
+
+    /// The raw scenario of point `p`: varied values set, seed offset by its seed index.
+    pub fn raw_point(&self, base: &RawScenario, point: usize) -> Result<RawScenario, Problem> {
+        let (indices, seed_index) = self.coordinates(point);
+        let mut raw = base.clone();
+        for (vary, i) in self.varies.iter().zip(indices) {
+            core_scenario::set_param(&mut raw, &vary.key, &vary.values[i])?;
+        }
+        raw.run.seed = raw.run.seed.wrapping_add(seed_index as u64);
+        Ok(raw)
+    }
+
+    /// The CSV header.
+    pub fn header(&self) -> String {
+        let mut fields = vec!["point".to_string()];
+        fields.extend(self.varies.iter().map(|v| v.key.clone()));
+        fields.push("seed".into());
+        fields.extend(SWEEP_KPIS.iter().map(|k| k.name.to_string()));
+        fields.join(",") + "\n"
+    }
+
+    /// The CSV row of point `p` from its scenario's report summary.
+    pub fn row(
+        &self,
+        point: usize,
+        scenario: &Scenario,
+        summary: &stampede_core::Summary,
+    ) -> String {
+        let (indices, _) = self.coordinates(point);
+        let mut fields = vec![point.to_string()];
+        fields.extend(
+            self.varies
+                .iter()
+                .zip(indices)
+                .map(|(v, i)| v.values[i].clone()),
+        );
+        fields.push(scenario.seed.to_string());
+        fields.extend(SWEEP_KPIS.iter().map(|k| (k.read)(summary).csv()));
+        fields.join(",") + "\n"
+    }
+}
+
+/// What to run and where to write.
+#[derive(Debug)]
+pub struct SweepPlan<'a> {
+    /// Base scenario (overrides applied).
+    pub base: RawScenario,
+    /// The grid.
+    pub grid: Grid,
+    /// `(i, n)`: only points with `p % n == i`.
+    pub shard: (usize, usize),
+    /// Worker threads.
+    pub jobs: usize,
+    /// Output CSV.
+    pub out: &'a Path,
+}
+
+/// Validates every point of the shard, so a bad combination fails before anything runs.
+pub fn validate_points(plan: &SweepPlan<'_>) -> CliResult<Vec<(usize, Scenario)>> {
+    let mut problems = Vec::new();
+    let mut scenarios = Vec::new();
+    let (i, n) = plan.shard;
+    for point in (i..plan.grid.points()).step_by(n) {
+        let raw = match plan.grid.raw_point(&plan.base, point) {
+            Ok(raw) => raw,
+            Err(p) => {
+                problems.push(p);
+                continue;
+            }
+        };
+        match Scenario::try_from(raw) {
+            Ok(sc) => scenarios.push((point, sc)),
+            Err(e) => problems.extend(e.problems.into_iter().map(|p| Problem {
+                path: p.path,
+                message: format!("{} (at point {point})", p.message),
+            })),
+        }
+        if problems.len() >= 20 {
+            break;
+        }
+    }
+    if problems.is_empty() {
+        Ok(scenarios)
+    } else {
+        Err(CliError::Invalid {
+            source: "sweep".into(),
+            problems,
+        })
+    }
+}
+
+/// Runs the points on `jobs` threads and writes each row to `out` as soon as every earlier point
+/// is written (a reorder buffer), flushing after each, so an interrupted sweep leaves a valid
+/// prefix. Returns the CSV text written.
+pub fn run(
+    plan: &SweepPlan<'_>,
+    points: Vec<(usize, Scenario)>,
+    progress: &Progress,
+) -> CliResult<String> {
+    let mut file = File::create(plan.out).map_err(|e| CliError::io("create", plan.out, &e))?;
+    let header = plan.grid.header();
+    let mut written = header.clone();
+    file.write_all(header.as_bytes())
+        .map_err(|e| CliError::io("write", plan.out, &e))?;
+    let total = points.len();
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel::<(usize, String)>();
+    let outcome = std::thread::scope(|scope| {
+        for _ in 0..plan.jobs.clamp(1, total.max(1)) {
+            let tx = tx.clone();
+            let (next, stop, points, grid) = (&next, &stop, &points, &plan.grid);
+            scope.spawn(move || {
+                loop {
+                    let position = next.fetch_add(1, Ordering::Relaxed);
+                    if position >= points.len() || stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let (point, scenario) = &points[position];
+                    let report = stampede_core::run(scenario);
+                    let row = grid.row(*point, scenario, &report.summary);
+                    if tx.send((position, row)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut pending = BTreeMap::new();
+        let mut expected = 0;
+        for (position, row) in rx {
+            pending.insert(position, row);
+            while let Some(row) = pending.remove(&expected) {
+                if let Err(e) = file.write_all(row.as_bytes()).and_then(|()| file.flush()) {
+                    stop.store(true, Ordering::Relaxed);
+                    return Err(CliError::io("write", plan.out, &e));
+                }
+                written.push_str(&row);
+                expected += 1;
+                progress.update(
+                    expected as u64,
+                    total as u64,
+                    &format!("{expected} of {total} points"),
+                );
+            }
+        }
+        progress.finish();
+        Ok(())
+    });
+    outcome.map(|()| written)
+}
+
+/// A sweep CSV read back: header fields and rows with their point index.
+#[derive(Clone, Debug)]
+pub struct Table {
+    /// Header fields.
+    pub header: Vec<String>,
+    /// `(point, fields)` in file order.
+    pub rows: Vec<(usize, Vec<String>)>,
+}
+
+impl Table {
+    /// Parses sweep CSV text. Rows with the wrong field count (a row cut by an interruption) are
+    /// skipped and counted in the second return value.
+    pub fn parse(text: &str, name: &str) -> CliResult<(Table, usize)> {
+        let mut lines = text.lines();
+        let header: Vec<String> = lines
+            .next()
+            .filter(|h| h.starts_with("point,"))
+            .ok_or_else(|| {
+                CliError::invalid(name, "header", "not a sweep CSV (no `point,…` header)")
+            })?
+            .split(',')
+            .map(str::to_string)
+            .collect();
+        let mut rows = Vec::new();
+        let mut skipped = 0;
+        for line in lines.filter(|l| !l.is_empty()) {
+            let fields: Vec<String> = line.split(',').map(str::to_string).collect();
+            match fields[0].parse::<usize>() {
+                Ok(point) if fields.len() == header.len() => rows.push((point, fields)),
+                _ => skipped += 1,
+            }
+        }
+        Ok((Table { header, rows }, skipped))
+    }
+
+    /// The varied keys: the columns between `point` and `seed`.
+    pub fn varied_keys(&self) -> &[String] {
+        let seed = self.header.iter().position(|h| h == "seed").unwrap_or(1);
+        &self.header[1..seed]
+    }
+
+    /// Index of a column.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// CSV text, rows in the stored order.
+    pub fn to_csv(&self) -> String {
+        let mut out = self.header.join(",") + "\n";
+        for (_, fields) in &self.rows {
+            out.push_str(&fields.join(","));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Merges shard tables (same header) into point order. A point present twice must have the same
+/// row. Returns the merged table and the missing point indices below the largest one.
+pub fn merge(tables: Vec<(String, Table)>) -> CliResult<(Table, Vec<usize>)> {
+    let mut iter = tables.into_iter();
+    let Some((first_name, first)) = iter.next() else {
+        return Err(CliError::invalid(
+            "merge",
+            "FILES",
+            "give at least one CSV file",
+        ));
+    };
+    let header = first.header.clone();
+    let mut rows: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (name, table) in std::iter::once((first_name, first)).chain(iter) {
+        if table.header != header {
+            problems.push(Problem {
+                path: name,
+                message: format!(
+                    "its header differs from the first file's: {}",
+                    table.header.join(",")
+                ),
+            });
+            continue;
+        }
+        for (point, fields) in table.rows {
+            match rows.get(&point) {
+                Some(existing) if *existing != fields => problems.push(Problem {
+                    path: format!("{name}: point {point}"),
+                    message: "a different row for this point is in an earlier file".into(),
+                }),
+                _ => {
+                    rows.insert(point, fields);
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(CliError::Invalid {
+            source: "merge".into(),
+            problems,
+        });
+    }
+    let last = rows.keys().next_back().copied().unwrap_or(0);
+    let missing = (0..last).filter(|p| !rows.contains_key(p)).collect();
+    Ok((
+        Table {
+            header,
+            rows: rows.into_iter().collect(),
+        },
+        missing,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vary_ranges_and_lists() {
+        let v = parse_vary("dns.record_ttl_s=5..60:4").unwrap();
+        assert_eq!(v.values, ["5", "23.333333", "41.666667", "60"]);
+        let v = parse_vary("retry.attempts_max=1..4:3").unwrap();
+        assert_eq!(v.values, ["1", "3", "4"]);
+        let v = parse_vary("retry.jitter=none,full").unwrap();
+        assert_eq!(v.values, ["none", "full"]);
+        assert!(parse_vary("retry.jitter=sometimes").is_err());
+        let e = parse_vary("dns.record_tl_s=1..2:2").unwrap_err();
+        assert!(e.message.contains("dns.record_ttl_s"), "{e}");
+        assert!(parse_vary("dns.record_ttl_s=1..2:0").is_err());
+    }
+
+    #[test]
+    fn points_number_outermost_first_seeds_innermost() {
+        let grid = Grid {
+            varies: vec![
+                Vary {
+                    key: "a".into(),
+                    values: vec!["1".into(), "2".into()],
+                },
+                Vary {
+                    key: "b".into(),
+                    values: vec!["x".into(), "y".into(), "z".into()],
+                },
+            ],
+            seeds: 2,
+        };
+        assert_eq!(grid.points(), 12);
+        assert_eq!(grid.coordinates(0), (vec![0, 0], 0));
+        assert_eq!(grid.coordinates(1), (vec![0, 0], 1));
+        assert_eq!(grid.coordinates(2), (vec![0, 1], 0));
+        assert_eq!(grid.coordinates(11), (vec![1, 2], 1));
+    }
+
+    #[test]
+    fn shards_parse() {
+        assert_eq!(parse_shard("1/3").unwrap(), (1, 3));
+        assert!(parse_shard("3/3").is_err());
+        assert!(parse_shard("0/0").is_err());
+        assert!(parse_shard("x").is_err());
+    }
+}

@@ -1,0 +1,399 @@
+//! End-to-end tests of the `stampede` binary: each runs the built binary in its own temporary
+//! directory on small scenarios (short horizons, small fleets) so the suite stays fast.
+
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A fresh directory under the system temp dir, removed when the test passes.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("stampede-cli-{name}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// A small scenario: 120 s in 5 s buckets, 100 clients, a 5 s record TTL and an empty DNS answer
+/// from 30 s to 60 s.
+const SMALL: &str = r#"
+version = 1
+title = "small test"
+
+[run]
+duration_s = 120.0
+bucket_s = 5.0
+seed = 7
+
+[fleet]
+clients = 100
+
+[dns]
+record_ttl_s = 5.0
+
+[[faults]]
+kind = "dns_empty"
+start_s = 30.0
+end_s = 60.0
+"#;
+
+/// Runs the binary with `args`.
+fn stampede<I, S>(args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    Command::new(env!("CARGO_BIN_EXE_stampede"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// Runs the binary with arguments of mixed types (`&str`, `PathBuf`, …).
+macro_rules! sh {
+    ($($arg:expr),* $(,)?) => {
+        stampede([$(OsString::from(AsRef::<OsStr>::as_ref(&$arg))),*])
+    };
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn assert_exit(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(o),
+        stderr(o)
+    );
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn run_prints_a_summary_and_writes_json_csv_and_svg() {
+    let dir = TempDir::new("run");
+    let scenario = dir.write("small.toml", SMALL);
+    let (json, csv, svg) = (dir.path("r.json"), dir.path("r.csv"), dir.path("svg"));
+    let o = sh!(
+        "run",
+        scenario,
+        "--json",
+        json,
+        "--csv",
+        csv,
+        "--svg",
+        svg,
+        "--svg-size",
+        "640x320",
+    );
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    for needle in [
+        "small test",
+        "availability",
+        "DNS empty answer",
+        "peak amplification",
+        "peak backend load",
+        "recovery",
+        "SLO burn",
+        "cost of downtime",
+        "latency p50 / p90 / p99",
+        "events",
+        "seed",
+    ] {
+        assert!(out.contains(needle), "summary lacks {needle}:\n{out}");
+    }
+
+    let report: serde_json::Value = serde_json::from_str(&read(&json)).expect("JSON parses");
+    assert_eq!(report["seed"], 7);
+    let buckets = report["buckets_done"].as_u64().unwrap() as usize;
+    assert_eq!(buckets, 24);
+
+    let csv = read(&csv);
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("bucket,start_s,requests_per_bucket,"),
+        "{header}"
+    );
+    assert!(header.contains("latency_p99_ms"), "{header}");
+    let columns = header.split(',').count();
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), buckets);
+    assert!(rows.iter().all(|r| r.split(',').count() == columns));
+
+    for kind in ["load", "outcomes", "dns", "queue"] {
+        let text = read(&svg.join(format!("{kind}.svg")));
+        assert!(
+            text.starts_with(r#"<svg width="640" height="320""#),
+            "{kind}: {}",
+            &text[..80.min(text.len())]
+        );
+        assert!(text.trim_end().ends_with("</svg>"));
+    }
+}
+
+fn sweep_args(scenario: &Path, out: &Path, extra: &[&str]) -> Vec<OsString> {
+    let mut args: Vec<OsString> = vec!["sweep".into(), scenario.into()];
+    args.extend(
+        [
+            "--vary",
+            "dns.record_ttl_s=5..60:3",
+            "--vary",
+            "retry.attempts_max=1..3:2",
+            "--seeds",
+            "2",
+            "--jobs",
+            "2",
+            "--out",
+        ]
+        .map(OsString::from),
+    );
+    args.push(out.into());
+    args.extend(extra.iter().map(OsString::from));
+    args
+}
+
+#[test]
+fn sharded_sweep_merges_to_the_unsharded_bytes() {
+    let dir = TempDir::new("sweep");
+    let scenario = dir.write("small.toml", SMALL);
+    let (full, merged) = (dir.path("full.csv"), dir.path("merged.csv"));
+    let o = stampede(sweep_args(&scenario, &full, &[]));
+    assert_exit(&o, 0);
+    let full_text = read(&full);
+    let lines: Vec<&str> = full_text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "point,dns.record_ttl_s,retry.attempts_max,seed,availability,failed,peak_amplification,\
+         peak_backend_load_ratio,time_to_recover_s,metastable,slo_burn,cost"
+    );
+    assert_eq!(lines.len(), 1 + 3 * 2 * 2);
+    for (i, line) in lines[1..].iter().enumerate() {
+        assert!(line.starts_with(&format!("{i},")), "point order: {line}");
+    }
+    assert!(lines[1].starts_with("0,5,1,7,") && lines[2].starts_with("1,5,1,8,"));
+
+    let mut shards = Vec::new();
+    for shard in ["0/2", "1/2"] {
+        let out = dir.path(&format!("shard{}.csv", &shard[..1]));
+        assert_exit(
+            &stampede(sweep_args(&scenario, &out, &["--shard", shard])),
+            0,
+        );
+        shards.push(out);
+    }
+    let o = sh!("merge", shards[1], shards[0], "--out", merged);
+    assert_exit(&o, 0);
+    assert_eq!(
+        read(&merged),
+        full_text,
+        "merged shards equal the unsharded sweep"
+    );
+}
+
+#[test]
+fn sweep_draws_line_and_heatmap_charts() {
+    let dir = TempDir::new("chart");
+    let scenario = dir.write("small.toml", SMALL);
+    let (csv, line, heat) = (
+        dir.path("s.csv"),
+        dir.path("line.svg"),
+        dir.path("heat.svg"),
+    );
+    let o = sh!(
+        "sweep",
+        scenario,
+        "--vary",
+        "retry.jitter=none,full",
+        "--out",
+        csv,
+        "--chart",
+        line,
+        "--kpi",
+        "peak_amplification",
+        "--quiet",
+    );
+    assert_exit(&o, 0);
+    assert!(read(&line).starts_with("<svg"));
+    let heat_arg = heat.to_string_lossy();
+    let args = sweep_args(
+        &scenario,
+        &csv,
+        &["--chart", &heat_arg, "--kpi", "availability"],
+    );
+    assert_exit(&stampede(args), 0);
+    let svg = read(&heat);
+    assert!(svg.starts_with("<svg") && svg.contains("dns.record_ttl_s"));
+
+    let o = sh!(
+        "sweep",
+        scenario,
+        "--vary",
+        "retry.jitter=none,full",
+        "--out",
+        csv,
+        "--chart",
+        line,
+        "--kpi",
+        "goodness",
+    );
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("time_to_recover_s"), "{}", stderr(&o));
+}
+
+#[test]
+fn validate_lists_every_problem_with_its_path_and_exits_2() {
+    let dir = TempDir::new("validate");
+    let bad = dir.write(
+        "bad.toml",
+        "version = 1\n[run]\nduration_s = -5.0\n[fleet]\nclients = 0\n\
+         [[faults]]\nkind = \"dns_empty\"\nstart_s = 50.0\nend_s = 10.0\n",
+    );
+    let o = sh!("validate", bad);
+    assert_exit(&o, 2);
+    let out = stdout(&o);
+    for path in ["run.duration_s:", "fleet.clients:", "faults[0].end_s:"] {
+        assert!(out.contains(path), "{path} missing from:\n{out}");
+    }
+
+    let good = dir.write("good.toml", SMALL);
+    let o = sh!("validate", good);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("valid"));
+
+    let json = dir.write(
+        "bad.json",
+        r#"{"version": 1, "fleet": {"clients": 0}, "run": {"bucket_s": 0}}"#,
+    );
+    let o = sh!("run", json);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("fleet.clients") && stderr(&o).contains("run.bucket_s"));
+}
+
+#[test]
+fn bad_input_gives_clear_errors_and_exit_codes() {
+    let dir = TempDir::new("errors");
+    let o = sh!("run", dir.path("missing.toml"));
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("cannot read") && stderr(&o).contains("missing.toml"));
+
+    let syntax = dir.write("syntax.toml", "version = 1\n[run\n");
+    let o = sh!("run", syntax);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("line 2"), "{}", stderr(&o));
+
+    let o = sh!("run", "--preset", "no-such-preset");
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("october-2025-dns"));
+}
+
+#[test]
+fn set_with_an_unknown_key_suggests_the_nearest() {
+    let dir = TempDir::new("set");
+    let scenario = dir.write("small.toml", SMALL);
+    let o = sh!("run", scenario, "--set", "retry.atempts_max=3");
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("did you mean `retry.attempts_max`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = sh!(
+        "run",
+        scenario,
+        "--set",
+        "retry.attempts_max=3",
+        "--seed",
+        "11",
+        "-q",
+    );
+    assert_exit(&o, 0);
+    assert!(stdout(&o).is_empty());
+}
+
+#[test]
+fn diff_prints_both_columns_and_the_difference() {
+    let dir = TempDir::new("diff");
+    let a = dir.write("a.toml", SMALL);
+    let b = dir.write("b.toml", &SMALL.replace("clients = 100", "clients = 150"));
+    let o = sh!("diff", a, b, "--seed", "3");
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    assert!(out.contains("seed 3"), "{out}");
+    let header = out.lines().nth(1).unwrap();
+    assert!(
+        header.contains("A: ") && header.contains("B: ") && header.contains("B − A"),
+        "{header}"
+    );
+    let failed = out
+        .lines()
+        .find(|l| l.starts_with("failed "))
+        .expect("failed row");
+    let cells: Vec<&str> = failed.split_whitespace().collect();
+    assert!(cells.len() >= 4, "kpi, A, B, B − A: {failed}");
+    assert_ne!(
+        cells[1], cells[2],
+        "different fleets fail differently: {failed}"
+    );
+}
+
+#[test]
+fn presets_lists_every_preset() {
+    let o = sh!("presets");
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    for preset in stampede_core::presets::PRESETS {
+        assert!(out.contains(preset.name), "{} missing", preset.name);
+        assert!(
+            out.contains(&preset.title()),
+            "{} title missing",
+            preset.name
+        );
+    }
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let o = sh!("--help");
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    assert!(
+        out.contains("Exit codes") && out.contains("2  invalid input"),
+        "{out}"
+    );
+}
