@@ -23,16 +23,19 @@ pub enum ChartKind {
     Queue,
     /// Latency percentiles of successful user requests.
     Latency,
+    /// Fraction of clients whose circuit breaker is open or half-open.
+    Breaker,
 }
 
 impl ChartKind {
     /// Every chart, in display order.
-    pub const ALL: [ChartKind; 5] = [
+    pub const ALL: [ChartKind; 6] = [
         ChartKind::Load,
         ChartKind::Outcomes,
         ChartKind::Dns,
         ChartKind::Queue,
         ChartKind::Latency,
+        ChartKind::Breaker,
     ];
 
     /// Stable identifier (DOM attribute, file name).
@@ -43,6 +46,7 @@ impl ChartKind {
             ChartKind::Dns => "dns",
             ChartKind::Queue => "queue",
             ChartKind::Latency => "latency",
+            ChartKind::Breaker => "breaker",
         }
     }
 
@@ -54,6 +58,7 @@ impl ChartKind {
             ChartKind::Dns => "DNS queries by source (queries/s)",
             ChartKind::Queue => "Backend queue and wasted work",
             ChartKind::Latency => "Latency of successful requests (ms)",
+            ChartKind::Breaker => "Circuit breakers (fraction of clients)",
         }
     }
 }
@@ -201,6 +206,10 @@ pub fn lines(kind: ChartKind, report: &Report) -> Vec<Line> {
                 (palette::BLUE, Dash::Dashed),
                 (palette::SKY, Dash::Dotted),
                 (palette::YELLOW, Dash::Solid),
+                (palette::GREY, Dash::Dashed),
+                (palette::PURPLE, Dash::Solid),
+                (palette::BLUE, Dash::Dotted),
+                (palette::ORANGE, Dash::Solid),
             ];
             for (i, (color, dash)) in styles.into_iter().enumerate().take(FAILURE_CAUSES) {
                 if s.failed[i][..n].iter().any(|c| *c > 0) {
@@ -264,6 +273,20 @@ pub fn lines(kind: ChartKind, report: &Report) -> Vec<Line> {
                 palette::VERMILLION,
                 Dash::Dashed,
                 per_second(&s.wasted, w, n),
+            ),
+        ],
+        ChartKind::Breaker => vec![
+            line(
+                "open",
+                palette::VERMILLION,
+                Dash::Solid,
+                s.breaker_open_fraction[..n].to_vec(),
+            ),
+            line(
+                "half-open",
+                palette::ORANGE,
+                Dash::Dashed,
+                s.breaker_half_open_fraction[..n].to_vec(),
             ),
         ],
         ChartKind::Latency => vec![

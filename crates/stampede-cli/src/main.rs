@@ -421,11 +421,8 @@ fn validate(scenario: &str) -> CliResult<()> {
 }
 
 fn schema() -> CliResult<()> {
-    Err(CliError::Runtime(
-        "the JSON Schema is not available yet: stampede-core does not export \
-         `scenario::json_schema()` in this build"
-            .into(),
-    ))
+    println!("{}", stampede_core::scenario::json_schema());
+    Ok(())
 }
 
 fn diff(args: &DiffArgs) -> CliResult<()> {

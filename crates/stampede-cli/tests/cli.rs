@@ -397,3 +397,26 @@ fn help_documents_the_exit_codes() {
         "{out}"
     );
 }
+
+#[test]
+fn schema_prints_the_json_schema_of_every_section() {
+    let o = stampede(["schema"]);
+    assert_exit(&o, 0);
+    let schema: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("schema is JSON");
+    let properties = schema["properties"]
+        .as_object()
+        .expect("top-level properties");
+    for section in [
+        "run",
+        "fleet",
+        "client_dns",
+        "resolver",
+        "retry",
+        "retry_budget",
+        "breaker",
+        "backend",
+        "faults",
+    ] {
+        assert!(properties.contains_key(section), "schema lacks `{section}`");
+    }
+}

@@ -2,7 +2,11 @@
 //!
 //! Owns: the event loop (a binary heap ordered by `(time, sequence)` plus a FIFO for the attempt
 //! timeouts, which all have the same length and so expire in the order they were set), the state
-//! of every client, request, the resolver and the backend, and the counting of metrics.
+//! of every client (DNS cache, pooled connection), request, the resolver and the backend, the
+//! hooks into the per-client retry budgets ([`crate::budget`]) and breakers ([`crate::breaker`]),
+//! and the counting of metrics. A request refused on the client (breaker open, throttled) ends
+//! without an attempt; a refused retry ends it as `BudgetExhausted`; a retry that would start after
+//! the request's deadline ends it as `DeadlineExceeded` (an attempt in progress is not cut short).
 //! Must not: read a clock, do I/O, or draw randomness outside its [`Rng`] streams. It runs until
 //! a given simulated time and hands back control, so callers can stream and cancel.
 
