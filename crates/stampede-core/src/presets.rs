@@ -53,6 +53,26 @@ pub static PRESETS: &[Preset] = &[
         toml: include_str!("../../../presets/backoff-full-jitter.toml"),
     },
     Preset {
+        name: "aws-sdk-standard-pre-2026",
+        toml: include_str!("../../../presets/aws-sdk-standard-pre-2026.toml"),
+    },
+    Preset {
+        name: "aws-sdk-standard-2026",
+        toml: include_str!("../../../presets/aws-sdk-standard-2026.toml"),
+    },
+    Preset {
+        name: "grpc-retry-throttling",
+        toml: include_str!("../../../presets/grpc-retry-throttling.toml"),
+    },
+    Preset {
+        name: "circuit-breaker",
+        toml: include_str!("../../../presets/circuit-breaker.toml"),
+    },
+    Preset {
+        name: "serve-stale",
+        toml: include_str!("../../../presets/serve-stale.toml"),
+    },
+    Preset {
         name: "cold-start-herd",
         toml: include_str!("../../../presets/cold-start-herd.toml"),
     },
