@@ -411,6 +411,17 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     }
   });
 
+  test('embed mode shows the KPIs and charts without controls', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withApp(t, { url: `${origin}/?preset=naive-retry-storm&embed=1`, width: 800, height: 900 }, async ({ page }) => {
+      await assertChartsDrawn(page);
+      assert.equal(await page.locator('input[data-key]').count(), 0, 'no controls in embed mode');
+      assert.equal(await page.locator('[data-kpi="availability"] .kpi-value').count(), 1);
+      const link = await page.locator('a.embed-link').getAttribute('href');
+      assert.ok(link.includes('preset=naive-retry-storm') && !link.includes('embed=1'), link);
+      await screenshot(page, 'embed.png');
+    });
+  });
+
   test('a link with a bad value keeps the good ones and says what it ignored', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withApp(t, { url: `${origin}/?preset=naive-retry-storm&retry.attempts_max=6&retry.atempts_max=3` }, async ({ page }) => {
       assert.equal(await page.locator(RETRY_SLIDER).inputValue(), '6');

@@ -114,6 +114,21 @@ pub fn App() -> Html {
     let progress = state.report.as_ref().map_or(0.0, |r| {
         r.buckets_done as f64 / r.buckets_total.max(1) as f64 * 100.0
     });
+    if state.embed {
+        let full = format!("?{}", state.to_query().replace("&embed=1", ""));
+        return html! {
+            <div class={classes!("app", "embed", if dark { "dark" } else { "light" })}>
+                <main data-status={status} data-run={state.runs_done.to_string()}>
+                    <section class="results" aria-label="Results">
+                        { banners(&state) }
+                        <Kpis state={state.clone()} />
+                        <Charts state={state.clone()} dispatch={dispatch} dark={dark} />
+                        <a class="embed-link" href={full} target="_blank" rel="noopener">{ "Open this scenario in Stampede" }</a>
+                    </section>
+                </main>
+            </div>
+        };
+    }
     html! {
         <div class={classes!("app", if dark { "dark" } else { "light" })}>
             <Header state={state.clone()} dispatch={dispatch.clone()} system_dark={system_dark} />

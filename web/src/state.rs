@@ -53,6 +53,8 @@ pub struct AppState {
     pub playing: bool,
     /// Replay speed, simulated seconds per wall second.
     pub speed: f64,
+    /// Embedded in another page (`embed=1`): charts and KPIs only, no controls.
+    pub embed: bool,
 }
 
 /// Replay speeds offered, simulated seconds per wall second.
@@ -133,14 +135,18 @@ impl AppState {
     pub fn from_query(query: &str) -> AppState {
         let mut preset = 0;
         let mut rest = Vec::new();
+        let mut embed = false;
         for pair in query
             .trim_start_matches('?')
             .split('&')
             .filter(|p| !p.is_empty())
         {
-            match pair.strip_prefix("preset=") {
-                Some(name) => preset = PRESETS.iter().position(|p| p.name == name).unwrap_or(0),
-                None => rest.push(pair),
+            if let Some(name) = pair.strip_prefix("preset=") {
+                preset = PRESETS.iter().position(|p| p.name == name).unwrap_or(0);
+            } else if pair == "embed=1" {
+                embed = true;
+            } else {
+                rest.push(pair);
             }
         }
         let (raw, url_problems) = apply_query(&preset_raw(preset), &rest.join("&"));
@@ -160,6 +166,7 @@ impl AppState {
             playhead_s: None,
             playing: false,
             speed: SPEEDS[1],
+            embed,
         };
         state.revalidate();
         state
@@ -169,11 +176,14 @@ impl AppState {
     pub fn to_query(&self) -> String {
         let name = PRESETS.get(self.preset).map_or("", |p| p.name);
         let diff = to_query(&self.raw, &preset_raw(self.preset));
-        if diff.is_empty() {
-            format!("preset={name}")
-        } else {
-            format!("preset={name}&{diff}")
+        let mut query = format!("preset={name}");
+        if !diff.is_empty() {
+            query = format!("{query}&{diff}");
         }
+        if self.embed {
+            query.push_str("&embed=1");
+        }
+        query
     }
 
     /// The validated scenario, when the parameters are valid.
@@ -397,6 +407,9 @@ mod tests {
         assert_eq!(back.raw, s.raw);
         let bad = AppState::from_query("preset=naive-retry-storm&retry.attempts_maxx=3");
         assert_eq!(bad.url_problems.len(), 1);
+        let embedded = AppState::from_query("preset=naive-retry-storm&embed=1");
+        assert!(embedded.embed && embedded.url_problems.is_empty());
+        assert_eq!(embedded.to_query(), "preset=naive-retry-storm&embed=1");
     }
 
     #[test]

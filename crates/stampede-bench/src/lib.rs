@@ -136,6 +136,7 @@ pub fn peer_raw(config: PeerConfig, seed: u64) -> RawScenario {
             end_s: 260.0,
             fraction: 1.0,
             factor: 2.0,
+            ..RawFault::default()
         });
     }
     raw

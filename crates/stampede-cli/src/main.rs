@@ -12,6 +12,7 @@ mod input;
 mod kpi;
 mod plot;
 mod progress;
+mod reference;
 mod summary;
 mod sweep;
 
@@ -63,6 +64,8 @@ enum Command {
     },
     /// Print the JSON Schema of scenario files.
     Schema,
+    /// Print the scenario reference (every field, unit, default and source) as Markdown.
+    Reference,
     /// Run two scenarios with the same seed and print each KPI for A, B and B − A.
     #[command(after_help = EXIT_CODES)]
     Diff(DiffArgs),
@@ -203,6 +206,10 @@ fn main() -> ExitCode {
             other => other,
         },
         Command::Schema => schema(),
+        Command::Reference => {
+            print!("{}", reference::markdown());
+            Ok(())
+        }
         Command::Diff(args) => diff(&args),
     };
     match result {

@@ -23,6 +23,7 @@ use crate::rng::{Rng, StreamId};
 use crate::scenario::raw::{
     BackoffKind, ClientCacheMode, FaultKind, JitterKind, QueueDiscipline, ServiceTimeLaw,
 };
+use crate::scenario::validate::FaultTarget;
 use crate::scenario::{Fault, Scenario};
 use crate::time::SimTime;
 
@@ -63,7 +64,10 @@ enum Event {
     RetryDue {
         request: RequestId,
     },
-    FaultEdge,
+    /// A fault starts or ends, or a flapping fault (index in `Scenario::faults`) switches.
+    FaultEdge {
+        flapping: Option<u16>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -115,6 +119,8 @@ struct Request {
     retry_slot: bool,
     /// Breaker epoch the current attempt was admitted in.
     breaker_epoch: u32,
+    /// Resolver the current lookup starts at (resolv.conf `rotate`), index.
+    lookup_offset: u8,
 }
 
 /// What a client keeps between requests: its DNS cache and its pooled connection.
@@ -133,6 +139,7 @@ struct Job {
     enqueued: SimTime,
 }
 
+/// The state of one recursive resolver: its rate limiter and its cache of the one name.
 #[derive(Clone, Debug)]
 struct Resolver {
     tokens: f64,
@@ -140,7 +147,24 @@ struct Resolver {
     refilled_at: SimTime,
     positive_until: SimTime,
     negative_until: SimTime,
+    /// When the answer now cached arrives from upstream: queries for it wait until then.
+    fetched_at: SimTime,
     has_stale: bool,
+}
+
+impl Resolver {
+    fn new(capacity_qps: f64, positive_until: SimTime, has_stale: bool) -> Resolver {
+        let tokens_max = (capacity_qps * RESOLVER_BURST_S).max(1.0);
+        Resolver {
+            tokens: tokens_max,
+            tokens_max,
+            refilled_at: SimTime::ZERO,
+            positive_until,
+            negative_until: SimTime::ZERO,
+            fetched_at: SimTime::ZERO,
+            has_stale,
+        }
+    }
 }
 
 /// A run in progress.
@@ -163,7 +187,12 @@ pub struct Simulation {
     free: Vec<RequestId>,
     queue: VecDeque<Job>,
     busy_workers: u32,
-    resolver: Resolver,
+    resolvers: Vec<Resolver>,
+    /// Per (client, resolver): the theoretical arrival time of the generic cell rate algorithm
+    /// that enforces `per_client_qps_limit`, µs; empty when no resolver has a limit.
+    client_limit_tat: Vec<u64>,
+    /// Per client: the resolver its next lookup starts at (resolv.conf `rotate`); empty without rotate.
+    rotate_next: Vec<u8>,
     series: Series,
     latency_buckets: Vec<[u64; LATENCY_BINS]>,
     latency_all: [u64; LATENCY_BINS],
@@ -187,7 +216,22 @@ impl Simulation {
         };
         let mut clients = initial_caches(&scenario, &mut init, resolver_remaining);
         initial_connections(&scenario, &mut clients);
-        let tokens_max = (scenario.resolver_capacity_qps * RESOLVER_BURST_S).max(1.0);
+        let resolvers = initial_resolvers(&scenario, resolver_remaining);
+        let simulated = scenario.simulated_clients as usize;
+        let limited = scenario
+            .resolvers
+            .iter()
+            .any(|r| r.per_client_qps_limit > 0.0);
+        let client_limit_tat = if limited {
+            vec![0; simulated * resolvers.len()]
+        } else {
+            Vec::new()
+        };
+        let rotate_next = if scenario.rotate && resolvers.len() > 1 {
+            vec![0; simulated]
+        } else {
+            Vec::new()
+        };
         let mut sim = Simulation {
             now: SimTime::ZERO,
             sequence: 0,
@@ -207,15 +251,10 @@ impl Simulation {
             free: Vec::new(),
             queue: VecDeque::new(),
             busy_workers: 0,
-            resolver: Resolver {
-                tokens: tokens_max,
-                tokens_max,
-                refilled_at: SimTime::ZERO,
-                positive_until: resolver_remaining,
-                negative_until: SimTime::ZERO,
-                has_stale: !scenario.cold_start,
-            },
-            series: Series::with_buckets(buckets_total),
+            series: Series::with_resolvers(buckets_total, resolvers.len()),
+            resolvers,
+            client_limit_tat,
+            rotate_next,
             latency_buckets: vec![[0; LATENCY_BINS]; buckets_total],
             latency_all: [0; LATENCY_BINS],
             in_flight: 0,
@@ -224,14 +263,18 @@ impl Simulation {
             buckets_total,
             scenario,
         };
-        let edges: Vec<SimTime> = sim
+        let edges: Vec<(SimTime, Option<u16>)> = sim
             .scenario
             .faults
             .iter()
-            .flat_map(|f| [f.start, f.end])
+            .enumerate()
+            .flat_map(|(i, f)| {
+                let flapping = (f.flap_period.0 > 0).then_some(i as u16);
+                [(f.start, flapping), (f.end, None)]
+            })
             .collect();
-        for edge in edges {
-            sim.schedule(edge, Event::FaultEdge);
+        for (edge, flapping) in edges {
+            sim.schedule(edge, Event::FaultEdge { flapping });
         }
         sim.schedule_next_arrival();
         sim
@@ -347,8 +390,19 @@ impl Simulation {
             Event::LookupTimeout { request, attempt } => self.on_lookup_timeout(request, attempt),
             Event::ServiceDone { request, attempt } => self.on_service_done(request, attempt),
             Event::RetryDue { request } => self.start_attempt(request),
-            Event::FaultEdge => self.dispatch_backend(),
+            Event::FaultEdge { flapping } => self.on_fault_edge(flapping),
         }
+    }
+
+    /// Capacity may have changed: serve the queue. A flapping fault schedules its next switch,
+    /// so it has one pending edge at a time.
+    fn on_fault_edge(&mut self, flapping: Option<u16>) {
+        if let Some(index) = flapping
+            && let Some(next) = self.scenario.faults[usize::from(index)].next_flap_edge(self.now)
+        {
+            self.schedule(next, Event::FaultEdge { flapping });
+        }
+        self.dispatch_backend();
     }
 
     fn schedule_next_arrival(&mut self) {
@@ -361,7 +415,7 @@ impl Simulation {
     }
 
     fn on_arrival(&mut self) {
-        let client = self.arrivals.below(self.scenario.clients) as u32;
+        let client = self.arrivals.below(self.scenario.simulated_clients) as u32;
         self.schedule_next_arrival();
         let id = self.allocate(client);
         let bucket = self.bucket();
@@ -383,6 +437,7 @@ impl Simulation {
             budget_tokens: 0,
             retry_slot: false,
             breaker_epoch: 0,
+            lookup_offset: 0,
         };
         match self.free.pop() {
             Some(id) => {
@@ -439,6 +494,11 @@ impl Simulation {
             self.series.dns_negative_cached[bucket] += 1;
             self.fail_attempt(id, Outcome::DnsEmpty);
         } else {
+            if !self.rotate_next.is_empty() {
+                let next = &mut self.rotate_next[client];
+                self.requests[id as usize].lookup_offset = *next;
+                *next = ((usize::from(*next) + 1) % self.resolvers.len()) as u8;
+            }
             self.query_resolver(id);
         }
     }
@@ -488,92 +548,167 @@ impl Simulation {
             .find(|f| matches(f.kind) && f.active(self.now))
     }
 
+    /// The DNS fault of one of `kinds` in force now at `target` whose fraction strikes this
+    /// query. Draws from the fault stream only when such a fault is in force.
+    fn dns_fault_hit(
+        &mut self,
+        target: FaultTarget,
+        kinds: &[FaultKind],
+    ) -> Option<(FaultKind, SimTime)> {
+        let now = self.now;
+        let fault = self
+            .scenario
+            .faults
+            .iter()
+            .find(|f| f.target == target && kinds.contains(&f.kind) && f.active(now))?;
+        let (kind, fraction, latency) = (fault.kind, fault.fraction, fault.latency);
+        self.faults_rng.chance(fraction).then_some((kind, latency))
+    }
+
+    /// Generic cell rate algorithm (ITU-T I.371): one query per 1/limit seconds with a burst of
+    /// [`RESOLVER_BURST_S`] of the limit; true when the query conforms (and is counted).
+    fn within_client_limit(&mut self, client: usize, server: usize) -> bool {
+        let limit = self.scenario.resolvers[server].per_client_qps_limit;
+        if limit <= 0.0 {
+            return true;
+        }
+        let increment_us = 1e6 / limit;
+        let tolerance_us = (limit * RESOLVER_BURST_S).max(1.0) * increment_us;
+        let tat = &mut self.client_limit_tat[client * self.resolvers.len() + server];
+        let start = (*tat).max(self.now.0);
+        if (start - self.now.0) as f64 + increment_us > tolerance_us {
+            return false;
+        }
+        *tat = start + libm::round(increment_us) as u64;
+        true
+    }
+
+    fn answer(&mut self, at: SimTime, id: RequestId, tag: u32, answer: Answer) {
+        self.schedule(
+            at,
+            Event::LookupDone {
+                request: id,
+                attempt: tag,
+                answer,
+            },
+        );
+    }
+
+    fn drop_query(&mut self, id: RequestId, tag: u32, server: usize) {
+        let bucket = self.bucket();
+        self.series.dns_dropped[bucket] += 1;
+        self.series.resolver_dropped[server][bucket] += 1;
+        self.schedule_lookup_timeout(id, tag);
+    }
+
+    /// Sends the next try of a lookup to the next resolver in resolv.conf order (Go
+    /// `src/net/dnsclient_unix.go`: `attempts` rounds over the servers from the rotate offset).
     fn query_resolver(&mut self, id: RequestId) {
         let bucket = self.bucket();
-        let tag = self.requests[id as usize].tag;
-        self.requests[id as usize].lookup_tries += 1;
+        let n = self.resolvers.len();
+        let r = &mut self.requests[id as usize];
+        let server = (usize::from(r.lookup_offset) + r.lookup_tries as usize) % n;
+        r.lookup_tries += 1;
+        let (tag, client) = (r.tag, r.client as usize);
         self.series.dns_to_resolver[bucket] += 1;
+        self.series.resolver_queries[server][bucket] += 1;
 
-        let elapsed_s = self.now.since(self.resolver.refilled_at).as_s();
-        self.resolver.refilled_at = self.now;
-        self.resolver.tokens = (self.resolver.tokens
-            + elapsed_s * self.scenario.resolver_capacity_qps)
-            .min(self.resolver.tokens_max);
-        if self.resolver.tokens < 1.0 {
-            self.series.dns_dropped[bucket] += 1;
-            self.schedule_lookup_timeout(id, tag);
+        if !self.client_limit_tat.is_empty() && !self.within_client_limit(client, server) {
+            self.series.dns_client_limited[bucket] += 1;
+            self.drop_query(id, tag, server);
             return;
         }
-        self.resolver.tokens -= 1.0;
+        let config = &self.scenario.resolvers[server];
+        let (capacity_qps, latency) = (config.capacity_qps, config.latency);
+        let resolver = &mut self.resolvers[server];
+        let elapsed_s = self.now.since(resolver.refilled_at).as_s();
+        resolver.refilled_at = self.now;
+        resolver.tokens = (resolver.tokens + elapsed_s * capacity_qps).min(resolver.tokens_max);
+        if resolver.tokens < 1.0 {
+            self.drop_query(id, tag, server);
+            return;
+        }
+        resolver.tokens -= 1.0;
 
-        let answer_after = |ms: SimTime| self.now.after(ms);
-        if self.resolver.positive_until > self.now {
-            self.series.dns_resolver_cache[bucket] += 1;
-            let ttl = self.resolver.positive_until.since(self.now);
-            let at = answer_after(self.scenario.resolver_latency);
-            self.schedule(
-                at,
-                Event::LookupDone {
-                    request: id,
-                    attempt: tag,
-                    answer: Answer::Records { ttl },
-                },
-            );
-            return;
+        let mut extra = SimTime::ZERO;
+        match self.dns_fault_hit(FaultTarget::Resolver(server), &DNS_FAULT_KINDS) {
+            Some((FaultKind::DnsTimeout, _)) => return self.drop_query(id, tag, server),
+            Some((FaultKind::DnsServfail, _)) => {
+                return self.answer(self.now.after(latency), id, tag, Answer::Servfail);
+            }
+            Some((FaultKind::DnsEmpty, _)) => {
+                return self.answer(self.now.after(latency), id, tag, Answer::Empty);
+            }
+            Some((_, added)) => extra = added,
+            None => {}
         }
-        if self.resolver.negative_until > self.now {
+        let resolver = &self.resolvers[server];
+        // A cached answer still on its way from upstream is given when it arrives.
+        let ready = self
+            .now
+            .after(latency)
+            .after(extra)
+            .max(resolver.fetched_at);
+        if resolver.positive_until > self.now {
             self.series.dns_resolver_cache[bucket] += 1;
-            let at = answer_after(self.scenario.resolver_latency);
-            self.schedule(
-                at,
-                Event::LookupDone {
-                    request: id,
-                    attempt: tag,
-                    answer: Answer::Empty,
-                },
-            );
-            return;
+            let ttl = resolver.positive_until.since(ready.since(latency));
+            return self.answer(ready, id, tag, Answer::Records { ttl });
         }
+        if resolver.negative_until > self.now {
+            self.series.dns_resolver_cache[bucket] += 1;
+            return self.answer(ready, id, tag, Answer::Empty);
+        }
+        self.query_upstream(id, tag, server, extra);
+    }
+
+    /// The resolver's cache cannot answer: ask the authoritative zone.
+    fn query_upstream(&mut self, id: RequestId, tag: u32, server: usize, extra: SimTime) {
+        let bucket = self.bucket();
         self.series.dns_upstream[bucket] += 1;
-        let upstream_at = answer_after(self.scenario.resolver_upstream_latency);
-        let fault = self
-            .active_fault(|k| {
-                matches!(
-                    k,
-                    FaultKind::DnsEmpty | FaultKind::DnsServfail | FaultKind::DnsTimeout
-                )
-            })
-            .map(|f| (f.kind, f.fraction));
-        let hit = match fault {
-            Some((kind, fraction)) if self.faults_rng.chance(fraction) => Some(kind),
-            _ => None,
-        };
-        let stale_possible = self.scenario.resolver_serve_stale && self.resolver.has_stale;
+        let config = &self.scenario.resolvers[server];
+        let (upstream_latency, negative_ttl, serve_stale) = (
+            config.upstream_latency,
+            config.negative_ttl,
+            config.serve_stale,
+        );
+        let hit = self
+            .dns_fault_hit(
+                FaultTarget::Zone,
+                &[
+                    FaultKind::DnsEmpty,
+                    FaultKind::DnsServfail,
+                    FaultKind::DnsTimeout,
+                ],
+            )
+            .map(|(kind, _)| kind);
+        let zone_latency = self
+            .dns_fault_hit(FaultTarget::Zone, &[FaultKind::DnsLatency])
+            .map_or(SimTime::ZERO, |(_, added)| added);
+        let upstream_at = self
+            .now
+            .after(upstream_latency)
+            .after(extra)
+            .after(zone_latency);
+        let stale_at = self.now.after(SimTime::from_ms(STALE_CLIENT_TIMEOUT_MS));
+        let resolver = &mut self.resolvers[server];
+        let stale_possible = serve_stale && resolver.has_stale;
         match hit {
             None => {
                 let ttl = self.scenario.record_ttl;
-                self.resolver.positive_until = upstream_at.after(ttl);
-                self.resolver.has_stale = true;
-                self.schedule(
-                    upstream_at,
-                    Event::LookupDone {
-                        request: id,
-                        attempt: tag,
-                        answer: Answer::Records { ttl },
-                    },
-                );
+                resolver.positive_until = upstream_at.after(ttl);
+                resolver.fetched_at = upstream_at;
+                resolver.has_stale = true;
+                // RFC 8767 §5: an answer slower than the client response timer is served stale.
+                if stale_possible && upstream_at > stale_at {
+                    self.answer(stale_at, id, tag, Answer::Stale);
+                } else {
+                    self.answer(upstream_at, id, tag, Answer::Records { ttl });
+                }
             }
             Some(FaultKind::DnsEmpty) => {
-                self.resolver.negative_until =
-                    upstream_at.after(self.scenario.resolver_negative_ttl);
-                self.schedule(
-                    upstream_at,
-                    Event::LookupDone {
-                        request: id,
-                        attempt: tag,
-                        answer: Answer::Empty,
-                    },
-                );
+                resolver.negative_until = upstream_at.after(negative_ttl);
+                resolver.fetched_at = upstream_at;
+                self.answer(upstream_at, id, tag, Answer::Empty);
             }
             Some(FaultKind::DnsServfail) => {
                 let answer = if stale_possible {
@@ -581,30 +716,10 @@ impl Simulation {
                 } else {
                     Answer::Servfail
                 };
-                self.schedule(
-                    upstream_at,
-                    Event::LookupDone {
-                        request: id,
-                        attempt: tag,
-                        answer,
-                    },
-                );
+                self.answer(upstream_at, id, tag, answer);
             }
-            Some(_) if stale_possible => {
-                let at = self.now.after(SimTime::from_ms(STALE_CLIENT_TIMEOUT_MS));
-                self.schedule(
-                    at,
-                    Event::LookupDone {
-                        request: id,
-                        attempt: tag,
-                        answer: Answer::Stale,
-                    },
-                );
-            }
-            Some(_) => {
-                self.series.dns_dropped[bucket] += 1;
-                self.schedule_lookup_timeout(id, tag);
-            }
+            Some(_) if stale_possible => self.answer(stale_at, id, tag, Answer::Stale),
+            Some(_) => self.drop_query(id, tag, server),
         }
     }
 
@@ -660,7 +775,8 @@ impl Simulation {
         if !self.current(id, tag, Phase::Lookup) {
             return;
         }
-        if self.requests[id as usize].lookup_tries < self.scenario.lookup_attempts {
+        let tries_max = self.scenario.lookup_attempts * self.resolvers.len() as u32;
+        if self.requests[id as usize].lookup_tries < tries_max {
             self.query_resolver(id);
         } else {
             self.fail_attempt(id, Outcome::DnsTimeout);
@@ -871,14 +987,18 @@ impl Simulation {
             series.backend_capacity[b] = f64::from(workers) * 1000.0
                 / (sc.service_ms_mean * slowdown_at(sc, start))
                 * width_s;
-            series.resolver_capacity[b] = sc.resolver_capacity_qps * width_s;
+            for (r, config) in sc.resolvers.iter().enumerate() {
+                series.resolver_capacities[r][b] = config.capacity_qps * width_s;
+            }
+            series.resolver_capacity[b] =
+                sc.resolvers.iter().map(|r| r.capacity_qps).sum::<f64>() * width_s;
             let h = &self.latency_buckets[b];
             series.latency_p50_ms[b] = histogram_quantile(h, 0.50);
             series.latency_p90_ms[b] = histogram_quantile(h, 0.90);
             series.latency_p99_ms[b] = histogram_quantile(h, 0.99);
         }
         if let Some(breakers) = &self.breakers {
-            let (open, half_open) = breakers.state_fractions(self.now, sc.clients);
+            let (open, half_open) = breakers.state_fractions(self.now, sc.simulated_clients);
             series.breaker_open_fraction = open;
             series.breaker_half_open_fraction = half_open;
         }
@@ -892,6 +1012,15 @@ impl Simulation {
                 sc.event_budget
             ));
         }
+        if sc.client_scale > 1 {
+            diagnostics.push(format!(
+                "simulated {} clients as {} super-clients of {}: each sends for {} clients and shares one DNS cache, connection, retry budget and breaker (raise fleet.scale_max_clients to simulate every client)",
+                thousands(sc.clients),
+                thousands(sc.simulated_clients),
+                thousands(sc.client_scale),
+                thousands(sc.client_scale),
+            ));
+        }
         Report {
             title: sc.raw.title.clone(),
             seed: sc.seed,
@@ -900,20 +1029,11 @@ impl Simulation {
             buckets_done,
             now_s: self.now.as_s(),
             finished: self.is_finished(),
-            fault_windows: sc
-                .faults
-                .iter()
-                .map(|f| {
-                    (
-                        f.start.as_s(),
-                        f.end.as_s(),
-                        fault_label(f.kind).to_string(),
-                    )
-                })
-                .collect(),
+            fault_windows: fault_windows(sc),
             series,
             summary,
             diagnostics,
+            client_scale_factor: sc.client_scale,
         }
     }
 
@@ -1005,6 +1125,14 @@ fn ratio(sum: f64, count: u64) -> f64 {
     }
 }
 
+/// Fault kinds that act on DNS.
+const DNS_FAULT_KINDS: [FaultKind; 4] = [
+    FaultKind::DnsTimeout,
+    FaultKind::DnsServfail,
+    FaultKind::DnsEmpty,
+    FaultKind::DnsLatency,
+];
+
 /// Tag bit that marks an attempt timeout popped from the FIFO (tags never use it).
 const ATTEMPT_TIMEOUT_FLAG: u32 = 1 << 31;
 
@@ -1033,18 +1161,76 @@ pub fn fault_label(kind: FaultKind) -> &'static str {
         FaultKind::ServiceSlowdown => "backend slowdown",
         FaultKind::CapacityLoss => "capacity loss",
         FaultKind::ErrorRate => "backend errors",
+        FaultKind::DnsLatency => "DNS latency",
     }
+}
+
+/// Most shaded windows drawn for one flapping fault; beyond it the whole span is one window.
+const FLAP_WINDOWS_MAX: u64 = 200;
+
+/// Chart shading: one window per fault, or one per active half-period of a flapping fault.
+fn fault_windows(sc: &Scenario) -> Vec<(f64, f64, String)> {
+    let mut windows = Vec::new();
+    for f in &sc.faults {
+        let label = fault_label(f.kind);
+        let periods = if f.flap_period.0 == 0 {
+            1
+        } else {
+            f.end.since(f.start).0.div_ceil(f.flap_period.0)
+        };
+        if periods > FLAP_WINDOWS_MAX {
+            let label = format!("{label} (flapping every {} s)", f.flap_period.as_s());
+            windows.push((f.start.as_s(), f.end.as_s(), label));
+            continue;
+        }
+        for (on, off) in f.active_windows() {
+            windows.push((on.as_s(), off.as_s(), label.to_string()));
+        }
+    }
+    windows
+}
+
+/// `1234567` as `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Resolver caches at t = 0: the first resolver's remaining lifetime is the one drawn for the
+/// client caches; the others draw theirs from their own stream (so adding a resolver does not
+/// reshuffle the client caches).
+fn initial_resolvers(sc: &Scenario, first_remaining: SimTime) -> Vec<Resolver> {
+    let mut rng = Rng::stream(sc.seed, StreamId::ResolverInit);
+    sc.resolvers
+        .iter()
+        .enumerate()
+        .map(|(i, config)| {
+            let remaining = if i == 0 || sc.cold_start || sc.record_ttl.0 == 0 {
+                first_remaining
+            } else {
+                SimTime((rng.uniform() * sc.record_ttl.0 as f64) as u64)
+            };
+            Resolver::new(config.capacity_qps, remaining, !sc.cold_start)
+        })
+        .collect()
 }
 
 /// Client caches at t = 0. In steady state (Jung et al. 2003) an entry is valid with probability
 /// λT/(1+λT) and its remaining lifetime is uniform on (0, T); a cold start leaves every cache empty.
 fn initial_caches(sc: &Scenario, rng: &mut Rng, resolver_remaining: SimTime) -> Vec<ClientCache> {
-    let mut caches = vec![ClientCache::default(); sc.clients as usize];
+    let mut caches = vec![ClientCache::default(); sc.simulated_clients as usize];
     if sc.cold_start || sc.client_ttl.0 == 0 {
         return caches;
     }
     let ttl = sc.client_ttl.0 as f64;
-    let lambda_t = sc.request_rate_per_client_per_s * sc.client_ttl.as_s();
+    let lambda_t = sc.simulated_rate_per_client_per_s() * sc.client_ttl.as_s();
     let valid = lambda_t / (1.0 + lambda_t);
     for cache in &mut caches {
         if rng.chance(valid) {
@@ -1068,7 +1254,7 @@ fn initial_connections(sc: &Scenario, caches: &mut [ClientCache]) {
         return;
     }
     let mut rng = Rng::stream(sc.seed, StreamId::ConnectionInit);
-    let lambda_l = sc.request_rate_per_client_per_s * lifetime.as_s();
+    let lambda_l = sc.simulated_rate_per_client_per_s() * lifetime.as_s();
     let live = lambda_l / (1.0 + lambda_l);
     for cache in caches {
         if rng.chance(live) {

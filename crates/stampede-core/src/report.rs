@@ -145,8 +145,23 @@ pub struct Series {
     pub dns_upstream: Vec<u64>,
     /// Queries the resolver dropped (over capacity, or silent zone).
     pub dns_dropped: Vec<u64>,
-    /// Answers the resolver could give in the bucket.
+    /// Answers the resolvers together could give in the bucket.
     pub resolver_capacity: Vec<f64>,
+    /// Queries dropped by a resolver's per-client rate limit (included in `dns_dropped`).
+    #[serde(default)]
+    pub dns_client_limited: Vec<u64>,
+    /// Queries sent to each resolver, one series per resolver in resolv.conf order.
+    #[serde(default)]
+    pub resolver_queries: Vec<Vec<u64>>,
+    /// Queries each resolver dropped (over capacity, per-client limit, down, or silent zone).
+    #[serde(default)]
+    pub resolver_dropped: Vec<Vec<u64>>,
+    /// Answers each resolver could give in the bucket.
+    #[serde(default)]
+    pub resolver_capacities: Vec<Vec<f64>>,
+    /// Hedged attempts started (sent while an earlier attempt of the same request was in flight).
+    #[serde(default)]
+    pub attempts_hedge: Vec<u64>,
     /// Largest backend queue length seen in the bucket.
     pub queue_len_max: Vec<u64>,
     /// Requests served after their client gave up (wasted work).
@@ -172,8 +187,13 @@ pub struct Series {
 }
 
 impl Series {
-    /// Empty series for `buckets` buckets.
+    /// Empty series for `buckets` buckets and one resolver.
     pub fn with_buckets(buckets: usize) -> Series {
+        Series::with_resolvers(buckets, 1)
+    }
+
+    /// Empty series for `buckets` buckets and `resolvers` resolvers.
+    pub fn with_resolvers(buckets: usize, resolvers: usize) -> Series {
         let zeros = || vec![0u64; buckets];
         Series {
             requests: zeros(),
@@ -193,6 +213,11 @@ impl Series {
             dns_upstream: zeros(),
             dns_dropped: zeros(),
             resolver_capacity: vec![0.0; buckets],
+            dns_client_limited: zeros(),
+            resolver_queries: vec![zeros(); resolvers],
+            resolver_dropped: vec![zeros(); resolvers],
+            resolver_capacities: vec![vec![0.0; buckets]; resolvers],
+            attempts_hedge: zeros(),
             queue_len_max: zeros(),
             wasted: zeros(),
             dropped_abandoned: zeros(),
@@ -309,6 +334,14 @@ pub struct Report {
     pub summary: Summary,
     /// Things the reader must know (event budget reached, scaling used).
     pub diagnostics: Vec<String>,
+    /// Real clients each simulated client stood for (1 = every client simulated; see
+    /// `fleet.scale_max_clients`), clients.
+    #[serde(default = "one")]
+    pub client_scale_factor: u64,
+}
+
+fn one() -> u64 {
+    1
 }
 
 /// Fraction of baseline goodput that counts as recovered.

@@ -26,6 +26,8 @@ pub enum StreamId {
     Throttle = 7,
     /// Initial state of client connection pools.
     ConnectionInit = 8,
+    /// Initial state of the caches of the second and later resolvers.
+    ResolverInit = 9,
 }
 
 /// xoshiro256++ generator (Blackman and Vigna, 2019).

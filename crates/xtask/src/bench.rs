@@ -227,8 +227,9 @@ fn compare_with_peer(
         native_runs.push(parse_run(&line)?);
     }
     let table = run_table(&[("simpy", &peer_runs), ("native", &native_runs)]);
+    let python_version = version_of(python, root);
     findings.lines.push(format!(
-        "\n== steady workload, SimPy {SIMPY_VERSION} vs native Stampede (seeds 1..={seeds}, alternated; native: mean of {NATIVE_REPEAT} runs per seed) ==\n{table}"
+        "\n== steady workload, SimPy {SIMPY_VERSION} vs native Stampede (seeds 1..={seeds}, alternated; native: mean of {NATIVE_REPEAT} runs per seed; {python_version}) ==\n{table}"
     ));
     let peer_rate = throughput(&peer_runs, |r| r.wall_s_mean);
     let native_rate = throughput(&native_runs, |r| r.wall_s_mean);
@@ -327,8 +328,9 @@ fn compare_with_wasm(
         native_runs.push(parse_run(&line)?);
     }
     let table = run_table(&[("wasm", &wasm_runs), ("native", &native_runs)]);
+    let node_version = version_of(Path::new("node"), root);
     findings.lines.push(format!(
-        "\n== steady workload, wasm in Node vs native (seeds 1..={seeds}, alternated, {WASM_REPEAT} calls per process) ==\n{table}"
+        "\n== steady workload, wasm in Node vs native (seeds 1..={seeds}, alternated, {WASM_REPEAT} calls per process; Node {node_version}) ==\n{table}"
     ));
     for (seed, (w, n)) in (1..).zip(wasm_runs.iter().zip(&native_runs)) {
         let same = (
@@ -498,6 +500,15 @@ fn parse_peer(output: &str) -> Result<Run, Error> {
         wall_s_mean: wall_s,
         peak_rss_kb: 0.0,
     })
+}
+
+/// The first line of `<program> --version`, or `unknown version`.
+fn version_of(program: &Path, root: &Path) -> String {
+    Cmd::new(program, root)
+        .args(["--version"])
+        .read()
+        .and_then(|out| out.lines().next().map(|l| l.trim().to_string()))
+        .unwrap_or_else(|| "unknown version".into())
 }
 
 /// CPU model and core count, for the record.

@@ -20,14 +20,70 @@ pub struct ControlsProps {
 pub fn Controls(props: &ControlsProps) -> Html {
     html! {
         <form class="controls" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
-            { for Category::ALL.iter().map(|category| html! {
-                <fieldset>
-                    <legend>{ category.label() }</legend>
-                    { for PARAMS.iter().filter(|p| p.category == *category).map(|p| control(p, props)) }
-                </fieldset>
+            { for Category::ALL.iter().map(|category| {
+                let params: Vec<&'static Param> = PARAMS
+                    .iter()
+                    .filter(|p| p.category == *category && relevant(p.key, &props.state.raw))
+                    .collect();
+                let changed = params.iter().filter(|p| is_changed(p, &props.state)).count();
+                let has_problem = params.iter().any(|p| props.state.problem_for(p.key).is_some());
+                let open = has_problem || OPEN_BY_DEFAULT.contains(category);
+                html! {
+                    <details class="category" open={open}>
+                        <summary>
+                            { category.label() }
+                            if changed > 0 {
+                                <span class="changed-count">{ format!(" · {changed} changed") }</span>
+                            }
+                        </summary>
+                        <fieldset>
+                            <legend class="visually-hidden">{ category.label() }</legend>
+                            { for params.into_iter().map(|p| control(p, props)) }
+                        </fieldset>
+                    </details>
+                }
             }) }
         </form>
     }
+}
+
+/// Panels open when the page loads; the others open on a click (or when they hold a problem).
+const OPEN_BY_DEFAULT: [Category; 3] = [Category::Outage, Category::ClientDns, Category::Retries];
+
+/// Whether a parameter matters for the current choices: the settings of one retry budget or
+/// breaker kind are hidden while another kind is selected (they stay in the scenario unchanged).
+fn relevant(key: &str, raw: &stampede_core::RawScenario) -> bool {
+    use stampede_core::scenario::raw::{BreakerKind, RetryBudgetKind};
+    let budget = raw.retry_budget.kind;
+    let breaker = raw.breaker.kind;
+    if let Some(field) = key.strip_prefix("retry_budget.") {
+        let prefix = match budget {
+            RetryBudgetKind::AwsStandard => "aws_",
+            RetryBudgetKind::GrpcThrottling => "grpc_",
+            RetryBudgetKind::Envoy => "envoy_",
+            RetryBudgetKind::Finagle => "finagle_",
+            RetryBudgetKind::SreAdaptive => "sre_",
+            RetryBudgetKind::None => return field == "kind",
+        };
+        return field == "kind" || field.starts_with(prefix);
+    }
+    if let Some(field) = key.strip_prefix("breaker.") {
+        return match (breaker, field) {
+            (_, "kind") => true,
+            (BreakerKind::None, _) => false,
+            (BreakerKind::ConsecutiveFailures, f) => {
+                matches!(f, "consecutive_failures" | "open_s" | "half_open_calls")
+            }
+            (BreakerKind::CountWindow, f) => f != "window_s" && f != "consecutive_failures",
+            (BreakerKind::TimeWindow, f) => f != "window_calls" && f != "consecutive_failures",
+        };
+    }
+    true
+}
+
+/// Whether a parameter differs from the preset the page started from.
+fn is_changed(param: &Param, state: &AppState) -> bool {
+    (param.get)(&state.raw) != (param.get)(&crate::state::preset_raw(state.preset))
 }
 
 fn control(param: &'static Param, props: &ControlsProps) -> Html {
@@ -90,7 +146,7 @@ fn control(param: &'static Param, props: &ControlsProps) -> Html {
         }
     };
     html! {
-        <div class={classes!("control", problem.is_some().then_some("invalid"))} title={param.why}>
+        <div class={classes!("control", problem.is_some().then_some("invalid"), is_changed(param, &props.state).then_some("changed"))} title={param.why}>
             <div class="control-head">
                 <label for={id.clone()}>{ param.label }</label>
                 <output for={id}>{ param.format(value) }</output>

@@ -256,7 +256,9 @@ const FAULT_KINDS: &[&str] = &[
     "service_slowdown",
     "capacity_loss",
     "error_rate",
+    "dns_latency",
 ];
+const FAULT_TARGETS: &[&str] = &["zone", "resolver:0", "resolver:1", "resolver:2"];
 
 fn cache_mode_index(mode: ClientCacheMode) -> f64 {
     match mode {
@@ -393,6 +395,7 @@ fn fault_kind_index(kind: FaultKind) -> f64 {
         FaultKind::ServiceSlowdown => 3.0,
         FaultKind::CapacityLoss => 4.0,
         FaultKind::ErrorRate => 5.0,
+        FaultKind::DnsLatency => 6.0,
     }
 }
 
@@ -403,6 +406,7 @@ fn fault_kind_from(index: f64) -> FaultKind {
         3 => FaultKind::ServiceSlowdown,
         4 => FaultKind::CapacityLoss,
         5 => FaultKind::ErrorRate,
+        6 => FaultKind::DnsLatency,
         _ => FaultKind::DnsEmpty,
     }
 }
@@ -432,7 +436,7 @@ pub static PARAMS: &[Param] = &[
         unit: "",
         kind: ParamKind::Choice(FAULT_KINDS),
         min: 0.0,
-        max: 5.0,
+        max: 6.0,
         step: 1.0,
         help: "What breaks: DNS timeout, SERVFAIL, empty answer (NODATA, as in Oct 2025), slow or lost backend capacity.",
         why: "An empty answer from a healthy zone is fast and negatively cached; a timeout makes clients wait timeout × attempts on every new lookup (resilience-semantics B2).",
@@ -503,6 +507,61 @@ pub static PARAMS: &[Param] = &[
         category: Category::Outage,
         get: |r| outage(r).map_or(1.0, |f| f.factor),
         set: |r, v| outage_mut(r).factor = v,
+    },
+    Param {
+        key: "outage.latency_ms",
+        label: "Added DNS latency",
+        unit: "ms",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 60_000.0,
+        step: 50.0,
+        help: "Latency a dns_latency fault adds to answers from the zone (or, with a resolver target, to every answer of that resolver).",
+        why: "Answers slower than the client's lookup timeout (resolv.conf 5 s) act as drops; slower than the RFC 8767 1.8 s client timer, they let serve-stale answer.",
+        category: Category::Outage,
+        get: |r| outage(r).map_or(0.0, |f| f.latency_ms),
+        set: |r, v| outage_mut(r).latency_ms = v,
+    },
+    Param {
+        key: "outage.flap_period_s",
+        label: "Flapping period",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 86_400.0,
+        step: 5.0,
+        help: "The fault is in force for the first half of each period (0 = steady), like NLB health checks alternating in October 2025.",
+        why: "The AWS post-event summary of 19–20 October 2025 describes health-check results that alternated, removing and returning capacity; flapping halves the affected time but keeps caches and breakers churning.",
+        category: Category::Outage,
+        get: |r| outage(r).map_or(0.0, |f| f.flap_period_s),
+        set: |r, v| outage_mut(r).flap_period_s = v,
+    },
+    Param {
+        key: "outage.target",
+        label: "DNS fault target",
+        unit: "",
+        kind: ParamKind::Choice(FAULT_TARGETS),
+        min: 0.0,
+        max: 3.0,
+        step: 1.0,
+        help: "Where a DNS fault strikes: the authoritative zone (every resolver sees it) or one resolver, which then fails every query (dns_timeout = that resolver is down).",
+        why: "With resolv.conf semantics one resolver down costs each lookup a timeout (5 s) before the next is tried, unless `rotate` spreads the first tries (resilience-semantics B1, B4).",
+        category: Category::Outage,
+        get: |r| {
+            outage(r).map_or(0.0, |f| {
+                FAULT_TARGETS
+                    .iter()
+                    .position(|t| *t == f.target)
+                    .unwrap_or(0) as f64
+            })
+        },
+        set: |r, v| {
+            outage_mut(r).target = FAULT_TARGETS
+                .get(v as usize)
+                .copied()
+                .unwrap_or(FAULT_TARGETS[0])
+                .to_string()
+        },
     },
     // Client DNS cache
     Param {
@@ -576,6 +635,20 @@ pub static PARAMS: &[Param] = &[
         set: |r, v| r.client_dns.lookup_attempts = v as u32,
     },
     Param {
+        key: "client_dns.rotate",
+        label: "Rotate resolvers",
+        unit: "",
+        kind: ParamKind::Bool,
+        min: 0.0,
+        max: 1.0,
+        step: 1.0,
+        help: "Start each lookup at the next resolver in turn instead of always the first (resolv.conf `rotate`; Go's resolver does the same).",
+        why: "Without rotate every lookup asks the first resolver first, so when it is down every lookup waits one timeout; with rotate only the lookups that start there do.",
+        category: Category::ClientDns,
+        get: |r| f64::from(u8::from(r.client_dns.rotate)),
+        set: |r, v| r.client_dns.rotate = v != 0.0,
+    },
+    Param {
         key: "client_dns.cold_start",
         label: "Cold start",
         unit: "",
@@ -615,8 +688,8 @@ pub static PARAMS: &[Param] = &[
         help: "Answers per second; queries above it are dropped and the client times out (AmazonProvidedDNS: 1024 packets/s per interface).",
         why: "A retry storm of lookups can exceed the resolver's rate limit and turn fast failures into slow timeouts.",
         category: Category::Resolvers,
-        get: |r| r.resolver.capacity_qps,
-        set: |r, v| r.resolver.capacity_qps = v,
+        get: |r| r.resolver_list()[0].capacity_qps,
+        set: |r, v| r.first_resolver_mut().capacity_qps = v,
     },
     Param {
         key: "resolver.negative_ttl_s",
@@ -629,8 +702,8 @@ pub static PARAMS: &[Param] = &[
         help: "How long the resolver caches an empty answer (SOA minimum, capped: BIND 3 h, Unbound 1 h).",
         why: "After the zone is fixed, clients keep getting the cached empty answer until this expires.",
         category: Category::Resolvers,
-        get: |r| r.resolver.negative_ttl_s,
-        set: |r, v| r.resolver.negative_ttl_s = v,
+        get: |r| r.resolver_list()[0].negative_ttl_s,
+        set: |r, v| r.first_resolver_mut().negative_ttl_s = v,
     },
     Param {
         key: "resolver.serve_stale",
@@ -643,8 +716,36 @@ pub static PARAMS: &[Param] = &[
         help: "Serve an expired answer when refreshing fails (RFC 8767); never masks an empty answer.",
         why: "Serve-stale rides out timeouts and SERVFAIL but not a NODATA answer from a healthy zone, as in October 2025.",
         category: Category::Resolvers,
-        get: |r| f64::from(u8::from(r.resolver.serve_stale)),
-        set: |r, v| r.resolver.serve_stale = v != 0.0,
+        get: |r| f64::from(u8::from(r.resolver_list()[0].serve_stale)),
+        set: |r, v| r.first_resolver_mut().serve_stale = v != 0.0,
+    },
+    Param {
+        key: "resolver.per_client_qps_limit",
+        label: "Per-client query limit",
+        unit: "queries/s",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 100_000.0,
+        step: 64.0,
+        help: "Queries per second one client may send a resolver; more are dropped silently (AmazonProvidedDNS: 1024 packets/s per network interface, Amazon VPC user guide \"DNS quotas\"; A + AAAA = 2 packets per lookup). 0 = no limit.",
+        why: "An uncached per-request lookup above about 500 requests/s per interface gets silent drops that become 5 s client timeouts (resilience-semantics B3, B4).",
+        category: Category::Resolvers,
+        get: |r| r.resolver_list()[0].per_client_qps_limit,
+        set: |r, v| r.first_resolver_mut().per_client_qps_limit = v,
+    },
+    Param {
+        key: "resolvers.count",
+        label: "Resolvers",
+        unit: "",
+        kind: ParamKind::Integer,
+        min: 1.0,
+        max: 3.0,
+        step: 1.0,
+        help: "Nameservers in each client's resolv.conf, tried in order on timeouts (copies of the first; glibc and Go use at most 3).",
+        why: "A second resolver turns a resolver outage into one extra lookup timeout per lookup instead of a failure (resolv.conf(5); Go src/net/dnsconfig.go).",
+        category: Category::Resolvers,
+        get: |r| r.resolver_list().len() as f64,
+        set: |r, v| r.set_resolver_count(v as usize),
     },
     // Retries
     Param {
@@ -1183,6 +1284,20 @@ pub static PARAMS: &[Param] = &[
         get: |r| r.fleet.connection_lifetime_s,
         set: |r, v| r.fleet.connection_lifetime_s = v,
     },
+    Param {
+        key: "fleet.scale_max_clients",
+        label: "Most clients simulated",
+        unit: "clients",
+        kind: ParamKind::Integer,
+        min: 10.0,
+        max: 10_000_000.0,
+        step: 1000.0,
+        help: "Larger fleets are simulated as super-clients of k real clients each (k = ⌈clients ÷ this⌉), each sending k× the requests and sharing one DNS cache, connection, retry budget and breaker.",
+        why: "Keeps memory and time bounded for million-client fleets; the approximation merges the per-client state of k clients (Report.client_scale_factor says when it applied).",
+        category: Category::Fleet,
+        get: |r| r.fleet.scale_max_clients as f64,
+        set: |r, v| r.fleet.scale_max_clients = v as u64,
+    },
     // Run
     Param {
         key: "run.duration_s",
@@ -1197,6 +1312,20 @@ pub static PARAMS: &[Param] = &[
         category: Category::Run,
         get: |r| r.run.duration_s,
         set: |r, v| r.run.duration_s = v,
+    },
+    Param {
+        key: "run.bucket_s",
+        label: "Metric bucket",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 0.01,
+        max: 3600.0,
+        step: 1.0,
+        help: "Width of one metric bucket of the time series (at most 20,000 buckets per run).",
+        why: "Recovery is judged on 3 consecutive buckets at 95 % of the baseline, so the bucket width sets the resolution of the time to recover.",
+        category: Category::Run,
+        get: |r| r.run.bucket_s,
+        set: |r, v| r.run.bucket_s = v,
     },
     Param {
         key: "run.seed",

@@ -7,6 +7,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// The default fault target: the authoritative zone.
+pub const FAULT_TARGET_ZONE: &str = "zone";
+
 /// Current version of the scenario format.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -26,8 +29,13 @@ pub struct RawScenario {
     pub client_dns: RawClientDns,
     /// The DNS record of the service name.
     pub dns: RawDns,
-    /// The recursive resolver the clients ask.
+    /// The recursive resolver the clients ask, when there is only one (the `[resolver]` section).
+    /// Give either this section or `resolvers`, not both.
     pub resolver: RawResolver,
+    /// The clients' nameservers in resolv.conf order (`[[resolvers]]`, at most 3 as glibc's
+    /// MAXNS). Empty = the single `[resolver]` section. Clients ask the first; on a timeout they
+    /// move to the next (resolv.conf `timeout`, `attempts`, `rotate`).
+    pub resolvers: Vec<RawResolver>,
     /// The clients' retry policy.
     pub retry: RawRetry,
     /// A per-client limit on retries (AWS quota, gRPC throttling, Envoy, Finagle, SRE throttling).
@@ -75,6 +83,9 @@ pub struct RawFleet {
     pub connection_lifetime_s: f64,
     /// Overall deadline of a user request, milliseconds; no retry starts after it. 0 = none.
     pub deadline_ms: f64,
+    /// Largest number of clients simulated one by one; a larger fleet is simulated as
+    /// ⌈clients / k⌉ super-clients of k = ⌈clients / scale_max_clients⌉ real clients each, clients.
+    pub scale_max_clients: u64,
 }
 
 /// Client-side DNS cache mode.
@@ -101,8 +112,11 @@ pub struct RawClientDns {
     pub negative_ttl_s: f64,
     /// Time a lookup waits for one resolver answer, milliseconds (resolv.conf `timeout`, 5 s).
     pub lookup_timeout_ms: f64,
-    /// Tries per lookup (resolv.conf `attempts`, 2).
+    /// Rounds over the nameserver list per lookup (resolv.conf `attempts`, 2); tries per lookup
+    /// are this times the number of resolvers.
     pub lookup_attempts: u32,
+    /// Start each lookup at the next nameserver in turn instead of the first (resolv.conf `rotate`).
+    pub rotate: bool,
 }
 
 /// The DNS record of the service name.
@@ -127,6 +141,10 @@ pub struct RawResolver {
     pub negative_ttl_s: f64,
     /// Serve an expired answer when the authoritative refresh fails (RFC 8767); not for empty answers.
     pub serve_stale: bool,
+    /// Queries per second one client may send this resolver; above it queries are dropped
+    /// silently (AmazonProvidedDNS: 1024 packets/s per network interface), queries per second.
+    /// 0 = no limit.
+    pub per_client_qps_limit: f64,
 }
 
 /// Backoff growth between retries.
@@ -241,6 +259,9 @@ pub enum FaultKind {
     CapacityLoss,
     /// The backend answers a fraction `fraction` of attempts with an error at once.
     ErrorRate,
+    /// Answers from the authoritative zone (or, with a resolver target, every answer of that
+    /// resolver) arrive `latency_ms` later, for a fraction `fraction` of queries.
+    DnsLatency,
 }
 
 /// One timed fault.
@@ -257,6 +278,15 @@ pub struct RawFault {
     pub fraction: f64,
     /// Multiplier for `service_slowdown`.
     pub factor: f64,
+    /// Added latency of `dns_latency`, milliseconds.
+    pub latency_ms: f64,
+    /// Flapping period, seconds: the fault is in force during the first half of each period from
+    /// `start_s` until `end_s`. 0 = steady.
+    pub flap_period_s: f64,
+    /// Where a DNS fault strikes: `"zone"` (the authoritative zone, seen by every resolver) or
+    /// `"resolver:<index>"` (that resolver, 0-based in the resolver list, fails every query it
+    /// receives, cached or not: `dns_timeout` = down). Other kinds ignore it.
+    pub target: String,
 }
 
 /// Which library's retry budget limits each client's retries.
@@ -347,6 +377,44 @@ pub struct RawBreaker {
     pub half_open_calls: u32,
 }
 
+impl RawScenario {
+    /// The resolvers in resolv.conf order: `resolvers`, or the single `[resolver]` section.
+    pub fn resolver_list(&self) -> &[RawResolver] {
+        if self.resolvers.is_empty() {
+            std::slice::from_ref(&self.resolver)
+        } else {
+            &self.resolvers
+        }
+    }
+
+    /// The first resolver, wherever it is written (what the `resolver.*` parameters edit).
+    pub fn first_resolver_mut(&mut self) -> &mut RawResolver {
+        if self.resolvers.is_empty() {
+            &mut self.resolver
+        } else {
+            &mut self.resolvers[0]
+        }
+    }
+
+    /// Sets the number of resolvers: one keeps the `[resolver]` form; more move the first into
+    /// `resolvers` and fill the list with copies of it (or drop the last ones).
+    pub fn set_resolver_count(&mut self, count: usize) {
+        let count = count.max(1);
+        if count == 1 {
+            if let Some(first) = self.resolvers.first().cloned() {
+                self.resolver = first;
+                self.resolvers.clear();
+            }
+            return;
+        }
+        if self.resolvers.is_empty() {
+            self.resolvers.push(std::mem::take(&mut self.resolver));
+        }
+        let first = self.resolvers[0].clone();
+        self.resolvers.resize(count, first);
+    }
+}
+
 impl Default for RawScenario {
     fn default() -> Self {
         RawScenario {
@@ -357,6 +425,7 @@ impl Default for RawScenario {
             client_dns: RawClientDns::default(),
             dns: RawDns::default(),
             resolver: RawResolver::default(),
+            resolvers: Vec::new(),
             retry: RawRetry::default(),
             retry_budget: RawRetryBudget::default(),
             breaker: RawBreaker::default(),
@@ -388,6 +457,7 @@ impl Default for RawFleet {
             cold_start: false,
             connection_lifetime_s: 0.0,
             deadline_ms: 0.0,
+            scale_max_clients: 100_000,
         }
     }
 }
@@ -400,6 +470,7 @@ impl Default for RawClientDns {
             negative_ttl_s: 10.0,
             lookup_timeout_ms: 5000.0,
             lookup_attempts: 2,
+            rotate: false,
         }
     }
 }
@@ -418,6 +489,7 @@ impl Default for RawResolver {
             upstream_latency_ms: 20.0,
             negative_ttl_s: 60.0,
             serve_stale: false,
+            per_client_qps_limit: 0.0,
         }
     }
 }
@@ -465,6 +537,9 @@ impl Default for RawFault {
             end_s: 0.0,
             fraction: 1.0,
             factor: 1.0,
+            latency_ms: 0.0,
+            flap_period_s: 0.0,
+            target: FAULT_TARGET_ZONE.to_string(),
         }
     }
 }

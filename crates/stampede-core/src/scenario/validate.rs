@@ -6,8 +6,9 @@
 
 use super::params::{PARAMS, ParamKind};
 use super::raw::{
-    BackoffKind, BreakerKind, ClientCacheMode, FORMAT_VERSION, FaultKind, JitterKind,
-    QueueDiscipline, RawBreaker, RawRetryBudget, RawScenario, RetryBudgetKind, ServiceTimeLaw,
+    BackoffKind, BreakerKind, ClientCacheMode, FAULT_TARGET_ZONE, FORMAT_VERSION, FaultKind,
+    JitterKind, QueueDiscipline, RawBreaker, RawResolver, RawRetryBudget, RawScenario,
+    RetryBudgetKind, ServiceTimeLaw,
 };
 use crate::time::SimTime;
 
@@ -57,6 +58,59 @@ pub mod limits {
     pub const FAULTS_MAX: usize = 64;
     /// Largest event budget.
     pub const EVENT_BUDGET_MAX: u64 = 10_000_000_000;
+    /// Most resolvers a client uses (glibc `MAXNS` and Go's resolv.conf parser: 3 nameservers).
+    pub const RESOLVERS_MAX: usize = 3;
+    /// Shortest flapping period, seconds (shorter periods would flood the run with fault edges).
+    pub const FLAP_PERIOD_S_MIN: f64 = 0.1;
+}
+
+/// Where a DNS fault strikes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultTarget {
+    /// The authoritative zone: every resolver sees it on its upstream queries.
+    Zone,
+    /// One resolver (index in [`Scenario::resolvers`]), on every query it receives.
+    Resolver(usize),
+}
+
+impl FaultTarget {
+    /// Parses `"zone"` or `"resolver:<index>"`.
+    pub fn parse(text: &str) -> Option<FaultTarget> {
+        if text == FAULT_TARGET_ZONE {
+            return Some(FaultTarget::Zone);
+        }
+        let index = text.strip_prefix("resolver:")?.parse::<usize>().ok()?;
+        Some(FaultTarget::Resolver(index))
+    }
+}
+
+/// Whether a fault kind acts on DNS (and so has a target).
+pub fn is_dns_fault(kind: FaultKind) -> bool {
+    matches!(
+        kind,
+        FaultKind::DnsTimeout
+            | FaultKind::DnsServfail
+            | FaultKind::DnsEmpty
+            | FaultKind::DnsLatency
+    )
+}
+
+/// A validated recursive resolver.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResolverConfig {
+    /// Answers per second.
+    pub capacity_qps: f64,
+    /// Cache-hit latency.
+    pub latency: SimTime,
+    /// Latency when asking upstream.
+    pub upstream_latency: SimTime,
+    /// Negative TTL cap.
+    pub negative_ttl: SimTime,
+    /// Serve-stale (RFC 8767).
+    pub serve_stale: bool,
+    /// Queries per second one simulated client may send it (already multiplied by the client
+    /// scale factor), queries per second; 0 = no limit.
+    pub per_client_qps_limit: f64,
 }
 
 /// A validated fault.
@@ -72,12 +126,59 @@ pub struct Fault {
     pub fraction: f64,
     /// Slowdown multiplier, ≥ 1.
     pub factor: f64,
+    /// Added latency of `dns_latency`.
+    pub latency: SimTime,
+    /// Flapping period; zero = steady. In force during the first half of each period.
+    pub flap_period: SimTime,
+    /// Where a DNS fault strikes (always [`FaultTarget::Zone`] for other kinds).
+    pub target: FaultTarget,
 }
 
 impl Fault {
     /// Whether the fault is in force at `t`.
     pub fn active(&self, t: SimTime) -> bool {
-        self.start <= t && t < self.end
+        self.start <= t
+            && t < self.end
+            && (self.flap_period.0 == 0
+                || (t.0 - self.start.0) % self.flap_period.0 < self.flap_period.0.div_ceil(2))
+    }
+
+    /// The first time after `t` at which [`Fault::active`] changes, if it changes again before
+    /// the end (the end itself is not returned: it is scheduled once, up front).
+    pub fn next_flap_edge(&self, t: SimTime) -> Option<SimTime> {
+        if self.flap_period.0 == 0 || t < self.start {
+            return None;
+        }
+        // In force while (t − start) mod period < ⌈period/2⌉: on at start + j·period, off at
+        // start + j·period + ⌈period/2⌉.
+        let period = self.flap_period.0;
+        let (j, r) = ((t.0 - self.start.0) / period, (t.0 - self.start.0) % period);
+        let half = period.div_ceil(2);
+        let next = SimTime(if r < half {
+            self.start.0 + j * period + half
+        } else {
+            self.start.0 + (j + 1) * period
+        });
+        (next < self.end).then_some(next)
+    }
+
+    /// The intervals during which the fault is in force, in order.
+    pub fn active_windows(&self) -> impl Iterator<Item = (SimTime, SimTime)> + '_ {
+        let period = self.flap_period.0;
+        let count = if period == 0 {
+            1
+        } else {
+            (self.end.0 - self.start.0).div_ceil(period)
+        };
+        (0..count).map(move |j| {
+            if period == 0 {
+                (self.start, self.end)
+            } else {
+                let on = self.start.0 + j * period;
+                let off = on + period.div_ceil(2);
+                (SimTime(on), SimTime(off.min(self.end.0)))
+            }
+        })
     }
 }
 
@@ -216,7 +317,7 @@ pub struct Scenario {
     pub seed: u64,
     /// Event budget.
     pub event_budget: u64,
-    /// Number of clients.
+    /// Number of real clients (see `simulated_clients`).
     pub clients: u64,
     /// Per-client request rate, requests per second.
     pub request_rate_per_client_per_s: f64,
@@ -236,16 +337,14 @@ pub struct Scenario {
     pub lookup_attempts: u32,
     /// Record TTL.
     pub record_ttl: SimTime,
-    /// Resolver answers per second.
-    pub resolver_capacity_qps: f64,
-    /// Resolver cache-hit latency.
-    pub resolver_latency: SimTime,
-    /// Resolver latency when asking upstream.
-    pub resolver_upstream_latency: SimTime,
-    /// Resolver negative TTL cap.
-    pub resolver_negative_ttl: SimTime,
-    /// Resolver serve-stale.
-    pub resolver_serve_stale: bool,
+    /// The resolvers in resolv.conf order (at least one, at most [`limits::RESOLVERS_MAX`]).
+    pub resolvers: Vec<ResolverConfig>,
+    /// Start each lookup at the next resolver in turn (resolv.conf `rotate`).
+    pub rotate: bool,
+    /// Real clients each simulated client stands for (1 = every client simulated), clients.
+    pub client_scale: u64,
+    /// Clients simulated: ⌈clients / client_scale⌉, clients.
+    pub simulated_clients: u64,
     /// Attempts per request including the first.
     pub attempts_max: u32,
     /// Backoff growth.
@@ -333,20 +432,7 @@ impl TryFrom<RawScenario> for Scenario {
                 ),
             );
         }
-        for (field, value) in [
-            ("resolver.latency_ms", raw.resolver.latency_ms),
-            (
-                "resolver.upstream_latency_ms",
-                raw.resolver.upstream_latency_ms,
-            ),
-        ] {
-            if !(value.is_finite() && (0.0..=60_000.0).contains(&value)) {
-                problem(
-                    field.into(),
-                    format!("must be between 0 and 60000 ms, got {value}"),
-                );
-            }
-        }
+        check_resolvers(&raw, &mut problem);
         if raw.retry.backoff_max_ms < raw.retry.backoff_base_ms {
             problem(
                 "retry.backoff_max_ms".into(),
@@ -389,6 +475,45 @@ impl TryFrom<RawScenario> for Scenario {
                     format!("must be between 0 and 1, got {}", fault.fraction),
                 );
             }
+            if !(fault.latency_ms.is_finite() && (0.0..=60_000.0).contains(&fault.latency_ms)) {
+                problem(
+                    path("latency_ms"),
+                    format!("must be between 0 and 60000 ms, got {}", fault.latency_ms),
+                );
+            }
+            let period = fault.flap_period_s;
+            if !(period == 0.0
+                || (period.is_finite()
+                    && (limits::FLAP_PERIOD_S_MIN..=limits::DURATION_S_MAX).contains(&period)))
+            {
+                problem(
+                    path("flap_period_s"),
+                    format!(
+                        "must be 0 (steady) or between {} and {} s, got {period}",
+                        limits::FLAP_PERIOD_S_MIN,
+                        limits::DURATION_S_MAX
+                    ),
+                );
+            }
+            match FaultTarget::parse(&fault.target) {
+                None => problem(
+                    path("target"),
+                    format!(
+                        "must be \"zone\" or \"resolver:<index>\", got \"{}\"",
+                        fault.target
+                    ),
+                ),
+                Some(FaultTarget::Resolver(index)) if index >= raw.resolver_list().len() => {
+                    problem(
+                        path("target"),
+                        format!(
+                            "resolver {index} does not exist; the indices are 0 to {}",
+                            raw.resolver_list().len() - 1
+                        ),
+                    )
+                }
+                Some(_) => {}
+            }
             if !(fault.factor.is_finite() && (1.0..=1000.0).contains(&fault.factor)) {
                 problem(
                     path("factor"),
@@ -400,6 +525,68 @@ impl TryFrom<RawScenario> for Scenario {
             return Err(ScenarioError { problems });
         }
         Ok(build(raw))
+    }
+}
+
+/// Range checks of every resolver (the registry checks the first one) and the list rules.
+fn check_resolvers(raw: &RawScenario, problem: &mut impl FnMut(String, String)) {
+    if !raw.resolvers.is_empty() && raw.resolver != RawResolver::default() {
+        problem(
+            "resolver".into(),
+            "give either the [resolver] section or a [[resolvers]] list, not both".into(),
+        );
+    }
+    if raw.resolvers.len() > limits::RESOLVERS_MAX {
+        problem(
+            "resolvers".into(),
+            format!(
+                "at most {} resolvers (glibc MAXNS), got {}",
+                limits::RESOLVERS_MAX,
+                raw.resolvers.len()
+            ),
+        );
+    }
+    let section = |i: usize| {
+        if raw.resolvers.is_empty() {
+            "resolver".to_string()
+        } else {
+            format!("resolvers[{i}]")
+        }
+    };
+    for (i, r) in raw.resolver_list().iter().enumerate() {
+        for (field, value) in [
+            ("capacity_qps", r.capacity_qps),
+            ("negative_ttl_s", r.negative_ttl_s),
+            ("per_client_qps_limit", r.per_client_qps_limit),
+        ] {
+            // The registry's range for the first resolver applies to every one.
+            if let Some(param) = super::params::find(&format!("resolver.{field}"))
+                && let Err(message) = param.check(value)
+                && i > 0
+            {
+                problem(format!("{}.{field}", section(i)), message);
+            }
+        }
+        for (field, value) in [
+            ("latency_ms", r.latency_ms),
+            ("upstream_latency_ms", r.upstream_latency_ms),
+        ] {
+            if !(value.is_finite() && (0.0..=60_000.0).contains(&value)) {
+                problem(
+                    format!("{}.{field}", section(i)),
+                    format!("must be between 0 and 60000 ms, got {value}"),
+                );
+            }
+        }
+    }
+}
+
+/// Real clients per simulated client: 1 up to `scale_max_clients`, else ⌈clients / max⌉.
+pub fn client_scale(clients: u64, scale_max_clients: u64) -> u64 {
+    if clients <= scale_max_clients.max(1) {
+        1
+    } else {
+        clients.div_ceil(scale_max_clients.max(1))
     }
 }
 
@@ -422,6 +609,25 @@ fn build(raw: RawScenario) -> Scenario {
             end: SimTime::from_s(f.end_s),
             fraction: f.fraction,
             factor: f.factor,
+            latency: SimTime::from_ms(f.latency_ms),
+            flap_period: SimTime::from_s(f.flap_period_s),
+            target: match FaultTarget::parse(&f.target) {
+                Some(target) if is_dns_fault(f.kind) => target,
+                _ => FaultTarget::Zone,
+            },
+        })
+        .collect();
+    let client_scale = client_scale(raw.fleet.clients, raw.fleet.scale_max_clients);
+    let resolvers = raw
+        .resolver_list()
+        .iter()
+        .map(|r| ResolverConfig {
+            capacity_qps: r.capacity_qps,
+            latency: SimTime::from_ms(r.latency_ms),
+            upstream_latency: SimTime::from_ms(r.upstream_latency_ms),
+            negative_ttl: SimTime::from_s(r.negative_ttl_s),
+            serve_stale: r.serve_stale,
+            per_client_qps_limit: r.per_client_qps_limit * client_scale as f64,
         })
         .collect();
     faults.sort_by_key(|f| (f.start, f.end));
@@ -440,11 +646,10 @@ fn build(raw: RawScenario) -> Scenario {
         lookup_timeout: SimTime::from_ms(raw.client_dns.lookup_timeout_ms),
         lookup_attempts: raw.client_dns.lookup_attempts,
         record_ttl: SimTime::from_s(raw.dns.record_ttl_s),
-        resolver_capacity_qps: raw.resolver.capacity_qps,
-        resolver_latency: SimTime::from_ms(raw.resolver.latency_ms),
-        resolver_upstream_latency: SimTime::from_ms(raw.resolver.upstream_latency_ms),
-        resolver_negative_ttl: SimTime::from_s(raw.resolver.negative_ttl_s),
-        resolver_serve_stale: raw.resolver.serve_stale,
+        resolvers,
+        rotate: raw.client_dns.rotate,
+        client_scale,
+        simulated_clients: raw.fleet.clients.div_ceil(client_scale),
         attempts_max: raw.retry.attempts_max,
         backoff: raw.retry.backoff,
         backoff_base_ms: raw.retry.backoff_base_ms,
@@ -471,6 +676,12 @@ impl Scenario {
     /// Backend capacity in requests per second with every worker up.
     pub fn backend_capacity_per_s(&self) -> f64 {
         f64::from(self.workers) * 1000.0 / self.service_ms_mean
+    }
+
+    /// Request rate of one simulated client (a super-client sends for `client_scale` real
+    /// clients), requests per second.
+    pub fn simulated_rate_per_client_per_s(&self) -> f64 {
+        self.request_rate_per_client_per_s * self.client_scale as f64
     }
 
     /// Offered load of first tries, requests per second.
