@@ -411,6 +411,28 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     }
   });
 
+  test('two designs side by side: a pinned baseline stays on screen and travels in the link', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withApp(t, { url: `${origin}/?preset=naive-retry-storm` }, async ({ page }) => {
+      const naive = (await readOutputs(page)).availability;
+      await page.getByRole('button', { name: 'Pin as baseline' }).click();
+      let run = (await mainState(page)).run;
+      await page.selectOption('#preset', { label: 'Exponential backoff with full jitter' });
+      run = await waitForRun(page, run);
+      const baseline = page.locator('[data-kpi="availability"] .kpi-baseline');
+      await baseline.waitFor();
+      assert.equal((await baseline.innerText()).trim(), `baseline: ${naive}`);
+      assert.notEqual((await readOutputs(page)).availability, naive, 'the current design differs');
+      const link = page.url();
+      assert.match(link, /vs=preset%3Dnaive-retry-storm/);
+      await page.goto(link);
+      await waitForRun(page, 0);
+      await page.locator('[data-kpi="availability"] .kpi-baseline').waitFor();
+      assert.equal((await page.locator('[data-kpi="availability"] .kpi-baseline').innerText()).trim(), `baseline: ${naive}`);
+      await assertChartsDrawn(page);
+      await screenshot(page, 'compare.png');
+    });
+  });
+
   test('embed mode shows the KPIs and charts without controls', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withApp(t, { url: `${origin}/?preset=naive-retry-storm&embed=1`, width: 800, height: 900 }, async ({ page }) => {
       await assertChartsDrawn(page);

@@ -12,7 +12,7 @@ use yew::prelude::*;
 use crate::components::{
     charts::Charts, controls::Controls, header::Header, kpis::Kpis, transport::Transport,
 };
-use crate::protocol::{RunRequest, RunUpdate};
+use crate::protocol::{RunRequest, RunUpdate, Slot};
 use crate::state::{Action, AppState, Status};
 use crate::worker::SimWorker;
 
@@ -62,19 +62,7 @@ pub fn App() -> Html {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
             let spawned = SimWorker::spawner()
-                .callback(move |update: RunUpdate| {
-                    dispatcher.dispatch(match update {
-                        RunUpdate::Progress { run_id, report } => {
-                            Action::Progress { run_id, report }
-                        }
-                        RunUpdate::Finished { run_id, report } => {
-                            Action::Finished { run_id, report }
-                        }
-                        RunUpdate::Invalid { run_id, problems } => {
-                            Action::Rejected { run_id, problems }
-                        }
-                    })
-                })
+                .callback(move |update: RunUpdate| dispatcher.dispatch(action_for(update)))
                 // Relative to the page, so the site also works under a sub-path.
                 .spawn("./worker.js");
             *bridge.borrow_mut() = Some(spawned);
@@ -92,11 +80,30 @@ pub fn App() -> Html {
             let pending = valid.then(|| {
                 Timeout::new(DEBOUNCE_MS, move || {
                     if let Some(b) = bridge.borrow().as_ref() {
-                        b.send(RunRequest { run_id, raw });
+                        b.send(RunRequest {
+                            slot: Slot::Current,
+                            run_id,
+                            raw,
+                        });
                     }
                 })
             });
             move || drop(pending)
+        });
+    }
+
+    {
+        let bridge = bridge.clone();
+        let baseline = state.baseline.as_ref().map(|b| (b.run_id, b.raw.clone()));
+        use_effect_with(baseline.as_ref().map(|b| b.0), move |_| {
+            // The worker is spawned by the first effect, which runs before this one.
+            if let (Some((run_id, raw)), Some(b)) = (baseline, bridge.borrow().as_ref()) {
+                b.send(RunRequest {
+                    slot: Slot::Baseline,
+                    run_id,
+                    raw,
+                });
+            }
         });
     }
 
@@ -151,6 +158,44 @@ pub fn App() -> Html {
                 </section>
             </main>
         </div>
+    }
+}
+
+fn action_for(update: RunUpdate) -> Action {
+    match update {
+        RunUpdate::Progress {
+            slot: Slot::Current,
+            run_id,
+            report,
+        } => Action::Progress { run_id, report },
+        RunUpdate::Finished {
+            slot: Slot::Current,
+            run_id,
+            report,
+        } => Action::Finished { run_id, report },
+        RunUpdate::Invalid {
+            slot: Slot::Current,
+            run_id,
+            problems,
+        } => Action::Rejected { run_id, problems },
+        RunUpdate::Progress {
+            slot: Slot::Baseline,
+            run_id,
+            report,
+        }
+        | RunUpdate::Finished {
+            slot: Slot::Baseline,
+            run_id,
+            report,
+        } => Action::BaselineReport { run_id, report },
+        RunUpdate::Invalid {
+            slot: Slot::Baseline,
+            problems,
+            ..
+        } => Action::Rejected {
+            run_id: u64::MAX,
+            problems,
+        },
     }
 }
 

@@ -6,9 +6,20 @@
 use serde::{Deserialize, Serialize};
 use stampede_core::{RawScenario, Report};
 
-/// Page → worker: start a run (cancelling any run in flight).
+/// Which design a run belongs to: the one being edited, or the pinned baseline it is compared with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Slot {
+    /// The design being edited.
+    Current = 0,
+    /// The pinned baseline design.
+    Baseline = 1,
+}
+
+/// Page → worker: start a run in a slot (cancelling that slot's run in flight).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RunRequest {
+    /// Which design.
+    pub slot: Slot,
     /// Id the page uses to ignore reports of older runs.
     pub run_id: u64,
     /// The parameters; the worker validates them again.
@@ -20,6 +31,8 @@ pub struct RunRequest {
 pub enum RunUpdate {
     /// The report so far.
     Progress {
+        /// Which design.
+        slot: Slot,
         /// Run id.
         run_id: u64,
         /// Report.
@@ -27,6 +40,8 @@ pub enum RunUpdate {
     },
     /// The final report.
     Finished {
+        /// Which design.
+        slot: Slot,
         /// Run id.
         run_id: u64,
         /// Report.
@@ -34,6 +49,8 @@ pub enum RunUpdate {
     },
     /// The scenario was rejected.
     Invalid {
+        /// Which design.
+        slot: Slot,
         /// Run id.
         run_id: u64,
         /// Every problem, as text.

@@ -20,6 +20,85 @@ pub enum Status {
     Invalid,
 }
 
+/// A pinned design the current one is compared with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Baseline {
+    /// Preset it started from.
+    pub preset: usize,
+    /// Its parameters.
+    pub raw: RawScenario,
+    /// Its report, once the worker has run it.
+    pub report: Option<Report>,
+    /// Id of its latest run.
+    pub run_id: u64,
+}
+
+impl Baseline {
+    /// The URL query of the baseline (`preset=…&key=value…`).
+    pub fn query(&self) -> String {
+        design_query(self.preset, &self.raw)
+    }
+}
+
+/// `preset=NAME` plus the parameters that differ from that preset.
+fn design_query(preset: usize, raw: &RawScenario) -> String {
+    let name = PRESETS.get(preset).map_or("", |p| p.name);
+    let diff = to_query(raw, &preset_raw(preset));
+    if diff.is_empty() {
+        format!("preset={name}")
+    } else {
+        format!("preset={name}&{diff}")
+    }
+}
+
+/// Splits `preset=NAME&rest` into the preset index and the rest.
+fn split_preset<'a>(pairs: impl Iterator<Item = &'a str>) -> (usize, Vec<&'a str>) {
+    let mut preset = 0;
+    let mut rest = Vec::new();
+    for pair in pairs {
+        match pair.strip_prefix("preset=") {
+            Some(name) => preset = PRESETS.iter().position(|p| p.name == name).unwrap_or(0),
+            None => rest.push(pair),
+        }
+    }
+    (preset, rest)
+}
+
+/// Percent-encodes the characters that would break a query value.
+pub fn encode_component(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        match c {
+            '%' | '&' | '=' | '#' | '+' | ' ' | '?' => out.push_str(&format!("%{:02X}", c as u32)),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Reverses [`encode_component`] (and any other `%XX` escape of ASCII).
+pub fn decode_component(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// The whole state of the playground.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppState {
@@ -55,6 +134,8 @@ pub struct AppState {
     pub speed: f64,
     /// Embedded in another page (`embed=1`): charts and KPIs only, no controls.
     pub embed: bool,
+    /// A pinned design to compare with (`vs=` in the URL).
+    pub baseline: Option<Baseline>,
 }
 
 /// Replay speeds offered, simulated seconds per wall second.
@@ -104,6 +185,17 @@ pub enum Action {
     },
     /// Move the shared cursor.
     Cursor(Option<f64>),
+    /// Pin the current design as the baseline to compare with.
+    PinBaseline,
+    /// Stop comparing.
+    ClearBaseline,
+    /// A report of the baseline's run.
+    BaselineReport {
+        /// Run id.
+        run_id: u64,
+        /// The report so far.
+        report: Box<Report>,
+    },
     /// Replay the run from the start (`reduced_motion` jumps to the end instead).
     Play {
         /// The user prefers reduced motion.
@@ -136,6 +228,7 @@ impl AppState {
         let mut preset = 0;
         let mut rest = Vec::new();
         let mut embed = false;
+        let mut baseline_query = None;
         for pair in query
             .trim_start_matches('?')
             .split('&')
@@ -145,6 +238,8 @@ impl AppState {
                 preset = PRESETS.iter().position(|p| p.name == name).unwrap_or(0);
             } else if pair == "embed=1" {
                 embed = true;
+            } else if let Some(vs) = pair.strip_prefix("vs=") {
+                baseline_query = Some(vs);
             } else {
                 rest.push(pair);
             }
@@ -167,18 +262,34 @@ impl AppState {
             playing: false,
             speed: SPEEDS[1],
             embed,
+            baseline: None,
         };
+        if let Some(vs) = baseline_query {
+            let decoded = decode_component(vs);
+            let (preset, rest) = split_preset(decoded.split('&').filter(|p| !p.is_empty()));
+            let (raw, problems) = apply_query(&preset_raw(preset), &rest.join("&"));
+            state
+                .url_problems
+                .extend(problems.into_iter().map(|p| Problem {
+                    path: format!("vs: {}", p.path),
+                    ..p
+                }));
+            state.baseline = Some(Baseline {
+                preset,
+                raw,
+                report: None,
+                run_id: 1,
+            });
+        }
         state.revalidate();
         state
     }
 
     /// The URL query that reproduces the current parameters.
     pub fn to_query(&self) -> String {
-        let name = PRESETS.get(self.preset).map_or("", |p| p.name);
-        let diff = to_query(&self.raw, &preset_raw(self.preset));
-        let mut query = format!("preset={name}");
-        if !diff.is_empty() {
-            query = format!("{query}&{diff}");
+        let mut query = design_query(self.preset, &self.raw);
+        if let Some(b) = &self.baseline {
+            query = format!("{query}&vs={}", encode_component(&b.query()));
         }
         if self.embed {
             query.push_str("&embed=1");
@@ -284,6 +395,26 @@ impl AppState {
                 self.dark = Some(!self.dark.unwrap_or(system_dark));
             }
             Action::Cursor(t) => self.cursor_s = t,
+            Action::PinBaseline => {
+                let run_id = self.baseline.as_ref().map_or(1, |b| b.run_id + 1);
+                self.baseline = Some(Baseline {
+                    preset: self.preset,
+                    raw: self.raw.clone(),
+                    report: None,
+                    run_id,
+                });
+                self.report_seq += 1;
+            }
+            Action::ClearBaseline => {
+                self.baseline = None;
+                self.report_seq += 1;
+            }
+            Action::BaselineReport { run_id, report } => {
+                if let Some(b) = self.baseline.as_mut().filter(|b| b.run_id == run_id) {
+                    b.report = Some(*report);
+                    self.report_seq += 1;
+                }
+            }
             Action::Play { reduced_motion } => {
                 if reduced_motion {
                     self.apply(Action::JumpToEnd);
@@ -461,6 +592,54 @@ mod tests {
             (false, None),
             "the replay stops at the end"
         );
+    }
+
+    #[test]
+    fn a_pinned_baseline_travels_in_the_url_and_takes_only_its_own_reports() {
+        let mut s = AppState::from_query("preset=naive-retry-storm");
+        s.apply(Action::PinBaseline);
+        s.apply(Action::LoadPreset(2));
+        s.apply(Action::SetParam {
+            key: "retry.attempts_max".into(),
+            value: 2.0,
+        });
+        let q = s.to_query();
+        assert!(q.contains("&vs=preset%3Dnaive-retry-storm"), "{q}");
+        let back = AppState::from_query(&q);
+        let baseline = back.baseline.as_ref().expect("baseline from the link");
+        assert_eq!(baseline.raw, preset_raw(1));
+        assert_eq!(back.raw, s.raw);
+        assert_eq!(back.to_query(), q);
+        let run_id = baseline.run_id;
+        let report = s.report.clone().unwrap_or_else(|| {
+            let sc = s.scenario().unwrap();
+            let mut sim = stampede_core::Simulation::new(&sc);
+            sim.advance_to(stampede_core::SimTime::from_s(1.0));
+            sim.report()
+        });
+        let mut back = back;
+        back.apply(Action::BaselineReport {
+            run_id: run_id + 7,
+            report: Box::new(report.clone()),
+        });
+        assert!(
+            back.baseline.as_ref().unwrap().report.is_none(),
+            "a stale baseline run is ignored"
+        );
+        back.apply(Action::BaselineReport {
+            run_id,
+            report: Box::new(report),
+        });
+        assert!(back.baseline.as_ref().unwrap().report.is_some());
+        back.apply(Action::ClearBaseline);
+        assert!(!back.to_query().contains("vs="));
+    }
+
+    #[test]
+    fn component_encoding_round_trips() {
+        let text = "preset=a&b.c=1%2 x?#+";
+        assert_eq!(decode_component(&encode_component(text)), text);
+        assert!(!encode_component(text).contains('&'));
     }
 
     #[test]

@@ -320,10 +320,47 @@ pub fn draw<DB: DrawingBackend>(
     theme: Theme,
     cursor_s: Option<f64>,
 ) -> Result<(), String> {
+    draw_compared(root, kind, report, None, theme, cursor_s)
+}
+
+/// The headline line of a chart for a baseline design, drawn under the current one so two
+/// designs can be compared on one chart.
+pub fn baseline_line(kind: ChartKind, baseline: &Report) -> Option<Line> {
+    let (label, index) = match kind {
+        ChartKind::Load => ("baseline: first tries + retries", 1),
+        ChartKind::Outcomes => ("baseline: success", 0),
+        ChartKind::Dns => ("baseline: to resolver", 2),
+        ChartKind::Queue => ("baseline: queue length", 0),
+        ChartKind::Latency => ("baseline: p99", 2),
+        ChartKind::Breaker => ("baseline: open", 0),
+    };
+    let mut line = lines(kind, baseline).into_iter().nth(index)?;
+    line.label = label;
+    line.color = palette::GREY;
+    line.dash = Dash::Dotted;
+    Some(line)
+}
+
+/// Like [`draw`], with an optional baseline design's headline line underneath.
+pub fn draw_compared<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    kind: ChartKind,
+    report: &Report,
+    baseline: Option<&Report>,
+    theme: Theme,
+    cursor_s: Option<f64>,
+) -> Result<(), String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     root.fill(&theme.background()).map_err(err)?;
-    let horizon_s = report.bucket_s * report.buckets_total as f64;
-    let lines = lines(kind, report);
+    let horizon_of = |r: &Report| r.bucket_s * r.buckets_total as f64;
+    let horizon_s = baseline.map_or(horizon_of(report), |b| {
+        horizon_of(b).max(horizon_of(report))
+    });
+    let mut lines = lines(kind, report);
+    let baseline_bucket_s = baseline.map(|b| b.bucket_s);
+    if let Some(line) = baseline.and_then(|b| baseline_line(kind, b)) {
+        lines.insert(0, line);
+    }
     let (width_px, _) = root.dim_in_pixel();
     let y_max = lines
         .iter()
@@ -368,16 +405,22 @@ pub fn draw<DB: DrawingBackend>(
             .map_err(err)?;
     }
     let step = (report.buckets_done / (width_px as usize).max(1)).max(1);
-    for l in &lines {
+    for (i, l) in lines.iter().enumerate() {
+        let is_baseline = i == 0 && baseline_bucket_s.is_some();
+        let bucket_s = if is_baseline {
+            baseline_bucket_s.unwrap_or(report.bucket_s)
+        } else {
+            report.bucket_s
+        };
         let points: Vec<(f64, f64)> = l
             .values
             .iter()
             .enumerate()
             .step_by(step)
             .filter(|(_, v)| v.is_finite())
-            .map(|(b, v)| ((b as f64 + 0.5) * report.bucket_s, *v))
+            .map(|(b, v)| ((b as f64 + 0.5) * bucket_s, *v))
             .collect();
-        let style = ShapeStyle::from(&l.color).stroke_width(2);
+        let style = ShapeStyle::from(&l.color).stroke_width(if is_baseline { 3 } else { 2 });
         let series = match l.dash {
             Dash::Solid => chart.draw_series(LineSeries::new(points, style)),
             Dash::Dashed => chart.draw_series(DashedLineSeries::new(points, 8, 5, style)),
@@ -489,6 +532,31 @@ mod tests {
                 }
                 assert!(svg.contains("DNS empty answer"), "fault window is labelled");
             }
+        }
+    }
+
+    #[test]
+    fn a_baseline_adds_its_headline_line_to_every_chart() {
+        let report = report();
+        for kind in ChartKind::ALL {
+            let mut svg = String::new();
+            {
+                let root = SVGBackend::with_string(&mut svg, (640, 320)).into_drawing_area();
+                draw_compared(
+                    &root,
+                    kind,
+                    &report,
+                    Some(&report),
+                    Theme { dark: false },
+                    None,
+                )
+                .unwrap();
+            }
+            let label = baseline_line(kind, &report).unwrap().label;
+            assert!(
+                svg.contains(label),
+                "{kind:?} lacks the baseline legend {label}"
+            );
         }
     }
 

@@ -29,6 +29,7 @@ fn draw_on(
     canvas: &HtmlCanvasElement,
     kind: ChartKind,
     report: &Report,
+    baseline: Option<&Report>,
     dark: bool,
     cursor_s: Option<f64>,
 ) {
@@ -43,7 +44,9 @@ fn draw_on(
         return;
     };
     let root = backend.into_drawing_area();
-    if let Err(e) = stampede_charts::draw(&root, kind, report, Theme { dark }, cursor_s) {
+    if let Err(e) =
+        stampede_charts::draw_compared(&root, kind, report, baseline, Theme { dark }, cursor_s)
+    {
         web_sys::console::warn_1(&format!("chart {}: {e}", kind.id()).into());
     }
 }
@@ -64,7 +67,8 @@ pub fn Charts(props: &ChartsProps) -> Html {
                 if let Some(report) = state.visible_report() {
                     for (kind, node) in ChartKind::ALL.iter().zip(refs.iter()) {
                         if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
-                            draw_on(&canvas, *kind, &report, dark, state.cursor_s);
+                            let baseline = state.baseline.as_ref().and_then(|b| b.report.as_ref());
+                            draw_on(&canvas, *kind, &report, baseline, dark, state.cursor_s);
                         }
                     }
                 }

@@ -58,7 +58,7 @@ fn relevant(key: &str, raw: &stampede_core::RawScenario) -> bool {
     let breaker = raw.breaker.kind;
     if let Some(field) = key.strip_prefix("retry_budget.") {
         let prefix = match budget {
-            RetryBudgetKind::AwsStandard => "aws_",
+            RetryBudgetKind::AwsStandard | RetryBudgetKind::AwsStandard2026 => "aws_",
             RetryBudgetKind::GrpcThrottling => "grpc_",
             RetryBudgetKind::Envoy => "envoy_",
             RetryBudgetKind::Finagle => "finagle_",

@@ -31,6 +31,9 @@ pub fn Header(props: &HeaderProps) -> Html {
     };
     let reset_preset = props.dispatch.reform(|_: MouseEvent| Action::ResetPreset);
     let reset_all = props.dispatch.reform(|_: MouseEvent| Action::ResetAll);
+    let pin = props.dispatch.reform(|_: MouseEvent| Action::PinBaseline);
+    let unpin = props.dispatch.reform(|_: MouseEvent| Action::ClearBaseline);
+    let comparing = props.state.baseline.is_some();
     let system_dark = props.system_dark;
     let toggle_dark = props
         .dispatch
@@ -48,6 +51,12 @@ pub fn Header(props: &HeaderProps) -> Html {
                 </select>
                 <button type="button" onclick={reset_preset}>{ "Reset to preset" }</button>
                 <button type="button" onclick={reset_all}>{ "Reset all" }</button>
+                <button type="button" onclick={pin} title="Keep this design as a baseline: its KPIs and headline lines stay on screen while you change parameters, and the link carries both designs.">
+                    { if comparing { "Re-pin baseline" } else { "Pin as baseline" } }
+                </button>
+                if comparing {
+                    <button type="button" onclick={unpin}>{ "Stop comparing" }</button>
+                }
                 <button type="button" onclick={toggle_dark} aria-pressed={props.state.dark.unwrap_or(system_dark).to_string()}>
                     { "Dark mode" }
                 </button>

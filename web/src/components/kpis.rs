@@ -23,15 +23,27 @@ pub fn Kpis(props: &KpisProps) -> Html {
     } else {
         summary_sentence(report)
     };
+    let baseline = props
+        .state
+        .baseline
+        .as_ref()
+        .and_then(|b| b.report.as_ref())
+        .map(|r| cards(&r.summary));
     html! {
         <>
             <div class="kpis">
-                { for cards(&report.summary).into_iter().map(|k| html! {
-                    <div class={classes!("kpi", k.bad.then_some("bad"))} data-kpi={k.id} title={k.help}>
-                        <div class="kpi-label">{ k.label }</div>
-                        <div class="kpi-value">{ k.value }</div>
-                        <div class="kpi-help">{ k.help }</div>
-                    </div>
+                { for cards(&report.summary).into_iter().enumerate().map(|(i, k)| {
+                    let was = baseline.as_ref().and_then(|b| b.get(i)).map(|b| b.value.clone());
+                    html! {
+                        <div class={classes!("kpi", k.bad.then_some("bad"))} data-kpi={k.id} title={k.help}>
+                            <div class="kpi-label">{ k.label }</div>
+                            <div class="kpi-value">{ k.value }</div>
+                            if let Some(was) = was {
+                                <div class="kpi-baseline">{ format!("baseline: {was}") }</div>
+                            }
+                            <div class="kpi-help">{ k.help }</div>
+                        </div>
+                    }
                 }) }
             </div>
             <p id="summary" aria-live="polite">{ sentence }</p>

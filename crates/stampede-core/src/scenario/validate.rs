@@ -399,7 +399,12 @@ impl TryFrom<RawScenario> for Scenario {
                 ),
             );
         }
-        for param in PARAMS.iter().filter(|p| !p.key.starts_with("outage.")) {
+        // The outage keys edit `faults[0]` and the resolver count reads the list: both are checked
+        // field by field below.
+        for param in PARAMS
+            .iter()
+            .filter(|p| !p.key.starts_with("outage.") && p.key != "resolvers.count")
+        {
             if let Err(message) = param.check((param.get)(&raw)) {
                 problem(param.key.to_string(), message);
             }
@@ -702,5 +707,51 @@ impl Scenario {
     /// Whether a parameter is numeric-only (no option names): used by the URL codec.
     pub fn is_numeric(kind: ParamKind) -> bool {
         matches!(kind, ParamKind::Number | ParamKind::Integer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flapping(start_s: f64, end_s: f64, period_s: f64) -> Fault {
+        Fault {
+            kind: FaultKind::ErrorRate,
+            start: SimTime::from_s(start_s),
+            end: SimTime::from_s(end_s),
+            fraction: 1.0,
+            factor: 1.0,
+            latency: SimTime::ZERO,
+            flap_period: SimTime::from_s(period_s),
+            target: FaultTarget::Zone,
+        }
+    }
+
+    #[test]
+    fn a_flapping_fault_is_on_in_the_first_half_of_each_period() {
+        let f = flapping(10.0, 35.0, 10.0);
+        let on = |s: f64| f.active(SimTime::from_s(s));
+        assert!(!on(9.999) && on(10.0) && on(14.999) && !on(15.0) && !on(19.999));
+        assert!(on(20.0) && !on(25.0) && on(30.0) && on(34.999) && !on(35.0));
+        let mut edges = Vec::new();
+        let mut t = f.start;
+        while let Some(next) = f.next_flap_edge(t) {
+            edges.push(next.as_s());
+            t = next;
+        }
+        assert_eq!(edges, [15.0, 20.0, 25.0, 30.0]);
+        let windows: Vec<(f64, f64)> = f
+            .active_windows()
+            .map(|(a, b)| (a.as_s(), b.as_s()))
+            .collect();
+        assert_eq!(windows, [(10.0, 15.0), (20.0, 25.0), (30.0, 35.0)]);
+    }
+
+    #[test]
+    fn scale_factor_keeps_at_most_the_maximum() {
+        assert_eq!(client_scale(100_000, 100_000), 1);
+        assert_eq!(client_scale(1_000_000, 100_000), 10);
+        assert_eq!(client_scale(1_000_001, 100_000), 11);
+        assert_eq!(1_000_001_u64.div_ceil(11), 90_910);
     }
 }

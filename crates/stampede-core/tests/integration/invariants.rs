@@ -24,12 +24,25 @@ fn draw(seed: u64) -> RawScenario {
             ("retry.backoff_max_ms", _) => 5000.0 + u * 10000.0,
             ("retry.backoff_base_ms", _) => u * 2000.0,
             ("client_dns.lookup_timeout_ms", _) => 10.0 + u * 3000.0,
+            ("run.bucket_s", _) => 0.5 + u * 20.0,
+            ("resolvers.count", _) => 1.0 + (u * 3.0).floor(),
+            ("outage.flap_period_s", _) if u < 0.5 => 0.0,
+            ("outage.flap_period_s", _) => 0.1 + u * 60.0,
+            ("fleet.scale_max_clients", _) => 10.0 + (u * 300.0).floor(),
             (_, ParamKind::Choice(o)) => (u * o.len() as f64).floor(),
             (_, ParamKind::Bool) => (u * 2.0).floor(),
             (_, ParamKind::Integer) => (p.min + u * (p.max.min(p.min + 10.0) - p.min)).floor(),
             (_, ParamKind::Number) => p.min + u * (p.max.min(p.min + 100.0) - p.min),
         };
         (p.set)(&mut raw, value.clamp(p.min, p.max));
+    }
+    // A resolver target must name an existing resolver.
+    let count = raw.resolver_list().len();
+    for fault in &mut raw.faults {
+        if let Some(index) = fault.target.strip_prefix("resolver:") {
+            let index: usize = index.parse().expect("the registry writes valid targets");
+            fault.target = format!("resolver:{}", index % count);
+        }
     }
     raw.run.seed = seed;
     raw

@@ -1,6 +1,7 @@
 //! Integration tests of the simulation core, built as one binary.
 
 mod determinism;
+mod dns;
 mod invariants;
 mod presets;
 mod resilience;

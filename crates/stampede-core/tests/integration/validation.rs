@@ -117,6 +117,7 @@ fn error_rate_fault(p: f64) -> RawFault {
         end_s: 1e6,
         fraction: p,
         factor: 1.0,
+        ..RawFault::default()
     }
 }
 

@@ -1,0 +1,408 @@
+//! Several resolvers with resolv.conf semantics, resolver-scoped and flapping faults, DNS latency,
+//! per-client query limits and super-client scaling.
+//! Expected values are derived from shared/reference/resilience-semantics.md (B1, B3, B4) and
+//! validation.md, never copied from a run.
+
+use crate::support::{no_dns, run_checked, scenario};
+use stampede_core::Report;
+use stampede_core::report::Outcome;
+use stampede_core::scenario::raw::{
+    ClientCacheMode, FaultKind, RawFault, RawResolver, RawScenario, ServiceTimeLaw,
+};
+
+fn total(v: &[u64]) -> u64 {
+    v.iter().sum()
+}
+
+fn run(edit: impl FnOnce(&mut RawScenario)) -> Report {
+    run_checked(&scenario(edit))
+}
+
+const LOOKUP_TIMEOUT_MS: f64 = 500.0;
+const RESOLVER_LATENCY_MS: f64 = 1.0;
+const SERVICE_MS: f64 = 10.0;
+
+/// Two resolvers, every attempt looks up (no client cache, as glibc and Go), a 10 ms constant
+/// service time on a backend that never queues, no retries, and resolver 0 down all run long.
+fn two_resolvers_first_down(r: &mut RawScenario) {
+    r.run.duration_s = 120.0;
+    r.fleet.clients = 50;
+    r.fleet.request_rate_per_client_per_s = 2.0;
+    r.fleet.attempt_timeout_ms = 10_000.0;
+    r.client_dns.cache = ClientCacheMode::None;
+    r.client_dns.lookup_timeout_ms = LOOKUP_TIMEOUT_MS;
+    r.client_dns.lookup_attempts = 2;
+    let resolver = RawResolver {
+        latency_ms: RESOLVER_LATENCY_MS,
+        ..RawResolver::default()
+    };
+    r.resolvers = vec![resolver.clone(), resolver];
+    r.retry.attempts_max = 1;
+    r.backend.workers = 10_000;
+    r.backend.service_time = ServiceTimeLaw::Constant;
+    r.backend.service_ms_mean = SERVICE_MS;
+    r.faults = vec![RawFault {
+        kind: FaultKind::DnsTimeout,
+        start_s: 0.0,
+        end_s: 1e6,
+        target: "resolver:0".into(),
+        ..RawFault::default()
+    }];
+}
+
+/// Share of lookups answered by the resolver's cache, not upstream: the resolver cache is a TTL
+/// cache fed by the whole fleet (Jung et al. 2003), so upstream queries are one per TTL at most.
+fn upstream_share(report: &Report) -> f64 {
+    total(&report.series.dns_upstream) as f64 / total(&report.series.dns_resolver_cache) as f64
+}
+
+#[test]
+fn a_down_first_resolver_costs_each_lookup_one_timeout() {
+    // resolv.conf (B1): try resolver 0, wait `timeout`, move to resolver 1, which answers.
+    // Every request succeeds, after 500 ms + 1 ms resolver latency + 10 ms of service.
+    let report = run(two_resolvers_first_down);
+    let s = &report.series;
+    assert_eq!(
+        report.summary.failed, 0,
+        "{:?}",
+        report.summary.failed_by_cause
+    );
+    let lookups = total(&s.attempts_first);
+    assert_eq!(
+        total(&s.resolver_queries[0]),
+        lookups,
+        "every lookup tries 0 first"
+    );
+    assert_eq!(
+        total(&s.resolver_dropped[0]),
+        lookups,
+        "and it drops them all"
+    );
+    // Lookups still waiting on resolver 0 when the run ends have not reached resolver 1.
+    let in_flight = report.summary.requests_in_flight;
+    let at_1 = total(&s.resolver_queries[1]);
+    assert!(
+        at_1 <= lookups && at_1 + in_flight >= lookups,
+        "then 1 answers"
+    );
+    assert_eq!(total(&s.resolver_dropped[1]), 0);
+    let expected_ms = LOOKUP_TIMEOUT_MS + RESOLVER_LATENCY_MS + SERVICE_MS;
+    let mean = report.summary.latency_ms_mean;
+    // Upstream answers (20 ms instead of 1 ms) are at most one per record TTL (60 s).
+    let slack_ms = 20.0 * upstream_share(&report) + 0.01;
+    assert!(
+        (mean - expected_ms).abs() < slack_ms,
+        "{mean} vs {expected_ms}"
+    );
+}
+
+#[test]
+fn rotate_sends_half_the_first_tries_to_each_resolver() {
+    // resolv.conf `rotate` (Go: the server offset advances once per lookup): each client's
+    // lookups alternate their starting resolver, so half start at the down one (and pay one
+    // timeout), half at the live one. Per client the two counts differ by at most 1.
+    let report = run(|r| {
+        two_resolvers_first_down(r);
+        r.client_dns.rotate = true;
+    });
+    let s = &report.series;
+    assert_eq!(report.summary.failed, 0);
+    let lookups = total(&s.attempts_first);
+    let first_at_0 = total(&s.resolver_queries[0]);
+    let clients = 50;
+    assert!(
+        first_at_0.abs_diff(lookups / 2) <= clients,
+        "{first_at_0} of {lookups} lookups started at resolver 0"
+    );
+    let at_1 = total(&s.resolver_queries[1]);
+    let in_flight = report.summary.requests_in_flight;
+    assert!(
+        at_1 <= lookups && at_1 + in_flight >= lookups,
+        "all end at resolver 1"
+    );
+    // Successful requests that paid the timeout: those that started at 0, less the ones still
+    // in flight at the end (at most all of them).
+    let success = report.summary.success as f64;
+    let delayed_max = first_at_0 as f64 / success;
+    let delayed_min = first_at_0.saturating_sub(in_flight) as f64 / success;
+    let mean = report.summary.latency_ms_mean;
+    let slack_ms = 20.0 * upstream_share(&report) + 0.01;
+    let low = delayed_min * LOOKUP_TIMEOUT_MS + RESOLVER_LATENCY_MS + SERVICE_MS - slack_ms;
+    let high = delayed_max * LOOKUP_TIMEOUT_MS + RESOLVER_LATENCY_MS + SERVICE_MS + slack_ms;
+    assert!(
+        (low..=high).contains(&mean),
+        "{mean} not in [{low}, {high}]"
+    );
+}
+
+#[test]
+fn a_zone_timeout_reaches_every_resolver() {
+    // The zone is behind every resolver: with both resolvers' caches expired, every try of every
+    // lookup is dropped, 2 attempts × 2 resolvers = 4 tries per lookup.
+    let report = run(|r| {
+        two_resolvers_first_down(r);
+        r.fleet.cold_start = true;
+        r.faults[0].target = "zone".into();
+    });
+    let s = &report.series;
+    assert_eq!(report.summary.success, 0);
+    let finished = report.summary.requests_finished;
+    let timeouts = report.summary.failed_by_cause[Outcome::DnsTimeout.failure_index().unwrap()];
+    assert_eq!(timeouts, finished);
+    let queries = total(&s.dns_to_resolver);
+    let in_flight = report.summary.requests_in_flight;
+    assert!(queries >= 4 * finished && queries <= 4 * (finished + in_flight));
+    // Each round asks 0 then 1: per lookup, 0 is asked as often as 1 or once more.
+    let (at_0, at_1) = (total(&s.resolver_queries[0]), total(&s.resolver_queries[1]));
+    assert!(at_0 >= at_1 && at_0 <= at_1 + in_flight);
+}
+
+#[test]
+fn resolver_latency_fault_adds_its_latency_to_every_answer() {
+    // dns_latency aimed at the only resolver delays all its answers by latency_ms.
+    let added_ms = 300.0;
+    let base = |r: &mut RawScenario| {
+        two_resolvers_first_down(r);
+        r.resolvers.truncate(1);
+        r.faults.clear();
+    };
+    let plain = run(base);
+    let slowed = run(|r| {
+        base(r);
+        r.faults = vec![RawFault {
+            kind: FaultKind::DnsLatency,
+            start_s: 0.0,
+            end_s: 1e6,
+            latency_ms: added_ms,
+            target: "resolver:0".into(),
+            ..RawFault::default()
+        }];
+    });
+    let delta = slowed.summary.latency_ms_mean - plain.summary.latency_ms_mean;
+    assert!((delta - added_ms).abs() < 1.0, "{delta}");
+    assert_eq!(slowed.summary.failed, 0);
+}
+
+#[test]
+fn flapping_halves_the_affected_time() {
+    // In force during the first half of each 10 s period: 50 of the 100 s. Failures happen at
+    // arrival (error_rate, one attempt), so the failed share is the share of arrivals in the
+    // active halves: 1/2 ± 0.5/√n for n Poisson arrivals (n ≈ 100,000: σ ≈ 0.0016; allow 5σ).
+    let (period_s, duration_s) = (10.0, 100.0);
+    let report = run(|r| {
+        no_dns(r);
+        r.run.duration_s = duration_s;
+        r.run.bucket_s = period_s / 2.0;
+        r.retry.attempts_max = 1;
+        r.faults = vec![RawFault {
+            kind: FaultKind::ErrorRate,
+            start_s: 0.0,
+            end_s: duration_s,
+            flap_period_s: period_s,
+            ..RawFault::default()
+        }];
+    });
+    let s = &report.series;
+    let requests = total(&s.requests) as f64;
+    let share = report.summary.failed as f64 / requests;
+    let sigma = 0.5 / requests.sqrt();
+    assert!((share - 0.5).abs() < 5.0 * sigma, "failed share {share}");
+    for b in 0..report.buckets_total {
+        if b % 2 == 1 {
+            assert_eq!(s.failed_total(b), 0, "bucket {b} is in an off half");
+        } else {
+            assert!(s.failed_total(b) > 0, "bucket {b} is in an on half");
+        }
+    }
+    assert_eq!(
+        report.fault_windows.len(),
+        10,
+        "one shaded window per active half"
+    );
+    assert_eq!(report.fault_windows[1].0, 10.0);
+    assert_eq!(report.fault_windows[1].1, 15.0);
+}
+
+#[test]
+fn flapping_capacity_loss_switches_the_workers_at_each_edge() {
+    // Half the workers are lost during the first half of each 20 s period. The backend capacity
+    // series (workers in force at each bucket's start) alternates between full and half.
+    let report = run(|r| {
+        no_dns(r);
+        r.run.duration_s = 80.0;
+        r.run.bucket_s = 10.0;
+        r.faults = vec![RawFault {
+            kind: FaultKind::CapacityLoss,
+            start_s: 0.0,
+            end_s: 80.0,
+            fraction: 0.5,
+            flap_period_s: 20.0,
+            ..RawFault::default()
+        }];
+    });
+    let full = 50.0 * 1000.0 / 40.0 * 10.0;
+    for (b, capacity) in report.series.backend_capacity.iter().enumerate() {
+        let expected = if b % 2 == 0 { full / 2.0 } else { full };
+        assert!((capacity - expected).abs() < 1e-9, "bucket {b}: {capacity}");
+    }
+}
+
+#[test]
+fn per_client_query_limit_admits_the_limit_rate() {
+    // One client looking up 200 times a second against a 100 queries/s per-client limit
+    // (AmazonProvidedDNS drops above its packet rate, B3). A generic cell rate algorithm with a
+    // burst of 0.1 s of the limit (10 queries) admits at most 100·T + 10 queries in T seconds;
+    // offered twice the limit, it is never idle for long, so it admits 100·T − O(1).
+    let (limit, duration_s) = (100.0, 100.0);
+    let report = run(|r| {
+        r.run.duration_s = duration_s;
+        r.fleet.clients = 1;
+        r.fleet.request_rate_per_client_per_s = 200.0;
+        r.client_dns.cache = ClientCacheMode::None;
+        r.client_dns.lookup_attempts = 1;
+        r.retry.attempts_max = 1;
+        r.resolver.per_client_qps_limit = limit;
+    });
+    let s = &report.series;
+    let admitted = total(&s.dns_to_resolver) - total(&s.dns_client_limited);
+    let expected = limit * duration_s;
+    assert!(
+        admitted as f64 <= expected + 10.0 && admitted as f64 >= expected - 10.0,
+        "{admitted} admitted vs {expected}"
+    );
+    assert!(total(&s.dns_client_limited) <= total(&s.dns_dropped));
+}
+
+/// A JVM-like fleet (fixed 30 s cache, 10 s negative cache) losing its record for 60 s.
+fn empty_answer_fleet(r: &mut RawScenario, clients: u64, scale_max_clients: u64) {
+    r.run.duration_s = 240.0;
+    r.fleet.clients = clients;
+    r.fleet.scale_max_clients = scale_max_clients;
+    r.fleet.request_rate_per_client_per_s = 0.2;
+    r.client_dns.cache = ClientCacheMode::Fixed;
+    r.client_dns.fixed_ttl_s = 30.0;
+    r.backend.workers = 400;
+    r.resolver.capacity_qps = 1e6;
+    r.faults = vec![RawFault {
+        kind: FaultKind::DnsEmpty,
+        start_s: 60.0,
+        end_s: 120.0,
+        ..RawFault::default()
+    }];
+}
+
+#[test]
+fn super_clients_agree_with_every_client_simulated() {
+    // 20,000 clients as 2,000 super-clients of 10. The approximation: a super-client's cache is
+    // fed by 10× the requests, so it is valid with probability λ'T/(1+λ'T) instead of λT/(1+λT)
+    // (Jung et al. 2003). During the outage a request at s seconds in succeeds only from a cache
+    // still valid, with probability H·(1 − s/T) for s < T: over the run that is H·T/2 seconds'
+    // worth of requests, so availability differs by (H' − H)·T/(2·duration). Noise: 2,000
+    // independent expiry times shift it by well under 0.005.
+    let (clients, scale_max) = (20_000, 2_000);
+    let unscaled = run(|r| empty_answer_fleet(r, clients, clients));
+    let scaled = run(|r| empty_answer_fleet(r, clients, scale_max));
+    assert_eq!(unscaled.client_scale_factor, 1);
+    assert_eq!(scaled.client_scale_factor, 10);
+    assert!(unscaled.diagnostics.is_empty());
+    assert!(
+        scaled.diagnostics[0].starts_with("simulated 20,000 clients as 2,000 super-clients of 10"),
+        "{:?}",
+        scaled.diagnostics
+    );
+    let (ttl_s, rate, duration_s) = (30.0, 0.2, 240.0);
+    let hit = |lambda_t: f64| lambda_t / (1.0 + lambda_t);
+    let bias = (hit(10.0 * rate * ttl_s) - hit(rate * ttl_s)) * ttl_s / (2.0 * duration_s);
+    let tolerance = bias + 0.005;
+    let (a, b) = (unscaled.summary.availability, scaled.summary.availability);
+    eprintln!("availability unscaled {a:.4} scaled {b:.4}, bias {bias:.4}");
+    assert!((b - a).abs() < tolerance, "{a} vs {b}");
+    assert!(a < 0.9, "the outage shows: {a}");
+    // Each failed request made all 4 attempts (later ones hit the negative cache), so attempts
+    // per request differ by about 3 × the availability difference.
+    let per_request = |r: &Report| {
+        let s = &r.series;
+        (total(&s.attempts_first) + total(&s.attempts_retry)) as f64 / total(&s.requests) as f64
+    };
+    let (x, y) = (per_request(&unscaled), per_request(&scaled));
+    eprintln!("attempts per request unscaled {x:.4} scaled {y:.4}");
+    assert!((x - y).abs() < 3.0 * tolerance, "{x} vs {y}");
+    // Same offered load: the arrival stream is the same process.
+    let (n, m) = (
+        total(&unscaled.series.requests),
+        total(&scaled.series.requests),
+    );
+    assert_eq!(n, m, "arrival times do not depend on the scaling");
+}
+
+#[test]
+fn resolver_lists_and_targets_are_validated() {
+    let toml = r#"
+        version = 1
+        [[resolvers]]
+        capacity_qps = 1024.0
+        [[resolvers]]
+        capacity_qps = 2048.0
+        serve_stale = true
+        [[faults]]
+        kind = "dns_timeout"
+        start_s = 10.0
+        end_s = 20.0
+        target = "resolver:1"
+    "#;
+    let sc = stampede_core::scenario::from_toml(toml).expect("two resolvers are valid");
+    assert_eq!(sc.resolvers.len(), 2);
+    assert_eq!(sc.resolvers[1].capacity_qps, 2048.0);
+    assert!(sc.resolvers[1].serve_stale && !sc.resolvers[0].serve_stale);
+
+    let problems = |edit: &dyn Fn(&mut RawScenario)| {
+        let mut raw = stampede_core::scenario::raw_from_toml(toml).unwrap();
+        edit(&mut raw);
+        match stampede_core::Scenario::try_from(raw) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.problems.into_iter().map(|p| p.path).collect::<Vec<_>>(),
+        }
+    };
+    assert_eq!(
+        problems(&|r| r.faults[0].target = "resolver:2".into()),
+        ["faults[0].target"]
+    );
+    assert_eq!(
+        problems(&|r| r.faults[0].target = "nameserver".into()),
+        ["faults[0].target"]
+    );
+    assert_eq!(problems(&|r| r.resolver.capacity_qps = 7.0), ["resolver"]);
+    assert_eq!(
+        problems(&|r| r.resolvers.push(r.resolvers[0].clone())),
+        Vec::<String>::new(),
+        "three resolvers (MAXNS) are fine"
+    );
+    assert_eq!(
+        problems(&|r| r.resolvers.resize(4, RawResolver::default())),
+        ["resolvers"]
+    );
+    assert_eq!(
+        problems(&|r| r.resolvers[1].latency_ms = -1.0),
+        ["resolvers[1].latency_ms"]
+    );
+    assert_eq!(
+        problems(&|r| r.faults[0].flap_period_s = 0.01),
+        ["faults[0].flap_period_s"]
+    );
+}
+
+#[test]
+fn the_resolver_count_parameter_keeps_the_first_resolver() {
+    use stampede_core::scenario::set_param;
+    let mut raw = RawScenario::default();
+    set_param(&mut raw, "resolver.capacity_qps", "1024").unwrap();
+    set_param(&mut raw, "resolvers.count", "3").unwrap();
+    assert_eq!(raw.resolvers.len(), 3);
+    assert!(raw.resolvers.iter().all(|r| r.capacity_qps == 1024.0));
+    assert_eq!(raw.resolver, RawResolver::default());
+    set_param(&mut raw, "resolver.capacity_qps", "512").unwrap();
+    assert_eq!(raw.resolvers[0].capacity_qps, 512.0);
+    set_param(&mut raw, "resolvers.count", "1").unwrap();
+    assert!(raw.resolvers.is_empty());
+    assert_eq!(raw.resolver.capacity_qps, 512.0);
+}
