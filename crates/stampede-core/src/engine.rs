@@ -7,6 +7,22 @@
 //! and the counting of metrics. A request refused on the client (breaker open, throttled) ends
 //! without an attempt; a refused retry ends it as `BudgetExhausted`; a retry that would start after
 //! the request's deadline ends it as `DeadlineExceeded` (an attempt in progress is not cut short).
+//!
+//! DNS: each client asks its resolvers with resolv.conf semantics as Go's resolver implements
+//! them (`src/net/dnsclient_unix.go`): `lookup_attempts` rounds over the list, one
+//! `lookup_timeout` per try, moving on after a timeout; `rotate` starts each lookup at the next
+//! resolver. A SERVFAIL or empty answer ends the lookup (real stubs try the next server on
+//! SERVFAIL; not modelled). Each resolver has its own rate limiter, optional per-client limit
+//! (GCRA), and cache; zone-scoped DNS faults hit upstream queries, resolver-scoped ones every
+//! query that resolver receives. Flapping faults schedule one edge at a time.
+//!
+//! Hedging (gRFC A6 `hedgingPolicy`): a hedge is a child request slot linked to its user
+//! request; the first success ends the user request and cancels the others (their backend work
+//! is abandoned: wasted if served). Hedges bypass breakers and budgets.
+//!
+//! Super-clients: with `client_scale` k > 1 each simulated client stands for k real ones; the
+//! arrival rate is the real fleet's, spread over ⌈clients/k⌉ simulated clients, so per-client
+//! state (caches, connection, budget, breaker, per-client query limit × k) is shared by k.
 //! Must not: read a clock, do I/O, or draw randomness outside its [`Rng`] streams. It runs until
 //! a given simulated time and hands back control, so callers can stream and cancel.
 
@@ -64,6 +80,11 @@ enum Event {
     RetryDue {
         request: RequestId,
     },
+    /// The next hedge of a request is due (the request's first attempt had tag `attempt`).
+    HedgeDue {
+        request: RequestId,
+        attempt: u32,
+    },
     /// A fault starts or ends, or a flapping fault (index in `Scenario::faults`) switches.
     FaultEdge {
         flapping: Option<u16>,
@@ -100,7 +121,14 @@ enum Phase {
     Lookup,
     Backend,
     Backoff,
+    /// A hedged request whose own attempt ended while hedges are still out.
+    Hedging,
 }
+
+/// `Request::parent` of a request that is not a hedge.
+const NO_PARENT: RequestId = RequestId::MAX;
+/// Most hedges beside the first attempt (gRPC clamps `maxAttempts` to 5).
+const HEDGES_MAX: usize = 4;
 
 #[derive(Clone, Copy, Debug)]
 struct Request {
@@ -121,6 +149,14 @@ struct Request {
     breaker_epoch: u32,
     /// Resolver the current lookup starts at (resolv.conf `rotate`), index.
     lookup_offset: u8,
+    /// For a hedge: the user request it works for; [`NO_PARENT`] for a user request.
+    parent: RequestId,
+    /// For a hedged user request: attempts sent, its own included.
+    hedges_sent: u8,
+    /// For a hedged user request: attempts in flight, its own included.
+    hedges_live: u8,
+    /// For a hedged user request: its hedges in flight ([`NO_PARENT`] = empty place).
+    hedges: [RequestId; HEDGES_MAX],
 }
 
 /// What a client keeps between requests: its DNS cache and its pooled connection.
@@ -390,6 +426,7 @@ impl Simulation {
             Event::LookupTimeout { request, attempt } => self.on_lookup_timeout(request, attempt),
             Event::ServiceDone { request, attempt } => self.on_service_done(request, attempt),
             Event::RetryDue { request } => self.start_attempt(request),
+            Event::HedgeDue { request, attempt } => self.on_hedge_due(request, attempt),
             Event::FaultEdge { flapping } => self.on_fault_edge(flapping),
         }
     }
@@ -438,6 +475,10 @@ impl Simulation {
             retry_slot: false,
             breaker_epoch: 0,
             lookup_offset: 0,
+            parent: NO_PARENT,
+            hedges_sent: 0,
+            hedges_live: 0,
+            hedges: [NO_PARENT; HEDGES_MAX],
         };
         match self.free.pop() {
             Some(id) => {
@@ -476,6 +517,28 @@ impl Simulation {
         } else {
             self.series.attempts_retry[bucket] += 1;
         }
+        if let Some(hedging) = self.scenario.hedging {
+            r.hedges_sent = 1;
+            r.hedges_live = 1;
+            let at = self.now.after(hedging.delay);
+            self.launch(id);
+            let attempt = self.requests[id as usize].tag;
+            self.schedule(
+                at,
+                Event::HedgeDue {
+                    request: id,
+                    attempt,
+                },
+            );
+        } else {
+            self.launch(id);
+        }
+    }
+
+    /// Sends an attempt: from the pooled connection, the client's DNS cache, or a lookup.
+    fn launch(&mut self, id: RequestId) {
+        let bucket = self.bucket();
+        let r = &mut self.requests[id as usize];
         r.attempt += 1;
         r.tag = r.tag.wrapping_add(1) & !ATTEMPT_TIMEOUT_FLAG;
         r.phase = Phase::Lookup;
@@ -525,10 +588,14 @@ impl Simulation {
         let success = cause == Outcome::Success;
         let r = &mut self.requests[id as usize];
         let client = r.client as usize;
-        if let Some(breakers) = &mut self.breakers {
-            breakers.record(client, self.now, r.breaker_epoch, !success);
+        // Hedges are not admitted by the breaker or counted by the budgets (only the request's
+        // own attempt is).
+        if r.parent == NO_PARENT {
+            if let Some(breakers) = &mut self.breakers {
+                breakers.record(client, self.now, r.breaker_epoch, !success);
+            }
+            self.budgets.attempt_ended(client, self.now, success);
         }
-        self.budgets.attempt_ended(client, self.now, success);
         if r.retry_slot {
             r.retry_slot = false;
             self.budgets.release_slot(client);
@@ -791,7 +858,7 @@ impl Simulation {
         match r.phase {
             Phase::Lookup => self.fail_attempt(id, Outcome::DnsTimeout),
             Phase::Backend => self.fail_attempt(id, Outcome::RequestTimeout),
-            Phase::Backoff | Phase::Free => {}
+            Phase::Backoff | Phase::Free | Phase::Hedging => {}
         }
     }
 
@@ -876,7 +943,14 @@ impl Simulation {
         self.busy_workers -= 1;
         if self.current(id, tag, Phase::Backend) {
             self.end_attempt(id, Outcome::Success);
-            self.finish(id, Outcome::Success);
+            let parent = self.requests[id as usize].parent;
+            if parent == NO_PARENT {
+                self.requests[id as usize].phase = Phase::Backoff;
+                self.finish(id, Outcome::Success);
+            } else {
+                self.release_hedge(parent, id);
+                self.finish(parent, Outcome::Success);
+            }
         } else {
             let bucket = self.bucket();
             self.series.wasted[bucket] += 1;
@@ -908,6 +982,10 @@ impl Simulation {
             Phase::Lookup | Phase::Backend
         ));
         self.end_attempt(id, cause);
+        if self.scenario.hedging.is_some() {
+            self.hedge_failed(id, cause);
+            return;
+        }
         let r = &mut self.requests[id as usize];
         r.phase = Phase::Backoff;
         if r.attempt >= self.scenario.attempts_max {
@@ -935,11 +1013,130 @@ impl Simulation {
         self.schedule(at, Event::RetryDue { request: id });
     }
 
+    /// The next hedge of a live request, unless every attempt is out or its deadline passed.
+    fn on_hedge_due(&mut self, id: RequestId, first_tag: u32) {
+        let Some(hedging) = self.scenario.hedging else {
+            return;
+        };
+        let r = &self.requests[id as usize];
+        // The slot still holds the request that scheduled this (its tag moves on only with a
+        // new request: hedged requests make no retries).
+        if r.tag != first_tag || matches!(r.phase, Phase::Free | Phase::Backoff) {
+            return;
+        }
+        if self.send_hedge(id)
+            && u32::from(self.requests[id as usize].hedges_sent) < hedging.max_attempts
+        {
+            let at = self.now.after(hedging.delay);
+            self.schedule(
+                at,
+                Event::HedgeDue {
+                    request: id,
+                    attempt: first_tag,
+                },
+            );
+        }
+    }
+
+    /// Sends one more attempt for hedged request `parent` if any is left and its deadline (which
+    /// bounds the hedges as it bounds retries, gRFC A6) has not passed. Returns whether it did.
+    fn send_hedge(&mut self, parent: RequestId) -> bool {
+        let max_attempts = self.scenario.hedging.map_or(1, |h| h.max_attempts);
+        let deadline = self.scenario.deadline;
+        let p = &self.requests[parent as usize];
+        if u32::from(p.hedges_sent) >= max_attempts
+            || (deadline > SimTime::ZERO && self.now > p.started.after(deadline))
+        {
+            return false;
+        }
+        let client = p.client;
+        let child = self.allocate(client);
+        let place = self.requests[parent as usize]
+            .hedges
+            .iter()
+            .position(|h| *h == NO_PARENT)
+            .expect("a hedged request has a free place for each hedge");
+        let p = &mut self.requests[parent as usize];
+        p.hedges[place] = child;
+        p.hedges_sent += 1;
+        p.hedges_live += 1;
+        self.requests[child as usize].parent = parent;
+        let bucket = self.bucket();
+        self.series.attempts_hedge[bucket] += 1;
+        self.launch(child);
+        true
+    }
+
+    /// A hedged request's attempt (its own or a hedge's) failed: send the next hedge at once
+    /// (gRFC A6: a non-fatal failure short-cuts the hedging delay), or end the request with this
+    /// cause when it was the last attempt out.
+    fn hedge_failed(&mut self, id: RequestId, cause: Outcome) {
+        let parent = self.requests[id as usize].parent;
+        let parent = if parent == NO_PARENT {
+            self.requests[id as usize].phase = Phase::Hedging;
+            id
+        } else {
+            self.release_hedge(parent, id);
+            parent
+        };
+        let p = &mut self.requests[parent as usize];
+        assert!(p.hedges_live > 0, "an attempt ends once");
+        p.hedges_live -= 1;
+        if !self.send_hedge(parent) && self.requests[parent as usize].hedges_live == 0 {
+            assert_eq!(
+                self.requests[parent as usize].phase,
+                Phase::Hedging,
+                "no attempt out: the request's own attempt has ended too"
+            );
+            self.finish(parent, cause);
+        }
+    }
+
+    /// Frees the slot of a hedge that ended, and its place in its request.
+    fn release_hedge(&mut self, parent: RequestId, child: RequestId) {
+        let c = &mut self.requests[child as usize];
+        assert!(c.phase != Phase::Free, "a hedge ends once");
+        c.phase = Phase::Free;
+        c.parent = NO_PARENT;
+        self.free.push(child);
+        let p = &mut self.requests[parent as usize];
+        let place = p
+            .hedges
+            .iter()
+            .position(|h| *h == child)
+            .expect("a hedge is listed by its request");
+        p.hedges[place] = NO_PARENT;
+    }
+
+    /// The request ended: its hedges still out are cancelled (gRPC cancels the losers); work they
+    /// queued on the backend is abandoned. The request's own attempt, if still out, is recorded
+    /// with the request's outcome so that breaker probes and budgets are handed back.
+    fn cancel_hedges(&mut self, id: RequestId, own_attempt_out: bool, outcome: Outcome) {
+        if own_attempt_out {
+            self.end_attempt(id, outcome);
+        }
+        let hedges = self.requests[id as usize].hedges;
+        for child in hedges.into_iter().filter(|h| *h != NO_PARENT) {
+            self.release_hedge(id, child);
+        }
+        let r = &mut self.requests[id as usize];
+        r.hedges_live = 0;
+    }
+
     fn finish(&mut self, id: RequestId, outcome: Outcome) {
         let bucket = self.bucket();
         let r = &mut self.requests[id as usize];
         assert!(r.phase != Phase::Free, "a request ends exactly once");
+        assert_eq!(
+            r.parent, NO_PARENT,
+            "only a user request ends with an outcome"
+        );
+        let own_attempt_out = matches!(r.phase, Phase::Lookup | Phase::Backend);
         r.phase = Phase::Free;
+        if self.scenario.hedging.is_some() {
+            self.cancel_hedges(id, own_attempt_out, outcome);
+        }
+        let r = &mut self.requests[id as usize];
         let client = r.client as usize;
         if r.retry_slot {
             r.retry_slot = false;

@@ -42,6 +42,8 @@ pub struct RawScenario {
     pub retry_budget: RawRetryBudget,
     /// A per-client circuit breaker.
     pub breaker: RawBreaker,
+    /// Hedged requests (gRPC `hedgingPolicy`); replaces retries when on.
+    pub hedging: RawHedging,
     /// The backend service.
     pub backend: RawBackend,
     /// Cost model for the downtime estimate.
@@ -189,6 +191,19 @@ pub struct RawRetry {
     pub backoff_max_ms: f64,
     /// Jitter.
     pub jitter: JitterKind,
+}
+
+/// Hedged requests as gRPC's `hedgingPolicy` (gRFC A6): attempts are sent at 0, d, 2d, … until
+/// one succeeds; a failed attempt sends the next one at once; the first success wins and the
+/// others are cancelled (work already queued or in service is wasted).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawHedging {
+    /// `maxAttempts`, the first included (1 = no hedging; gRPC clamps values above 5). When above
+    /// 1, hedging replaces the retry policy (gRPC allows one or the other), attempts.
+    pub max_attempts: u32,
+    /// `hedgingDelay` between sends, milliseconds (0 = all at once).
+    pub delay_ms: f64,
 }
 
 /// Service-time distribution.
@@ -429,6 +444,7 @@ impl Default for RawScenario {
             retry: RawRetry::default(),
             retry_budget: RawRetryBudget::default(),
             breaker: RawBreaker::default(),
+            hedging: RawHedging::default(),
             backend: RawBackend::default(),
             cost: RawCost::default(),
             faults: Vec::new(),
@@ -490,6 +506,15 @@ impl Default for RawResolver {
             negative_ttl_s: 60.0,
             serve_stale: false,
             per_client_qps_limit: 0.0,
+        }
+    }
+}
+
+impl Default for RawHedging {
+    fn default() -> Self {
+        RawHedging {
+            max_attempts: 1,
+            delay_ms: 500.0,
         }
     }
 }

@@ -113,6 +113,15 @@ pub struct ResolverConfig {
     pub per_client_qps_limit: f64,
 }
 
+/// A validated hedging policy (gRPC `hedgingPolicy`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hedging {
+    /// Attempts per request, the first included, 2..=5.
+    pub max_attempts: u32,
+    /// Delay between sends.
+    pub delay: SimTime,
+}
+
 /// A validated fault.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fault {
@@ -345,8 +354,10 @@ pub struct Scenario {
     pub client_scale: u64,
     /// Clients simulated: ⌈clients / client_scale⌉, clients.
     pub simulated_clients: u64,
-    /// Attempts per request including the first.
+    /// Attempts per request including the first (1 when hedging replaces retries).
     pub attempts_max: u32,
+    /// Hedged attempts, if on.
+    pub hedging: Option<Hedging>,
     /// Backoff growth.
     pub backoff: BackoffKind,
     /// Backoff base, milliseconds.
@@ -623,6 +634,10 @@ fn build(raw: RawScenario) -> Scenario {
         })
         .collect();
     let client_scale = client_scale(raw.fleet.clients, raw.fleet.scale_max_clients);
+    let hedging = (raw.hedging.max_attempts > 1).then(|| Hedging {
+        max_attempts: raw.hedging.max_attempts,
+        delay: SimTime::from_ms(raw.hedging.delay_ms),
+    });
     let resolvers = raw
         .resolver_list()
         .iter()
@@ -655,7 +670,12 @@ fn build(raw: RawScenario) -> Scenario {
         rotate: raw.client_dns.rotate,
         client_scale,
         simulated_clients: raw.fleet.clients.div_ceil(client_scale),
-        attempts_max: raw.retry.attempts_max,
+        attempts_max: if hedging.is_some() {
+            1
+        } else {
+            raw.retry.attempts_max
+        },
+        hedging,
         backoff: raw.retry.backoff,
         backoff_base_ms: raw.retry.backoff_base_ms,
         backoff_max_ms: raw.retry.backoff_max_ms,

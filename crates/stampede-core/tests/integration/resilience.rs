@@ -384,3 +384,59 @@ fn new_parameters_off_by_default_leave_a_run_unchanged() {
         "parameters of a disabled feature change nothing"
     );
 }
+
+#[test]
+fn hedges_after_instant_failures_behave_as_immediate_retries() {
+    // gRFC A6: a failed hedge sends the next one at once. With failures at once and a hedging
+    // delay far longer than a request, hedging is immediate retrying with maxAttempts attempts:
+    // Brooker's Σ_{k<N} p^k attempts per request and 1 − p^N success (validation.md).
+    let (p, max_attempts) = (0.5_f64, 3);
+    let report = run(|r| {
+        fleet(r, 1000, 1.0, 200.0, p);
+        r.hedging.max_attempts = max_attempts;
+        r.hedging.delay_ms = 60_000.0;
+    });
+    let s = &report.series;
+    let requests = total(&s.requests) as f64;
+    let attempts = (total(&s.attempts_first) + total(&s.attempts_hedge)) as f64;
+    assert_eq!(total(&s.attempts_retry), 0, "hedging replaces retries");
+    let expected: f64 = (0..max_attempts).map(|k| p.powi(k as i32)).sum();
+    let measured = attempts / requests;
+    assert!(
+        (measured - expected).abs() < 0.01 * expected,
+        "{measured} vs {expected}"
+    );
+    let success = report.summary.success as f64 / report.summary.requests_finished as f64;
+    let expected_success = 1.0 - p.powi(max_attempts as i32);
+    assert!((success - expected_success).abs() < 0.01, "{success}");
+}
+
+#[test]
+fn hedges_go_out_every_delay_and_the_losers_are_wasted() {
+    // Constant 100 ms service on an idle backend, hedging delay 30 ms, maxAttempts 3: attempts
+    // go out at 0, 30 and 60 ms, all before the first answers at 100 ms. The first wins (latency
+    // 100 ms); the two others are cancelled while in service, so their work is wasted.
+    let hedged = |r: &mut RawScenario, delay_ms: f64| {
+        no_dns(r);
+        r.run.duration_s = 100.0;
+        r.backend.workers = 10_000;
+        r.backend.service_time = ServiceTimeLaw::Constant;
+        r.backend.service_ms_mean = 100.0;
+        r.hedging.max_attempts = 3;
+        r.hedging.delay_ms = delay_ms;
+    };
+    let report = run(|r| hedged(r, 30.0));
+    let s = &report.series;
+    let finished = report.summary.requests_finished;
+    let in_flight = report.summary.requests_in_flight;
+    let hedges = total(&s.attempts_hedge);
+    assert_eq!(report.summary.failed, 0);
+    assert!(hedges >= 2 * finished && hedges <= 2 * (finished + in_flight));
+    assert!((report.summary.latency_ms_mean - 100.0).abs() < 1e-6);
+    let wasted = report.summary.wasted_work;
+    assert!(wasted + 2 * in_flight >= 2 * finished && wasted <= 2 * finished);
+    // A delay longer than the service time never hedges.
+    let calm = run(|r| hedged(r, 150.0));
+    assert_eq!(total(&calm.series.attempts_hedge), 0);
+    assert_eq!(calm.summary.wasted_work, 0);
+}
