@@ -50,6 +50,12 @@ const STALE_CLIENT_TIMEOUT_MS: f64 = 1800.0;
 /// Burst the resolver's rate limiter allows, as seconds of its capacity.
 const RESOLVER_BURST_S: f64 = 0.1;
 
+/// Key of no event: later than every real one.
+const NO_KEY: Key = Key {
+    time: SimTime::NEVER,
+    sequence: u64::MAX,
+};
+
 /// Index of a request slot.
 type RequestId = u32;
 
@@ -211,6 +217,13 @@ pub struct Simulation {
     sequence: u64,
     heap: BinaryHeap<Reverse<Scheduled>>,
     timeouts: VecDeque<(Key, RequestId, u32)>,
+    /// The next user request's arrival ([`NO_KEY`] when none is due before the horizon): there is
+    /// always at most one, so it waits here instead of in the heap.
+    next_arrival: Key,
+    /// Metric bucket of `now`, kept current as time advances (no division per event).
+    bucket_index: usize,
+    /// When `now` reaches this, `bucket_index` moves on; [`SimTime::NEVER`] in the last bucket.
+    bucket_end: SimTime,
     arrivals: Rng,
     service: Rng,
     jitter: Rng,
@@ -273,6 +286,9 @@ impl Simulation {
             sequence: 0,
             heap: BinaryHeap::new(),
             timeouts: VecDeque::new(),
+            next_arrival: NO_KEY,
+            bucket_index: 0,
+            bucket_end: SimTime::ZERO,
             arrivals: Rng::stream(scenario.seed, StreamId::Arrivals),
             service: Rng::stream(scenario.seed, StreamId::Service),
             jitter: Rng::stream(scenario.seed, StreamId::Jitter),
@@ -312,6 +328,7 @@ impl Simulation {
         for (edge, flapping) in edges {
             sim.schedule(edge, Event::FaultEdge { flapping });
         }
+        sim.update_bucket();
         sim.schedule_next_arrival();
         sim
     }
@@ -346,6 +363,9 @@ impl Simulation {
             };
             debug_assert!(key.time >= self.now, "time never goes backwards");
             self.now = key.time;
+            if self.now >= self.bucket_end {
+                self.update_bucket();
+            }
             self.events += 1;
             if self.events >= self.scenario.event_budget {
                 self.budget_exhausted = true;
@@ -354,24 +374,36 @@ impl Simulation {
         }
         if !self.budget_exhausted {
             self.now = self.now.max(until);
+            self.update_bucket();
         }
     }
 
-    fn pop_before(&mut self, until: SimTime) -> Option<(Key, Event)> {
-        let heap_key = self.heap.peek().map(|Reverse(s)| s.key);
-        let fifo_key = self.timeouts.front().map(|t| t.0);
-        let take_fifo = match (heap_key, fifo_key) {
-            (None, None) => return None,
-            (Some(_), None) => false,
-            (None, Some(_)) => true,
-            (Some(h), Some(f)) => f < h,
+    /// Recomputes the bucket of `now` and where it ends.
+    fn update_bucket(&mut self) {
+        let width = self.scenario.bucket.0;
+        let index = ((self.now.0 / width) as usize).min(self.buckets_total - 1);
+        self.bucket_index = index;
+        self.bucket_end = if index + 1 >= self.buckets_total {
+            SimTime::NEVER
+        } else {
+            SimTime(width * (index as u64 + 1))
         };
-        if take_fifo {
-            let (key, request, attempt) = *self.timeouts.front()?;
-            if key.time >= until {
-                return None;
-            }
-            self.timeouts.pop_front();
+    }
+
+    /// The earliest of the heap's head, the timeout FIFO's head and the next arrival, if before
+    /// `until`; keys are unique, so the `(time, sequence)` order is total.
+    fn pop_before(&mut self, until: SimTime) -> Option<(Key, Event)> {
+        let heap_key = self.heap.peek().map_or(NO_KEY, |Reverse(s)| s.key);
+        let fifo_key = self.timeouts.front().map_or(NO_KEY, |t| t.0);
+        let key = heap_key.min(fifo_key).min(self.next_arrival);
+        if key.time >= until {
+            return None;
+        }
+        if key == self.next_arrival {
+            self.next_arrival = NO_KEY;
+            Some((key, Event::Arrival))
+        } else if key == fifo_key {
+            let (key, request, attempt) = self.timeouts.pop_front()?;
             Some((
                 key,
                 Event::LookupTimeout {
@@ -380,11 +412,7 @@ impl Simulation {
                 },
             ))
         } else {
-            let Reverse(s) = *self.heap.peek()?;
-            if s.key.time >= until {
-                return None;
-            }
-            self.heap.pop();
+            let Reverse(s) = self.heap.pop()?;
             Some((s.key, s.event))
         }
     }
@@ -409,7 +437,7 @@ impl Simulation {
     }
 
     fn bucket(&self) -> usize {
-        ((self.now.0 / self.scenario.bucket.0) as usize).min(self.buckets_total - 1)
+        self.bucket_index
     }
 
     fn handle(&mut self, event: Event) {
@@ -447,7 +475,11 @@ impl Simulation {
         let gap = SimTime::from_s(self.arrivals.exponential(1.0 / rate_per_s));
         let at = self.now.after(gap);
         if at < self.scenario.duration {
-            self.schedule(at, Event::Arrival);
+            self.sequence += 1;
+            self.next_arrival = Key {
+                time: at,
+                sequence: self.sequence,
+            };
         }
     }
 

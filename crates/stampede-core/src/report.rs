@@ -79,13 +79,13 @@ pub const LATENCY_BINS: usize = 96;
 const LATENCY_LOW_MS: f64 = 0.1;
 const LATENCY_RATIO: f64 = 1.2;
 
-/// Histogram bin of a latency.
+/// Histogram bin of a latency: bin `k` ≥ 1 holds [`latency_bin_upper_ms`]`(k − 1)` up to
+/// [`latency_bin_upper_ms`]`(k)`, bin 0 everything below, the last bin everything above. Found by
+/// binary search over the edges (computed once with `libm`), with no logarithm per call.
 pub fn latency_bin(latency_ms: f64) -> usize {
-    if latency_ms <= LATENCY_LOW_MS {
-        return 0;
-    }
-    let bin = libm::log(latency_ms / LATENCY_LOW_MS) / libm::log(LATENCY_RATIO);
-    (bin as usize).min(LATENCY_BINS - 1)
+    static EDGES: std::sync::OnceLock<[f64; LATENCY_BINS - 1]> = std::sync::OnceLock::new();
+    let edges = EDGES.get_or_init(|| std::array::from_fn(latency_bin_upper_ms));
+    edges.partition_point(|edge| *edge <= latency_ms)
 }
 
 /// Upper edge of a latency bin, ms.
@@ -477,6 +477,14 @@ mod tests {
     #[test]
     fn quantiles_come_from_the_right_bins() {
         let mut h = vec![0u64; LATENCY_BINS];
+        for (latency_ms, bin) in [(0.05, 0), (0.1, 0), (0.11, 0), (0.12, 1), (0.13, 1), (1e9, 95)] {
+            assert_eq!(latency_bin(latency_ms), bin, "{latency_ms} ms");
+        }
+        for bin in 0..LATENCY_BINS - 1 {
+            let upper = latency_bin_upper_ms(bin);
+            assert_eq!(latency_bin(upper * 0.999_999), bin);
+            assert_eq!(latency_bin(upper), bin + 1);
+        }
         h[latency_bin(1.0)] += 50;
         h[latency_bin(100.0)] += 50;
         assert!(histogram_quantile(&h, 0.5) <= 1.0 * LATENCY_RATIO);

@@ -29,7 +29,14 @@ impl SimTime {
         } else if microseconds >= u64::MAX as f64 {
             SimTime::NEVER
         } else {
-            SimTime(libm::round(microseconds) as u64)
+            // Round half away from zero, as `libm::round` does, without its software rounding:
+            // the fractional part of a positive double is exact, and above 2^52 it is zero.
+            let whole = microseconds as u64;
+            if microseconds - whole as f64 >= 0.5 {
+                SimTime(whole + 1)
+            } else {
+                SimTime(whole)
+            }
         }
     }
 
@@ -51,5 +58,23 @@ impl SimTime {
     /// `self − earlier`, or zero.
     pub fn since(self, earlier: SimTime) -> SimTime {
         SimTime(self.0.saturating_sub(earlier.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_like_libm_round() {
+        let cases = [
+            0.4, 0.5, 0.6, 1.5, 2.5, 2.499_999_999, 123_456.5, 1e15 + 0.5, 4_503_599_627_370_495.5,
+            9_007_199_254_740_993.0, 1.8e19,
+        ];
+        for us in cases {
+            assert_eq!(SimTime::from_us_f64(us).0, libm::round(us) as u64, "{us}");
+        }
+        assert_eq!(SimTime::from_us_f64(f64::NAN), SimTime::ZERO);
+        assert_eq!(SimTime::from_us_f64(1e30), SimTime::NEVER);
     }
 }
