@@ -185,6 +185,8 @@ pub enum Action {
     },
     /// Move the shared cursor.
     Cursor(Option<f64>),
+    /// Apply a policy fragment (runtime DNS, retry library, breaker defaults) by index.
+    ApplyPolicy(usize),
     /// Pin the current design as the baseline to compare with.
     PinBaseline,
     /// Stop comparing.
@@ -395,6 +397,17 @@ impl AppState {
                 self.dark = Some(!self.dark.unwrap_or(system_dark));
             }
             Action::Cursor(t) => self.cursor_s = t,
+            Action::ApplyPolicy(index) => {
+                if let Some(policy) = stampede_core::presets::POLICIES.get(index) {
+                    match stampede_core::scenario::apply_policy(&mut self.raw, policy.name) {
+                        Ok(()) => self.revalidate(),
+                        Err(problem) => {
+                            self.problems = vec![problem];
+                            self.status = Status::Invalid;
+                        }
+                    }
+                }
+            }
             Action::PinBaseline => {
                 let run_id = self.baseline.as_ref().map_or(1, |b| b.run_id + 1);
                 self.baseline = Some(Baseline {
@@ -640,6 +653,23 @@ mod tests {
         let text = "preset=a&b.c=1%2 x?#+";
         assert_eq!(decode_component(&encode_component(text)), text);
         assert!(!encode_component(text).contains('&'));
+    }
+
+    #[test]
+    fn applying_a_policy_changes_its_fields_and_the_link() {
+        let mut s = AppState::from_query("preset=naive-retry-storm");
+        let index = stampede_core::presets::POLICIES
+            .iter()
+            .position(|p| p.name == "retry-grpc-throttled")
+            .unwrap();
+        s.apply(Action::ApplyPolicy(index));
+        assert_eq!(s.status, Status::Running);
+        assert_eq!(s.raw.retry.attempts_max, 4);
+        assert!(
+            s.to_query().contains("retry_budget.kind=grpc_throttling"),
+            "{}",
+            s.to_query()
+        );
     }
 
     #[test]

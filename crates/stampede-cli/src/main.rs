@@ -408,6 +408,13 @@ fn presets_text() -> String {
             p.description()
         ));
     }
+    out.push_str(
+        "Policies (apply over any scenario with `--set policy=NAME`, or compare them with \
+         `--vary policy=A,B`):\n\n",
+    );
+    for p in stampede_core::presets::POLICIES {
+        out.push_str(&format!("{}\n  {}\n\n", p.name, p.description()));
+    }
     out
 }
 

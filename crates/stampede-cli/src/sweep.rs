@@ -49,6 +49,23 @@ pub fn parse_vary(text: &str) -> Result<Vary, Problem> {
         return Err(problem("expected key=a..b:steps or key=v1,v2,…".into()));
     };
     let key = key.trim();
+    if key == stampede_core::scenario::POLICY_KEY {
+        let values: Vec<String> = spec.split(',').map(|v| v.trim().to_string()).collect();
+        if values
+            .iter()
+            .any(|v| stampede_core::presets::find_policy(v).is_none())
+        {
+            let names: Vec<&str> = stampede_core::presets::POLICIES
+                .iter()
+                .map(|p| p.name)
+                .collect();
+            return Err(problem(format!("policies are named: {}", names.join(", "))));
+        }
+        return Ok(Vary {
+            key: key.to_string(),
+            values,
+        });
+    }
     let Some(param) = params::find(key) else {
         let hint = params::nearest(key).map_or(String::new(), |k| format!("; did you mean `{k}`?"));
         return Err(problem(format!("unknown parameter `{key}`{hint}")));

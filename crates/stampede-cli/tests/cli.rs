@@ -420,3 +420,33 @@ fn schema_prints_the_json_schema_of_every_section() {
         assert!(properties.contains_key(section), "schema lacks `{section}`");
     }
 }
+
+#[test]
+fn policies_apply_with_set_and_vary_and_unknown_ones_are_named() {
+    let dir = TempDir::new("policy");
+    let scenario = dir.write("small.toml", SMALL);
+    let out = dir.path("policies.csv");
+    let o = sh!(
+        "sweep",
+        scenario.clone(),
+        "--vary",
+        "policy=retry-grpc-throttled,retry-aws-standard-2026",
+        "--out",
+        out.clone(),
+    );
+    assert_exit(&o, 0);
+    let csv = read(&out);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len(), 3, "header and one row per policy:\n{csv}");
+    assert!(rows[0].starts_with("point,policy,"));
+    assert!(
+        rows[1].contains("retry-grpc-throttled") && rows[2].contains("retry-aws-standard-2026")
+    );
+    let bad = sh!("run", scenario, "--set", "policy=retry-nope");
+    assert_exit(&bad, 2);
+    assert!(
+        stderr(&bad).contains("retry-grpc-throttled"),
+        "lists known policies: {}",
+        stderr(&bad)
+    );
+}

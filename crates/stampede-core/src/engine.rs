@@ -165,13 +165,12 @@ struct Request {
     hedges: [RequestId; HEDGES_MAX],
 }
 
-/// What a client keeps between requests: its DNS cache and its pooled connection.
+/// What a client's DNS cache keeps between requests (16 bytes: a million clients' caches are
+/// read at random, so their size decides how often a request misses the processor's caches).
 #[derive(Clone, Copy, Debug, Default)]
 struct ClientCache {
     positive_until: SimTime,
     negative_until: SimTime,
-    /// The pooled connection is live until then (never, when pooling is off).
-    connection_until: SimTime,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -220,6 +219,8 @@ pub struct Simulation {
     /// The next user request's arrival ([`NO_KEY`] when none is due before the horizon): there is
     /// always at most one, so it waits here instead of in the heap.
     next_arrival: Key,
+    /// The client that sends the next arrival.
+    next_arrival_client: u32,
     /// Metric bucket of `now`, kept current as time advances (no division per event).
     bucket_index: usize,
     /// When `now` reaches this, `bucket_index` moves on; [`SimTime::NEVER`] in the last bucket.
@@ -230,6 +231,8 @@ pub struct Simulation {
     faults_rng: Rng,
     throttle: Rng,
     clients: Vec<ClientCache>,
+    /// Per client: its pooled connection is live until then; empty when pooling is off.
+    connections: Vec<SimTime>,
     budgets: RetryBudgets,
     breakers: Option<Breakers>,
     requests: Vec<Request>,
@@ -263,8 +266,8 @@ impl Simulation {
         } else {
             SimTime((init.uniform() * scenario.record_ttl.0 as f64) as u64)
         };
-        let mut clients = initial_caches(&scenario, &mut init, resolver_remaining);
-        initial_connections(&scenario, &mut clients);
+        let clients = initial_caches(&scenario, &mut init, resolver_remaining);
+        let connections = initial_connections(&scenario);
         let resolvers = initial_resolvers(&scenario, resolver_remaining);
         let simulated = scenario.simulated_clients as usize;
         let limited = scenario
@@ -287,6 +290,7 @@ impl Simulation {
             heap: BinaryHeap::new(),
             timeouts: VecDeque::new(),
             next_arrival: NO_KEY,
+            next_arrival_client: 0,
             bucket_index: 0,
             bucket_end: SimTime::ZERO,
             arrivals: Rng::stream(scenario.seed, StreamId::Arrivals),
@@ -299,6 +303,7 @@ impl Simulation {
                 .breaker
                 .map(|b| Breakers::new(b, clients.len(), scenario.bucket, buckets_total)),
             clients,
+            connections,
             requests: Vec::new(),
             free: Vec::new(),
             queue: VecDeque::new(),
@@ -357,25 +362,34 @@ impl Simulation {
     /// Processes every event before `until` (capped at the horizon), then stops.
     pub fn advance_to(&mut self, until: SimTime) {
         let until = until.min(self.scenario.duration);
-        while !self.budget_exhausted {
-            let Some((key, event)) = self.pop_before(until) else {
-                break;
-            };
-            debug_assert!(key.time >= self.now, "time never goes backwards");
-            self.now = key.time;
-            if self.now >= self.bucket_end {
-                self.update_bucket();
-            }
-            self.events += 1;
-            if self.events >= self.scenario.event_budget {
-                self.budget_exhausted = true;
-            }
-            self.handle(event);
-        }
+        while !self.budget_exhausted && self.step(until) {}
         if !self.budget_exhausted {
             self.now = self.now.max(until);
             self.update_bucket();
         }
+    }
+
+    /// Handles the next event if it comes before `until`; false when there is none.
+    ///
+    /// Not inlined into the loop on wasm32: V8 moves a wasm function from its baseline compiler to
+    /// the optimising one only at its next call (no on-stack replacement), so a loop that did all
+    /// the work inline would run a whole first call unoptimised.
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    fn step(&mut self, until: SimTime) -> bool {
+        let Some((key, event)) = self.pop_before(until) else {
+            return false;
+        };
+        debug_assert!(key.time >= self.now, "time never goes backwards");
+        self.now = key.time;
+        if self.now >= self.bucket_end {
+            self.update_bucket();
+        }
+        self.events += 1;
+        if self.events >= self.scenario.event_budget {
+            self.budget_exhausted = true;
+        }
+        self.handle(event);
+        true
     }
 
     /// Recomputes the bucket of `now` and where it ends.
@@ -480,11 +494,16 @@ impl Simulation {
                 time: at,
                 sequence: self.sequence,
             };
+            // The client is drawn now, and its cache read ahead: with a million clients that read
+            // misses the processor's caches, and the events before the arrival overlap with it.
+            let client = self.arrivals.below(self.scenario.simulated_clients) as u32;
+            self.next_arrival_client = client;
+            std::hint::black_box(self.clients[client as usize].positive_until);
         }
     }
 
     fn on_arrival(&mut self) {
-        let client = self.arrivals.below(self.scenario.simulated_clients) as u32;
+        let client = self.next_arrival_client;
         self.schedule_next_arrival();
         let id = self.allocate(client);
         let bucket = self.bucket();
@@ -579,7 +598,7 @@ impl Simulation {
         self.schedule_attempt_timeout(id, tag);
 
         let cache = self.clients[client];
-        if cache.connection_until > self.now {
+        if self.connections.get(client).is_some_and(|c| *c > self.now) {
             self.series.connection_reused[bucket] += 1;
             self.send_to_backend(id);
         } else if cache.positive_until > self.now {
@@ -635,8 +654,9 @@ impl Simulation {
         if matches!(
             cause,
             Outcome::RequestTimeout | Outcome::Rejected | Outcome::ServerError
-        ) {
-            self.clients[client].connection_until = SimTime::ZERO;
+        ) && let Some(connection) = self.connections.get_mut(client)
+        {
+            *connection = SimTime::ZERO;
         }
     }
 
@@ -914,8 +934,8 @@ impl Simulation {
             self.requests[id as usize].client as usize,
         );
         let lifetime = self.scenario.connection_lifetime;
-        if lifetime > SimTime::ZERO && self.clients[client].connection_until <= self.now {
-            self.clients[client].connection_until = self.now.after(lifetime);
+        if lifetime > SimTime::ZERO && self.connections[client] <= self.now {
+            self.connections[client] = self.now.after(lifetime);
         }
         self.requests[id as usize].phase = Phase::Backend;
         let job = Job {
@@ -1476,20 +1496,25 @@ fn initial_caches(sc: &Scenario, rng: &mut Rng, resolver_remaining: SimTime) -> 
 /// Pooled connections at t = 0. A connection opens on the first attempt after the last one
 /// expired and lives for the lifetime L: the same renewal cycle as a TTL cache, so in steady state
 /// it is live with probability λL/(1+λL) and its remaining lifetime is uniform on (0, L). Drawn
-/// from its own stream so that pooling does not reshuffle the DNS caches.
-fn initial_connections(sc: &Scenario, caches: &mut [ClientCache]) {
+/// from its own stream so that pooling does not reshuffle the DNS caches. Empty without pooling.
+fn initial_connections(sc: &Scenario) -> Vec<SimTime> {
     let lifetime = sc.connection_lifetime;
-    if sc.cold_start || lifetime == SimTime::ZERO {
-        return;
+    if lifetime == SimTime::ZERO {
+        return Vec::new();
+    }
+    let mut connections = vec![SimTime::ZERO; sc.simulated_clients as usize];
+    if sc.cold_start {
+        return connections;
     }
     let mut rng = Rng::stream(sc.seed, StreamId::ConnectionInit);
     let lambda_l = sc.simulated_rate_per_client_per_s() * lifetime.as_s();
     let live = lambda_l / (1.0 + lambda_l);
-    for cache in caches {
+    for connection in &mut connections {
         if rng.chance(live) {
-            cache.connection_until = SimTime((rng.uniform() * lifetime.0 as f64) as u64);
+            *connection = SimTime((rng.uniform() * lifetime.0 as f64) as u64);
         }
     }
+    connections
 }
 
 /// Delay before the retry that follows attempt number `attempt` (1-based), milliseconds.

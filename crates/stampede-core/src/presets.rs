@@ -86,6 +86,88 @@ pub static PRESETS: &[Preset] = &[
     },
 ];
 
+/// Policy fragments: partial scenarios (a runtime's DNS caching, a library's retry policy and
+/// budget, a breaker's defaults) that [`crate::scenario::overlay`] applies over any scenario.
+pub static POLICIES: &[Preset] = &[
+    Preset {
+        name: "breaker-finagle-failure-accrual",
+        toml: include_str!("../../../presets/policies/breaker-finagle-failure-accrual.toml"),
+    },
+    Preset {
+        name: "breaker-hystrix",
+        toml: include_str!("../../../presets/policies/breaker-hystrix.toml"),
+    },
+    Preset {
+        name: "breaker-polly-v8",
+        toml: include_str!("../../../presets/policies/breaker-polly-v8.toml"),
+    },
+    Preset {
+        name: "breaker-resilience4j",
+        toml: include_str!("../../../presets/policies/breaker-resilience4j.toml"),
+    },
+    Preset {
+        name: "dns-glibc-go",
+        toml: include_str!("../../../presets/policies/dns-glibc-go.toml"),
+    },
+    Preset {
+        name: "dns-jvm",
+        toml: include_str!("../../../presets/policies/dns-jvm.toml"),
+    },
+    Preset {
+        name: "dns-nodejs",
+        toml: include_str!("../../../presets/policies/dns-nodejs.toml"),
+    },
+    Preset {
+        name: "dns-nodelocal-cache",
+        toml: include_str!("../../../presets/policies/dns-nodelocal-cache.toml"),
+    },
+    Preset {
+        name: "retry-aws-legacy-botocore",
+        toml: include_str!("../../../presets/policies/retry-aws-legacy-botocore.toml"),
+    },
+    Preset {
+        name: "retry-aws-standard-2026",
+        toml: include_str!("../../../presets/policies/retry-aws-standard-2026.toml"),
+    },
+    Preset {
+        name: "retry-aws-standard-2026-dynamodb",
+        toml: include_str!("../../../presets/policies/retry-aws-standard-2026-dynamodb.toml"),
+    },
+    Preset {
+        name: "retry-aws-standard-pre-2026",
+        toml: include_str!("../../../presets/policies/retry-aws-standard-pre-2026.toml"),
+    },
+    Preset {
+        name: "retry-envoy",
+        toml: include_str!("../../../presets/policies/retry-envoy.toml"),
+    },
+    Preset {
+        name: "retry-finagle",
+        toml: include_str!("../../../presets/policies/retry-finagle.toml"),
+    },
+    Preset {
+        name: "retry-grpc",
+        toml: include_str!("../../../presets/policies/retry-grpc.toml"),
+    },
+    Preset {
+        name: "retry-grpc-pre-2024",
+        toml: include_str!("../../../presets/policies/retry-grpc-pre-2024.toml"),
+    },
+    Preset {
+        name: "retry-grpc-throttled",
+        toml: include_str!("../../../presets/policies/retry-grpc-throttled.toml"),
+    },
+    Preset {
+        name: "retry-sre-adaptive-throttling",
+        toml: include_str!("../../../presets/policies/retry-sre-adaptive-throttling.toml"),
+    },
+];
+
+/// Finds a policy fragment by name.
+pub fn find_policy(name: &str) -> Option<&'static Preset> {
+    POLICIES.iter().find(|p| p.name == name)
+}
+
 /// Finds a preset by name.
 pub fn find(name: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|p| p.name == name)

@@ -477,7 +477,14 @@ mod tests {
     #[test]
     fn quantiles_come_from_the_right_bins() {
         let mut h = vec![0u64; LATENCY_BINS];
-        for (latency_ms, bin) in [(0.05, 0), (0.1, 0), (0.11, 0), (0.12, 1), (0.13, 1), (1e9, 95)] {
+        for (latency_ms, bin) in [
+            (0.05, 0),
+            (0.1, 0),
+            (0.11, 0),
+            (0.12, 1),
+            (0.13, 1),
+            (1e9, 95),
+        ] {
             assert_eq!(latency_bin(latency_ms), bin, "{latency_ms} ms");
         }
         for bin in 0..LATENCY_BINS - 1 {

@@ -31,7 +31,12 @@ impl SimTime {
         } else {
             // Round half away from zero, as `libm::round` does, without its software rounding:
             // the fractional part of a positive double is exact, and above 2^52 it is zero.
-            let whole = microseconds as u64;
+            // Through i64 below 2^63: one instruction on x86-64 instead of the unsigned sequence.
+            let whole = if microseconds < 9.0e18 {
+                microseconds as i64 as u64
+            } else {
+                microseconds as u64
+            };
             if microseconds - whole as f64 >= 0.5 {
                 SimTime(whole + 1)
             } else {
@@ -68,8 +73,17 @@ mod tests {
     #[test]
     fn rounds_like_libm_round() {
         let cases = [
-            0.4, 0.5, 0.6, 1.5, 2.5, 2.499_999_999, 123_456.5, 1e15 + 0.5, 4_503_599_627_370_495.5,
-            9_007_199_254_740_993.0, 1.8e19,
+            0.4,
+            0.5,
+            0.6,
+            1.5,
+            2.5,
+            2.499_999_999,
+            123_456.5,
+            1e15 + 0.5,
+            4_503_599_627_370_495.5,
+            9_007_199_254_740_993.0,
+            1.8e19,
         ];
         for us in cases {
             assert_eq!(SimTime::from_us_f64(us).0, libm::round(us) as u64, "{us}");

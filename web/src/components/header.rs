@@ -1,6 +1,6 @@
 //! Header: title, preset picker, resets and the dark-mode toggle.
 
-use stampede_core::presets::PRESETS;
+use stampede_core::presets::{POLICIES, PRESETS};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -29,6 +29,16 @@ pub fn Header(props: &HeaderProps) -> Html {
             }
         })
     };
+    let on_policy = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(index) = select.value().parse::<usize>() {
+                dispatch.emit(Action::ApplyPolicy(index));
+            }
+            select.set_value("");
+        })
+    };
     let reset_preset = props.dispatch.reform(|_: MouseEvent| Action::ResetPreset);
     let reset_all = props.dispatch.reform(|_: MouseEvent| Action::ResetAll);
     let pin = props.dispatch.reform(|_: MouseEvent| Action::PinBaseline);
@@ -47,6 +57,13 @@ pub fn Header(props: &HeaderProps) -> Html {
                 <select id="preset" onchange={on_preset}>
                     { for PRESETS.iter().enumerate().map(|(i, p)| html! {
                         <option value={i.to_string()} selected={i == props.state.preset}>{ p.title() }</option>
+                    }) }
+                </select>
+                <label for="policy">{ "Apply policy" }</label>
+                <select id="policy" onchange={on_policy} title="Overlay a runtime's DNS caching, a retry library's policy and budget, or a breaker's defaults on the current scenario">
+                    <option value="" selected=true>{ "choose…" }</option>
+                    { for POLICIES.iter().enumerate().map(|(i, p)| html! {
+                        <option value={i.to_string()} title={p.description()}>{ p.name }</option>
                     }) }
                 </select>
                 <button type="button" onclick={reset_preset}>{ "Reset to preset" }</button>

@@ -57,6 +57,9 @@ fn one_problem(path: &str, message: String) -> ScenarioError {
 
 /// Sets one parameter from `key=value` text (the `--set` and URL form).
 pub fn set_param(raw: &mut RawScenario, key: &str, value: &str) -> Result<(), Problem> {
+    if key == POLICY_KEY {
+        return apply_policy(raw, value.trim());
+    }
     let Some(param) = find(key) else {
         let hint = match nearest(key) {
             Some(k) => format!("; did you mean `{k}`?"),
@@ -102,4 +105,51 @@ pub fn apply_query(base: &RawScenario, query: &str) -> (RawScenario, Vec<Problem
         }
     }
     (raw, problems)
+}
+
+/// The `--set`/`--vary` key that applies a policy fragment by name (`policy=dns-jvm`).
+pub const POLICY_KEY: &str = "policy";
+
+/// Applies the policy fragment `name` (see [`crate::presets::POLICIES`]) to `raw`.
+pub fn apply_policy(raw: &mut RawScenario, name: &str) -> Result<(), Problem> {
+    let Some(policy) = crate::presets::find_policy(name) else {
+        let names: Vec<&str> = crate::presets::POLICIES.iter().map(|p| p.name).collect();
+        return Err(Problem {
+            path: POLICY_KEY.to_string(),
+            message: format!("no policy named `{name}`; known: {}", names.join(", ")),
+        });
+    };
+    let applied = overlay(raw, policy.toml).map_err(|e| Problem {
+        path: POLICY_KEY.to_string(),
+        message: e.to_string(),
+    })?;
+    *raw = applied;
+    Ok(())
+}
+
+/// Applies a partial scenario (a policy fragment: any subset of sections and fields, in TOML) over
+/// `base`: fields the fragment names replace the base's, lists (such as `faults`) are replaced
+/// whole, everything else is kept. Problems come back with the decoder's location.
+pub fn overlay(base: &RawScenario, fragment_toml: &str) -> Result<RawScenario, ScenarioError> {
+    let fragment: toml::Table =
+        toml::from_str(fragment_toml).map_err(|e| one_problem("(policy)", e.to_string()))?;
+    let mut merged =
+        toml::Table::try_from(base).map_err(|e| one_problem("(scenario)", e.to_string()))?;
+    merge_tables(&mut merged, fragment);
+    toml::Value::Table(merged)
+        .try_into()
+        .map_err(|e: toml::de::Error| one_problem("(policy)", e.to_string()))
+}
+
+fn merge_tables(into: &mut toml::Table, from: toml::Table) {
+    for (key, value) in from {
+        match (into.get_mut(&key), value) {
+            (Some(toml::Value::Table(existing)), toml::Value::Table(incoming)) => {
+                merge_tables(existing, incoming);
+            }
+            (_, value) => {
+                into.insert(key, value);
+            }
+        }
+    }
 }

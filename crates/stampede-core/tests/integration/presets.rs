@@ -90,3 +90,48 @@ fn json_schema_lists_every_section_and_accepts_every_preset() {
         }
     }
 }
+
+#[test]
+fn every_policy_applies_over_every_preset_and_changes_only_its_sections() {
+    use stampede_core::presets::POLICIES;
+    use stampede_core::scenario::overlay;
+    for policy in POLICIES {
+        assert!(
+            policy.description().len() > 40,
+            "{} cites its source",
+            policy.name
+        );
+        let fragment: toml::Table = toml::from_str(policy.toml).unwrap();
+        for preset in PRESETS {
+            let base = preset.raw().unwrap();
+            let applied = overlay(&base, policy.toml)
+                .unwrap_or_else(|e| panic!("{} over {}: {e}", policy.name, preset.name));
+            Scenario::try_from(applied.clone())
+                .unwrap_or_else(|e| panic!("{} over {}: {e}", policy.name, preset.name));
+            // Sections the fragment does not name are untouched.
+            assert_eq!(applied.fleet, base.fleet, "{} touched [fleet]", policy.name);
+            assert_eq!(
+                applied.faults, base.faults,
+                "{} touched faults",
+                policy.name
+            );
+            assert!(!fragment.contains_key("fleet") && !fragment.contains_key("faults"));
+        }
+    }
+}
+
+#[test]
+fn a_policy_overrides_exactly_the_fields_it_names() {
+    let base = stampede_core::presets::find("naive-retry-storm")
+        .unwrap()
+        .raw()
+        .unwrap();
+    let jvm = stampede_core::presets::find_policy("dns-jvm").unwrap();
+    let applied = stampede_core::scenario::overlay(&base, jvm.toml).unwrap();
+    assert_eq!(applied.client_dns.fixed_ttl_s, 30.0);
+    assert_eq!(
+        applied.client_dns.lookup_timeout_ms,
+        base.client_dns.lookup_timeout_ms
+    );
+    assert!(stampede_core::scenario::overlay(&base, "[retry]\nattempts_max = \"x\"").is_err());
+}
