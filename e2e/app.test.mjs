@@ -108,8 +108,8 @@ function isForeign(url) {
 }
 
 /** A fresh browser context and page that records console errors, page errors and foreign requests. */
-async function openPage({ width, height, colorScheme, reducedMotion = 'no-preference' }) {
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme, reducedMotion, deviceScaleFactor: 1 });
+async function openPage({ width, height, colorScheme, reducedMotion = 'no-preference', deviceScaleFactor = 1 }) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme, reducedMotion, deviceScaleFactor });
   const problems = { consoleErrors: [], pageErrors: [], foreignRequests: new Set(), failedRequests: [] };
   context.on('console', (message) => {
     if (message.type() === 'error') {
@@ -478,6 +478,7 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     { name: 'playground-wide-dark.png', viewport: WIDE, colorScheme: 'dark' },
     { name: 'playground-narrow.png', viewport: NARROW, colorScheme: 'light' },
     { name: 'playground-narrow-dark.png', viewport: NARROW, colorScheme: 'dark' },
+    { name: 'playground-hidpi.png', viewport: { ...NARROW, deviceScaleFactor: 2 }, colorScheme: 'light' },
   ];
   for (const { name, viewport, colorScheme } of variants) {
     test(`renders ${viewport.width}x${viewport.height} in ${colorScheme} mode (${name})`, { timeout: TEST_TIMEOUT_MS }, async (t) => {

@@ -5,6 +5,7 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use stampede_charts::{ChartKind, Theme, lines, short_number};
 use stampede_core::Report;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
@@ -43,7 +44,19 @@ fn draw_on(
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
         return;
     };
-    let root = backend.into_drawing_area();
+    // plotters draws in canvas pixels; scale the context so that one plotters unit is one CSS
+    // pixel and text and lines stay sharp and readable on high-density screens.
+    if let Some(context) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    {
+        let _ = context.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    }
+    let root = backend
+        .into_drawing_area()
+        .shrink((0, 0), (width_css as u32, height_css as u32));
     if let Err(e) =
         stampede_charts::draw_compared(&root, kind, report, baseline, Theme { dark }, cursor_s)
     {
