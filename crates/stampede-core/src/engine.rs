@@ -33,8 +33,8 @@ use std::collections::{BinaryHeap, VecDeque};
 use crate::breaker::Breakers;
 use crate::budget::RetryBudgets;
 use crate::report::{
-    FAILURE_CAUSES, LATENCY_BINS, Outcome, RecoveryInput, Report, Series, Summary,
-    histogram_quantile, latency_bin, recovery_verdict,
+    FAILURE_CAUSES, LATENCY_BINS, LatencyBinTable, Outcome, RecoveryInput, Report, Series, Summary,
+    histogram_quantile, recovery_verdict,
 };
 use crate::rng::{Rng, StreamId};
 use crate::scenario::raw::{
@@ -98,10 +98,30 @@ enum Event {
     },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Key {
     time: SimTime,
     sequence: u64,
+}
+
+impl Key {
+    /// `(time, sequence)` as one number, so that ordering is a single wide comparison with no
+    /// branch between the two fields.
+    fn packed(self) -> u128 {
+        (u128::from(self.time.0) << 64) | u128::from(self.sequence)
+    }
+}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.packed().cmp(&other.packed())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -174,6 +194,20 @@ struct ClientCache {
     negative_until: SimTime,
 }
 
+/// The backend faults in force (capacity loss, slowdown, error rate), computed when a fault
+/// switches instead of scanning the fault list on every backend event.
+#[derive(Clone, Copy, Debug)]
+struct BackendFaults {
+    /// Workers serving.
+    workers: u32,
+    /// Service time factor.
+    slowdown: f64,
+    /// Fraction of attempts the backend answers with an error, if an error-rate fault is in force.
+    error_rate: Option<f64>,
+    /// The state holds until this time, the next start, end or flap of a backend fault.
+    until: SimTime,
+}
+
 #[derive(Clone, Copy, Debug)]
 struct Job {
     request: RequestId,
@@ -222,6 +256,8 @@ pub struct Simulation {
     next_arrival: Key,
     /// The client that sends the next arrival.
     next_arrival_client: u32,
+    /// Mean time between user requests of the whole fleet, s.
+    arrival_gap_mean_s: f64,
     /// Metric bucket of `now`, kept current as time advances (no division per event).
     bucket_index: usize,
     /// When `now` reaches this, `bucket_index` moves on; [`SimTime::NEVER`] in the last bucket.
@@ -240,6 +276,7 @@ pub struct Simulation {
     free: Vec<RequestId>,
     queue: VecDeque<Job>,
     busy_workers: u32,
+    backend_faults: BackendFaults,
     resolvers: Vec<Resolver>,
     /// Per (client, resolver): the theoretical arrival time of the generic cell rate algorithm
     /// that enforces `per_client_qps_limit`, µs; empty when no resolver has a limit.
@@ -249,6 +286,7 @@ pub struct Simulation {
     series: Series,
     latency_buckets: Vec<[u64; LATENCY_BINS]>,
     latency_all: [u64; LATENCY_BINS],
+    latency_bins: &'static LatencyBinTable,
     in_flight: u64,
     events: u64,
     budget_exhausted: bool,
@@ -292,6 +330,7 @@ impl Simulation {
             timeouts: VecDeque::new(),
             next_arrival: NO_KEY,
             next_arrival_client: 0,
+            arrival_gap_mean_s: 1.0 / scenario.offered_load_per_s(),
             bucket_index: 0,
             bucket_end: SimTime::ZERO,
             arrivals: Rng::stream(scenario.seed, StreamId::Arrivals),
@@ -309,12 +348,19 @@ impl Simulation {
             free: Vec::new(),
             queue: VecDeque::new(),
             busy_workers: 0,
+            backend_faults: BackendFaults {
+                workers: 0,
+                slowdown: 1.0,
+                error_rate: None,
+                until: SimTime::ZERO,
+            },
             series: Series::with_resolvers(buckets_total, resolvers.len()),
             resolvers,
             client_limit_tat,
             rotate_next,
             latency_buckets: vec![[0; LATENCY_BINS]; buckets_total],
             latency_all: [0; LATENCY_BINS],
+            latency_bins: LatencyBinTable::get(),
             in_flight: 0,
             events: 0,
             budget_exhausted: false,
@@ -384,6 +430,9 @@ impl Simulation {
         self.now = key.time;
         if self.now >= self.bucket_end {
             self.update_bucket();
+        }
+        if self.now >= self.backend_faults.until {
+            self.backend_faults = backend_faults_at(&self.scenario, self.now);
         }
         self.events += 1;
         if self.events >= self.scenario.event_budget {
@@ -486,8 +535,7 @@ impl Simulation {
     }
 
     fn schedule_next_arrival(&mut self) {
-        let rate_per_s = self.scenario.offered_load_per_s();
-        let gap = SimTime::from_s(self.arrivals.exponential(1.0 / rate_per_s));
+        let gap = SimTime::from_s(self.arrivals.exponential(self.arrival_gap_mean_s));
         let at = self.now.after(gap);
         if at < self.scenario.duration {
             self.sequence += 1;
@@ -659,13 +707,6 @@ impl Simulation {
         {
             *connection = SimTime::ZERO;
         }
-    }
-
-    fn active_fault(&self, matches: impl Fn(FaultKind) -> bool) -> Option<&Fault> {
-        self.scenario
-            .faults
-            .iter()
-            .find(|f| matches(f.kind) && f.active(self.now))
     }
 
     /// The DNS fault of one of `kinds` in force now at `target` whose fraction strikes this
@@ -916,15 +957,12 @@ impl Simulation {
     }
 
     fn workers_in_force(&self) -> u32 {
-        let lost = self
-            .active_fault(|k| k == FaultKind::CapacityLoss)
-            .map_or(0.0, |f| f.fraction);
-        (f64::from(self.scenario.workers) * (1.0 - lost)) as u32
+        debug_assert!(self.now < self.backend_faults.until);
+        self.backend_faults.workers
     }
 
     fn slowdown(&self) -> f64 {
-        self.active_fault(|k| k == FaultKind::ServiceSlowdown)
-            .map_or(1.0, |f| f.factor)
+        self.backend_faults.slowdown
     }
 
     fn send_to_backend(&mut self, id: RequestId) {
@@ -944,9 +982,7 @@ impl Simulation {
             tag,
             enqueued: self.now,
         };
-        let error_rate = self
-            .active_fault(|k| k == FaultKind::ErrorRate)
-            .map(|f| f.fraction);
+        let error_rate = self.backend_faults.error_rate;
         if error_rate.is_some_and(|p| self.faults_rng.chance(p)) {
             self.fail_attempt(id, Outcome::ServerError);
         } else if self.busy_workers < self.workers_in_force() {
@@ -1200,14 +1236,14 @@ impl Simulation {
                 .request_succeeded(client, r.attempt == 1, r.budget_tokens);
         }
         self.budgets.request_ended(client);
-        let latency_ms = self.now.since(r.started).as_ms();
+        let latency = self.now.since(r.started);
         self.free.push(id);
         self.in_flight -= 1;
         match outcome {
             Outcome::Success => {
                 self.series.success[bucket] += 1;
-                self.series.latency_ms_sum[bucket] += latency_ms;
-                let bin = latency_bin(latency_ms);
+                self.series.latency_ms_sum[bucket] += latency.as_ms();
+                let bin = self.latency_bins.bin(latency.0);
                 self.latency_buckets[bucket][bin] += 1;
                 self.latency_all[bin] += 1;
             }
@@ -1400,6 +1436,41 @@ fn slowdown_at(sc: &Scenario, t: SimTime) -> f64 {
         .iter()
         .find(|f| f.kind == FaultKind::ServiceSlowdown && f.active(t))
         .map_or(1.0, |f| f.factor)
+}
+
+/// The backend faults in force at `t`, and until when they stay so.
+fn backend_faults_at(sc: &Scenario, t: SimTime) -> BackendFaults {
+    let backend = |f: &&Fault| {
+        matches!(
+            f.kind,
+            FaultKind::CapacityLoss | FaultKind::ServiceSlowdown | FaultKind::ErrorRate
+        )
+    };
+    let until = sc
+        .faults
+        .iter()
+        .filter(backend)
+        .map(|f| {
+            if t < f.start {
+                f.start
+            } else if t >= f.end {
+                SimTime::NEVER
+            } else {
+                f.next_flap_edge(t).unwrap_or(f.end)
+            }
+        })
+        .min()
+        .unwrap_or(SimTime::NEVER);
+    BackendFaults {
+        workers: workers_at(sc, t),
+        slowdown: slowdown_at(sc, t),
+        error_rate: sc
+            .faults
+            .iter()
+            .find(|f| f.kind == FaultKind::ErrorRate && f.active(t))
+            .map(|f| f.fraction),
+        until,
+    }
 }
 
 /// Label of a fault kind for chart shading.

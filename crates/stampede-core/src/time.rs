@@ -28,31 +28,39 @@ impl SimTime {
             SimTime(0)
         } else if microseconds >= u64::MAX as f64 {
             SimTime::NEVER
-        } else {
+        } else if microseconds < 9.0e18 {
             // Round half away from zero, as `libm::round` does, without its software rounding:
             // the fractional part of a positive double is exact, and above 2^52 it is zero.
-            // Through i64 below 2^63: one instruction on x86-64 instead of the unsigned sequence.
-            let whole = if microseconds < 9.0e18 {
-                microseconds as i64 as u64
-            } else {
-                microseconds as u64
-            };
-            if microseconds - whole as f64 >= 0.5 {
-                SimTime(whole + 1)
-            } else {
-                SimTime(whole)
-            }
+            // Only through i64 (one instruction each way on x86-64 and in wasm; the unsigned
+            // conversions are multi-instruction sequences).
+            let whole = microseconds as i64;
+            let round_up = microseconds - whole as f64 >= 0.5;
+            SimTime(whole as u64 + u64::from(round_up))
+        } else {
+            // [9·10^18, 2^64): a multiple of 1024 (the spacing of doubles there), so its half is an
+            // integer below 2^63.
+            SimTime((microseconds * 0.5) as i64 as u64 * 2)
         }
     }
 
     /// Seconds as a float.
     pub fn as_s(self) -> f64 {
-        self.0 as f64 / 1e6
+        self.as_us_f64() / 1e6
     }
 
     /// Milliseconds as a float.
     pub fn as_ms(self) -> f64 {
-        self.0 as f64 / 1e3
+        self.as_us_f64() / 1e3
+    }
+
+    /// Microseconds as a float: through i64 below 2^63 (one instruction on x86-64 and in wasm,
+    /// where u64 → f64 is a sequence), which rounds the same integer the same way.
+    fn as_us_f64(self) -> f64 {
+        if self.0 < 1 << 63 {
+            self.0 as i64 as f64
+        } else {
+            self.0 as f64
+        }
     }
 
     /// `self + duration`, saturating at [`SimTime::NEVER`].
@@ -83,12 +91,18 @@ mod tests {
             1e15 + 0.5,
             4_503_599_627_370_495.5,
             9_007_199_254_740_993.0,
+            8.999_999_999_999_999e18,
+            9.0e18,
             1.8e19,
+            18_446_744_073_709_549_568.0,
         ];
         for us in cases {
             assert_eq!(SimTime::from_us_f64(us).0, libm::round(us) as u64, "{us}");
         }
         assert_eq!(SimTime::from_us_f64(f64::NAN), SimTime::ZERO);
+        for us in [0, 1, (1 << 53) + 1, (1 << 63) - 1, 1 << 63, u64::MAX] {
+            assert_eq!(SimTime(us).as_us_f64(), us as f64, "{us}");
+        }
         assert_eq!(SimTime::from_us_f64(1e30), SimTime::NEVER);
     }
 }

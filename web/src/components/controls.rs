@@ -69,7 +69,10 @@ fn relevant(key: &str, raw: &stampede_core::RawScenario) -> bool {
     }
     if let (Some(field), Some(fault)) = (key.strip_prefix("outage."), raw.faults.first()) {
         use stampede_core::scenario::raw::FaultKind as K;
-        let dns = matches!(fault.kind, K::DnsTimeout | K::DnsServfail | K::DnsEmpty | K::DnsLatency);
+        let dns = matches!(
+            fault.kind,
+            K::DnsTimeout | K::DnsServfail | K::DnsEmpty | K::DnsLatency
+        );
         return match field {
             "factor" => fault.kind == K::ServiceSlowdown,
             "latency_ms" => fault.kind == K::DnsLatency,
