@@ -120,6 +120,35 @@ fn failover_ends_the_outage_within_interval_times_threshold_plus_propagation_plu
 }
 
 #[test]
+fn a_fault_just_after_a_health_check_takes_the_whole_derived_detection_time() {
+    // B3: detection ≈ interval × threshold + propagation + TTL. Its worst case needs the fault
+    // to start just after a check (the test reads the checks' phase from the health-check
+    // stream) and the last client to have fetched its answer just before the switch: the
+    // resolver caches nothing (record TTL 0) and clients keep answers a fixed 60 s (the "TTL").
+    let seed = 5;
+    let (interval_s, threshold, propagation_s) = (30.0, 3, 60.0);
+    let mut phase = Rng::stream(seed, StreamId::HealthCheck);
+    let first_check_s = (phase.uniform() * interval_s * 1e6).floor() / 1e6;
+    let start_s = first_check_s + 4.0 * interval_s + 0.5;
+    let report = run_checked(&scenario(|r| {
+        region_loss(r, RoutingPolicy::Failover, interval_s);
+        r.run.seed = seed;
+        r.dns.record_ttl_s = 0.0;
+        r.client_dns.cache = ClientCacheMode::Fixed;
+        r.client_dns.fixed_ttl_s = TTL_S;
+        r.faults[0].start_s = start_s;
+    }));
+    let formula_s = interval_s * f64::from(threshold) + propagation_s + TTL_S;
+    let expected_end_s = start_s - 0.5 + formula_s;
+    let end_s = last_failure_s(&report) + BUCKET_S;
+    eprintln!("fault at {start_s:.1} s: outage ends by {end_s} s, formula {expected_end_s:.1} s");
+    assert!(
+        (end_s - expected_end_s).abs() <= 2.0 * BUCKET_S,
+        "{end_s} vs {expected_end_s}"
+    );
+}
+
+#[test]
 fn with_simple_routing_the_outage_lasts_the_whole_fault() {
     let report = run_checked(&scenario(|r| region_loss(r, RoutingPolicy::Simple, 30.0)));
     let s = &report.series;
