@@ -43,7 +43,8 @@
 //!
 //! Super-clients: with `client_scale` k > 1 each simulated client stands for k real ones; the
 //! arrival rate is the real fleet's, spread over ⌈clients/k⌉ simulated clients, so per-client
-//! state (caches, connection, budget, breaker, per-client query limit × k) is shared by k.
+//! state (caches, connection, budget, breaker, identity token, per-client query limit and lookup
+//! cap × k) is shared by k.
 //! Must not: read a clock, do I/O, or draw randomness outside its [`Rng`] streams. It runs until
 //! a given simulated time and hands back control, so callers can stream and cancel.
 
