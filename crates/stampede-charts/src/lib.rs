@@ -167,30 +167,44 @@ pub fn lines(kind: ChartKind, report: &Report) -> Vec<Line> {
     };
     match kind {
         ChartKind::Load => {
+            // Stacked: first tries, then + retries, then + hedges (drawn only when there are any).
             let first = per_second(&s.attempts_first, w, n);
             let retry = per_second(&s.attempts_retry, w, n);
-            let total: Vec<f64> = first.iter().zip(&retry).map(|(a, b)| a + b).collect();
-            vec![
+            let with_retries: Vec<f64> = first.iter().zip(&retry).map(|(a, b)| a + b).collect();
+            let mut lines = vec![
                 line("first tries", palette::BLUE, Dash::Solid, first),
                 line(
-                    "first tries + retries",
+                    "+ retries",
                     palette::VERMILLION,
                     Dash::Solid,
-                    total,
+                    with_retries.clone(),
                 ),
-                line(
-                    "reached backend",
-                    palette::PURPLE,
-                    Dash::Dotted,
-                    per_second(&s.backend_offered, w, n),
-                ),
-                line(
-                    "capacity",
-                    palette::GREY,
-                    Dash::Dashed,
-                    per_second_f(&s.backend_capacity, w, n),
-                ),
-            ]
+            ];
+            if s.attempts_hedge
+                .get(..n)
+                .is_some_and(|h| h.iter().any(|c| *c > 0))
+            {
+                let hedge = per_second(&s.attempts_hedge, w, n);
+                let all = with_retries
+                    .iter()
+                    .zip(&hedge)
+                    .map(|(a, b)| a + b)
+                    .collect();
+                lines.push(line("+ hedges", palette::ORANGE, Dash::Dashed, all));
+            }
+            lines.push(line(
+                "reached backend",
+                palette::PURPLE,
+                Dash::Dotted,
+                per_second(&s.backend_offered, w, n),
+            ));
+            lines.push(line(
+                "capacity",
+                palette::GREY,
+                Dash::Dashed,
+                per_second_f(&s.backend_capacity, w, n),
+            ));
+            lines
         }
         ChartKind::Outcomes => {
             let mut lines = vec![line(
@@ -328,7 +342,7 @@ pub fn draw<DB: DrawingBackend>(
 /// designs can be compared on one chart.
 pub fn baseline_line(kind: ChartKind, baseline: &Report) -> Option<Line> {
     let (label, index) = match kind {
-        ChartKind::Load => ("baseline: first tries + retries", 1),
+        ChartKind::Load => ("baseline: + retries", 1),
         ChartKind::Outcomes => ("baseline: success", 0),
         ChartKind::Dns => ("baseline: to resolver", 2),
         ChartKind::Queue => ("baseline: queue length", 0),

@@ -1,7 +1,8 @@
 //! The discrete-event engine: clients, DNS caches, the resolver, retries and the backend.
 //!
 //! Owns: the event loop (a binary heap ordered by `(time, sequence)` plus a FIFO for the attempt
-//! timeouts, which all have the same length and so expire in the order they were set), the state
+//! timeouts, which all have the same length and so expire in the order they were set, and one
+//! slot for the next arrival, of which there is never more than one), the state
 //! of every client (DNS cache, pooled connection), request, the resolver and the backend, the
 //! hooks into the per-client retry budgets ([`crate::budget`]) and breakers ([`crate::breaker`]),
 //! and the counting of metrics. A request refused on the client (breaker open, throttled) ends

@@ -67,6 +67,17 @@ fn relevant(key: &str, raw: &stampede_core::RawScenario) -> bool {
         };
         return field == "kind" || field.starts_with(prefix);
     }
+    if let (Some(field), Some(fault)) = (key.strip_prefix("outage."), raw.faults.first()) {
+        use stampede_core::scenario::raw::FaultKind as K;
+        let dns = matches!(fault.kind, K::DnsTimeout | K::DnsServfail | K::DnsEmpty | K::DnsLatency);
+        return match field {
+            "factor" => fault.kind == K::ServiceSlowdown,
+            "latency_ms" => fault.kind == K::DnsLatency,
+            "target" => dns,
+            "fraction" => fault.kind != K::ServiceSlowdown && fault.kind != K::DnsLatency,
+            _ => true,
+        };
+    }
     if let Some(field) = key.strip_prefix("breaker.") {
         return match (breaker, field) {
             (_, "kind") => true,
