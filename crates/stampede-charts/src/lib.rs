@@ -224,6 +224,7 @@ pub fn lines(kind: ChartKind, report: &Report) -> Vec<Line> {
                 (palette::PURPLE, Dash::Solid),
                 (palette::BLUE, Dash::Dotted),
                 (palette::ORANGE, Dash::Solid),
+                (palette::SKY, Dash::Solid),
             ];
             for (i, (color, dash)) in styles.into_iter().enumerate().take(FAILURE_CAUSES) {
                 if s.failed[i][..n].iter().any(|c| *c > 0) {

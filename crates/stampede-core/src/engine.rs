@@ -21,14 +21,36 @@
 //! request; the first success ends the user request and cancels the others (their backend work
 //! is abandoned: wasted if served). Hedges bypass breakers and budgets.
 //!
+//! Regions and failover: with `backend.regions = 2` each region has its own workers and queue;
+//! a client's DNS answer (cached, or pooled in its connection) names the region its attempts go
+//! to. With failover routing a Route 53 health check on the primary runs every interval (first
+//! one at a phase drawn from its own stream); after `failure_threshold` consecutive failures (or
+//! passes) the primary's status flips and, `propagation` later, the zone answers the other
+//! region. One check stands for Route 53's checkers: it fails when at most 18 % of them would
+//! see the primary healthy, i.e. when more than 82 % of attempts to it fail.
+//!
+//! Dependencies: an identity token, cached per client, is fetched before a request's first
+//! attempt when the client's has expired; requests arriving during a fetch use its token. A
+//! failed fetch fails the request (`DependencyFailed`) unless the cached fallback lets an
+//! expired token be used within its grace. A telemetry call per ended request never fails it;
+//! a synchronous one adds its latency (its timeout when the collector is black-holed) to a
+//! success's latency, counted when the backend answered.
+//!
+//! Lookups in flight per client (`lookups_in_flight_max`, Node's libuv pool): a lookup holds a
+//! place from its first try to its end; lookups beyond the cap wait in a per-client FIFO. A
+//! lookup whose attempt gave up keeps its place until its try ends and then as many lookup
+//! timeouts as it has tries left (getaddrinfo cannot be cancelled; its later tries are assumed
+//! dropped too, and are not sent to the resolvers).
+//!
 //! Super-clients: with `client_scale` k > 1 each simulated client stands for k real ones; the
 //! arrival rate is the real fleet's, spread over ⌈clients/k⌉ simulated clients, so per-client
-//! state (caches, connection, budget, breaker, per-client query limit × k) is shared by k.
+//! state (caches, connection, budget, breaker, identity token, per-client query limit and lookup
+//! cap × k) is shared by k.
 //! Must not: read a clock, do I/O, or draw randomness outside its [`Rng`] streams. It runs until
 //! a given simulated time and hands back control, so callers can stream and cancel.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 
 use crate::breaker::Breakers;
 use crate::budget::RetryBudgets;
@@ -50,6 +72,9 @@ const STALE_ANSWER_TTL_S: f64 = 30.0;
 const STALE_CLIENT_TIMEOUT_MS: f64 = 1800.0;
 /// Burst the resolver's rate limiter allows, as seconds of its capacity.
 const RESOLVER_BURST_S: f64 = 0.1;
+/// Route 53 deems an endpoint healthy when more than this fraction of its checkers report it
+/// healthy (Route 53 DG, "How Route 53 determines whether a health check is healthy").
+const HEALTHY_CHECKERS_FRACTION_MIN: f64 = 0.18;
 
 /// Key of no event: later than every real one.
 const NO_KEY: Key = Key {
@@ -62,8 +87,8 @@ type RequestId = u32;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Answer {
-    Records { ttl: SimTime },
-    Stale,
+    Records { ttl: SimTime, region: u8 },
+    Stale { region: u8 },
     Empty,
     Servfail,
 }
@@ -83,6 +108,18 @@ enum Event {
     ServiceDone {
         request: RequestId,
         attempt: u32,
+        region: u8,
+    },
+    /// A request's identity-token fetch ends; `ok` = it may be sent.
+    TokenReady {
+        request: RequestId,
+        ok: bool,
+    },
+    /// The Route 53 health check of the primary region runs.
+    HealthCheck,
+    /// The zone starts answering `region` (a failover change has propagated).
+    DnsSwitch {
+        region: u8,
     },
     RetryDue {
         request: RequestId,
@@ -184,6 +221,10 @@ struct Request {
     hedges_live: u8,
     /// For a hedged user request: its hedges in flight ([`NO_PARENT`] = empty place).
     hedges: [RequestId; HEDGES_MAX],
+    /// Region the current attempt was sent to.
+    region: u8,
+    /// Whether the current lookup holds one of its client's places (`lookups_in_flight_max`).
+    lookup_slot: bool,
 }
 
 /// What a client's DNS cache keeps between requests (16 bytes: a million clients' caches are
@@ -192,20 +233,6 @@ struct Request {
 struct ClientCache {
     positive_until: SimTime,
     negative_until: SimTime,
-}
-
-/// The backend faults in force (capacity loss, slowdown, error rate), computed when a fault
-/// switches instead of scanning the fault list on every backend event.
-#[derive(Clone, Copy, Debug)]
-struct BackendFaults {
-    /// Workers serving.
-    workers: u32,
-    /// Service time factor.
-    slowdown: f64,
-    /// Fraction of attempts the backend answers with an error, if an error-rate fault is in force.
-    error_rate: Option<f64>,
-    /// The state holds until this time, the next start, end or flap of a backend fault.
-    until: SimTime,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -226,6 +253,8 @@ struct Resolver {
     /// When the answer now cached arrives from upstream: queries for it wait until then.
     fetched_at: SimTime,
     has_stale: bool,
+    /// Region the cached answer names.
+    region: u8,
 }
 
 impl Resolver {
@@ -239,6 +268,7 @@ impl Resolver {
             negative_until: SimTime::ZERO,
             fetched_at: SimTime::ZERO,
             has_stale,
+            region: 0,
         }
     }
 }
@@ -274,9 +304,29 @@ pub struct Simulation {
     breakers: Option<Breakers>,
     requests: Vec<Request>,
     free: Vec<RequestId>,
-    queue: VecDeque<Job>,
-    busy_workers: u32,
-    backend_faults: BackendFaults,
+    /// Per region: the backend's waiting queue.
+    queues: Vec<VecDeque<Job>>,
+    /// Per region: busy workers.
+    busy_workers: Vec<u32>,
+    /// Per client: the region its DNS answer (and pooled connection) names; empty with one region.
+    client_region: Vec<u8>,
+    /// Region the zone answers now.
+    answer_region: u8,
+    /// Route 53's view of the primary: unhealthy, and the streak of checks against that view.
+    primary_unhealthy: bool,
+    health_streak: u32,
+    /// When the zone's answer changed, and to which region.
+    answer_switches: Vec<(SimTime, u8)>,
+    /// Per client: its identity token is valid until then; empty without identity.
+    tokens: Vec<SimTime>,
+    identity_rng: Rng,
+    telemetry_rng: Rng,
+    /// Per client: lookups holding a place; empty without `lookups_in_flight_max`.
+    lookups_in_flight: Vec<u32>,
+    /// Per client: lookups waiting for a place, as (request, attempt tag).
+    lookup_queues: Vec<VecDeque<(RequestId, u32)>>,
+    /// Lookups whose attempt gave up but which still hold a place: (request, tag) → (client, tries done).
+    ghost_lookups: BTreeMap<(RequestId, u32), (u32, u32)>,
     resolvers: Vec<Resolver>,
     /// Per (client, resolver): the theoretical arrival time of the generic cell rate algorithm
     /// that enforces `per_client_qps_limit`, µs; empty when no resolver has a limit.
@@ -323,6 +373,14 @@ impl Simulation {
         } else {
             Vec::new()
         };
+        let regions = scenario.regions.max(1) as usize;
+        let client_region = if regions > 1 {
+            vec![0; simulated]
+        } else {
+            Vec::new()
+        };
+        let capped = scenario.lookups_in_flight_max > 0;
+        let tokens = initial_tokens(&scenario);
         let mut sim = Simulation {
             now: SimTime::ZERO,
             sequence: 0,
@@ -346,15 +404,28 @@ impl Simulation {
             connections,
             requests: Vec::new(),
             free: Vec::new(),
-            queue: VecDeque::new(),
-            busy_workers: 0,
-            backend_faults: BackendFaults {
-                workers: 0,
-                slowdown: 1.0,
-                error_rate: None,
-                until: SimTime::ZERO,
+            queues: vec![VecDeque::new(); regions],
+            busy_workers: vec![0; regions],
+            client_region,
+            answer_region: 0,
+            primary_unhealthy: false,
+            health_streak: 0,
+            answer_switches: Vec::new(),
+            tokens,
+            identity_rng: Rng::stream(scenario.seed, StreamId::Identity),
+            telemetry_rng: Rng::stream(scenario.seed, StreamId::Telemetry),
+            lookups_in_flight: if capped {
+                vec![0; simulated]
+            } else {
+                Vec::new()
             },
-            series: Series::with_resolvers(buckets_total, resolvers.len()),
+            lookup_queues: if capped {
+                vec![VecDeque::new(); simulated]
+            } else {
+                Vec::new()
+            },
+            ghost_lookups: BTreeMap::new(),
+            series: Series::with_topology(buckets_total, resolvers.len(), regions),
             resolvers,
             client_limit_tat,
             rotate_next,
@@ -379,6 +450,11 @@ impl Simulation {
             .collect();
         for (edge, flapping) in edges {
             sim.schedule(edge, Event::FaultEdge { flapping });
+        }
+        if let Some(failover) = sim.scenario.failover {
+            let mut phase = Rng::stream(sim.scenario.seed, StreamId::HealthCheck);
+            let first = SimTime((phase.uniform() * failover.interval.0 as f64) as u64);
+            sim.schedule(first, Event::HealthCheck);
         }
         sim.update_bucket();
         sim.schedule_next_arrival();
@@ -430,9 +506,6 @@ impl Simulation {
         self.now = key.time;
         if self.now >= self.bucket_end {
             self.update_bucket();
-        }
-        if self.now >= self.backend_faults.until {
-            self.backend_faults = backend_faults_at(&self.scenario, self.now);
         }
         self.events += 1;
         if self.events >= self.scenario.event_budget {
@@ -516,7 +589,17 @@ impl Simulation {
                 self.on_attempt_timeout(request, attempt & !ATTEMPT_TIMEOUT_FLAG)
             }
             Event::LookupTimeout { request, attempt } => self.on_lookup_timeout(request, attempt),
-            Event::ServiceDone { request, attempt } => self.on_service_done(request, attempt),
+            Event::ServiceDone {
+                request,
+                attempt,
+                region,
+            } => self.on_service_done(request, attempt, region),
+            Event::TokenReady { request, ok } => self.on_token_ready(request, ok),
+            Event::HealthCheck => self.on_health_check(),
+            Event::DnsSwitch { region } => {
+                self.answer_region = region;
+                self.answer_switches.push((self.now, region));
+            }
             Event::RetryDue { request } => self.start_attempt(request),
             Event::HedgeDue { request, attempt } => self.on_hedge_due(request, attempt),
             Event::FaultEdge { flapping } => self.on_fault_edge(flapping),
@@ -531,7 +614,148 @@ impl Simulation {
         {
             self.schedule(next, Event::FaultEdge { flapping });
         }
-        self.dispatch_backend();
+        for region in 0..self.queues.len() {
+            self.dispatch_backend(region);
+        }
+    }
+
+    /// Route 53 health check of the primary: after `failure_threshold` consecutive results
+    /// against its current status the status flips, and the answer follows after propagation.
+    fn on_health_check(&mut self) {
+        let Some(failover) = self.scenario.failover else {
+            return;
+        };
+        let next = self.now.after(failover.interval);
+        if next < self.scenario.duration {
+            self.schedule(next, Event::HealthCheck);
+        }
+        let passed = self.primary_check_passes();
+        if passed != self.primary_unhealthy {
+            self.health_streak = 0;
+            return;
+        }
+        self.health_streak += 1;
+        if self.health_streak >= failover.failure_threshold {
+            self.health_streak = 0;
+            self.primary_unhealthy = !passed;
+            let region = u8::from(self.primary_unhealthy);
+            let at = self.now.after(failover.propagation);
+            self.schedule(at, Event::DnsSwitch { region });
+        }
+    }
+
+    /// Whether more than 18 % of Route 53's checkers would see the primary healthy: the share of
+    /// attempts it fails (region loss, errors; all of them with every worker lost) is below 82 %.
+    fn primary_check_passes(&self) -> bool {
+        let failing = self
+            .scenario
+            .faults
+            .iter()
+            .filter(|f| f.target == FaultTarget::Region(0) && f.active(self.now))
+            .map(|f| match f.kind {
+                FaultKind::RegionLoss | FaultKind::ErrorRate => f.fraction,
+                _ => 0.0,
+            })
+            .fold(0.0, f64::max);
+        let failing = if self.workers_in_force(0) == 0 {
+            1.0
+        } else {
+            failing
+        };
+        1.0 - failing > HEALTHY_CHECKERS_FRACTION_MIN
+    }
+
+    /// Whether a fault aimed at dependency `target` fails this call, and the latency it adds.
+    /// Draws from `rng` only while such a fault is in force.
+    fn dependency_fault(&mut self, target: FaultTarget) -> (Option<FaultKind>, SimTime) {
+        let now = self.now;
+        let rng = if target == FaultTarget::Identity {
+            &mut self.identity_rng
+        } else {
+            &mut self.telemetry_rng
+        };
+        let mut failed = None;
+        let mut extra = SimTime::ZERO;
+        for f in self
+            .scenario
+            .faults
+            .iter()
+            .filter(|f| f.target == target && f.active(now))
+        {
+            match f.kind {
+                FaultKind::DnsLatency => extra = extra.after(f.latency),
+                FaultKind::ServiceSlowdown => {}
+                kind if failed.is_none() && rng.chance(f.fraction) => failed = Some(kind),
+                _ => {}
+            }
+        }
+        (failed, extra)
+    }
+
+    /// A request whose client has no valid token fetches one: on success the token is valid from
+    /// when the fetch ends; on failure an expired token within its grace may be used.
+    fn fetch_token(&mut self, id: RequestId) {
+        let identity = self.scenario.identity.expect("identity is on");
+        let bucket = self.bucket();
+        let client = self.requests[id as usize].client as usize;
+        self.series.identity_fetches[bucket] += 1;
+        let (failed, extra) = self.dependency_fault(FaultTarget::Identity);
+        let ready = self.now.after(identity.fetch_latency).after(extra);
+        let ok = if failed.is_none() {
+            self.tokens[client] = ready.after(identity.token_lifetime);
+            true
+        } else {
+            self.series.identity_fetch_failed[bucket] += 1;
+            let usable = self.now < self.tokens[client].after(identity.grace);
+            if usable {
+                self.series.identity_expired_used[bucket] += 1;
+            }
+            usable
+        };
+        self.schedule(ready, Event::TokenReady { request: id, ok });
+    }
+
+    fn on_token_ready(&mut self, id: RequestId, ok: bool) {
+        assert_eq!(
+            self.requests[id as usize].phase,
+            Phase::Backoff,
+            "a request waits for its token before its first attempt"
+        );
+        if ok {
+            self.start_attempt(id);
+        } else {
+            let bucket = self.bucket();
+            self.series.refused_first[bucket] += 1;
+            self.finish(id, Outcome::DependencyFailed);
+        }
+    }
+
+    /// The telemetry call of an ended request: counted, never failing it; returns the latency it
+    /// adds (zero unless synchronous).
+    fn telemetry_call(&mut self) -> SimTime {
+        let Some(telemetry) = self.scenario.telemetry else {
+            return SimTime::ZERO;
+        };
+        let bucket = self.bucket();
+        self.series.telemetry_calls[bucket] += 1;
+        let (failed, extra) = self.dependency_fault(FaultTarget::Telemetry);
+        let waited = match failed {
+            None => telemetry.latency.after(extra),
+            Some(kind) => {
+                self.series.telemetry_failed[bucket] += 1;
+                match kind {
+                    FaultKind::DnsEmpty | FaultKind::DnsServfail | FaultKind::ErrorRate => {
+                        telemetry.latency
+                    }
+                    _ => telemetry.timeout,
+                }
+            }
+        };
+        if telemetry.sync {
+            waited.min(telemetry.timeout.max(telemetry.latency))
+        } else {
+            SimTime::ZERO
+        }
     }
 
     fn schedule_next_arrival(&mut self) {
@@ -559,6 +783,10 @@ impl Simulation {
         self.series.requests[bucket] += 1;
         self.in_flight += 1;
         self.budgets.request_started(client as usize, self.now);
+        if !self.tokens.is_empty() && self.tokens[client as usize] <= self.now {
+            self.fetch_token(id);
+            return;
+        }
         self.start_attempt(id);
     }
 
@@ -579,6 +807,8 @@ impl Simulation {
             hedges_sent: 0,
             hedges_live: 0,
             hedges: [NO_PARENT; HEDGES_MAX],
+            region: 0,
+            lookup_slot: false,
         };
         match self.free.pop() {
             Some(id) => {
@@ -662,7 +892,81 @@ impl Simulation {
                 self.requests[id as usize].lookup_offset = *next;
                 *next = ((usize::from(*next) + 1) % self.resolvers.len()) as u8;
             }
+            if !self.lookups_in_flight.is_empty() && !self.take_lookup_place(client, id, tag) {
+                return;
+            }
             self.query_resolver(id);
+        }
+    }
+
+    /// Gives the lookup a place among its client's lookups in flight, or queues it (false).
+    fn take_lookup_place(&mut self, client: usize, id: RequestId, tag: u32) -> bool {
+        if self.lookups_in_flight[client] < self.scenario.lookups_in_flight_max {
+            self.lookups_in_flight[client] += 1;
+            self.requests[id as usize].lookup_slot = true;
+            return true;
+        }
+        let bucket = self.bucket();
+        self.series.dns_lookups_queued[bucket] += 1;
+        self.lookup_queues[client].push_back((id, tag));
+        false
+    }
+
+    /// A lookup of `client` ended: its place goes to the oldest queued lookup still wanted.
+    fn release_lookup_place(&mut self, client: usize) {
+        assert!(
+            self.lookups_in_flight[client] > 0,
+            "a place is released once"
+        );
+        self.lookups_in_flight[client] -= 1;
+        while let Some((id, tag)) = self.lookup_queues[client].pop_front() {
+            if self.current(id, tag, Phase::Lookup) && !self.requests[id as usize].lookup_slot {
+                self.lookups_in_flight[client] += 1;
+                self.requests[id as usize].lookup_slot = true;
+                self.query_resolver(id);
+                break;
+            }
+        }
+        assert!(
+            self.lookups_in_flight[client] <= self.scenario.lookups_in_flight_max,
+            "lookups in flight never exceed the cap"
+        );
+    }
+
+    /// The current lookup of `id` ends normally: it hands back its place.
+    fn end_lookup(&mut self, id: RequestId) {
+        let r = &mut self.requests[id as usize];
+        if r.lookup_slot {
+            r.lookup_slot = false;
+            let client = r.client as usize;
+            self.release_lookup_place(client);
+        }
+    }
+
+    /// The attempt of `id` gives up while its lookup holds a place: the lookup goes on as a
+    /// ghost that keeps the place until it ends.
+    fn abandon_lookup(&mut self, id: RequestId) {
+        let r = &mut self.requests[id as usize];
+        if r.lookup_slot {
+            r.lookup_slot = false;
+            self.ghost_lookups
+                .insert((id, r.tag), (r.client, r.lookup_tries));
+        }
+    }
+
+    /// A DNS event of a lookup that is no longer current: if it is a ghost's, the ghost moves on
+    /// (`timed_out`: to its next try, if any) or ends and hands back its place.
+    fn ghost_event(&mut self, id: RequestId, tag: u32, timed_out: bool) {
+        let Some(&(client, tries)) = self.ghost_lookups.get(&(id, tag)) else {
+            return;
+        };
+        let tries_max = self.scenario.lookup_attempts * self.resolvers.len() as u32;
+        if timed_out && tries < tries_max {
+            self.ghost_lookups.insert((id, tag), (client, tries + 1));
+            self.schedule_lookup_timeout(id, tag);
+        } else {
+            self.ghost_lookups.remove(&(id, tag));
+            self.release_lookup_place(client as usize);
         }
     }
 
@@ -813,7 +1117,8 @@ impl Simulation {
         if resolver.positive_until > self.now {
             self.series.dns_resolver_cache[bucket] += 1;
             let ttl = resolver.positive_until.since(ready.since(latency));
-            return self.answer(ready, id, tag, Answer::Records { ttl });
+            let region = resolver.region;
+            return self.answer(ready, id, tag, Answer::Records { ttl, region });
         }
         if resolver.negative_until > self.now {
             self.series.dns_resolver_cache[bucket] += 1;
@@ -851,19 +1156,25 @@ impl Simulation {
             .after(extra)
             .after(zone_latency);
         let stale_at = self.now.after(SimTime::from_ms(STALE_CLIENT_TIMEOUT_MS));
+        let answer_region = self.answer_region;
         let resolver = &mut self.resolvers[server];
         let stale_possible = serve_stale && resolver.has_stale;
+        let stale = Answer::Stale {
+            region: resolver.region,
+        };
         match hit {
             None => {
                 let ttl = self.scenario.record_ttl;
                 resolver.positive_until = upstream_at.after(ttl);
                 resolver.fetched_at = upstream_at;
                 resolver.has_stale = true;
+                resolver.region = answer_region;
                 // RFC 8767 §5: an answer slower than the client response timer is served stale.
                 if stale_possible && upstream_at > stale_at {
-                    self.answer(stale_at, id, tag, Answer::Stale);
+                    self.answer(stale_at, id, tag, stale);
                 } else {
-                    self.answer(upstream_at, id, tag, Answer::Records { ttl });
+                    let region = answer_region;
+                    self.answer(upstream_at, id, tag, Answer::Records { ttl, region });
                 }
             }
             Some(FaultKind::DnsEmpty) => {
@@ -873,13 +1184,13 @@ impl Simulation {
             }
             Some(FaultKind::DnsServfail) => {
                 let answer = if stale_possible {
-                    Answer::Stale
+                    stale
                 } else {
                     Answer::Servfail
                 };
                 self.answer(upstream_at, id, tag, answer);
             }
-            Some(_) if stale_possible => self.answer(stale_at, id, tag, Answer::Stale),
+            Some(_) if stale_possible => self.answer(stale_at, id, tag, stale),
             Some(_) => self.drop_query(id, tag, server),
         }
     }
@@ -902,15 +1213,19 @@ impl Simulation {
 
     fn on_lookup_done(&mut self, id: RequestId, tag: u32, answer: Answer) {
         if !self.current(id, tag, Phase::Lookup) {
+            if !self.ghost_lookups.is_empty() {
+                self.ghost_event(id, tag, false);
+            }
             return;
         }
+        self.end_lookup(id);
         let bucket = self.bucket();
         let client = self.requests[id as usize].client as usize;
-        let ttl = match answer {
-            Answer::Records { ttl } => ttl,
-            Answer::Stale => {
+        let (ttl, region) = match answer {
+            Answer::Records { ttl, region } => (ttl, region),
+            Answer::Stale { region } => {
                 self.series.dns_stale[bucket] += 1;
-                SimTime::from_s(STALE_ANSWER_TTL_S)
+                (SimTime::from_s(STALE_ANSWER_TTL_S), region)
             }
             Answer::Empty => {
                 self.clients[client].negative_until =
@@ -929,17 +1244,24 @@ impl Simulation {
             ClientCacheMode::Fixed => self.scenario.client_ttl,
         };
         self.clients[client].positive_until = self.now.after(kept);
+        if let Some(current) = self.client_region.get_mut(client) {
+            *current = region;
+        }
         self.send_to_backend(id);
     }
 
     fn on_lookup_timeout(&mut self, id: RequestId, tag: u32) {
         if !self.current(id, tag, Phase::Lookup) {
+            if !self.ghost_lookups.is_empty() {
+                self.ghost_event(id, tag, true);
+            }
             return;
         }
         let tries_max = self.scenario.lookup_attempts * self.resolvers.len() as u32;
         if self.requests[id as usize].lookup_tries < tries_max {
             self.query_resolver(id);
         } else {
+            self.end_lookup(id);
             self.fail_attempt(id, Outcome::DnsTimeout);
         }
     }
@@ -956,13 +1278,23 @@ impl Simulation {
         }
     }
 
-    fn workers_in_force(&self) -> u32 {
-        debug_assert!(self.now < self.backend_faults.until);
-        self.backend_faults.workers
+    /// The backend fault of `kind` in force now in `region`.
+    fn backend_fault(&self, kind: FaultKind, region: usize) -> Option<&Fault> {
+        self.scenario.faults.iter().find(|f| {
+            f.kind == kind && f.target == FaultTarget::Region(region) && f.active(self.now)
+        })
     }
 
-    fn slowdown(&self) -> f64 {
-        self.backend_faults.slowdown
+    fn workers_in_force(&self, region: usize) -> u32 {
+        let lost = self
+            .backend_fault(FaultKind::CapacityLoss, region)
+            .map_or(0.0, |f| f.fraction);
+        (f64::from(self.scenario.workers) * (1.0 - lost)) as u32
+    }
+
+    fn slowdown(&self, region: usize) -> f64 {
+        self.backend_fault(FaultKind::ServiceSlowdown, region)
+            .map_or(1.0, |f| f.factor)
     }
 
     fn send_to_backend(&mut self, id: RequestId) {
@@ -972,6 +1304,12 @@ impl Simulation {
             self.requests[id as usize].tag,
             self.requests[id as usize].client as usize,
         );
+        let region = self
+            .client_region
+            .get(client)
+            .map_or(0, |r| usize::from(*r));
+        self.requests[id as usize].region = region as u8;
+        self.series.region_offered[region][bucket] += 1;
         let lifetime = self.scenario.connection_lifetime;
         if lifetime > SimTime::ZERO && self.connections[client] <= self.now {
             self.connections[client] = self.now.after(lifetime);
@@ -982,14 +1320,21 @@ impl Simulation {
             tag,
             enqueued: self.now,
         };
-        let error_rate = self.backend_faults.error_rate;
-        if error_rate.is_some_and(|p| self.faults_rng.chance(p)) {
+        let error_rate = self
+            .backend_fault(FaultKind::ErrorRate, region)
+            .map(|f| f.fraction);
+        let region_lost = self
+            .backend_fault(FaultKind::RegionLoss, region)
+            .map(|f| f.fraction);
+        if error_rate.is_some_and(|p| self.faults_rng.chance(p))
+            || region_lost.is_some_and(|p| self.faults_rng.chance(p))
+        {
             self.fail_attempt(id, Outcome::ServerError);
-        } else if self.busy_workers < self.workers_in_force() {
-            self.start_service(job);
-        } else if self.queue.len() < self.scenario.queue_capacity as usize {
-            self.queue.push_back(job);
-            let len = self.queue.len() as u64;
+        } else if self.busy_workers[region] < self.workers_in_force(region) {
+            self.start_service(job, region);
+        } else if self.queues[region].len() < self.scenario.queue_capacity as usize {
+            self.queues[region].push_back(job);
+            let len = self.queues[region].len() as u64;
             let max = &mut self.series.queue_len_max[bucket];
             *max = (*max).max(len);
         } else {
@@ -997,16 +1342,16 @@ impl Simulation {
         }
     }
 
-    fn start_service(&mut self, job: Job) {
+    fn start_service(&mut self, job: Job, region: usize) {
         let bucket = self.bucket();
         self.series.service_started[bucket] += 1;
         self.series.queue_wait_ms_sum[bucket] += self.now.since(job.enqueued).as_ms();
-        self.busy_workers += 1;
+        self.busy_workers[region] += 1;
         assert!(
-            self.busy_workers <= self.scenario.workers,
+            self.busy_workers[region] <= self.scenario.workers,
             "busy workers never exceed the worker count"
         );
-        let mean_ms = self.scenario.service_ms_mean * self.slowdown();
+        let mean_ms = self.scenario.service_ms_mean * self.slowdown(region);
         let duration_ms = match self.scenario.service_time {
             ServiceTimeLaw::Constant => mean_ms,
             ServiceTimeLaw::Exponential => self.service.exponential(mean_ms),
@@ -1023,13 +1368,15 @@ impl Simulation {
             Event::ServiceDone {
                 request: job.request,
                 attempt: job.tag,
+                region: region as u8,
             },
         );
     }
 
-    fn on_service_done(&mut self, id: RequestId, tag: u32) {
-        assert!(self.busy_workers > 0);
-        self.busy_workers -= 1;
+    fn on_service_done(&mut self, id: RequestId, tag: u32, region: u8) {
+        let region = usize::from(region);
+        assert!(self.busy_workers[region] > 0);
+        self.busy_workers[region] -= 1;
         if self.current(id, tag, Phase::Backend) {
             self.end_attempt(id, Outcome::Success);
             let parent = self.requests[id as usize].parent;
@@ -1044,14 +1391,14 @@ impl Simulation {
             let bucket = self.bucket();
             self.series.wasted[bucket] += 1;
         }
-        self.dispatch_backend();
+        self.dispatch_backend(region);
     }
 
-    fn dispatch_backend(&mut self) {
-        while self.busy_workers < self.workers_in_force() {
+    fn dispatch_backend(&mut self, region: usize) {
+        while self.busy_workers[region] < self.workers_in_force(region) {
             let job = match self.scenario.queue_discipline {
-                QueueDiscipline::Fifo => self.queue.pop_front(),
-                QueueDiscipline::Lifo => self.queue.pop_back(),
+                QueueDiscipline::Fifo => self.queues[region].pop_front(),
+                QueueDiscipline::Lifo => self.queues[region].pop_back(),
             };
             let Some(job) = job else {
                 break;
@@ -1061,7 +1408,7 @@ impl Simulation {
                 self.series.dropped_abandoned[bucket] += 1;
                 continue;
             }
-            self.start_service(job);
+            self.start_service(job, region);
         }
     }
 
@@ -1070,6 +1417,7 @@ impl Simulation {
             self.requests[id as usize].phase,
             Phase::Lookup | Phase::Backend
         ));
+        self.abandon_lookup(id);
         self.end_attempt(id, cause);
         if self.scenario.hedging.is_some() {
             self.hedge_failed(id, cause);
@@ -1183,6 +1531,7 @@ impl Simulation {
 
     /// Frees the slot of a hedge that ended, and its place in its request.
     fn release_hedge(&mut self, parent: RequestId, child: RequestId) {
+        self.abandon_lookup(child);
         let c = &mut self.requests[child as usize];
         assert!(c.phase != Phase::Free, "a hedge ends once");
         c.phase = Phase::Free;
@@ -1213,6 +1562,8 @@ impl Simulation {
     }
 
     fn finish(&mut self, id: RequestId, outcome: Outcome) {
+        self.abandon_lookup(id);
+        let telemetry = self.telemetry_call();
         let bucket = self.bucket();
         let r = &mut self.requests[id as usize];
         assert!(r.phase != Phase::Free, "a request ends exactly once");
@@ -1236,7 +1587,7 @@ impl Simulation {
                 .request_succeeded(client, r.attempt == 1, r.budget_tokens);
         }
         self.budgets.request_ended(client);
-        let latency = self.now.since(r.started);
+        let latency = self.now.after(telemetry).since(r.started);
         self.free.push(id);
         self.in_flight -= 1;
         match outcome {
@@ -1268,11 +1619,16 @@ impl Simulation {
         let mut series = self.series.clone();
         for b in 0..self.buckets_total {
             let start = SimTime(sc.bucket.0 * b as u64);
-            let workers = workers_at(sc, start);
             let width_s = bucket_s.min(sc.duration.since(start).as_s());
-            series.backend_capacity[b] = f64::from(workers) * 1000.0
-                / (sc.service_ms_mean * slowdown_at(sc, start))
-                * width_s;
+            series.backend_capacity[b] = (0..sc.regions.max(1) as usize)
+                .map(|region| {
+                    f64::from(workers_at(sc, start, region)) * 1000.0
+                        / (sc.service_ms_mean * slowdown_at(sc, start, region))
+                        * width_s
+                })
+                .sum();
+            series.failover_fraction[b] =
+                secondary_share(&self.answer_switches, start, start.after(sc.bucket));
             for (r, config) in sc.resolvers.iter().enumerate() {
                 series.resolver_capacities[r][b] = config.capacity_qps * width_s;
             }
@@ -1422,55 +1778,56 @@ const DNS_FAULT_KINDS: [FaultKind; 4] = [
 /// Tag bit that marks an attempt timeout popped from the FIFO (tags never use it).
 const ATTEMPT_TIMEOUT_FLAG: u32 = 1 << 31;
 
-fn workers_at(sc: &Scenario, t: SimTime) -> u32 {
+/// Workers of `region` able to serve at `t`: capacity loss removes its fraction, a region loss
+/// its fraction (the attempts it refuses never reach a worker).
+fn workers_at(sc: &Scenario, t: SimTime, region: usize) -> u32 {
+    let in_region = |f: &&Fault| f.target == FaultTarget::Region(region) && f.active(t);
     let lost = sc
         .faults
         .iter()
-        .find(|f| f.kind == FaultKind::CapacityLoss && f.active(t))
+        .filter(in_region)
+        .find(|f| f.kind == FaultKind::CapacityLoss)
         .map_or(0.0, |f| f.fraction);
-    (f64::from(sc.workers) * (1.0 - lost)) as u32
+    let refused = sc
+        .faults
+        .iter()
+        .filter(in_region)
+        .find(|f| f.kind == FaultKind::RegionLoss)
+        .map_or(0.0, |f| f.fraction);
+    (f64::from(sc.workers) * (1.0 - lost) * (1.0 - refused)) as u32
 }
 
-fn slowdown_at(sc: &Scenario, t: SimTime) -> f64 {
+fn slowdown_at(sc: &Scenario, t: SimTime, region: usize) -> f64 {
     sc.faults
         .iter()
-        .find(|f| f.kind == FaultKind::ServiceSlowdown && f.active(t))
+        .find(|f| {
+            f.kind == FaultKind::ServiceSlowdown
+                && f.target == FaultTarget::Region(region)
+                && f.active(t)
+        })
         .map_or(1.0, |f| f.factor)
 }
 
-/// The backend faults in force at `t`, and until when they stay so.
-fn backend_faults_at(sc: &Scenario, t: SimTime) -> BackendFaults {
-    let backend = |f: &&Fault| {
-        matches!(
-            f.kind,
-            FaultKind::CapacityLoss | FaultKind::ServiceSlowdown | FaultKind::ErrorRate
-        )
-    };
-    let until = sc
-        .faults
-        .iter()
-        .filter(backend)
-        .map(|f| {
-            if t < f.start {
-                f.start
-            } else if t >= f.end {
-                SimTime::NEVER
-            } else {
-                f.next_flap_edge(t).unwrap_or(f.end)
-            }
-        })
-        .min()
-        .unwrap_or(SimTime::NEVER);
-    BackendFaults {
-        workers: workers_at(sc, t),
-        slowdown: slowdown_at(sc, t),
-        error_rate: sc
-            .faults
-            .iter()
-            .find(|f| f.kind == FaultKind::ErrorRate && f.active(t))
-            .map(|f| f.fraction),
-        until,
+/// Share of [from, to) during which the zone answered a region other than the primary.
+fn secondary_share(switches: &[(SimTime, u8)], from: SimTime, to: SimTime) -> f64 {
+    if switches.is_empty() || to <= from {
+        return 0.0;
     }
+    let mut region = 0;
+    let mut since = SimTime::ZERO;
+    let mut secondary = 0u64;
+    let overlap = |a: SimTime, b: SimTime| b.min(to).since(a.max(from)).0;
+    for &(at, next) in switches {
+        if region != 0 {
+            secondary += overlap(since, at);
+        }
+        region = next;
+        since = at;
+    }
+    if region != 0 {
+        secondary += overlap(since, SimTime::NEVER);
+    }
+    secondary as f64 / to.since(from).0 as f64
 }
 
 /// Label of a fault kind for chart shading.
@@ -1483,6 +1840,7 @@ pub fn fault_label(kind: FaultKind) -> &'static str {
         FaultKind::CapacityLoss => "capacity loss",
         FaultKind::ErrorRate => "backend errors",
         FaultKind::DnsLatency => "DNS latency",
+        FaultKind::RegionLoss => "region loss",
     }
 }
 
@@ -1563,6 +1921,30 @@ fn initial_caches(sc: &Scenario, rng: &mut Rng, resolver_remaining: SimTime) -> 
         }
     }
     caches
+}
+
+/// Identity tokens at t = 0: a token is fetched by the first request after the last one expired
+/// and lives for its lifetime L, the renewal cycle of a TTL cache, so in steady state it is valid
+/// with probability λL/(1+λL) and its remaining lifetime is uniform on (0, L). An invalid token
+/// counts as expired at t = 0. Drawn from its own stream; empty without identity.
+fn initial_tokens(sc: &Scenario) -> Vec<SimTime> {
+    let Some(identity) = sc.identity else {
+        return Vec::new();
+    };
+    let mut tokens = vec![SimTime::ZERO; sc.simulated_clients as usize];
+    if sc.cold_start {
+        return tokens;
+    }
+    let mut rng = Rng::stream(sc.seed, StreamId::TokenInit);
+    let lifetime = identity.token_lifetime;
+    let lambda_l = sc.simulated_rate_per_client_per_s() * lifetime.as_s();
+    let valid = lambda_l / (1.0 + lambda_l);
+    for token in &mut tokens {
+        if rng.chance(valid) {
+            *token = SimTime((rng.uniform() * lifetime.0 as f64) as u64);
+        }
+    }
+    tokens
 }
 
 /// Pooled connections at t = 0. A connection opens on the first attempt after the last one

@@ -77,6 +77,14 @@ pub static PRESETS: &[Preset] = &[
         toml: include_str!("../../../presets/two-resolvers.toml"),
     },
     Preset {
+        name: "multi-region-failover",
+        toml: include_str!("../../../presets/multi-region-failover.toml"),
+    },
+    Preset {
+        name: "identity-token-fallback",
+        toml: include_str!("../../../presets/identity-token-fallback.toml"),
+    },
+    Preset {
         name: "cold-start-herd",
         toml: include_str!("../../../presets/cold-start-herd.toml"),
     },

@@ -31,6 +31,9 @@ pub enum Outcome {
     BreakerOpen,
     /// The next retry would have started after the request's overall deadline.
     DeadlineExceeded,
+    /// A dependency the request needs failed: no identity token could be fetched (and no
+    /// expired one may be used); nothing was sent.
+    DependencyFailed,
 }
 
 impl Outcome {
@@ -46,6 +49,7 @@ impl Outcome {
         Outcome::Throttled,
         Outcome::BreakerOpen,
         Outcome::DeadlineExceeded,
+        Outcome::DependencyFailed,
     ];
 
     /// Position in [`Outcome::FAILURES`]; `None` for success.
@@ -67,12 +71,13 @@ impl Outcome {
             Outcome::Throttled => "throttled by the client",
             Outcome::BreakerOpen => "circuit breaker open",
             Outcome::DeadlineExceeded => "deadline exceeded",
+            Outcome::DependencyFailed => "dependency failed",
         }
     }
 }
 
 /// Number of failure causes.
-pub const FAILURE_CAUSES: usize = 10;
+pub const FAILURE_CAUSES: usize = 11;
 
 /// Bounds of the latency histogram: bin `i` holds latencies in [LOW·R^i, LOW·R^(i+1)) ms.
 pub const LATENCY_BINS: usize = 96;
@@ -203,7 +208,8 @@ pub struct Series {
     pub backend_offered: Vec<u64>,
     /// What the backend could serve in the bucket with its workers in force.
     pub backend_capacity: Vec<f64>,
-    /// User requests refused on the client before their first attempt (breaker open, throttled).
+    /// User requests refused on the client before their first attempt (breaker open, throttled,
+    /// no identity token).
     pub refused_first: Vec<u64>,
     /// Attempts sent on a live pooled connection, without a DNS lookup.
     pub connection_reused: Vec<u64>,
@@ -242,6 +248,30 @@ pub struct Series {
     /// Hedged attempts started (sent while an earlier attempt of the same request was in flight).
     #[serde(default)]
     pub attempts_hedge: Vec<u64>,
+    /// Attempts that reached each region's backend, one series per region (0 = primary).
+    #[serde(default)]
+    pub region_offered: Vec<Vec<u64>>,
+    /// Fraction of the bucket during which the name answered the secondary region (failover).
+    #[serde(default)]
+    pub failover_fraction: Vec<f64>,
+    /// Identity-token fetches started.
+    #[serde(default)]
+    pub identity_fetches: Vec<u64>,
+    /// Identity-token fetches that failed.
+    #[serde(default)]
+    pub identity_fetch_failed: Vec<u64>,
+    /// Requests sent with an expired token after a failed fetch (`fallback = "cached"`).
+    #[serde(default)]
+    pub identity_expired_used: Vec<u64>,
+    /// Telemetry calls made (one per ended user request).
+    #[serde(default)]
+    pub telemetry_calls: Vec<u64>,
+    /// Telemetry calls that failed (never a request failure: fail-open).
+    #[serde(default)]
+    pub telemetry_failed: Vec<u64>,
+    /// Lookups that had to wait for a free place under `client_dns.lookups_in_flight_max`.
+    #[serde(default)]
+    pub dns_lookups_queued: Vec<u64>,
     /// Largest backend queue length seen in the bucket.
     pub queue_len_max: Vec<u64>,
     /// Requests served after their client gave up (wasted work).
@@ -274,6 +304,11 @@ impl Series {
 
     /// Empty series for `buckets` buckets and `resolvers` resolvers.
     pub fn with_resolvers(buckets: usize, resolvers: usize) -> Series {
+        Series::with_topology(buckets, resolvers, 1)
+    }
+
+    /// Empty series for `buckets` buckets, `resolvers` resolvers and `regions` regions.
+    pub fn with_topology(buckets: usize, resolvers: usize, regions: usize) -> Series {
         let zeros = || vec![0u64; buckets];
         Series {
             requests: zeros(),
@@ -298,6 +333,14 @@ impl Series {
             resolver_dropped: vec![zeros(); resolvers],
             resolver_capacities: vec![vec![0.0; buckets]; resolvers],
             attempts_hedge: zeros(),
+            region_offered: vec![zeros(); regions],
+            failover_fraction: vec![0.0; buckets],
+            identity_fetches: zeros(),
+            identity_fetch_failed: zeros(),
+            identity_expired_used: zeros(),
+            telemetry_calls: zeros(),
+            telemetry_failed: zeros(),
+            dns_lookups_queued: zeros(),
             queue_len_max: zeros(),
             wasted: zeros(),
             dropped_abandoned: zeros(),

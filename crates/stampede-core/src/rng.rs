@@ -28,6 +28,14 @@ pub enum StreamId {
     ConnectionInit = 8,
     /// Initial state of the caches of the second and later resolvers.
     ResolverInit = 9,
+    /// Phase of the Route 53 health checks (failover routing).
+    HealthCheck = 10,
+    /// Initial state of the clients' identity tokens.
+    TokenInit = 11,
+    /// Partial faults aimed at the identity service (which fetches fail).
+    Identity = 12,
+    /// Partial faults aimed at the telemetry collector (which calls fail).
+    Telemetry = 13,
 }
 
 /// Start of the exponential ziggurat's tail (256 layers).

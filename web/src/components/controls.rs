@@ -53,7 +53,9 @@ const OPEN_BY_DEFAULT: [Category; 3] = [Category::Outage, Category::ClientDns, C
 /// Whether a parameter matters for the current choices: the settings of one retry budget or
 /// breaker kind are hidden while another kind is selected (they stay in the scenario unchanged).
 fn relevant(key: &str, raw: &stampede_core::RawScenario) -> bool {
-    use stampede_core::scenario::raw::{BreakerKind, RetryBudgetKind};
+    use stampede_core::scenario::raw::{
+        BreakerKind, RetryBudgetKind, RoutingPolicy, TelemetryMode, TokenFallback,
+    };
     let budget = raw.retry_budget.kind;
     let breaker = raw.breaker.kind;
     if let Some(field) = key.strip_prefix("retry_budget.") {
@@ -73,13 +75,35 @@ fn relevant(key: &str, raw: &stampede_core::RawScenario) -> bool {
             fault.kind,
             K::DnsTimeout | K::DnsServfail | K::DnsEmpty | K::DnsLatency
         );
+        // Backend faults pick a region only when there is a second one; any kind may be aimed
+        // at the identity or telemetry dependency when it is on.
+        let dependencies =
+            raw.identity.token_lifetime_s > 0.0 || raw.telemetry.mode != TelemetryMode::Off;
         return match field {
             "factor" => fault.kind == K::ServiceSlowdown,
             "latency_ms" => fault.kind == K::DnsLatency,
-            "target" => dns,
+            "target" => dns || raw.backend.regions > 1 || dependencies,
             "fraction" => fault.kind != K::ServiceSlowdown && fault.kind != K::DnsLatency,
             _ => true,
         };
+    }
+    if let Some(field) = key.strip_prefix("dns.") {
+        return field == "routing"
+            || field == "record_ttl_s"
+            || raw.dns.routing == RoutingPolicy::Failover;
+    }
+    if let Some(field) = key.strip_prefix("identity.") {
+        return match field {
+            "token_lifetime_s" => true,
+            "grace_s" => {
+                raw.identity.token_lifetime_s > 0.0
+                    && raw.identity.fallback == TokenFallback::Cached
+            }
+            _ => raw.identity.token_lifetime_s > 0.0,
+        };
+    }
+    if let Some(field) = key.strip_prefix("telemetry.") {
+        return field == "mode" || raw.telemetry.mode != TelemetryMode::Off;
     }
     if let Some(field) = key.strip_prefix("breaker.") {
         return match (breaker, field) {

@@ -7,7 +7,7 @@
 
 use super::raw::{
     BackoffKind, BreakerKind, ClientCacheMode, FaultKind, JitterKind, QueueDiscipline, RawFault,
-    RawScenario, RetryBudgetKind, ServiceTimeLaw,
+    RawScenario, RetryBudgetKind, RoutingPolicy, ServiceTimeLaw, TelemetryMode, TokenFallback,
 };
 
 /// Group a parameter is shown in.
@@ -25,6 +25,8 @@ pub enum Category {
     CircuitBreaker,
     /// The backend service.
     Backend,
+    /// Regions, DNS failover and per-request dependencies (identity, telemetry).
+    Topology,
     /// Fleet size and load.
     Fleet,
     /// Horizon, seed and costs.
@@ -33,13 +35,14 @@ pub enum Category {
 
 impl Category {
     /// All categories in display order.
-    pub const ALL: [Category; 8] = [
+    pub const ALL: [Category; 9] = [
         Category::Outage,
         Category::ClientDns,
         Category::Resolvers,
         Category::Retries,
         Category::CircuitBreaker,
         Category::Backend,
+        Category::Topology,
         Category::Fleet,
         Category::Run,
     ];
@@ -53,6 +56,7 @@ impl Category {
             Category::Retries => "Retries and budgets",
             Category::CircuitBreaker => "Circuit breaker",
             Category::Backend => "Backend",
+            Category::Topology => "Regions and dependencies",
             Category::Fleet => "Fleet",
             Category::Run => "Run",
         }
@@ -257,8 +261,65 @@ const FAULT_KINDS: &[&str] = &[
     "capacity_loss",
     "error_rate",
     "dns_latency",
+    "region_loss",
 ];
-const FAULT_TARGETS: &[&str] = &["zone", "resolver:0", "resolver:1", "resolver:2"];
+const FAULT_TARGETS: &[&str] = &[
+    "zone",
+    "resolver:0",
+    "resolver:1",
+    "resolver:2",
+    "region:0",
+    "region:1",
+    "identity",
+    "telemetry",
+];
+const ROUTING_POLICIES: &[&str] = &["simple", "failover"];
+const TOKEN_FALLBACKS: &[&str] = &["none", "cached"];
+const TELEMETRY_MODES: &[&str] = &["off", "async", "sync"];
+
+fn routing_index(policy: RoutingPolicy) -> f64 {
+    match policy {
+        RoutingPolicy::Simple => 0.0,
+        RoutingPolicy::Failover => 1.0,
+    }
+}
+
+fn routing_from(index: f64) -> RoutingPolicy {
+    match index as usize {
+        1 => RoutingPolicy::Failover,
+        _ => RoutingPolicy::Simple,
+    }
+}
+
+fn fallback_index(fallback: TokenFallback) -> f64 {
+    match fallback {
+        TokenFallback::None => 0.0,
+        TokenFallback::Cached => 1.0,
+    }
+}
+
+fn fallback_from(index: f64) -> TokenFallback {
+    match index as usize {
+        1 => TokenFallback::Cached,
+        _ => TokenFallback::None,
+    }
+}
+
+fn telemetry_index(mode: TelemetryMode) -> f64 {
+    match mode {
+        TelemetryMode::Off => 0.0,
+        TelemetryMode::Async => 1.0,
+        TelemetryMode::Sync => 2.0,
+    }
+}
+
+fn telemetry_from(index: f64) -> TelemetryMode {
+    match index as usize {
+        1 => TelemetryMode::Async,
+        2 => TelemetryMode::Sync,
+        _ => TelemetryMode::Off,
+    }
+}
 
 fn cache_mode_index(mode: ClientCacheMode) -> f64 {
     match mode {
@@ -396,6 +457,7 @@ fn fault_kind_index(kind: FaultKind) -> f64 {
         FaultKind::CapacityLoss => 4.0,
         FaultKind::ErrorRate => 5.0,
         FaultKind::DnsLatency => 6.0,
+        FaultKind::RegionLoss => 7.0,
     }
 }
 
@@ -407,6 +469,7 @@ fn fault_kind_from(index: f64) -> FaultKind {
         4 => FaultKind::CapacityLoss,
         5 => FaultKind::ErrorRate,
         6 => FaultKind::DnsLatency,
+        7 => FaultKind::RegionLoss,
         _ => FaultKind::DnsEmpty,
     }
 }
@@ -436,9 +499,9 @@ pub static PARAMS: &[Param] = &[
         unit: "",
         kind: ParamKind::Choice(FAULT_KINDS),
         min: 0.0,
-        max: 6.0,
+        max: 7.0,
         step: 1.0,
-        help: "What breaks: DNS timeout, SERVFAIL, empty answer (NODATA, as in Oct 2025), slow or lost backend capacity, backend errors, or slow DNS answers.",
+        help: "What breaks: DNS timeout, SERVFAIL, empty answer (NODATA, as in Oct 2025), slow or lost backend capacity, backend errors, slow DNS answers, or a whole region lost.",
         why: "An empty answer from a healthy zone is fast and negatively cached; a timeout makes clients wait timeout × attempts on every new lookup (resilience-semantics B2).",
         category: Category::Outage,
         get: |r| outage(r).map_or(2.0, |f| fault_kind_index(f.kind)),
@@ -542,9 +605,9 @@ pub static PARAMS: &[Param] = &[
         unit: "",
         kind: ParamKind::Choice(FAULT_TARGETS),
         min: 0.0,
-        max: 3.0,
+        max: 7.0,
         step: 1.0,
-        help: "Where a DNS fault strikes: the authoritative zone (every resolver sees it) or one resolver, which then fails every query (dns_timeout = that resolver is down).",
+        help: "Where the fault strikes: for DNS faults the authoritative zone (every resolver sees it) or one resolver (dns_timeout = that resolver is down); for backend faults a region (the primary by default); or the identity or telemetry dependency, whatever the kind.",
         why: "With resolv.conf semantics one resolver down costs each lookup a timeout (5 s) before the next is tried, unless `rotate` spreads the first tries (resilience-semantics B1, B4).",
         category: Category::Outage,
         get: |r| {
@@ -1268,6 +1331,189 @@ pub static PARAMS: &[Param] = &[
         category: Category::Backend,
         get: |r| f64::from(u8::from(r.backend.drop_abandoned)),
         set: |r, v| r.backend.drop_abandoned = v != 0.0,
+    },
+    // Regions and dependencies
+    Param {
+        key: "backend.regions",
+        label: "Regions",
+        unit: "regions",
+        kind: ParamKind::Integer,
+        min: 1.0,
+        max: 2.0,
+        step: 1.0,
+        help: "Identical copies of the backend in separate regions; region 0 is the primary, region 1 the failover secondary.",
+        why: "\"Spread essential applications across different availability zones and, if possible, different regions\" (the October 2025 lessons); a second region helps only if clients are sent there.",
+        category: Category::Topology,
+        get: |r| f64::from(r.backend.regions),
+        set: |r, v| r.backend.regions = v as u32,
+    },
+    Param {
+        key: "dns.routing",
+        label: "DNS routing policy",
+        unit: "",
+        kind: ParamKind::Choice(ROUTING_POLICIES),
+        min: 0.0,
+        max: 1.0,
+        step: 1.0,
+        help: "simple: the name always answers the primary region; failover: Route 53 answers the secondary once health checks find the primary unhealthy (needs 2 regions).",
+        why: "Failover takes about interval × threshold + propagation + TTL: 30×3 + 60 + 60 ≈ 3.5 min with Route 53 defaults (resilience-semantics B3); simple routing keeps clients on a lost region for the whole fault.",
+        category: Category::Topology,
+        get: |r| routing_index(r.dns.routing),
+        set: |r, v| r.dns.routing = routing_from(v),
+    },
+    Param {
+        key: "dns.health_check_interval_s",
+        label: "Health-check interval",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 10.0,
+        max: 30.0,
+        step: 20.0,
+        help: "Route 53 health-check RequestInterval: 30 s (default) or 10 s (fast).",
+        why: "Route 53 DG \"How Route 53 determines whether a health check is healthy\"; HealthCheckConfig.RequestInterval defaults to 30 (resilience-semantics B3).",
+        category: Category::Topology,
+        get: |r| r.dns.health_check_interval_s,
+        set: |r, v| r.dns.health_check_interval_s = v,
+    },
+    Param {
+        key: "dns.health_check_failure_threshold",
+        label: "Health-check failure threshold",
+        unit: "checks",
+        kind: ParamKind::Integer,
+        min: 1.0,
+        max: 10.0,
+        step: 1.0,
+        help: "Consecutive checks that must fail (or pass) before Route 53 changes the primary's status (FailureThreshold 1–10, default 3).",
+        why: "Route 53 API HealthCheckConfig.FailureThreshold: \"If you don't specify a value … the default value is three health checks\" (resilience-semantics B3).",
+        category: Category::Topology,
+        get: |r| f64::from(r.dns.health_check_failure_threshold),
+        set: |r, v| r.dns.health_check_failure_threshold = v as u32,
+    },
+    Param {
+        key: "dns.propagation_s",
+        label: "DNS change propagation",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 600.0,
+        step: 5.0,
+        help: "Time for a changed answer to reach every Route 53 name server (60 s).",
+        why: "ELB \"Delete a load balancer\" docs: changes take 60 s to reach all Route 53 name servers (resilience-semantics B3).",
+        category: Category::Topology,
+        get: |r| r.dns.propagation_s,
+        set: |r, v| r.dns.propagation_s = v,
+    },
+    Param {
+        key: "identity.token_lifetime_s",
+        label: "Identity token lifetime",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 43_200.0,
+        step: 60.0,
+        help: "Lifetime of the identity token every request needs, fetched from an identity service and cached per client; 0 = no identity dependency (STS AssumeRole DurationSeconds default 3600 s, 900 s–12 h).",
+        why: "\"Verify that identity and telemetry paths have fallbacks\" (the October 2025 lessons): when the identity service is down, clients fail as their tokens expire. STS figures from the AssumeRole API reference, not re-checked (○).",
+        category: Category::Topology,
+        get: |r| r.identity.token_lifetime_s,
+        set: |r, v| r.identity.token_lifetime_s = v,
+    },
+    Param {
+        key: "identity.fetch_latency_ms",
+        label: "Token fetch latency",
+        unit: "ms",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 60_000.0,
+        step: 10.0,
+        help: "Time to fetch a token (lookup of the identity name plus the call); the request waits for it.",
+        why: "Fetches are rare (one per lifetime per client) but sit in front of the request that triggers them.",
+        category: Category::Topology,
+        get: |r| r.identity.fetch_latency_ms,
+        set: |r, v| r.identity.fetch_latency_ms = v,
+    },
+    Param {
+        key: "identity.fallback",
+        label: "Token fallback",
+        unit: "",
+        kind: ParamKind::Choice(TOKEN_FALLBACKS),
+        min: 0.0,
+        max: 1.0,
+        step: 1.0,
+        help: "none: a failed fetch fails the request; cached: keep using the expired token for the grace period.",
+        why: "The AWS SDKs' static stability for instance credentials keeps using expired credentials while the credential endpoint is unreachable (AWS SDKs and Tools guide, not re-checked ○).",
+        category: Category::Topology,
+        get: |r| fallback_index(r.identity.fallback),
+        set: |r, v| r.identity.fallback = fallback_from(v),
+    },
+    Param {
+        key: "identity.grace_s",
+        label: "Expired-token grace",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 86_400.0,
+        step: 60.0,
+        help: "With the cached fallback: how long after expiry an expired token is still used when fetches fail.",
+        why: "The AWS SDKs extend expired instance credentials by 5–15 minutes per failed refresh (not re-checked ○); a grace longer than the identity outage hides it.",
+        category: Category::Topology,
+        get: |r| r.identity.grace_s,
+        set: |r, v| r.identity.grace_s = v,
+    },
+    Param {
+        key: "telemetry.mode",
+        label: "Telemetry call",
+        unit: "",
+        kind: ParamKind::Choice(TELEMETRY_MODES),
+        min: 0.0,
+        max: 2.0,
+        step: 1.0,
+        help: "off; async (exported in the background, adds nothing); sync (made inline: adds its latency, or its timeout when the collector does not answer). It never fails a request (fail-open).",
+        why: "OpenTelemetry's BatchSpanProcessor exports asynchronously; an inline call to a dead collector adds its timeout to every request.",
+        category: Category::Topology,
+        get: |r| telemetry_index(r.telemetry.mode),
+        set: |r, v| r.telemetry.mode = telemetry_from(v),
+    },
+    Param {
+        key: "telemetry.latency_ms",
+        label: "Telemetry latency",
+        unit: "ms",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 60_000.0,
+        step: 1.0,
+        help: "Time of a successful telemetry call (and of one that fails fast).",
+        why: "A sync call adds it to every request, outage or not.",
+        category: Category::Topology,
+        get: |r| r.telemetry.latency_ms,
+        set: |r, v| r.telemetry.latency_ms = v,
+    },
+    Param {
+        key: "telemetry.timeout_ms",
+        label: "Telemetry timeout",
+        unit: "ms",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 60_000.0,
+        step: 100.0,
+        help: "Longest a sync telemetry call waits for a collector that does not answer (OTLP exporter OTEL_EXPORTER_OTLP_TIMEOUT: 10 s).",
+        why: "OpenTelemetry specification, OTLP exporter configuration: timeout default 10 s (not re-checked ○); it becomes every request's added latency while the collector is black-holed.",
+        category: Category::Topology,
+        get: |r| r.telemetry.timeout_ms,
+        set: |r, v| r.telemetry.timeout_ms = v,
+    },
+    Param {
+        key: "client_dns.lookups_in_flight_max",
+        label: "Lookups in flight per client",
+        unit: "lookups",
+        kind: ParamKind::Integer,
+        min: 0.0,
+        max: 1024.0,
+        step: 1.0,
+        help: "Lookups one client runs at once; more wait in a queue (Node.js dns.lookup runs on the libuv pool: UV_THREADPOOL_SIZE 4, max 1024). 0 = unlimited.",
+        why: "With the resolver dropping queries each lookup holds its thread for timeout × attempts, so 4 threads give about 0.4 lookups/s per process and every other lookup waits behind them (resilience-semantics B1, B4).",
+        category: Category::ClientDns,
+        get: |r| f64::from(r.client_dns.lookups_in_flight_max),
+        set: |r, v| r.client_dns.lookups_in_flight_max = v as u32,
     },
     // Fleet
     Param {

@@ -46,6 +46,10 @@ pub struct RawScenario {
     pub hedging: RawHedging,
     /// The backend service.
     pub backend: RawBackend,
+    /// An identity-token dependency of every user request (off unless `token_lifetime_s` > 0).
+    pub identity: RawIdentity,
+    /// A telemetry call made for every user request (off by default); it never fails a request.
+    pub telemetry: RawTelemetry,
     /// Cost model for the downtime estimate.
     pub cost: RawCost,
     /// Timed faults.
@@ -119,6 +123,10 @@ pub struct RawClientDns {
     pub lookup_attempts: u32,
     /// Start each lookup at the next nameserver in turn instead of the first (resolv.conf `rotate`).
     pub rotate: bool,
+    /// Lookups one client runs at once; more wait in a per-client FIFO (Node.js `dns.lookup` runs
+    /// on the libuv pool, `UV_THREADPOOL_SIZE` 4). A lookup holds its place until its last try
+    /// ends, even after its attempt gave up. 0 = unlimited, lookups.
+    pub lookups_in_flight_max: u32,
 }
 
 /// The DNS record of the service name.
@@ -127,6 +135,27 @@ pub struct RawClientDns {
 pub struct RawDns {
     /// Record TTL set by the authoritative zone, seconds.
     pub record_ttl_s: f64,
+    /// Route 53 routing policy of the name: `simple` (always the primary region) or `failover`
+    /// (the secondary region once health checks find the primary unhealthy; needs
+    /// `backend.regions = 2`).
+    pub routing: RoutingPolicy,
+    /// Route 53 health-check `RequestInterval`: 30 s standard, 10 s fast, seconds.
+    pub health_check_interval_s: f64,
+    /// Route 53 `FailureThreshold`: consecutive checks that must fail (or pass) to change the
+    /// primary's status (1–10, default 3), checks.
+    pub health_check_failure_threshold: u32,
+    /// Time for a changed answer to reach every Route 53 name server, seconds (60 s).
+    pub propagation_s: f64,
+}
+
+/// Route 53 routing policy of the service name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoutingPolicy {
+    /// One answer: the primary region, healthy or not.
+    Simple,
+    /// Failover routing: the primary while its health check passes, else the secondary.
+    Failover,
 }
 
 /// The recursive resolver.
@@ -236,6 +265,62 @@ pub struct RawBackend {
     pub service_sigma: f64,
     /// Drop queued work whose client already gave up instead of serving it (a server-side deadline).
     pub drop_abandoned: bool,
+    /// Identical copies of this backend in separate regions (1 or 2); region 0 is the primary,
+    /// which the name answers with `simple` routing, regions.
+    pub regions: u32,
+}
+
+/// What a client does when it cannot fetch a new identity token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenFallback {
+    /// The request fails (`DependencyFailed`).
+    None,
+    /// Keep using the expired token for up to `grace_s` after it expired (the AWS SDKs' static
+    /// stability for instance credentials).
+    Cached,
+}
+
+/// An identity-token dependency: a client needs a valid token to send a request, fetched from an
+/// identity service (its own name and endpoint, hit by faults aimed at `identity`) and cached
+/// for the token's lifetime.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawIdentity {
+    /// Lifetime of a token, seconds (STS `DurationSeconds` default 3600); 0 = no identity dependency.
+    pub token_lifetime_s: f64,
+    /// Time to fetch a token (lookup of the identity name plus the call), milliseconds.
+    pub fetch_latency_ms: f64,
+    /// What happens when a fetch fails.
+    pub fallback: TokenFallback,
+    /// With `fallback = "cached"`: how long after expiry an expired token is still used, seconds.
+    pub grace_s: f64,
+}
+
+/// How a request's telemetry call is made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TelemetryMode {
+    /// No telemetry call.
+    Off,
+    /// Queued and exported in the background (OpenTelemetry `BatchSpanProcessor`): adds nothing.
+    Async,
+    /// Made inline before the request returns: adds its latency, or its timeout when the
+    /// collector does not answer.
+    Sync,
+}
+
+/// A telemetry call made for every user request. Fail-open: its failure never fails the request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawTelemetry {
+    /// How the call is made.
+    pub mode: TelemetryMode,
+    /// Time of a successful call, milliseconds.
+    pub latency_ms: f64,
+    /// Longest a synchronous call waits for a collector that does not answer, milliseconds
+    /// (OTLP exporter `OTEL_EXPORTER_OTLP_TIMEOUT` 10 s).
+    pub timeout_ms: f64,
 }
 
 /// Order in which the backend serves its queue.
@@ -277,6 +362,10 @@ pub enum FaultKind {
     /// Answers from the authoritative zone (or, with a resolver target, every answer of that
     /// resolver) arrive `latency_ms` later, for a fraction `fraction` of queries.
     DnsLatency,
+    /// A region is lost: attempts sent to its backend fail at once (connections refused), for a
+    /// fraction `fraction` of attempts; its health check fails. Strikes the primary unless
+    /// `target = "region:1"`.
+    RegionLoss,
 }
 
 /// One timed fault.
@@ -300,7 +389,10 @@ pub struct RawFault {
     pub flap_period_s: f64,
     /// Where a DNS fault strikes: `"zone"` (the authoritative zone, seen by every resolver) or
     /// `"resolver:<index>"` (that resolver, 0-based in the resolver list, fails every query it
-    /// receives, cached or not: `dns_timeout` = down). Other kinds ignore it.
+    /// receives, cached or not: `dns_timeout` = down). Backend faults (`capacity_loss`,
+    /// `error_rate`, `service_slowdown`, `region_loss`) strike `"region:<index>"`, the primary
+    /// (region 0) by default. `"identity"` or `"telemetry"` aim any kind at that dependency.
+    /// A target that does not apply to the kind is ignored.
     pub target: String,
 }
 
@@ -446,6 +538,8 @@ impl Default for RawScenario {
             breaker: RawBreaker::default(),
             hedging: RawHedging::default(),
             backend: RawBackend::default(),
+            identity: RawIdentity::default(),
+            telemetry: RawTelemetry::default(),
             cost: RawCost::default(),
             faults: Vec::new(),
         }
@@ -487,13 +581,20 @@ impl Default for RawClientDns {
             lookup_timeout_ms: 5000.0,
             lookup_attempts: 2,
             rotate: false,
+            lookups_in_flight_max: 0,
         }
     }
 }
 
 impl Default for RawDns {
     fn default() -> Self {
-        RawDns { record_ttl_s: 60.0 }
+        RawDns {
+            record_ttl_s: 60.0,
+            routing: RoutingPolicy::Simple,
+            health_check_interval_s: 30.0,
+            health_check_failure_threshold: 3,
+            propagation_s: 60.0,
+        }
     }
 }
 
@@ -541,6 +642,28 @@ impl Default for RawBackend {
             queue_discipline: QueueDiscipline::Fifo,
             service_sigma: 1.0,
             drop_abandoned: false,
+            regions: 1,
+        }
+    }
+}
+
+impl Default for RawIdentity {
+    fn default() -> Self {
+        RawIdentity {
+            token_lifetime_s: 0.0,
+            fetch_latency_ms: 50.0,
+            fallback: TokenFallback::None,
+            grace_s: 900.0,
+        }
+    }
+}
+
+impl Default for RawTelemetry {
+    fn default() -> Self {
+        RawTelemetry {
+            mode: TelemetryMode::Off,
+            latency_ms: 5.0,
+            timeout_ms: 10_000.0,
         }
     }
 }

@@ -8,7 +8,7 @@ use super::params::{PARAMS, ParamKind};
 use super::raw::{
     BackoffKind, BreakerKind, ClientCacheMode, FAULT_TARGET_ZONE, FORMAT_VERSION, FaultKind,
     JitterKind, QueueDiscipline, RawBreaker, RawResolver, RawRetryBudget, RawScenario,
-    RetryBudgetKind, ServiceTimeLaw,
+    RetryBudgetKind, RoutingPolicy, ServiceTimeLaw, TelemetryMode, TokenFallback,
 };
 use crate::time::SimTime;
 
@@ -62,6 +62,8 @@ pub mod limits {
     pub const RESOLVERS_MAX: usize = 3;
     /// Shortest flapping period, seconds (shorter periods would flood the run with fault edges).
     pub const FLAP_PERIOD_S_MIN: f64 = 0.1;
+    /// Most regions (a failover pair: primary and secondary).
+    pub const REGIONS_MAX: u32 = 2;
 }
 
 /// Where a DNS fault strikes.
@@ -71,16 +73,42 @@ pub enum FaultTarget {
     Zone,
     /// One resolver (index in [`Scenario::resolvers`]), on every query it receives.
     Resolver(usize),
+    /// The backend of one region (0 = primary); where backend faults strike.
+    Region(usize),
+    /// The identity service that issues tokens.
+    Identity,
+    /// The telemetry collector.
+    Telemetry,
 }
 
 impl FaultTarget {
-    /// Parses `"zone"` or `"resolver:<index>"`.
+    /// Parses `"zone"`, `"resolver:<index>"`, `"region:<index>"`, `"identity"` or `"telemetry"`.
     pub fn parse(text: &str) -> Option<FaultTarget> {
-        if text == FAULT_TARGET_ZONE {
-            return Some(FaultTarget::Zone);
+        match text {
+            FAULT_TARGET_ZONE => return Some(FaultTarget::Zone),
+            "identity" => return Some(FaultTarget::Identity),
+            "telemetry" => return Some(FaultTarget::Telemetry),
+            _ => {}
+        }
+        if let Some(index) = text.strip_prefix("region:") {
+            return index.parse::<usize>().ok().map(FaultTarget::Region);
         }
         let index = text.strip_prefix("resolver:")?.parse::<usize>().ok()?;
         Some(FaultTarget::Resolver(index))
+    }
+}
+
+/// Where a fault of `kind` written with `target` strikes: a dependency target whatever the kind;
+/// otherwise DNS kinds strike the zone or a resolver and backend kinds a region (the primary
+/// unless a region is named); a target that does not apply to the kind is ignored.
+pub fn effective_target(kind: FaultKind, target: &str) -> FaultTarget {
+    let parsed = FaultTarget::parse(target);
+    match parsed {
+        Some(t @ (FaultTarget::Identity | FaultTarget::Telemetry)) => t,
+        Some(t @ (FaultTarget::Zone | FaultTarget::Resolver(_))) if is_dns_fault(kind) => t,
+        Some(t @ FaultTarget::Region(_)) if !is_dns_fault(kind) => t,
+        _ if is_dns_fault(kind) => FaultTarget::Zone,
+        _ => FaultTarget::Region(0),
     }
 }
 
@@ -113,6 +141,40 @@ pub struct ResolverConfig {
     pub per_client_qps_limit: f64,
 }
 
+/// Route 53 failover routing with a health check on the primary region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Failover {
+    /// Health-check interval.
+    pub interval: SimTime,
+    /// Consecutive failed (or passed) checks that change the primary's status, checks.
+    pub failure_threshold: u32,
+    /// Delay before a changed answer is served by every name server.
+    pub propagation: SimTime,
+}
+
+/// A validated identity-token dependency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Identity {
+    /// Lifetime of a token.
+    pub token_lifetime: SimTime,
+    /// Time to fetch one.
+    pub fetch_latency: SimTime,
+    /// How long after expiry an expired token may still be used when a fetch fails; zero without
+    /// the cached fallback.
+    pub grace: SimTime,
+}
+
+/// A validated telemetry call (never [`TelemetryMode::Off`] here).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Telemetry {
+    /// Whether the request waits for it.
+    pub sync: bool,
+    /// Time of a successful call.
+    pub latency: SimTime,
+    /// Longest wait for a collector that does not answer.
+    pub timeout: SimTime,
+}
+
 /// A validated hedging policy (gRPC `hedgingPolicy`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Hedging {
@@ -139,7 +201,8 @@ pub struct Fault {
     pub latency: SimTime,
     /// Flapping period; zero = steady. In force during the first half of each period.
     pub flap_period: SimTime,
-    /// Where a DNS fault strikes (always [`FaultTarget::Zone`] for other kinds).
+    /// Where the fault strikes (see [`effective_target`]): the zone or a resolver for DNS kinds,
+    /// a region for backend kinds, or a dependency.
     pub target: FaultTarget,
 }
 
@@ -392,6 +455,16 @@ pub struct Scenario {
     pub cost_per_failed_request: f64,
     /// Faults, sorted by start.
     pub faults: Vec<Fault>,
+    /// Backend regions, 1..=[`limits::REGIONS_MAX`]; region 0 is the primary.
+    pub regions: u32,
+    /// Failover routing, if the name uses it (then `regions` is 2).
+    pub failover: Option<Failover>,
+    /// Lookups one simulated client runs at once (the per-client cap × the client scale); 0 = unlimited.
+    pub lookups_in_flight_max: u32,
+    /// Identity-token dependency, if any.
+    pub identity: Option<Identity>,
+    /// Telemetry call, if any.
+    pub telemetry: Option<Telemetry>,
 }
 
 impl TryFrom<RawScenario> for Scenario {
@@ -449,6 +522,12 @@ impl TryFrom<RawScenario> for Scenario {
             );
         }
         check_resolvers(&raw, &mut problem);
+        if raw.dns.routing == RoutingPolicy::Failover && raw.backend.regions < 2 {
+            problem(
+                "dns.routing".into(),
+                "failover routing needs a secondary region: set backend.regions = 2".into(),
+            );
+        }
         if raw.retry.backoff_max_ms < raw.retry.backoff_base_ms {
             problem(
                 "retry.backoff_max_ms".into(),
@@ -515,10 +594,19 @@ impl TryFrom<RawScenario> for Scenario {
                 None => problem(
                     path("target"),
                     format!(
-                        "must be \"zone\" or \"resolver:<index>\", got \"{}\"",
+                        "must be \"zone\", \"resolver:<index>\", \"region:<index>\", \"identity\" or \"telemetry\", got \"{}\"",
                         fault.target
                     ),
                 ),
+                Some(FaultTarget::Region(index)) if index >= raw.backend.regions as usize => {
+                    problem(
+                        path("target"),
+                        format!(
+                            "region {index} does not exist; backend.regions is {}",
+                            raw.backend.regions
+                        ),
+                    )
+                }
                 Some(FaultTarget::Resolver(index)) if index >= raw.resolver_list().len() => {
                     problem(
                         path("target"),
@@ -627,10 +715,7 @@ fn build(raw: RawScenario) -> Scenario {
             factor: f.factor,
             latency: SimTime::from_ms(f.latency_ms),
             flap_period: SimTime::from_s(f.flap_period_s),
-            target: match FaultTarget::parse(&f.target) {
-                Some(target) if is_dns_fault(f.kind) => target,
-                _ => FaultTarget::Zone,
-            },
+            target: effective_target(f.kind, &f.target),
         })
         .collect();
     let client_scale = client_scale(raw.fleet.clients, raw.fleet.scale_max_clients);
@@ -651,7 +736,33 @@ fn build(raw: RawScenario) -> Scenario {
         })
         .collect();
     faults.sort_by_key(|f| (f.start, f.end));
+    let failover = (raw.dns.routing == RoutingPolicy::Failover).then(|| Failover {
+        interval: SimTime::from_s(raw.dns.health_check_interval_s),
+        failure_threshold: raw.dns.health_check_failure_threshold,
+        propagation: SimTime::from_s(raw.dns.propagation_s),
+    });
+    let identity = (raw.identity.token_lifetime_s > 0.0).then(|| Identity {
+        token_lifetime: SimTime::from_s(raw.identity.token_lifetime_s),
+        fetch_latency: SimTime::from_ms(raw.identity.fetch_latency_ms),
+        grace: match raw.identity.fallback {
+            TokenFallback::None => SimTime::ZERO,
+            TokenFallback::Cached => SimTime::from_s(raw.identity.grace_s),
+        },
+    });
+    let telemetry = (raw.telemetry.mode != TelemetryMode::Off).then(|| Telemetry {
+        sync: raw.telemetry.mode == TelemetryMode::Sync,
+        latency: SimTime::from_ms(raw.telemetry.latency_ms),
+        timeout: SimTime::from_ms(raw.telemetry.timeout_ms),
+    });
+    let lookups_in_flight_max =
+        u32::try_from(u64::from(raw.client_dns.lookups_in_flight_max).saturating_mul(client_scale))
+            .unwrap_or(u32::MAX);
     Scenario {
+        regions: raw.backend.regions,
+        failover,
+        lookups_in_flight_max,
+        identity,
+        telemetry,
         duration: SimTime::from_s(raw.run.duration_s),
         bucket: SimTime::from_s(raw.run.bucket_s),
         seed: raw.run.seed,

@@ -26,6 +26,10 @@ fn draw(seed: u64) -> RawScenario {
             ("client_dns.lookup_timeout_ms", _) => 10.0 + u * 3000.0,
             ("run.bucket_s", _) => 0.5 + u * 20.0,
             ("resolvers.count", _) => 1.0 + (u * 3.0).floor(),
+            ("identity.token_lifetime_s", _) if u < 0.3 => 0.0,
+            ("identity.token_lifetime_s", _) => 1.0 + u * 60.0,
+            ("client_dns.lookups_in_flight_max", _) if u < 0.4 => 0.0,
+            ("client_dns.lookups_in_flight_max", _) => 1.0 + (u * 4.0).floor(),
             ("outage.flap_period_s", _) if u < 0.5 => 0.0,
             ("outage.flap_period_s", _) => 0.1 + u * 60.0,
             ("fleet.scale_max_clients", _) => 10.0 + (u * 300.0).floor(),
@@ -36,12 +40,21 @@ fn draw(seed: u64) -> RawScenario {
         };
         (p.set)(&mut raw, value.clamp(p.min, p.max));
     }
-    // A resolver target must name an existing resolver.
+    // Failover routing needs a secondary region.
+    if raw.dns.routing == stampede_core::scenario::raw::RoutingPolicy::Failover {
+        raw.backend.regions = 2;
+    }
+    // A resolver or region target must name an existing one.
     let count = raw.resolver_list().len();
+    let regions = raw.backend.regions as usize;
     for fault in &mut raw.faults {
         if let Some(index) = fault.target.strip_prefix("resolver:") {
             let index: usize = index.parse().expect("the registry writes valid targets");
             fault.target = format!("resolver:{}", index % count);
+        }
+        if let Some(index) = fault.target.strip_prefix("region:") {
+            let index: usize = index.parse().expect("the registry writes valid targets");
+            fault.target = format!("region:{}", index % regions);
         }
     }
     raw.run.seed = seed;

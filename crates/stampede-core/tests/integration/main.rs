@@ -6,4 +6,5 @@ mod invariants;
 mod presets;
 mod resilience;
 mod support;
+mod topology;
 mod validation;

@@ -1,0 +1,431 @@
+//! Regions with Route 53 failover, identity-token and telemetry dependencies, and the per-client
+//! cap on lookups in flight. Expected values are derived from
+//! shared/reference/resilience-semantics.md (B1, B3, B4) and the model's stated semantics, never
+//! copied from a run.
+
+use crate::support::{no_dns, run_checked, scenario};
+use stampede_core::Report;
+use stampede_core::report::Outcome;
+use stampede_core::rng::{Rng, StreamId};
+use stampede_core::scenario::raw::{
+    ClientCacheMode, FaultKind, RawFault, RawScenario, RoutingPolicy, ServiceTimeLaw,
+    TelemetryMode, TokenFallback,
+};
+
+fn total(v: &[u64]) -> u64 {
+    v.iter().sum()
+}
+
+fn failed(report: &Report, outcome: Outcome) -> u64 {
+    report.summary.failed_by_cause[outcome.failure_index().unwrap()]
+}
+
+const FAULT_START_S: f64 = 100.0;
+const FAULT_END_S: f64 = 700.0;
+const TTL_S: f64 = 60.0;
+const BUCKET_S: f64 = 5.0;
+
+/// Two regions, the primary lost from 100 s to 700 s; clients cache the record for its TTL,
+/// open a connection per attempt and never retry, so a request fails exactly when its client's
+/// answer still names the primary.
+fn region_loss(r: &mut RawScenario, routing: RoutingPolicy, interval_s: f64) {
+    r.run.duration_s = 800.0;
+    r.run.bucket_s = BUCKET_S;
+    r.fleet.clients = 1000;
+    r.fleet.request_rate_per_client_per_s = 1.0;
+    r.client_dns.cache = ClientCacheMode::RecordTtl;
+    r.dns.record_ttl_s = TTL_S;
+    r.dns.routing = routing;
+    r.dns.health_check_interval_s = interval_s;
+    r.backend.regions = 2;
+    r.backend.workers = 200;
+    r.retry.attempts_max = 1;
+    r.faults = vec![RawFault {
+        kind: FaultKind::RegionLoss,
+        start_s: FAULT_START_S,
+        end_s: FAULT_END_S,
+        target: "region:0".into(),
+        ..RawFault::default()
+    }];
+}
+
+/// Start of the last bucket with a failed request.
+fn last_failure_s(report: &Report) -> f64 {
+    let s = &report.series;
+    let last = (0..report.buckets_done)
+        .rev()
+        .find(|b| s.failed_total(*b) > 0)
+        .expect("some request failed");
+    last as f64 * report.bucket_s
+}
+
+/// When the zone starts answering the secondary: Route 53 checks every interval from a phase
+/// drawn on the health-check stream; the first check at or after the fault's start fails, the
+/// primary turns unhealthy `threshold` failed checks later, and the answer changes after
+/// propagation (resilience-semantics B3).
+fn expected_switch_s(seed: u64, interval_s: f64, threshold: u32, propagation_s: f64) -> f64 {
+    let mut phase = Rng::stream(seed, StreamId::HealthCheck);
+    let interval_us = interval_s * 1e6;
+    let first_check_us = (phase.uniform() * interval_us).floor();
+    let k = ((FAULT_START_S * 1e6 - first_check_us) / interval_us).ceil();
+    let first_failed_s = (first_check_us + k * interval_us) / 1e6;
+    first_failed_s + f64::from(threshold - 1) * interval_s + propagation_s
+}
+
+#[test]
+fn failover_ends_the_outage_within_interval_times_threshold_plus_propagation_plus_ttl() {
+    for (interval_s, seed) in [(30.0, 1), (30.0, 2), (10.0, 3)] {
+        let report = run_checked(&scenario(|r| {
+            region_loss(r, RoutingPolicy::Failover, interval_s);
+            r.run.seed = seed;
+        }));
+        let (threshold, propagation_s) = (3, 60.0);
+        // The derived formula of B3 is the worst case: interval × threshold + propagation + TTL
+        // (30×3 + 60 + 60 = 210 s standard, 10×3 + 60 + 60 = 150 s fast). The health-check
+        // phase takes up to one interval off it, and the resolver's cache expires between 0 and
+        // one TTL after the switch (clients' entries never outlive the resolver's).
+        let switch_s = expected_switch_s(seed, interval_s, threshold, propagation_s);
+        let worst_s = FAULT_START_S + interval_s * f64::from(threshold) + propagation_s + TTL_S;
+        assert!(switch_s <= worst_s - TTL_S && switch_s > worst_s - TTL_S - interval_s);
+        let s = &report.series;
+        let switch_bucket = (switch_s / BUCKET_S) as usize;
+        assert_eq!(s.failover_fraction[switch_bucket - 1], 0.0);
+        assert!(s.failover_fraction[switch_bucket] > 0.0);
+        assert_eq!(s.failover_fraction[switch_bucket + 1], 1.0);
+        let end_s = last_failure_s(&report);
+        eprintln!(
+            "interval {interval_s} s: switch at {switch_s:.1} s, last failures at {end_s} s, worst case {worst_s} s"
+        );
+        assert!(
+            end_s >= switch_s - BUCKET_S && end_s <= switch_s + TTL_S,
+            "the outage ends within one TTL of the switch: {end_s} vs {switch_s}"
+        );
+        assert!(
+            end_s <= worst_s,
+            "never later than the formula: {end_s} vs {worst_s}"
+        );
+        // Until the switch every request fails: each client's answer names the lost primary.
+        for b in (FAULT_START_S / BUCKET_S) as usize + 1..switch_bucket {
+            assert_eq!(s.success[b], 0, "bucket {b} is before the switch");
+        }
+        // After it the secondary serves everything, and the requests it gets are all the fleet's.
+        let after = (worst_s / BUCKET_S) as usize + 1;
+        for b in after..(FAULT_END_S / BUCKET_S) as usize {
+            assert_eq!(s.failed_total(b), 0, "bucket {b} is after the failover");
+            assert_eq!(s.region_offered[0][b], 0);
+            assert_eq!(s.region_offered[1][b], s.backend_offered[b]);
+        }
+        assert!(failed(&report, Outcome::ServerError) > 0);
+    }
+}
+
+#[test]
+fn a_fault_just_after_a_health_check_takes_the_whole_derived_detection_time() {
+    // B3: detection ≈ interval × threshold + propagation + TTL. Its worst case needs the fault
+    // to start just after a check (the test reads the checks' phase from the health-check
+    // stream) and the last client to have fetched its answer just before the switch: the
+    // resolver caches nothing (record TTL 0) and clients keep answers a fixed 60 s (the "TTL").
+    let seed = 5;
+    let (interval_s, threshold, propagation_s) = (30.0, 3, 60.0);
+    let mut phase = Rng::stream(seed, StreamId::HealthCheck);
+    let first_check_s = (phase.uniform() * interval_s * 1e6).floor() / 1e6;
+    let start_s = first_check_s + 4.0 * interval_s + 0.5;
+    let report = run_checked(&scenario(|r| {
+        region_loss(r, RoutingPolicy::Failover, interval_s);
+        r.run.seed = seed;
+        r.dns.record_ttl_s = 0.0;
+        r.client_dns.cache = ClientCacheMode::Fixed;
+        r.client_dns.fixed_ttl_s = TTL_S;
+        r.faults[0].start_s = start_s;
+    }));
+    let formula_s = interval_s * f64::from(threshold) + propagation_s + TTL_S;
+    let expected_end_s = start_s - 0.5 + formula_s;
+    let end_s = last_failure_s(&report) + BUCKET_S;
+    eprintln!("fault at {start_s:.1} s: outage ends by {end_s} s, formula {expected_end_s:.1} s");
+    assert!(
+        (end_s - expected_end_s).abs() <= 2.0 * BUCKET_S,
+        "{end_s} vs {expected_end_s}"
+    );
+}
+
+#[test]
+fn with_simple_routing_the_outage_lasts_the_whole_fault() {
+    let report = run_checked(&scenario(|r| region_loss(r, RoutingPolicy::Simple, 30.0)));
+    let s = &report.series;
+    let (first, end) = (
+        (FAULT_START_S / BUCKET_S) as usize,
+        (FAULT_END_S / BUCKET_S) as usize,
+    );
+    // From the bucket after the fault's start (the first holds requests served before it).
+    for b in first + 1..end {
+        assert_eq!(
+            s.success[b], 0,
+            "bucket {b}: the name still answers the lost primary"
+        );
+        assert_eq!(s.region_offered[1][b], 0);
+    }
+    // Attempts fail at once while the region is lost; none fail after it is back.
+    for b in end..report.buckets_done {
+        assert_eq!(s.failed_total(b), 0, "bucket {b}");
+    }
+    assert!(s.failover_fraction.iter().all(|f| *f == 0.0));
+    assert_eq!(last_failure_s(&report), FAULT_END_S - BUCKET_S);
+}
+
+#[test]
+fn a_primary_that_comes_back_is_answered_again_after_threshold_passes_and_propagation() {
+    // Route 53 FailureThreshold counts passes as well as failures (B3): after the fault the
+    // primary turns healthy within interval × threshold, and the answer follows propagation later.
+    let report = run_checked(&scenario(|r| {
+        region_loss(r, RoutingPolicy::Failover, 30.0);
+        r.faults[0].end_s = 400.0;
+    }));
+    let s = &report.series;
+    let back_by = 400.0 + 30.0 * 3.0 + 60.0;
+    let b = (back_by / BUCKET_S) as usize + 1;
+    assert!(
+        s.failover_fraction[b..report.buckets_done]
+            .iter()
+            .all(|f| *f == 0.0)
+    );
+    assert!(s.failover_fraction[(400.0 / BUCKET_S) as usize] == 1.0);
+    // Failing back is clean: both regions are healthy, so nothing fails after the fault.
+    for b in (400.0 / BUCKET_S) as usize..report.buckets_done {
+        assert_eq!(s.failed_total(b), 0, "bucket {b}");
+    }
+}
+
+const LIFETIME_S: f64 = 300.0;
+const IDENTITY_OUT_S: (f64, f64) = (100.0, 400.0);
+
+/// An identity service that fails every token fetch from 100 s to 400 s; tokens live 300 s.
+fn identity_outage(r: &mut RawScenario, fallback: TokenFallback, grace_s: f64) {
+    no_dns(r);
+    r.run.duration_s = 500.0;
+    r.run.bucket_s = 10.0;
+    r.fleet.clients = 4000;
+    r.fleet.request_rate_per_client_per_s = 1.0;
+    r.backend.workers = 1000;
+    r.retry.attempts_max = 1;
+    r.identity.token_lifetime_s = LIFETIME_S;
+    r.identity.fallback = fallback;
+    r.identity.grace_s = grace_s;
+    r.faults = vec![RawFault {
+        kind: FaultKind::ErrorRate,
+        start_s: IDENTITY_OUT_S.0,
+        end_s: IDENTITY_OUT_S.1,
+        target: "identity".into(),
+        ..RawFault::default()
+    }];
+}
+
+/// Share of the requests that arrive during the identity outage and fail for want of a token.
+///
+/// Tokens are a renewal process: in steady state each client's remaining lifetime is uniform on
+/// (0, L) (λL = 300: practically every client holds one). A client fails from the moment its
+/// token is unusable: expired for more than the grace g (g = 0 without the fallback). At s
+/// seconds into an outage of length D ≤ L + g, the share of such clients is max(0, s − g)/L, so
+/// the share of requests failed is (D − g)²/(2·L·D) for g < D.
+fn expected_dependency_share(grace_s: f64) -> f64 {
+    let d = IDENTITY_OUT_S.1 - IDENTITY_OUT_S.0;
+    let late = (d - grace_s).max(0.0);
+    late * late / (2.0 * LIFETIME_S * d)
+}
+
+fn dependency_share(report: &Report) -> f64 {
+    let s = &report.series;
+    let (a, b) = (
+        (IDENTITY_OUT_S.0 / report.bucket_s) as usize,
+        (IDENTITY_OUT_S.1 / report.bucket_s) as usize,
+    );
+    let index = Outcome::DependencyFailed.failure_index().unwrap();
+    let failed: u64 = s.failed[index][a..b].iter().sum();
+    let requests: u64 = s.requests[a..b].iter().sum();
+    failed as f64 / requests as f64
+}
+
+#[test]
+fn an_identity_outage_fails_requests_as_tokens_expire() {
+    // 4,000 clients: the binomial noise of the expired share is at most 0.5/√4000 ≈ 0.008.
+    for (fallback, grace_s) in [
+        (TokenFallback::None, 0.0),
+        (TokenFallback::Cached, 60.0),
+        (TokenFallback::Cached, 900.0),
+    ] {
+        let report = run_checked(&scenario(|r| identity_outage(r, fallback, grace_s)));
+        let share = dependency_share(&report);
+        let expected = expected_dependency_share(if fallback == TokenFallback::None {
+            0.0
+        } else {
+            grace_s
+        });
+        eprintln!("fallback {fallback:?} grace {grace_s} s: {share:.4} vs {expected:.4}");
+        assert!((share - expected).abs() < 0.02, "{share} vs {expected}");
+        // Only the dependency fails, and only during the outage (plus one fetch latency).
+        assert_eq!(
+            report.summary.failed,
+            failed(&report, Outcome::DependencyFailed)
+        );
+        let s = &report.series;
+        let after = (IDENTITY_OUT_S.1 / report.bucket_s) as usize + 1;
+        assert!((after..report.buckets_done).all(|b| s.failed_total(b) == 0));
+        if fallback == TokenFallback::Cached {
+            assert!(total(&s.identity_expired_used) > 0);
+        }
+    }
+}
+
+/// One region, no DNS effects, constant 10 ms service, and a telemetry call per request.
+fn telemetry(r: &mut RawScenario, mode: TelemetryMode, collector_down: Option<FaultKind>) {
+    no_dns(r);
+    r.run.duration_s = 60.0;
+    r.fleet.clients = 100;
+    r.backend.workers = 10_000;
+    r.backend.service_time = ServiceTimeLaw::Constant;
+    r.backend.service_ms_mean = 10.0;
+    r.telemetry.mode = mode;
+    r.telemetry.latency_ms = 5.0;
+    r.telemetry.timeout_ms = 1000.0;
+    if let Some(kind) = collector_down {
+        r.faults = vec![RawFault {
+            kind,
+            start_s: 0.0,
+            end_s: 1e6,
+            target: "telemetry".into(),
+            ..RawFault::default()
+        }];
+    }
+}
+
+#[test]
+fn telemetry_never_fails_a_request_but_a_sync_call_adds_its_wait() {
+    let cases = [
+        (TelemetryMode::Off, None, 10.0),
+        (TelemetryMode::Async, Some(FaultKind::DnsTimeout), 10.0),
+        (TelemetryMode::Sync, None, 10.0 + 5.0),
+        // A black-holed collector: the call waits its whole timeout.
+        (
+            TelemetryMode::Sync,
+            Some(FaultKind::DnsTimeout),
+            10.0 + 1000.0,
+        ),
+        // A collector that refuses at once costs only the call's latency.
+        (TelemetryMode::Sync, Some(FaultKind::ErrorRate), 10.0 + 5.0),
+    ];
+    for (mode, down, expected_ms) in cases {
+        let report = run_checked(&scenario(|r| telemetry(r, mode, down)));
+        assert_eq!(report.summary.failed, 0, "{mode:?} {down:?}: fail-open");
+        let mean = report.summary.latency_ms_mean;
+        assert!(
+            (mean - expected_ms).abs() < 1e-6,
+            "{mode:?} {down:?}: {mean} vs {expected_ms}"
+        );
+        let s = &report.series;
+        let calls = total(&s.telemetry_calls);
+        if mode == TelemetryMode::Off {
+            assert_eq!(calls, 0);
+        } else {
+            assert_eq!(calls, report.summary.requests_finished);
+            let expected_failed = if down.is_some() { calls } else { 0 };
+            assert_eq!(total(&s.telemetry_failed), expected_failed);
+        }
+    }
+}
+
+/// One client looking up 20 times a second through a resolver that drops everything (the zone
+/// times out, caches cold): every lookup runs its 2 tries of 500 ms.
+fn node_pool(r: &mut RawScenario, cap: u32, attempt_timeout_ms: f64) {
+    r.run.duration_s = 100.0;
+    r.fleet.clients = 1;
+    r.fleet.cold_start = true;
+    r.fleet.request_rate_per_client_per_s = 20.0;
+    r.fleet.attempt_timeout_ms = attempt_timeout_ms;
+    r.client_dns.cache = ClientCacheMode::None;
+    r.client_dns.lookup_timeout_ms = 500.0;
+    r.client_dns.lookup_attempts = 2;
+    r.client_dns.lookups_in_flight_max = cap;
+    r.retry.attempts_max = 1;
+    r.faults = vec![RawFault {
+        kind: FaultKind::DnsTimeout,
+        start_s: 0.0,
+        end_s: 1e6,
+        ..RawFault::default()
+    }];
+}
+
+#[test]
+fn a_lookup_cap_limits_lookups_to_cap_over_their_duration() {
+    // B4: c places each held timeout × attempts = 1 s give c lookups per second, whatever the
+    // demand (20/s here). With an attempt timeout longer than the run each lookup sends both
+    // tries: 2c queries per second (a shorter one would let the oldest queued lookups, served
+    // first, give up during their lookup). With a 200 ms attempt timeout the attempt gives up during the first try, but
+    // the lookup keeps its place for the full second (getaddrinfo cannot be cancelled) and its
+    // second try is not sent: c queries per second. Without a cap every request looks up.
+    let (cap, duration_s) = (4, 100.0);
+    let lookup_s = 0.5 * 2.0;
+    let long = run_checked(&scenario(|r| node_pool(r, cap, 120_000.0)));
+    let queries = total(&long.series.dns_to_resolver) as f64;
+    let expected = 2.0 * f64::from(cap) / lookup_s * duration_s;
+    assert!(
+        (queries - expected).abs() <= 2.0 * f64::from(cap),
+        "{queries} vs {expected}"
+    );
+    assert!(total(&long.series.dns_lookups_queued) > 0);
+
+    let short = run_checked(&scenario(|r| node_pool(r, cap, 200.0)));
+    let queries = total(&short.series.dns_to_resolver) as f64;
+    let expected = f64::from(cap) / lookup_s * duration_s;
+    assert!(
+        (queries - expected).abs() <= 2.0 * f64::from(cap),
+        "{queries} vs {expected}"
+    );
+
+    let free = run_checked(&scenario(|r| node_pool(r, 0, 20_000.0)));
+    let requests = total(&free.series.requests);
+    let in_flight = free.summary.requests_in_flight;
+    let queries = total(&free.series.dns_to_resolver);
+    assert!(queries >= 2 * (requests - in_flight) && queries <= 2 * requests);
+}
+
+#[test]
+fn topology_settings_are_validated() {
+    let problems = |edit: &dyn Fn(&mut RawScenario)| {
+        let mut raw = RawScenario::default();
+        edit(&mut raw);
+        match stampede_core::Scenario::try_from(raw) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.problems.into_iter().map(|p| p.path).collect::<Vec<_>>(),
+        }
+    };
+    assert_eq!(
+        problems(&|r| r.dns.routing = RoutingPolicy::Failover),
+        ["dns.routing"]
+    );
+    assert_eq!(
+        problems(&|r| {
+            r.faults = vec![RawFault {
+                kind: FaultKind::RegionLoss,
+                start_s: 1.0,
+                end_s: 2.0,
+                target: "region:1".into(),
+                ..RawFault::default()
+            }]
+        }),
+        ["faults[0].target"]
+    );
+    assert_eq!(problems(&|r| r.backend.regions = 3), ["backend.regions"]);
+    assert_eq!(
+        problems(&|r| r.dns.health_check_failure_threshold = 11),
+        ["dns.health_check_failure_threshold"]
+    );
+    assert!(
+        problems(&|r| {
+            r.backend.regions = 2;
+            r.dns.routing = RoutingPolicy::Failover;
+            r.identity.token_lifetime_s = 3600.0;
+            r.telemetry.mode = TelemetryMode::Sync;
+            r.client_dns.lookups_in_flight_max = 4;
+        })
+        .is_empty()
+    );
+}
