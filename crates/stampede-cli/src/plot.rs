@@ -53,6 +53,12 @@ pub fn sweep_svg(table: &Table, kpi: &Kpi) -> CliResult<String> {
     {
         let root = SVGBackend::with_string(&mut svg, SIZE_PX).into_drawing_area();
         let result = match columns.as_slice() {
+            [x] if distinct(table, *x)
+                .iter()
+                .any(|v| v.parse::<f64>().is_err()) =>
+            {
+                bars(&root, table, (*x, &keys[0]), kpi_col, kpi, seeds)
+            }
             [x] => line_chart(&root, table, (*x, &keys[0]), kpi_col, kpi, seeds),
             [x, y] => heatmap(
                 &root,
@@ -76,6 +82,97 @@ pub fn sweep_svg(table: &Table, kpi: &Kpi) -> CliResult<String> {
         result.map_err(|e| CliError::Runtime(format!("cannot draw the sweep chart: {e}")))?;
     }
     Ok(svg)
+}
+
+/// Width of a label area that fits the longest of `names` at 13 px (about 7 px a character).
+fn label_area_px(names: &[String]) -> u32 {
+    let longest = names.iter().map(|n| n.chars().count()).max().unwrap_or(4) as u32;
+    (longest * 7 + 24).clamp(70, 320)
+}
+
+/// One categorical `--vary` (option or policy names): a horizontal bar per value, mean of the
+/// seeds, with the value printed at the bar's end.
+fn bars(
+    root: &Root<'_>,
+    table: &Table,
+    (y_col, y_key): (usize, &str),
+    kpi_col: usize,
+    kpi: &Kpi,
+    seeds: usize,
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<std::io::Error>| e.to_string();
+    root.fill(&WHITE).map_err(err)?;
+    let names = distinct(table, y_col);
+    let means: Vec<Option<f64>> = names
+        .iter()
+        .map(|name| {
+            let values: Vec<Option<f64>> = table
+                .rows
+                .iter()
+                .filter(|(_, f)| &f[y_col] == name)
+                .map(|(_, f)| Cell::parse(&f[kpi_col]))
+                .collect();
+            mean(&values)
+        })
+        .collect();
+    let hi = means
+        .iter()
+        .flatten()
+        .fold(0.0_f64, |a, b| a.max(*b))
+        .max(1e-9)
+        * 1.15;
+    let mut chart = ChartBuilder::on(root)
+        .caption(caption(kpi, y_key, seeds), text_style(18))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(label_area_px(&names))
+        .build_cartesian_2d(0.0..hi, (0..names.len() as i32 - 1).into_segmented())
+        .map_err(err)?;
+    let label = |v: &SegmentValue<i32>| match v {
+        SegmentValue::CenterOf(i) => names.get(*i as usize).cloned().unwrap_or_default(),
+        _ => String::new(),
+    };
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_desc(kpi.label)
+        .y_desc(y_key)
+        .label_style(text_style(13))
+        .y_labels(names.len())
+        .y_label_formatter(&label)
+        .draw()
+        .map_err(err)?;
+    let blue = RGBColor(0x00, 0x72, 0xB2);
+    for (j, value) in means.iter().enumerate() {
+        let j = j as i32;
+        let Some(v) = value else {
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("no {}", kpi.name),
+                    (0.0, SegmentValue::CenterOf(j)),
+                    text_style(13),
+                )))
+                .map_err(err)?;
+            continue;
+        };
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [
+                    (0.0, SegmentValue::Exact(j)),
+                    (*v, SegmentValue::Exact(j + 1)),
+                ],
+                blue.mix(0.8).filled(),
+            )))
+            .map_err(err)?;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                format!(" {}", number(*v, 3)),
+                (*v, SegmentValue::CenterOf(j)),
+                text_style(13),
+            )))
+            .map_err(err)?;
+    }
+    root.present().map_err(err)
 }
 
 fn text_style(size: u32) -> TextStyle<'static> {
@@ -244,7 +341,7 @@ fn heatmap(
         )
         .margin(12)
         .x_label_area_size(40)
-        .y_label_area_size(70)
+        .y_label_area_size(label_area_px(&ys))
         .build_cartesian_2d(
             // plotters' integer ranges include their end: n values are 0..n-1.
             (0..xs.len() as i32 - 1).into_segmented(),

@@ -433,8 +433,17 @@ fn policies_apply_with_set_and_vary_and_unknown_ones_are_named() {
         "policy=retry-grpc-throttled,retry-aws-standard-2026",
         "--out",
         out.clone(),
+        "--chart",
+        dir.path("bars.svg"),
+        "--kpi",
+        "availability",
     );
     assert_exit(&o, 0);
+    let bars = read(&dir.path("bars.svg"));
+    assert!(
+        bars.starts_with("<svg") && bars.contains("retry-grpc-throttled"),
+        "a bar per policy"
+    );
     let csv = read(&out);
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(rows.len(), 3, "header and one row per policy:\n{csv}");

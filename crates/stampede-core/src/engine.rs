@@ -235,6 +235,29 @@ struct ClientCache {
     negative_until: SimTime,
 }
 
+/// The backend faults in force in one region (capacity loss, slowdown, error rate, region
+/// loss), computed when a backend fault starts, ends or flaps instead of scanning the fault list
+/// on every backend event.
+#[derive(Clone, Copy, Debug)]
+struct BackendFaults {
+    /// Workers serving: `workers × (1 − lost)` under a capacity loss.
+    workers: u32,
+    /// Service time factor.
+    slowdown: f64,
+    /// Fraction of attempts answered with an error, if an error-rate fault is in force.
+    error_rate: Option<f64>,
+    /// Fraction of attempts the region refuses, if a region loss is in force.
+    region_lost: Option<f64>,
+}
+
+/// The backend of one region: its waiting queue, busy workers and the faults in force.
+#[derive(Clone, Debug)]
+struct Backend {
+    queue: VecDeque<Job>,
+    busy_workers: u32,
+    faults: BackendFaults,
+}
+
 #[derive(Clone, Copy, Debug)]
 struct Job {
     request: RequestId,
@@ -304,10 +327,11 @@ pub struct Simulation {
     breakers: Option<Breakers>,
     requests: Vec<Request>,
     free: Vec<RequestId>,
-    /// Per region: the backend's waiting queue.
-    queues: Vec<VecDeque<Job>>,
-    /// Per region: busy workers.
-    busy_workers: Vec<u32>,
+    /// Per region: the backend's queue, busy workers and faults in force.
+    backends: Vec<Backend>,
+    /// The backends' faults in force hold until then: the next start, end or flap edge of a
+    /// backend fault ([`SimTime::NEVER`] after the last).
+    backend_faults_until: SimTime,
     /// Per client: the region its DNS answer (and pooled connection) names; empty with one region.
     client_region: Vec<u8>,
     /// Region the zone answers now.
@@ -404,8 +428,14 @@ impl Simulation {
             connections,
             requests: Vec::new(),
             free: Vec::new(),
-            queues: vec![VecDeque::new(); regions],
-            busy_workers: vec![0; regions],
+            backends: (0..regions)
+                .map(|region| Backend {
+                    queue: VecDeque::new(),
+                    busy_workers: 0,
+                    faults: backend_faults_at(&scenario, SimTime::ZERO, region),
+                })
+                .collect(),
+            backend_faults_until: SimTime::ZERO,
             client_region,
             answer_region: 0,
             primary_unhealthy: false,
@@ -507,6 +537,9 @@ impl Simulation {
         if self.now >= self.bucket_end {
             self.update_bucket();
         }
+        if self.now >= self.backend_faults_until {
+            self.update_backend_faults();
+        }
         self.events += 1;
         if self.events >= self.scenario.event_budget {
             self.budget_exhausted = true;
@@ -525,6 +558,17 @@ impl Simulation {
         } else {
             SimTime(width * (index as u64 + 1))
         };
+    }
+
+    /// Recomputes the backend faults in force at `now` in every region, and until when they hold.
+    /// Events at an edge's instant see the same state as [`Fault::active`] at that instant.
+    #[cold]
+    fn update_backend_faults(&mut self) {
+        let now = self.now;
+        for (region, backend) in self.backends.iter_mut().enumerate() {
+            backend.faults = backend_faults_at(&self.scenario, now, region);
+        }
+        self.backend_faults_until = backend_faults_until(&self.scenario, now);
     }
 
     /// The earliest of the heap's head, the timeout FIFO's head and the next arrival, if before
@@ -614,7 +658,7 @@ impl Simulation {
         {
             self.schedule(next, Event::FaultEdge { flapping });
         }
-        for region in 0..self.queues.len() {
+        for region in 0..self.backends.len() {
             self.dispatch_backend(region);
         }
     }
@@ -935,6 +979,9 @@ impl Simulation {
 
     /// The current lookup of `id` ends normally: it hands back its place.
     fn end_lookup(&mut self, id: RequestId) {
+        if self.lookups_in_flight.is_empty() {
+            return; // no cap: no lookup holds a place
+        }
         let r = &mut self.requests[id as usize];
         if r.lookup_slot {
             r.lookup_slot = false;
@@ -946,6 +993,9 @@ impl Simulation {
     /// The attempt of `id` gives up while its lookup holds a place: the lookup goes on as a
     /// ghost that keeps the place until it ends.
     fn abandon_lookup(&mut self, id: RequestId) {
+        if self.lookups_in_flight.is_empty() {
+            return; // no cap: no lookup holds a place
+        }
         let r = &mut self.requests[id as usize];
         if r.lookup_slot {
             r.lookup_slot = false;
@@ -1278,23 +1328,9 @@ impl Simulation {
         }
     }
 
-    /// The backend fault of `kind` in force now in `region`.
-    fn backend_fault(&self, kind: FaultKind, region: usize) -> Option<&Fault> {
-        self.scenario.faults.iter().find(|f| {
-            f.kind == kind && f.target == FaultTarget::Region(region) && f.active(self.now)
-        })
-    }
-
     fn workers_in_force(&self, region: usize) -> u32 {
-        let lost = self
-            .backend_fault(FaultKind::CapacityLoss, region)
-            .map_or(0.0, |f| f.fraction);
-        (f64::from(self.scenario.workers) * (1.0 - lost)) as u32
-    }
-
-    fn slowdown(&self, region: usize) -> f64 {
-        self.backend_fault(FaultKind::ServiceSlowdown, region)
-            .map_or(1.0, |f| f.factor)
+        debug_assert!(self.now < self.backend_faults_until);
+        self.backends[region].faults.workers
     }
 
     fn send_to_backend(&mut self, id: RequestId) {
@@ -1304,12 +1340,16 @@ impl Simulation {
             self.requests[id as usize].tag,
             self.requests[id as usize].client as usize,
         );
-        let region = self
-            .client_region
-            .get(client)
-            .map_or(0, |r| usize::from(*r));
+        // With one region, `report` copies `backend_offered` into `region_offered`.
+        let region = match self.client_region.get(client) {
+            Some(region) => {
+                let region = usize::from(*region);
+                self.series.region_offered[region][bucket] += 1;
+                region
+            }
+            None => 0,
+        };
         self.requests[id as usize].region = region as u8;
-        self.series.region_offered[region][bucket] += 1;
         let lifetime = self.scenario.connection_lifetime;
         if lifetime > SimTime::ZERO && self.connections[client] <= self.now {
             self.connections[client] = self.now.after(lifetime);
@@ -1320,21 +1360,20 @@ impl Simulation {
             tag,
             enqueued: self.now,
         };
-        let error_rate = self
-            .backend_fault(FaultKind::ErrorRate, region)
-            .map(|f| f.fraction);
-        let region_lost = self
-            .backend_fault(FaultKind::RegionLoss, region)
-            .map(|f| f.fraction);
-        if error_rate.is_some_and(|p| self.faults_rng.chance(p))
-            || region_lost.is_some_and(|p| self.faults_rng.chance(p))
+        debug_assert!(self.now < self.backend_faults_until);
+        let backend = &mut self.backends[region];
+        let faults = backend.faults;
+        if faults.error_rate.is_some_and(|p| self.faults_rng.chance(p))
+            || faults
+                .region_lost
+                .is_some_and(|p| self.faults_rng.chance(p))
         {
             self.fail_attempt(id, Outcome::ServerError);
-        } else if self.busy_workers[region] < self.workers_in_force(region) {
+        } else if backend.busy_workers < faults.workers {
             self.start_service(job, region);
-        } else if self.queues[region].len() < self.scenario.queue_capacity as usize {
-            self.queues[region].push_back(job);
-            let len = self.queues[region].len() as u64;
+        } else if backend.queue.len() < self.scenario.queue_capacity as usize {
+            backend.queue.push_back(job);
+            let len = backend.queue.len() as u64;
             let max = &mut self.series.queue_len_max[bucket];
             *max = (*max).max(len);
         } else {
@@ -1346,12 +1385,13 @@ impl Simulation {
         let bucket = self.bucket();
         self.series.service_started[bucket] += 1;
         self.series.queue_wait_ms_sum[bucket] += self.now.since(job.enqueued).as_ms();
-        self.busy_workers[region] += 1;
+        let backend = &mut self.backends[region];
+        backend.busy_workers += 1;
         assert!(
-            self.busy_workers[region] <= self.scenario.workers,
+            backend.busy_workers <= self.scenario.workers,
             "busy workers never exceed the worker count"
         );
-        let mean_ms = self.scenario.service_ms_mean * self.slowdown(region);
+        let mean_ms = self.scenario.service_ms_mean * backend.faults.slowdown;
         let duration_ms = match self.scenario.service_time {
             ServiceTimeLaw::Constant => mean_ms,
             ServiceTimeLaw::Exponential => self.service.exponential(mean_ms),
@@ -1375,8 +1415,9 @@ impl Simulation {
 
     fn on_service_done(&mut self, id: RequestId, tag: u32, region: u8) {
         let region = usize::from(region);
-        assert!(self.busy_workers[region] > 0);
-        self.busy_workers[region] -= 1;
+        let backend = &mut self.backends[region];
+        assert!(backend.busy_workers > 0);
+        backend.busy_workers -= 1;
         if self.current(id, tag, Phase::Backend) {
             self.end_attempt(id, Outcome::Success);
             let parent = self.requests[id as usize].parent;
@@ -1395,10 +1436,15 @@ impl Simulation {
     }
 
     fn dispatch_backend(&mut self, region: usize) {
-        while self.busy_workers[region] < self.workers_in_force(region) {
+        debug_assert!(self.now < self.backend_faults_until);
+        loop {
+            let backend = &mut self.backends[region];
+            if backend.busy_workers >= backend.faults.workers {
+                break;
+            }
             let job = match self.scenario.queue_discipline {
-                QueueDiscipline::Fifo => self.queues[region].pop_front(),
-                QueueDiscipline::Lifo => self.queues[region].pop_back(),
+                QueueDiscipline::Fifo => backend.queue.pop_front(),
+                QueueDiscipline::Lifo => backend.queue.pop_back(),
             };
             let Some(job) = job else {
                 break;
@@ -1617,6 +1663,10 @@ impl Simulation {
             ((self.now.0 / sc.bucket.0) as usize).min(self.buckets_total)
         };
         let mut series = self.series.clone();
+        if self.client_region.is_empty() {
+            // One region: `send_to_backend` counts its offers only in `backend_offered`.
+            series.region_offered[0].clone_from(&series.backend_offered);
+        }
         for b in 0..self.buckets_total {
             let start = SimTime(sc.bucket.0 * b as u64);
             let width_s = bucket_s.min(sc.duration.since(start).as_s());
@@ -1777,6 +1827,42 @@ const DNS_FAULT_KINDS: [FaultKind; 4] = [
 
 /// Tag bit that marks an attempt timeout popped from the FIFO (tags never use it).
 const ATTEMPT_TIMEOUT_FLAG: u32 = 1 << 31;
+
+/// The backend faults in force at `t` in `region`: the first fault of each kind aimed at it that
+/// is active.
+fn backend_faults_at(sc: &Scenario, t: SimTime, region: usize) -> BackendFaults {
+    let fault = |kind: FaultKind| {
+        sc.faults
+            .iter()
+            .find(|f| f.kind == kind && f.target == FaultTarget::Region(region) && f.active(t))
+    };
+    let lost = fault(FaultKind::CapacityLoss).map_or(0.0, |f| f.fraction);
+    BackendFaults {
+        workers: (f64::from(sc.workers) * (1.0 - lost)) as u32,
+        slowdown: fault(FaultKind::ServiceSlowdown).map_or(1.0, |f| f.factor),
+        error_rate: fault(FaultKind::ErrorRate).map(|f| f.fraction),
+        region_lost: fault(FaultKind::RegionLoss).map(|f| f.fraction),
+    }
+}
+
+/// After `t`, the first time a fault aimed at a region starts, ends or flaps; [`SimTime::NEVER`]
+/// when none will.
+fn backend_faults_until(sc: &Scenario, t: SimTime) -> SimTime {
+    sc.faults
+        .iter()
+        .filter(|f| matches!(f.target, FaultTarget::Region(_)))
+        .map(|f| {
+            if t < f.start {
+                f.start
+            } else if t >= f.end {
+                SimTime::NEVER
+            } else {
+                f.next_flap_edge(t).unwrap_or(f.end)
+            }
+        })
+        .min()
+        .unwrap_or(SimTime::NEVER)
+}
 
 /// Workers of `region` able to serve at `t`: capacity loss removes its fraction, a region loss
 /// its fraction (the attempts it refuses never reach a worker).
