@@ -20,18 +20,7 @@ pub struct Kpi {
     pub bad: bool,
 }
 
-/// Thousands separators: 12345 → "12,345".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use stampede_core::report::thousands;
 
 fn recovery_text(r: &Recovery) -> (String, String, bool) {
     match r {

@@ -13,18 +13,7 @@ use crate::kpi::{Cell, DIFF_KPIS, SWEEP_KPIS};
 /// Width of the label column.
 const LABEL_WIDTH: usize = 28;
 
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use stampede_core::report::thousands;
 
 /// A number with at most `decimals` decimals and no trailing zeros; `—` when not finite.
 pub fn number(v: f64, decimals: usize) -> String {

@@ -54,6 +54,7 @@ use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 
 use crate::breaker::Breakers;
 use crate::budget::RetryBudgets;
+use crate::report::thousands;
 use crate::report::{
     FAILURE_CAUSES, LATENCY_BINS, LatencyBinTable, Outcome, RecoveryInput, Report, Series, Summary,
     histogram_quantile, recovery_verdict,
@@ -1284,6 +1285,9 @@ impl Simulation {
                 return;
             }
             Answer::Servfail => {
+                if self.serve_client_stale(id, client) {
+                    return;
+                }
                 self.fail_attempt(id, Outcome::DnsServfail);
                 return;
             }
@@ -1307,6 +1311,10 @@ impl Simulation {
             }
             return;
         }
+        let client = self.requests[id as usize].client as usize;
+        if self.serve_client_stale(id, client) {
+            return;
+        }
         let tries_max = self.scenario.lookup_attempts * self.resolvers.len() as u32;
         if self.requests[id as usize].lookup_tries < tries_max {
             self.query_resolver(id);
@@ -1314,6 +1322,25 @@ impl Simulation {
             self.end_lookup(id);
             self.fail_attempt(id, Outcome::DnsTimeout);
         }
+    }
+
+    /// Client-side serve-stale: when the lookup of a request fails (SERVFAIL or a timed-out try)
+    /// and the client's last answer expired less than `client_stale_max` ago, the request goes on
+    /// with that answer (counted as a stale answer). Returns whether it did.
+    fn serve_client_stale(&mut self, id: RequestId, client: usize) -> bool {
+        let stale_max = self.scenario.client_stale_max;
+        let expired_at = self.clients[client].positive_until;
+        if stale_max == SimTime::ZERO
+            || expired_at == SimTime::ZERO
+            || self.now >= expired_at.after(stale_max)
+        {
+            return false;
+        }
+        self.end_lookup(id);
+        let bucket = self.bucket();
+        self.series.dns_stale[bucket] += 1;
+        self.send_to_backend(id);
+        true
     }
 
     fn on_attempt_timeout(&mut self, id: RequestId, tag: u32) {
@@ -1953,19 +1980,6 @@ fn fault_windows(sc: &Scenario) -> Vec<(f64, f64, String)> {
         }
     }
     windows
-}
-
-/// `1234567` as `1,234,567`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Resolver caches at t = 0: the first resolver's remaining lifetime is the one drawn for the

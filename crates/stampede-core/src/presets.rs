@@ -73,6 +73,10 @@ pub static PRESETS: &[Preset] = &[
         toml: include_str!("../../../presets/serve-stale.toml"),
     },
     Preset {
+        name: "client-serve-stale",
+        toml: include_str!("../../../presets/client-serve-stale.toml"),
+    },
+    Preset {
         name: "two-resolvers",
         toml: include_str!("../../../presets/two-resolvers.toml"),
     },

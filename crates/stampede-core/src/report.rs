@@ -543,6 +543,19 @@ pub fn recovery_verdict(input: RecoveryInput<'_>) -> (f64, Recovery) {
     }
 }
 
+/// `1234567` as `1,234,567`: counts in reports, the CLI and the playground.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A 64-bit fingerprint of a report (FNV-1a over its `Debug` text, which prints every float with
 /// the shortest digits that round-trip, so two reports have the same fingerprint exactly when
 /// every number is bit-identical). Used to compare native and wasm runs.

@@ -1515,6 +1515,20 @@ pub static PARAMS: &[Param] = &[
         get: |r| f64::from(r.client_dns.lookups_in_flight_max),
         set: |r, v| r.client_dns.lookups_in_flight_max = v as u32,
     },
+    Param {
+        key: "client_dns.stale_max_s",
+        label: "Client serve-stale",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 604_800.0,
+        step: 10.0,
+        help: "When a lookup fails (SERVFAIL or a timed-out try), use the cached answer if it expired less than this long ago; never for an empty answer (Cronet StaleDnsOptions maxExpiredDelay). 0 = off.",
+        why: "A client that keeps its last good answer rides out resolver outages and SERVFAIL, but not a healthy zone answering NODATA, as in October 2025 (RFC 8767 serves stale only when a refresh fails).",
+        category: Category::ClientDns,
+        get: |r| r.client_dns.stale_max_s,
+        set: |r, v| r.client_dns.stale_max_s = v,
+    },
     // Fleet
     Param {
         key: "fleet.clients",

@@ -127,6 +127,11 @@ pub struct RawClientDns {
     /// on the libuv pool, `UV_THREADPOOL_SIZE` 4). A lookup holds its place until its last try
     /// ends, even after its attempt gave up. 0 = unlimited, lookups.
     pub lookups_in_flight_max: u32,
+    /// Client-side serve-stale: when a lookup fails (SERVFAIL, or a try times out), use the
+    /// expired cached answer if it expired less than this long ago; never for an empty answer
+    /// (Chromium/Cronet `StaleDnsOptions`: `maxExpiredDelay`, `useStaleOnNameNotResolved`;
+    /// RFC 8767 semantics). Seconds; 0 = off.
+    pub stale_max_s: f64,
 }
 
 /// The DNS record of the service name.
@@ -582,6 +587,7 @@ impl Default for RawClientDns {
             lookup_attempts: 2,
             rotate: false,
             lookups_in_flight_max: 0,
+            stale_max_s: 0.0,
         }
     }
 }

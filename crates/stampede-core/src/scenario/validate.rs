@@ -461,6 +461,9 @@ pub struct Scenario {
     pub failover: Option<Failover>,
     /// Lookups one simulated client runs at once (the per-client cap × the client scale); 0 = unlimited.
     pub lookups_in_flight_max: u32,
+    /// Client-side serve-stale: an answer that expired less than this long ago is used when a
+    /// lookup fails; zero = off (or when the client does not cache).
+    pub client_stale_max: SimTime,
     /// Identity-token dependency, if any.
     pub identity: Option<Identity>,
     /// Telemetry call, if any.
@@ -757,10 +760,15 @@ fn build(raw: RawScenario) -> Scenario {
     let lookups_in_flight_max =
         u32::try_from(u64::from(raw.client_dns.lookups_in_flight_max).saturating_mul(client_scale))
             .unwrap_or(u32::MAX);
+    let client_stale_max = match raw.client_dns.cache {
+        ClientCacheMode::None => SimTime::ZERO,
+        _ => SimTime::from_s(raw.client_dns.stale_max_s),
+    };
     Scenario {
         regions: raw.backend.regions,
         failover,
         lookups_in_flight_max,
+        client_stale_max,
         identity,
         telemetry,
         duration: SimTime::from_s(raw.run.duration_s),

@@ -406,3 +406,46 @@ fn the_resolver_count_parameter_keeps_the_first_resolver() {
     assert!(raw.resolvers.is_empty());
     assert_eq!(raw.resolver.capacity_qps, 512.0);
 }
+
+/// Client-side serve-stale (Cronet `StaleDnsOptions`): a SERVFAIL outage is ridden out with the
+/// last good answer, while an empty answer from a healthy zone is never masked (RFC 8767 serves
+/// stale only when a refresh fails), so it changes nothing at all for a NODATA outage.
+#[test]
+fn client_serve_stale_masks_servfail_but_never_an_empty_answer() {
+    use stampede_core::scenario::raw::{ClientCacheMode, FaultKind, RawFault};
+    let run = |kind: FaultKind, stale_max_s: f64| {
+        let sc = crate::support::scenario(|r| {
+            r.run.duration_s = 400.0;
+            r.fleet.clients = 200;
+            r.client_dns.cache = ClientCacheMode::Fixed;
+            r.client_dns.fixed_ttl_s = 30.0;
+            r.client_dns.stale_max_s = stale_max_s;
+            r.faults = vec![RawFault {
+                kind,
+                start_s: 120.0,
+                end_s: 300.0,
+                ..RawFault::default()
+            }];
+        });
+        crate::support::run_checked(&sc)
+    };
+    let servfail_stale = run(FaultKind::DnsServfail, 3600.0);
+    let servfail_plain = run(FaultKind::DnsServfail, 0.0);
+    // Every client (1 request/s) has fetched an answer in the 120 s before the fault, so every
+    // lookup during it finds an answer that expired less than 180 s ago.
+    assert_eq!(
+        servfail_stale.summary.failed_by_cause[1], 0,
+        "no SERVFAIL reaches a request"
+    );
+    assert!(servfail_stale.series.dns_stale.iter().sum::<u64>() > 0);
+    assert!(
+        servfail_plain.summary.failed_by_cause[1] > 0,
+        "without stale answers SERVFAIL fails requests"
+    );
+    let empty_stale = run(FaultKind::DnsEmpty, 3600.0);
+    let empty_plain = run(FaultKind::DnsEmpty, 0.0);
+    assert_eq!(
+        empty_stale.summary, empty_plain.summary,
+        "stale answers never mask an empty answer"
+    );
+}
