@@ -17,6 +17,22 @@
 //!   max(0, (requests − K·accepts)/(requests + 1)) over the window; an accept is a successful
 //!   attempt; rejected attempts count as requests. A rejected attempt ends its user request with
 //!   [`crate::Outcome::Throttled`] (it is not retried: retrying into a local throttle is pointless).
+//! * AWS SDK adaptive mode (botocore `retries/adaptive.py`, `bucket.py`, `throttling.py`): the
+//!   standard quota above plus a client-side rate limiter ([`Limiter`]). Every response feeds a
+//!   measured rate (EMA, smoothing 0.8, over 0.5 s buckets) and CUBIC (C 0.4, β 0.7), which set
+//!   the max rate of a token bucket (fill rate ≥ `_MIN_RATE` 0.5/s, capacity max(1, max rate)),
+//!   capped at 2 × the measured rate. The bucket gates every attempt, first ones included, from
+//!   the first throttling response on. **A throttling response here is a backend queue-full
+//!   rejection** ([`crate::Outcome::Rejected`]): the backend's "SlowDown" / 503 with a throttling
+//!   code. Timeouts and server errors are transient errors, not throttles, as in botocore's
+//!   `ThrottlingErrorDetector`. An attempt without a token waits for it, as the SDK sleeps
+//!   ([`Pace::At`]); the wait is not bounded by the attempt timeout (the SDK sleeps before
+//!   sending, outside the socket timeouts), but an attempt whose token would come after its
+//!   request's deadline ends the request now as `DeadlineExceeded` and takes no token
+//!   ([`Pace::TooLate`]). Waiting attempts reserve their tokens in order (the bucket goes into
+//!   debt); a rate change keeps the time the reserved queue takes to drain and applies to later
+//!   attempts only (an O(1) approximation: botocore's sleepers re-check on a rate change). Hedges are not paced (they bypass budgets). A super-client standing for k
+//!   clients gets k times the rate floor, initial rate, capacity floor and C (k clients in step).
 //!
 //! Must not: iterate over clients per event; every update is O(1) (windows amortised O(1)).
 
@@ -66,11 +82,201 @@ enum State {
         windows: Vec<Window>,
         width: SimTime,
     },
+    /// Quota tokens and rate limiter per client.
+    AwsAdaptive {
+        tokens: Vec<u32>,
+        limiters: Vec<Limiter>,
+        limiter: LimiterConfig,
+    },
+}
+
+/// When a paced attempt may be sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pace {
+    /// Now (the limiter is off, or it had a token).
+    Now,
+    /// At this time, with a token reserved for it.
+    At(SimTime),
+    /// Its token would come after the latest time allowed: no token was taken.
+    TooLate,
+}
+
+/// botocore `ClientRateLimiter._MAX_RATE_ADJUST_SCALE`: the max rate is at most this × measured.
+const AWS_MAX_RATE_ADJUST_SCALE: f64 = 2.0;
+/// botocore `register_retry_handler`: the bucket starts at max_rate 1 (tokens/s).
+const AWS_START_MAX_RATE: f64 = 1.0;
+
+/// One client's AWS adaptive-mode rate limiter: botocore `ClientRateLimiter` with its
+/// `TokenBucket`, `RateClocker` and `CubicCalculator`. Rates are in tokens (attempts) per second.
+#[derive(Clone, Copy, Debug)]
+pub struct Limiter {
+    /// Whether a throttling response has been seen (the bucket gates attempts).
+    pub enabled: bool,
+    /// Tokens in the bucket; negative while waiting attempts hold reserved tokens.
+    capacity: f64,
+    max_capacity: f64,
+    /// Fill rate, which botocore also reports as `max_rate`, tokens/s.
+    fill_rate: f64,
+    last_refill: SimTime,
+    /// `RateClocker`: measured rate, tokens/s; bucket index of the last update; responses since.
+    measured_rate: f64,
+    last_bucket: u64,
+    count: f64,
+    /// `CubicCalculator`: W_max, K (s), time of the last throttle.
+    w_max: f64,
+    k: f64,
+    last_fail: SimTime,
+    /// Rates scale with the clients a super-client stands for (min rate, capacity floor, C).
+    scale: f64,
+}
+
+/// The limiter's configuration.
+#[derive(Clone, Copy, Debug)]
+pub struct LimiterConfig {
+    /// `_MIN_RATE`, tokens/s.
+    pub min_rate: f64,
+    /// EMA smoothing, 0..=1.
+    pub smoothing: f64,
+    /// Measured-rate bucket width (non-zero).
+    pub bucket: SimTime,
+    /// CUBIC C.
+    pub cubic_scale: f64,
+    /// CUBIC β.
+    pub beta: f64,
+}
+
+impl Limiter {
+    /// A fresh limiter at time zero for a (super-)client standing for `scale` clients.
+    pub fn new(config: &LimiterConfig, scale: f64) -> Limiter {
+        let mut l = Limiter {
+            enabled: false,
+            capacity: 0.0,
+            max_capacity: 0.0,
+            fill_rate: 0.0,
+            last_refill: SimTime::ZERO,
+            measured_rate: 0.0,
+            last_bucket: 0,
+            count: 0.0,
+            // CubicCalculator(starting_max_rate=0, start_time=now).
+            w_max: 0.0,
+            k: 0.0,
+            last_fail: SimTime::ZERO,
+            scale,
+        };
+        l.set_max_rate(config, AWS_START_MAX_RATE * scale, SimTime::ZERO);
+        l
+    }
+
+    /// The bucket's max (fill) rate, tokens/s.
+    pub fn max_rate(&self) -> f64 {
+        self.fill_rate
+    }
+
+    /// The measured rate of responses, tokens/s.
+    pub fn measured_rate(&self) -> f64 {
+        self.measured_rate
+    }
+
+    /// Tokens in the bucket (negative: reserved by waiting attempts).
+    pub fn tokens(&self) -> f64 {
+        self.capacity
+    }
+
+    /// CUBIC's W_max (tokens/s) and K (s).
+    pub fn cubic(&self) -> (f64, f64) {
+        (self.w_max, self.k)
+    }
+
+    /// `TokenBucket._refill`.
+    fn refill(&mut self, now: SimTime) {
+        let dt = now.since(self.last_refill).as_s();
+        self.capacity = (self.capacity + dt * self.fill_rate).min(self.max_capacity);
+        self.last_refill = now;
+    }
+
+    /// `TokenBucket._set_max_rate`: refill at the old rate first.
+    fn set_max_rate(&mut self, config: &LimiterConfig, max_rate: f64, now: SimTime) {
+        self.refill(now);
+        let fill_rate = max_rate.max(config.min_rate * self.scale);
+        if self.capacity < 0.0 && self.fill_rate > 0.0 {
+            // Tokens reserved by waiting attempts: keep the time their queue takes to drain
+            // (−capacity / fill rate), so that later attempts queue behind it at the new rate.
+            self.capacity *= fill_rate / self.fill_rate;
+        }
+        self.fill_rate = fill_rate;
+        self.max_capacity = max_rate.max(self.scale);
+        self.capacity = self.capacity.min(self.max_capacity);
+    }
+
+    /// `ClientRateLimiter.on_sending_request`: a token for an attempt at `now`, unless the limiter
+    /// is off; one that would come after `latest` is not taken.
+    pub fn acquire(&mut self, now: SimTime, latest: SimTime) -> Pace {
+        if !self.enabled {
+            return Pace::Now;
+        }
+        self.refill(now);
+        if self.capacity >= 1.0 {
+            self.capacity -= 1.0;
+            return Pace::Now;
+        }
+        let wait = SimTime::from_s((1.0 - self.capacity) / self.fill_rate).max(SimTime(1));
+        let at = now.after(wait);
+        if at > latest {
+            return Pace::TooLate;
+        }
+        self.capacity -= 1.0;
+        Pace::At(at)
+    }
+
+    /// `ClientRateLimiter.on_receiving_response`: every response updates the measured rate and
+    /// CUBIC; a throttling one turns the limiter on.
+    pub fn response(&mut self, config: &LimiterConfig, now: SimTime, throttled: bool) {
+        // RateClocker.record.
+        self.count += 1.0;
+        let bucket = now.0 / config.bucket.0;
+        if bucket > self.last_bucket {
+            let span = (bucket - self.last_bucket) as f64 * config.bucket.as_s();
+            let current = self.count / span;
+            self.measured_rate =
+                current * config.smoothing + self.measured_rate * (1.0 - config.smoothing);
+            self.count = 0.0;
+            self.last_bucket = bucket;
+        }
+        let measured = self.measured_rate;
+        let c = config.cubic_scale * self.scale;
+        let new_rate = if throttled {
+            // CubicCalculator.error_received.
+            let rate = if self.enabled {
+                measured.min(self.fill_rate)
+            } else {
+                measured
+            };
+            self.w_max = rate;
+            self.k = libm::cbrt(rate * (1.0 - config.beta) / c);
+            self.last_fail = now;
+            self.enabled = true;
+            rate * config.beta
+        } else {
+            // CubicCalculator.success_received.
+            let dt = now.since(self.last_fail).as_s() - self.k;
+            c * dt * dt * dt + self.w_max
+        };
+        self.set_max_rate(
+            config,
+            new_rate.min(AWS_MAX_RATE_ADJUST_SCALE * measured),
+            now,
+        );
+    }
 }
 
 impl RetryBudgets {
     /// Full budgets for `clients` clients.
     pub fn new(config: RetryBudget, clients: usize) -> RetryBudgets {
+        RetryBudgets::scaled(config, clients, 1)
+    }
+
+    /// Full budgets for `clients` (super-)clients, each standing for `scale` real clients.
+    pub fn scaled(config: RetryBudget, clients: usize, scale: u64) -> RetryBudgets {
         let state = match config {
             RetryBudget::None => State::None,
             RetryBudget::Aws {
@@ -105,6 +311,28 @@ impl RetryBudgets {
                 windows: vec![Window::default(); clients],
                 width: slice_width(window),
             },
+            RetryBudget::AwsAdaptive {
+                capacity_tokens,
+                min_rate_per_s,
+                smoothing,
+                rate_bucket,
+                cubic_scale,
+                beta,
+                ..
+            } => {
+                let limiter = LimiterConfig {
+                    min_rate: min_rate_per_s,
+                    smoothing,
+                    bucket: rate_bucket,
+                    cubic_scale,
+                    beta,
+                };
+                State::AwsAdaptive {
+                    tokens: vec![capacity_tokens; clients],
+                    limiters: vec![Limiter::new(&limiter, scale.max(1) as f64); clients],
+                    limiter,
+                }
+            }
         };
         RetryBudgets { config, state }
     }
@@ -139,8 +367,13 @@ impl RetryBudgets {
         match (&mut self.state, self.config) {
             (State::None | State::Sre { .. }, _) => Some(free),
             (
-                State::Aws(tokens),
+                State::Aws(tokens) | State::AwsAdaptive { tokens, .. },
                 RetryBudget::Aws {
+                    retry_cost_tokens,
+                    timeout_retry_cost_tokens,
+                    ..
+                }
+                | RetryBudget::AwsAdaptive {
                     retry_cost_tokens,
                     timeout_retry_cost_tokens,
                     ..
@@ -212,9 +445,16 @@ impl RetryBudgets {
         }
     }
 
-    /// An attempt of `client` ended. An Envoy retry slot it held is handed back separately.
-    pub fn attempt_ended(&mut self, client: usize, now: SimTime, success: bool) {
+    /// An attempt of `client` ended; `throttled` when the backend turned it away for overload (a
+    /// queue-full rejection). An Envoy retry slot it held is handed back separately.
+    pub fn attempt_ended(&mut self, client: usize, now: SimTime, success: bool, throttled: bool) {
         match (&mut self.state, self.config) {
+            (
+                State::AwsAdaptive {
+                    limiters, limiter, ..
+                },
+                _,
+            ) => limiters[client].response(limiter, now, throttled),
             (
                 State::Grpc(tokens),
                 RetryBudget::Grpc {
@@ -241,8 +481,11 @@ impl RetryBudgets {
     /// what its last retry took.
     pub fn request_succeeded(&mut self, client: usize, first_try: bool, acquired: u32) {
         if let (
-            State::Aws(tokens),
+            State::Aws(tokens) | State::AwsAdaptive { tokens, .. },
             RetryBudget::Aws {
+                capacity_tokens, ..
+            }
+            | RetryBudget::AwsAdaptive {
                 capacity_tokens, ..
             },
         ) = (&mut self.state, self.config)
@@ -266,10 +509,27 @@ impl RetryBudgets {
         !(p > 0.0 && rng.chance(p))
     }
 
+    /// AWS adaptive mode: when an attempt of `client` may be sent, at the latest at `latest`
+    /// ([`SimTime::NEVER`]: no bound). Always [`Pace::Now`] for other kinds.
+    pub fn pace(&mut self, client: usize, now: SimTime, latest: SimTime) -> Pace {
+        match &mut self.state {
+            State::AwsAdaptive { limiters, .. } => limiters[client].acquire(now, latest),
+            _ => Pace::Now,
+        }
+    }
+
+    /// AWS adaptive rate limiter of a client (for tests); `None` for other kinds.
+    pub fn aws_limiter(&self, client: usize) -> Option<&Limiter> {
+        match &self.state {
+            State::AwsAdaptive { limiters, .. } => Some(&limiters[client]),
+            _ => None,
+        }
+    }
+
     /// AWS tokens of a client (for tests); `None` for other kinds.
     pub fn aws_tokens(&self, client: usize) -> Option<u32> {
         match &self.state {
-            State::Aws(tokens) => Some(tokens[client]),
+            State::Aws(tokens) | State::AwsAdaptive { tokens, .. } => Some(tokens[client]),
             _ => None,
         }
     }
@@ -347,12 +607,12 @@ mod tests {
             1,
         );
         for _ in 0..4 {
-            b.attempt_ended(0, T0, false);
+            b.attempt_ended(0, T0, false, false);
         }
         assert!(b.try_retry(0, T0, false).is_some(), "6 tokens > 5");
-        b.attempt_ended(0, T0, false);
+        b.attempt_ended(0, T0, false, false);
         assert!(b.try_retry(0, T0, false).is_none(), "5 tokens ≤ 5");
-        b.attempt_ended(0, T0, true);
+        b.attempt_ended(0, T0, true, false);
         assert!(b.try_retry(0, T0, false).is_some(), "5.1 tokens > 5");
     }
 
@@ -424,5 +684,191 @@ mod tests {
         let admitted = (0..10_000).filter(|_| b.admit(0, T0, &mut rng)).count();
         // Expected admissions: Σ 1/(n+1) ≈ ln(10⁴) + 0.58 ≈ 9.8; allow a wide margin.
         assert!(admitted < 40, "{admitted}");
+    }
+
+    const LIMITER: LimiterConfig = LimiterConfig {
+        min_rate: 0.5,
+        smoothing: 0.8,
+        bucket: SimTime(500_000),
+        cubic_scale: 0.4,
+        beta: 0.7,
+    };
+
+    fn at(s: f64) -> SimTime {
+        SimTime::from_s(s)
+    }
+
+    /// Ten responses in the first 0.5 s bucket, the eleventh at 0.5 s: 11/0.5 = 22/s, so the
+    /// measured rate is 0.8 × 22 + 0.2 × 0 = 17.6/s.
+    fn limiter_at_17_6() -> Limiter {
+        let mut l = Limiter::new(&LIMITER, 1.0);
+        for i in 0..10 {
+            l.response(&LIMITER, at(0.045 * f64::from(i)), false);
+        }
+        l.response(&LIMITER, at(0.5), false);
+        assert!(
+            (l.measured_rate() - 17.6).abs() < 1e-9,
+            "{}",
+            l.measured_rate()
+        );
+        l
+    }
+
+    #[test]
+    fn aws_adaptive_limiter_is_off_until_the_first_throttle() {
+        let mut l = limiter_at_17_6();
+        assert!(!l.enabled);
+        // Successes alone never gate: a burst of 1000 attempts all go now.
+        assert!((0..1000).all(|_| l.acquire(at(0.5), SimTime::NEVER) == Pace::Now));
+        l.response(&LIMITER, at(0.5), true);
+        assert!(l.enabled);
+        let paced = (0..1000)
+            .filter(|_| l.acquire(at(0.5), SimTime::NEVER) != Pace::Now)
+            .count();
+        assert!(
+            paced >= 1000 - 13,
+            "at most max(1, max rate) tokens go now: {paced}"
+        );
+    }
+
+    #[test]
+    fn aws_adaptive_throttle_cuts_the_rate_to_beta_times_the_measured_rate() {
+        let mut l = limiter_at_17_6();
+        l.response(&LIMITER, at(0.5), true);
+        // W_max = measured (limiter was off) = 17.6; rate = 0.7 × 17.6; K = cbrt(17.6 × 0.3 / 0.4).
+        let (w_max, k) = l.cubic();
+        assert!((w_max - 17.6).abs() < 1e-9);
+        assert!((k - libm::cbrt(17.6 * 0.3 / 0.4)).abs() < 1e-12);
+        assert!((l.max_rate() - 0.7 * 17.6).abs() < 1e-9, "{}", l.max_rate());
+        // A success right after the throttle: C·(0 − K)³ + W_max = W_max − W_max(1 − β) = β·W_max.
+        l.response(&LIMITER, at(0.5), false);
+        assert!((l.max_rate() - 0.7 * 17.6).abs() < 1e-9, "{}", l.max_rate());
+        // A second throttle while on uses min(measured, max rate) = 12.32 as W_max.
+        l.response(&LIMITER, at(0.5), true);
+        assert!((l.cubic().0 - 0.7 * 17.6).abs() < 1e-9);
+        assert!((l.max_rate() - 0.7 * 0.7 * 17.6).abs() < 1e-9);
+    }
+
+    #[test]
+    fn aws_adaptive_first_throttle_without_a_measured_rate_falls_to_the_min_rate() {
+        let mut l = Limiter::new(&LIMITER, 1.0);
+        l.response(&LIMITER, at(0.1), true);
+        // Measured 0 → W_max 0, rate 0, floored at _MIN_RATE: one token every 2 s.
+        assert_eq!(l.max_rate(), 0.5);
+        let t = at(0.1);
+        let first = l.acquire(t, SimTime::NEVER);
+        let second = l.acquire(t, SimTime::NEVER);
+        let (Pace::At(a), Pace::At(b)) = (first, second) else {
+            panic!("{first:?} {second:?}");
+        };
+        assert!((b.since(a).as_s() - 2.0).abs() < 1e-5, "{a:?} {b:?}");
+    }
+
+    #[test]
+    fn aws_adaptive_recovery_follows_the_cubic() {
+        let mut l = limiter_at_17_6();
+        let t_fail = 0.5;
+        l.response(&LIMITER, at(t_fail), true);
+        let (w_max, k) = l.cubic();
+        // Keep responses at 40/s so that 2 × measured never caps the cubic, then check the rate
+        // at K (back to W_max), K + 1 s (+C) and K + 2 s (+8C).
+        let mut t = t_fail;
+        for (dt, expected) in [(k, w_max), (k + 1.0, w_max + 0.4), (k + 2.0, w_max + 3.2)] {
+            while t + 0.025 < t_fail + dt {
+                t += 0.025;
+                l.response(&LIMITER, at(t), false);
+            }
+            l.response(&LIMITER, at(t_fail + dt), false);
+            assert!(2.0 * l.measured_rate() > expected, "not capped");
+            assert!(
+                (l.max_rate() - expected).abs() < 1e-3,
+                "{dt}: {} vs {expected}",
+                l.max_rate()
+            );
+        }
+    }
+
+    #[test]
+    fn aws_adaptive_max_rate_is_capped_at_twice_the_measured_rate() {
+        let mut l = limiter_at_17_6();
+        l.response(&LIMITER, at(0.5), true);
+        // 60 s later with no responses in between: the cubic is huge, and the bucket change
+        // gives a measured rate of 0.8 × 1/59.5 + 0.2 × 17.6.
+        l.response(&LIMITER, at(60.0), false);
+        let measured = 0.8 * (2.0 / 59.5) + 0.2 * 17.6;
+        assert!(
+            (l.measured_rate() - measured).abs() < 1e-9,
+            "{}",
+            l.measured_rate()
+        );
+        assert!((l.max_rate() - 2.0 * measured).abs() < 1e-9);
+    }
+
+    #[test]
+    fn aws_adaptive_bucket_never_lets_more_than_it_holds_plus_its_fill() {
+        let mut l = limiter_at_17_6();
+        l.response(&LIMITER, at(0.5), true);
+        let rate = l.max_rate();
+        let start = l.tokens();
+        assert!(start <= rate.max(1.0), "capacity max(1, max rate)");
+        // 200 attempts at once: the k-th (from 1) goes at the time the bucket has earned k tokens.
+        let t0 = at(0.5);
+        for n in 1..=200 {
+            let go = match l.acquire(t0, SimTime::NEVER) {
+                Pace::Now => t0,
+                Pace::At(t) => t,
+                Pace::TooLate => unreachable!(),
+            };
+            let earned = start + go.since(t0).as_s() * rate;
+            assert!(
+                f64::from(n) <= earned + 1e-5,
+                "{n} sent by {go:?} with {earned} earned"
+            );
+            assert!(f64::from(n) > earned - 1.0 - 1e-5, "no idle token");
+        }
+    }
+
+    #[test]
+    fn aws_adaptive_too_late_takes_no_token() {
+        let mut l = Limiter::new(&LIMITER, 1.0);
+        l.response(&LIMITER, at(0.1), true);
+        let t = at(0.1);
+        // The bucket filled at 1/s from 0 to 0.1 s (0.1 token), then at 0.5/s: the next whole
+        // token is there at 0.1 + 0.9/0.5 = 1.9 s.
+        assert_eq!(l.acquire(t, at(1.0)), Pace::TooLate);
+        assert_eq!(l.acquire(t, SimTime::NEVER), Pace::At(at(1.9)));
+    }
+
+    #[test]
+    fn aws_adaptive_keeps_the_standard_quota() {
+        let config = RetryBudget::AwsAdaptive {
+            capacity_tokens: 500,
+            retry_cost_tokens: 5,
+            timeout_retry_cost_tokens: 10,
+            min_rate_per_s: 0.5,
+            smoothing: 0.8,
+            rate_bucket: SimTime::from_s(0.5),
+            cubic_scale: 0.4,
+            beta: 0.7,
+        };
+        let mut b = RetryBudgets::new(config, 1);
+        let granted = (0..1000)
+            .take_while(|_| b.try_retry(0, T0, false).is_some())
+            .count();
+        assert_eq!(granted, 100);
+        assert_eq!(
+            b.pace(0, T0, SimTime::NEVER),
+            Pace::Now,
+            "off before a throttle"
+        );
+        b.attempt_ended(0, T0, false, true);
+        assert!(b.aws_limiter(0).unwrap().enabled);
+    }
+
+    #[test]
+    fn aws_adaptive_super_client_scales_the_rates() {
+        let mut l = Limiter::new(&LIMITER, 10.0);
+        l.response(&LIMITER, at(0.1), true);
+        assert_eq!(l.max_rate(), 5.0, "10 clients at 0.5/s each");
     }
 }

@@ -53,7 +53,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 
 use crate::breaker::Breakers;
-use crate::budget::RetryBudgets;
+use crate::budget::{Pace, RetryBudgets};
 use crate::report::thousands;
 use crate::report::{
     FAILURE_CAUSES, LATENCY_BINS, LatencyBinTable, Outcome, RecoveryInput, Report, Series, Summary,
@@ -226,6 +226,8 @@ struct Request {
     region: u8,
     /// Whether the current lookup holds one of its client's places (`lookups_in_flight_max`).
     lookup_slot: bool,
+    /// Whether the attempt about to start holds an AWS adaptive limiter token it waited for.
+    paced: bool,
 }
 
 /// What a client's DNS cache keeps between requests (16 bytes: a million clients' caches are
@@ -421,7 +423,11 @@ impl Simulation {
             jitter: Rng::stream(scenario.seed, StreamId::Jitter),
             faults_rng: Rng::stream(scenario.seed, StreamId::Faults),
             throttle: Rng::stream(scenario.seed, StreamId::Throttle),
-            budgets: RetryBudgets::new(scenario.retry_budget, clients.len()),
+            budgets: RetryBudgets::scaled(
+                scenario.retry_budget,
+                clients.len(),
+                scenario.client_scale,
+            ),
             breakers: scenario
                 .breaker
                 .map(|b| Breakers::new(b, clients.len(), scenario.bucket, buckets_total)),
@@ -854,6 +860,7 @@ impl Simulation {
             hedges: [NO_PARENT; HEDGES_MAX],
             region: 0,
             lookup_slot: false,
+            paced: false,
         };
         match self.free.pop() {
             Some(id) => {
@@ -875,7 +882,15 @@ impl Simulation {
             Phase::Backoff,
             "an attempt starts only from backoff"
         );
-        if let Some(refusal) = self.refusal(id) {
+        let refusal = match self.pace(id) {
+            Pace::Now => self.refusal(id),
+            Pace::At(at) => {
+                self.schedule(at, Event::RetryDue { request: id });
+                return;
+            }
+            Pace::TooLate => Some(Outcome::DeadlineExceeded),
+        };
+        if let Some(refusal) = refusal {
             if self.requests[id as usize].attempt == 0 {
                 self.series.refused_first[bucket] += 1;
             }
@@ -1021,6 +1036,28 @@ impl Simulation {
         }
     }
 
+    /// AWS adaptive rate limiter (before anything else: the SDK sleeps before sending). An
+    /// attempt that waited for its token goes now; one whose token would come after its
+    /// request's deadline is too late (and takes none).
+    fn pace(&mut self, id: RequestId) -> Pace {
+        let r = &mut self.requests[id as usize];
+        if std::mem::take(&mut r.paced) {
+            return Pace::Now;
+        }
+        let deadline = self.scenario.deadline;
+        let latest = if deadline > SimTime::ZERO {
+            r.started.after(deadline)
+        } else {
+            SimTime::NEVER
+        };
+        let client = r.client as usize;
+        let pace = self.budgets.pace(client, self.now, latest);
+        if let Pace::At(_) = pace {
+            self.requests[id as usize].paced = true;
+        }
+        pace
+    }
+
     /// Client-side refusal of an attempt before anything is sent: adaptive throttling first (it
     /// counts every attempt the application makes), then the breaker (which admits probes).
     fn refusal(&mut self, id: RequestId) -> Option<Outcome> {
@@ -1049,7 +1086,9 @@ impl Simulation {
             if let Some(breakers) = &mut self.breakers {
                 breakers.record(client, self.now, r.breaker_epoch, !success);
             }
-            self.budgets.attempt_ended(client, self.now, success);
+            let throttled = cause == Outcome::Rejected;
+            self.budgets
+                .attempt_ended(client, self.now, success, throttled);
         }
         if r.retry_slot {
             r.retry_slot = false;
@@ -1183,10 +1222,11 @@ impl Simulation {
         let bucket = self.bucket();
         self.series.dns_upstream[bucket] += 1;
         let config = &self.scenario.resolvers[server];
-        let (upstream_latency, negative_ttl, serve_stale) = (
+        let (upstream_latency, negative_ttl, serve_stale, max_ttl) = (
             config.upstream_latency,
             config.negative_ttl,
             config.serve_stale,
+            config.max_ttl,
         );
         let hit = self
             .dns_fault_hit(
@@ -1215,7 +1255,7 @@ impl Simulation {
         };
         match hit {
             None => {
-                let ttl = self.scenario.record_ttl;
+                let ttl = self.scenario.record_ttl.min(max_ttl);
                 resolver.positive_until = upstream_at.after(ttl);
                 resolver.fetched_at = upstream_at;
                 resolver.has_stale = true;
@@ -1991,10 +2031,11 @@ fn initial_resolvers(sc: &Scenario, first_remaining: SimTime) -> Vec<Resolver> {
         .iter()
         .enumerate()
         .map(|(i, config)| {
-            let remaining = if i == 0 || sc.cold_start || sc.record_ttl.0 == 0 {
-                first_remaining
+            let ttl = sc.record_ttl.min(config.max_ttl);
+            let remaining = if i == 0 || sc.cold_start || ttl.0 == 0 {
+                first_remaining.min(ttl)
             } else {
-                SimTime((rng.uniform() * sc.record_ttl.0 as f64) as u64)
+                SimTime((rng.uniform() * ttl.0 as f64) as u64)
             };
             Resolver::new(config.capacity_qps, remaining, !sc.cold_start)
         })

@@ -134,6 +134,10 @@ pub static POLICIES: &[Preset] = &[
         toml: include_str!("../../../presets/policies/dns-nodelocal-cache.toml"),
     },
     Preset {
+        name: "retry-aws-adaptive",
+        toml: include_str!("../../../presets/policies/retry-aws-adaptive.toml"),
+    },
+    Preset {
         name: "retry-aws-legacy-botocore",
         toml: include_str!("../../../presets/policies/retry-aws-legacy-botocore.toml"),
     },

@@ -60,7 +60,13 @@ fn relevant(key: &str, raw: &stampede_core::RawScenario) -> bool {
     let breaker = raw.breaker.kind;
     if let Some(field) = key.strip_prefix("retry_budget.") {
         let prefix = match budget {
-            RetryBudgetKind::AwsStandard | RetryBudgetKind::AwsStandard2026 => "aws_",
+            RetryBudgetKind::AwsStandard | RetryBudgetKind::AwsStandard2026 => {
+                if field.starts_with("aws_adaptive_") {
+                    return false;
+                }
+                "aws_"
+            }
+            RetryBudgetKind::AwsAdaptive => "aws_",
             RetryBudgetKind::GrpcThrottling => "grpc_",
             RetryBudgetKind::Envoy => "envoy_",
             RetryBudgetKind::Finagle => "finagle_",

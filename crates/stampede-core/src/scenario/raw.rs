@@ -175,6 +175,10 @@ pub struct RawResolver {
     pub upstream_latency_ms: f64,
     /// Cap on how long the resolver caches an empty answer, seconds (RFC 2308 SOA minimum).
     pub negative_ttl_s: f64,
+    /// Cap on how long the resolver caches (and hands out) a positive answer, seconds: the
+    /// record TTL counts only up to it (CoreDNS `cache 30` in Kubernetes: 30 s; Unbound
+    /// `cache-max-ttl` 86400; BIND `max-cache-ttl` 604800).
+    pub max_ttl_s: f64,
     /// Serve an expired answer when the authoritative refresh fails (RFC 8767); not for empty answers.
     pub serve_stale: bool,
     /// Queries per second one client may send this resolver; above it queries are dropped
@@ -419,6 +423,8 @@ pub enum RetryBudgetKind {
     Finagle,
     /// Google SRE client-side adaptive throttling: reject locally with P = max(0, (requests − K·accepts)/(requests + 1)).
     SreAdaptive,
+    /// AWS SDK adaptive mode (botocore `retries/adaptive.py`): the standard quota (`aws_*` costs) plus a CUBIC client-side rate limiter that, after the first throttle (a backend queue-full rejection), paces every attempt.
+    AwsAdaptive,
 }
 
 /// A per-client retry budget. Each kind reads only its own fields.
@@ -451,6 +457,16 @@ pub struct RawRetryBudget {
     pub sre_multiplier: f64,
     /// SRE adaptive throttling history window, seconds (two minutes).
     pub sre_window_s: f64,
+    /// AWS adaptive: the token bucket's lowest fill rate, tokens per second (botocore `TokenBucket._MIN_RATE` 0.5).
+    pub aws_adaptive_min_rate_per_s: f64,
+    /// AWS adaptive: EMA smoothing of the measured rate (botocore `RateClocker._DEFAULT_SMOOTHING` 0.8).
+    pub aws_adaptive_smoothing: f64,
+    /// AWS adaptive: width of the buckets the measured rate is counted in, seconds (`RateClocker._TIME_BUCKET_RANGE` 0.5).
+    pub aws_adaptive_bucket_s: f64,
+    /// AWS adaptive: CUBIC scale constant C, tokens/s per s³ (`CubicCalculator._SCALE_CONSTANT` 0.4).
+    pub aws_adaptive_cubic_scale: f64,
+    /// AWS adaptive: CUBIC multiplicative decrease β (`CubicCalculator._BETA` 0.7).
+    pub aws_adaptive_beta: f64,
 }
 
 /// How a circuit breaker decides to open.
@@ -611,6 +627,7 @@ impl Default for RawResolver {
             latency_ms: 1.0,
             upstream_latency_ms: 20.0,
             negative_ttl_s: 60.0,
+            max_ttl_s: 86_400.0,
             serve_stale: false,
             per_client_qps_limit: 0.0,
         }
@@ -714,6 +731,11 @@ impl Default for RawRetryBudget {
             finagle_min_retries_per_s: 10.0,
             sre_multiplier: 2.0,
             sre_window_s: 120.0,
+            aws_adaptive_min_rate_per_s: 0.5,
+            aws_adaptive_smoothing: 0.8,
+            aws_adaptive_bucket_s: 0.5,
+            aws_adaptive_cubic_scale: 0.4,
+            aws_adaptive_beta: 0.7,
         }
     }
 }

@@ -134,6 +134,8 @@ pub struct ResolverConfig {
     pub upstream_latency: SimTime,
     /// Negative TTL cap.
     pub negative_ttl: SimTime,
+    /// Positive TTL cap.
+    pub max_ttl: SimTime,
     /// Serve-stale (RFC 8767).
     pub serve_stale: bool,
     /// Queries per second one simulated client may send it (already multiplied by the client
@@ -301,6 +303,25 @@ pub enum RetryBudget {
         /// History window.
         window: SimTime,
     },
+    /// AWS SDK adaptive mode: the standard quota plus a CUBIC client-side rate limiter.
+    AwsAdaptive {
+        /// Quota capacity and initial level, tokens.
+        capacity_tokens: u32,
+        /// Quota cost of a retry, tokens.
+        retry_cost_tokens: u32,
+        /// Quota cost of a retry after a timeout, tokens.
+        timeout_retry_cost_tokens: u32,
+        /// Lowest fill rate of the limiter's bucket, tokens per second.
+        min_rate_per_s: f64,
+        /// EMA smoothing of the measured rate, 0..=1.
+        smoothing: f64,
+        /// Width of the measured rate's buckets (non-zero).
+        rate_bucket: SimTime,
+        /// CUBIC scale constant C, tokens per second per s³.
+        cubic_scale: f64,
+        /// CUBIC multiplicative decrease β, 0..1.
+        beta: f64,
+    },
 }
 
 impl RetryBudget {
@@ -335,6 +356,16 @@ impl RetryBudget {
             RetryBudgetKind::SreAdaptive => RetryBudget::SreAdaptive {
                 multiplier: raw.sre_multiplier,
                 window: SimTime::from_s(raw.sre_window_s),
+            },
+            RetryBudgetKind::AwsAdaptive => RetryBudget::AwsAdaptive {
+                capacity_tokens: raw.aws_capacity_tokens as u32,
+                retry_cost_tokens: raw.aws_retry_cost_tokens as u32,
+                timeout_retry_cost_tokens: raw.aws_timeout_retry_cost_tokens as u32,
+                min_rate_per_s: raw.aws_adaptive_min_rate_per_s,
+                smoothing: raw.aws_adaptive_smoothing,
+                rate_bucket: SimTime::from_s(raw.aws_adaptive_bucket_s).max(SimTime(1)),
+                cubic_scale: raw.aws_adaptive_cubic_scale,
+                beta: raw.aws_adaptive_beta,
             },
         }
     }
@@ -664,6 +695,7 @@ fn check_resolvers(raw: &RawScenario, problem: &mut impl FnMut(String, String)) 
         for (field, value) in [
             ("capacity_qps", r.capacity_qps),
             ("negative_ttl_s", r.negative_ttl_s),
+            ("max_ttl_s", r.max_ttl_s),
             ("per_client_qps_limit", r.per_client_qps_limit),
         ] {
             // The registry's range for the first resolver applies to every one.
@@ -734,6 +766,7 @@ fn build(raw: RawScenario) -> Scenario {
             latency: SimTime::from_ms(r.latency_ms),
             upstream_latency: SimTime::from_ms(r.upstream_latency_ms),
             negative_ttl: SimTime::from_s(r.negative_ttl_s),
+            max_ttl: SimTime::from_s(r.max_ttl_s),
             serve_stale: r.serve_stale,
             per_client_qps_limit: r.per_client_qps_limit * client_scale as f64,
         })

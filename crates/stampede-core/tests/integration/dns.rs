@@ -449,3 +449,40 @@ fn client_serve_stale_masks_servfail_but_never_an_empty_answer() {
         "stale answers never mask an empty answer"
     );
 }
+
+/// A resolver TTL cap (CoreDNS `cache 30`) bounds what the resolver hands out: with clients that
+/// honour the record TTL, a 300 s record behaves like a 30 s one.
+#[test]
+fn resolver_ttl_cap_bounds_the_ttl_clients_see() {
+    use stampede_core::scenario::raw::ClientCacheMode;
+    let lookups = |record_ttl_s: f64, max_ttl_s: f64| {
+        let sc = crate::support::scenario(|r| {
+            r.run.duration_s = 600.0;
+            r.fleet.clients = 100;
+            r.client_dns.cache = ClientCacheMode::RecordTtl;
+            r.dns.record_ttl_s = record_ttl_s;
+            r.resolver.max_ttl_s = max_ttl_s;
+        });
+        crate::support::run_checked(&sc)
+            .series
+            .dns_upstream
+            .iter()
+            .sum::<u64>()
+    };
+    // The resolver asks upstream about once per (capped) TTL: 600 s / 30 s = 20, not 600 / 300 = 2.
+    let capped = lookups(300.0, 30.0);
+    let uncapped = lookups(300.0, 86_400.0);
+    assert!(
+        (19..=22).contains(&capped),
+        "capped: {capped} upstream queries"
+    );
+    assert!(
+        (1..=3).contains(&uncapped),
+        "uncapped: {uncapped} upstream queries"
+    );
+    let record_30 = lookups(30.0, 86_400.0);
+    assert!(
+        (19..=22).contains(&record_30),
+        "a 30 s record: {record_30} upstream queries, like the 30 s cap"
+    );
+}

@@ -440,3 +440,80 @@ fn hedges_go_out_every_delay_and_the_losers_are_wasted() {
     assert_eq!(total(&calm.series.attempts_hedge), 0);
     assert_eq!(calm.summary.wasted_work, 0);
 }
+
+#[test]
+fn aws_adaptive_without_throttles_is_aws_standard() {
+    // A1 adaptive: the limiter is off until the first throttling response. Server errors are not
+    // throttles, so under total failure adaptive mode makes exactly standard mode's attempts.
+    let runs: Vec<Report> = [RetryBudgetKind::AwsStandard, RetryBudgetKind::AwsAdaptive]
+        .into_iter()
+        .map(|kind| {
+            run(|r| {
+                fleet(r, 3, 20.0, 100.0, 1.0);
+                r.retry_budget.kind = kind;
+            })
+        })
+        .collect();
+    assert_eq!(runs[0].series.attempts_first, runs[1].series.attempts_first);
+    assert_eq!(runs[0].series.attempts_retry, runs[1].series.attempts_retry);
+    assert_eq!(
+        runs[0].summary.failed_by_cause,
+        runs[1].summary.failed_by_cause
+    );
+}
+
+#[test]
+fn aws_adaptive_paces_a_client_that_overruns_the_queue() {
+    // One client offers 100 requests/s to one worker serving 20/s with a queue of 2: standard
+    // mode sends everything and ~80 % of attempts are queue-full rejections (throttles). Adaptive
+    // mode turns its limiter on at the first rejection and paces every attempt near the served
+    // rate (CUBIC probes past it now and then), so rejections fall by far; paced requests wait,
+    // and those whose token comes after their 2 s deadline end as DeadlineExceeded without an
+    // attempt.
+    let overload = |kind| {
+        run(|r| {
+            no_dns(r);
+            r.run.duration_s = 120.0;
+            r.fleet.clients = 1;
+            r.fleet.request_rate_per_client_per_s = 100.0;
+            r.fleet.deadline_ms = 2000.0;
+            r.backend.workers = 1;
+            r.backend.service_time = ServiceTimeLaw::Constant;
+            r.backend.service_ms_mean = 50.0;
+            r.backend.queue_capacity = 2;
+            r.faults.clear();
+            r.retry.attempts_max = 1;
+            r.retry_budget.kind = kind;
+        })
+    };
+    let standard = overload(RetryBudgetKind::AwsStandard);
+    let adaptive = overload(RetryBudgetKind::AwsAdaptive);
+    eprintln!(
+        "DEBUG first {:?}",
+        &adaptive.series.attempts_first[..60.min(adaptive.series.attempts_first.len())]
+    );
+    eprintln!(
+        "DEBUG success {} {}",
+        adaptive.summary.success, standard.summary.success
+    );
+    let rejected = |r: &Report| failed(r, Outcome::Rejected) as f64;
+    let requests = total(&standard.series.requests) as f64;
+    eprintln!(
+        "rejected: standard {} adaptive {}; adaptive deadline {} of {requests}",
+        rejected(&standard),
+        rejected(&adaptive),
+        failed(&adaptive, Outcome::DeadlineExceeded)
+    );
+    assert!(rejected(&standard) > 0.7 * requests);
+    assert!(rejected(&adaptive) < 0.1 * rejected(&standard));
+    let paced_out = failed(&adaptive, Outcome::DeadlineExceeded);
+    assert!(
+        paced_out as f64 > 0.5 * requests,
+        "most of the 100/s never get a token"
+    );
+    assert_eq!(
+        total(&adaptive.series.refused_first),
+        paced_out,
+        "ended before its first attempt"
+    );
+}
