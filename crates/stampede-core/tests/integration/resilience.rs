@@ -488,14 +488,6 @@ fn aws_adaptive_paces_a_client_that_overruns_the_queue() {
     };
     let standard = overload(RetryBudgetKind::AwsStandard);
     let adaptive = overload(RetryBudgetKind::AwsAdaptive);
-    eprintln!(
-        "DEBUG first {:?}",
-        &adaptive.series.attempts_first[..60.min(adaptive.series.attempts_first.len())]
-    );
-    eprintln!(
-        "DEBUG success {} {}",
-        adaptive.summary.success, standard.summary.success
-    );
     let rejected = |r: &Report| failed(r, Outcome::Rejected) as f64;
     let requests = total(&standard.series.requests) as f64;
     eprintln!(
