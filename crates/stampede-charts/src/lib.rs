@@ -401,6 +401,7 @@ pub fn draw_compared<DB: DrawingBackend>(
         .axis_style(fg)
         .label_style(text(12))
         .x_desc("time (s)")
+        .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| short_number(*v))
         .draw()
         .map_err(err)?;
