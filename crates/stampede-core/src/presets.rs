@@ -102,6 +102,14 @@ pub static PRESETS: &[Preset] = &[
 /// budget, a breaker's defaults) that [`crate::scenario::overlay`] applies over any scenario.
 pub static POLICIES: &[Preset] = &[
     Preset {
+        name: "dns-systemd-resolved",
+        toml: include_str!("../../../presets/policies/dns-systemd-resolved.toml"),
+    },
+    Preset {
+        name: "dns-nscd",
+        toml: include_str!("../../../presets/policies/dns-nscd.toml"),
+    },
+    Preset {
         name: "breaker-finagle-failure-accrual",
         toml: include_str!("../../../presets/policies/breaker-finagle-failure-accrual.toml"),
     },
