@@ -669,6 +669,24 @@ impl Simulation {
         for region in 0..self.backends.len() {
             self.dispatch_backend(region);
         }
+        self.update_arrival_rate();
+    }
+
+    /// A load spike starts or ends: the fleet's Poisson rate changes. The next arrival is drawn
+    /// again from now at the new rate, which is exact for a Poisson process (memoryless).
+    fn update_arrival_rate(&mut self) {
+        let factor = self
+            .scenario
+            .faults
+            .iter()
+            .filter(|f| f.kind == FaultKind::LoadSpike && f.active(self.now))
+            .fold(1.0, |product, f| product * f.factor);
+        let gap_mean_s = 1.0 / (self.scenario.offered_load_per_s() * factor);
+        if gap_mean_s != self.arrival_gap_mean_s {
+            self.arrival_gap_mean_s = gap_mean_s;
+            self.next_arrival = NO_KEY;
+            self.schedule_next_arrival();
+        }
     }
 
     /// Route 53 health check of the primary: after `failure_threshold` consecutive results
@@ -1995,6 +2013,7 @@ pub fn fault_label(kind: FaultKind) -> &'static str {
         FaultKind::ErrorRate => "backend errors",
         FaultKind::DnsLatency => "DNS latency",
         FaultKind::RegionLoss => "region loss",
+        FaultKind::LoadSpike => "load spike",
     }
 }
 

@@ -45,6 +45,10 @@ pub static PRESETS: &[Preset] = &[
         toml: include_str!("../../../presets/october-2025-dns.toml"),
     },
     Preset {
+        name: "october-2025-control-plane",
+        toml: include_str!("../../../presets/october-2025-control-plane.toml"),
+    },
+    Preset {
         name: "naive-retry-storm",
         toml: include_str!("../../../presets/naive-retry-storm.toml"),
     },

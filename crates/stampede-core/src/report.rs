@@ -512,6 +512,15 @@ pub fn recovery_verdict(input: RecoveryInput<'_>) -> (f64, Recovery) {
     if done_s < end_s {
         return (baseline, Recovery::FaultStillActive);
     }
+    if baseline.is_nan() {
+        // No complete bucket before the first fault: nothing to recover to.
+        return (
+            baseline,
+            Recovery::Undetermined {
+                observed_s: done_s - end_s,
+            },
+        );
+    }
     let first = libm::ceil(end_s / input.bucket_s - 1e-9) as usize;
     let ok = |b: usize| {
         baseline.is_nan() || input.success[b] as f64 >= RECOVERED_GOODPUT_FRACTION * baseline

@@ -86,10 +86,13 @@ fn relevant(key: &str, raw: &stampede_core::RawScenario) -> bool {
         let dependencies =
             raw.identity.token_lifetime_s > 0.0 || raw.telemetry.mode != TelemetryMode::Off;
         return match field {
-            "factor" => fault.kind == K::ServiceSlowdown,
+            "factor" => matches!(fault.kind, K::ServiceSlowdown | K::LoadSpike),
             "latency_ms" => fault.kind == K::DnsLatency,
             "target" => dns || raw.backend.regions > 1 || dependencies,
-            "fraction" => fault.kind != K::ServiceSlowdown && fault.kind != K::DnsLatency,
+            "fraction" => !matches!(
+                fault.kind,
+                K::ServiceSlowdown | K::DnsLatency | K::LoadSpike
+            ),
             _ => true,
         };
     }

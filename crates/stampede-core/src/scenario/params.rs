@@ -263,6 +263,7 @@ const FAULT_KINDS: &[&str] = &[
     "error_rate",
     "dns_latency",
     "region_loss",
+    "load_spike",
 ];
 const FAULT_TARGETS: &[&str] = &[
     "zone",
@@ -460,6 +461,7 @@ fn fault_kind_index(kind: FaultKind) -> f64 {
         FaultKind::ErrorRate => 5.0,
         FaultKind::DnsLatency => 6.0,
         FaultKind::RegionLoss => 7.0,
+        FaultKind::LoadSpike => 8.0,
     }
 }
 
@@ -472,6 +474,7 @@ fn fault_kind_from(index: f64) -> FaultKind {
         5 => FaultKind::ErrorRate,
         6 => FaultKind::DnsLatency,
         7 => FaultKind::RegionLoss,
+        8 => FaultKind::LoadSpike,
         _ => FaultKind::DnsEmpty,
     }
 }
@@ -501,7 +504,7 @@ pub static PARAMS: &[Param] = &[
         unit: "",
         kind: ParamKind::Choice(FAULT_KINDS),
         min: 0.0,
-        max: 7.0,
+        max: 8.0,
         step: 1.0,
         help: "What breaks: DNS timeout, SERVFAIL, empty answer (NODATA, as in Oct 2025), slow or lost backend capacity, backend errors, slow DNS answers, or a whole region lost.",
         why: "An empty answer from a healthy zone is fast and negatively cached; a timeout makes clients wait timeout × attempts on every new lookup (resilience-semantics B2).",
@@ -561,13 +564,13 @@ pub static PARAMS: &[Param] = &[
     },
     Param {
         key: "outage.factor",
-        label: "Slowdown factor",
+        label: "Factor",
         unit: "×",
         kind: ParamKind::Number,
         min: 1.0,
         max: 100.0,
         step: 0.5,
-        help: "Service-time multiplier for a backend slowdown fault.",
+        help: "Service-time multiplier of a backend slowdown, or request-rate multiplier of a load spike.",
         why: "A slowdown that pushes utilisation above 1 builds a queue; with short timeouts the queue may never drain (metastable).",
         category: Category::Outage,
         get: |r| outage(r).map_or(1.0, |f| f.factor),

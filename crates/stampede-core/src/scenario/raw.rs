@@ -375,6 +375,9 @@ pub enum FaultKind {
     /// fraction `fraction` of attempts; its health check fails. Strikes the primary unless
     /// `target = "region:1"`.
     RegionLoss,
+    /// Every client's request rate is multiplied by `factor`: a traffic surge (a backlog replayed
+    /// after an outage, a fleet re-establishing leases, a failback). Ignores `target`.
+    LoadSpike,
 }
 
 /// One timed fault.

@@ -174,3 +174,36 @@ fn total_failure_makes_exactly_n_plus_one_attempts() {
     // Every finished request made exactly 4 attempts; in-flight ones made between 1 and 4.
     assert!(attempts >= 4 * failed + in_flight && attempts <= 4 * (failed + in_flight));
 }
+
+#[test]
+fn a_load_spike_multiplies_the_poisson_arrival_rate_in_its_window() {
+    // 1000 clients × 1 req/s, ×3 during [100 s, 200 s): expected 100,000 + 300,000 + 100,000 = 500,000
+    // requests over 300 s; in-window and out-of-window counts are Poisson (σ = √n).
+    let sc = scenario(|r| {
+        no_dns(r);
+        r.run.duration_s = 300.0;
+        r.run.bucket_s = 10.0;
+        r.backend.workers = 1000;
+        r.faults = vec![RawFault {
+            kind: FaultKind::LoadSpike,
+            start_s: 100.0,
+            end_s: 200.0,
+            fraction: 1.0,
+            factor: 3.0,
+            ..RawFault::default()
+        }];
+    });
+    let report = run_checked(&sc);
+    let s = &report.series.requests;
+    let inside: u64 = s[10..20].iter().sum();
+    let outside: u64 = s[..10].iter().sum::<u64>() + s[20..].iter().sum::<u64>();
+    let check = |count: u64, expected: f64| {
+        let sigma = expected.sqrt();
+        assert!(
+            (count as f64 - expected).abs() < 5.0 * sigma,
+            "{count} requests, expected {expected} ± {sigma}"
+        );
+    };
+    check(inside, 300_000.0);
+    check(outside, 200_000.0);
+}
