@@ -617,6 +617,11 @@ mod tests {
             verdict(&stuck, 30.0, 200.0, 30.0),
             Recovery::FaultStillActive
         );
+        // A fault from t = 0 leaves no baseline to recover to: never "recovered" by default.
+        assert_eq!(
+            verdict(&stuck, 0.0, 50.0, 30.0),
+            Recovery::Undetermined { observed_s: 50.0 }
+        );
     }
 
     #[test]
