@@ -84,6 +84,16 @@ pub fn sweep_svg(table: &Table, kpi: &Kpi) -> CliResult<String> {
     Ok(svg)
 }
 
+/// The KPI column of the rows whose fields pass `keep` (one value per seed).
+fn kpi_where(table: &Table, kpi_col: usize, keep: impl Fn(&[String]) -> bool) -> Vec<Option<f64>> {
+    table
+        .rows
+        .iter()
+        .filter(|(_, f)| keep(f))
+        .map(|(_, f)| Cell::parse(&f[kpi_col]))
+        .collect()
+}
+
 /// Width of a label area that fits the longest of `names` at 13 px (about 7 px a character).
 fn label_area_px(names: &[String]) -> u32 {
     let longest = names.iter().map(|n| n.chars().count()).max().unwrap_or(4) as u32;
@@ -105,15 +115,7 @@ fn bars(
     let names = distinct(table, y_col);
     let means: Vec<Option<f64>> = names
         .iter()
-        .map(|name| {
-            let values: Vec<Option<f64>> = table
-                .rows
-                .iter()
-                .filter(|(_, f)| &f[y_col] == name)
-                .map(|(_, f)| Cell::parse(&f[kpi_col]))
-                .collect();
-            mean(&values)
-        })
+        .map(|name| mean(&kpi_where(table, kpi_col, |f| &f[y_col] == name)))
         .collect();
     let hi = means
         .iter()
@@ -208,12 +210,7 @@ fn line_chart(
     let mut dots = Vec::new();
     let mut line = Vec::new();
     for (i, x) in xs.iter().enumerate() {
-        let values: Vec<Option<f64>> = table
-            .rows
-            .iter()
-            .filter(|(_, f)| &f[x_col] == x)
-            .map(|(_, f)| Cell::parse(&f[kpi_col]))
-            .collect();
+        let values = kpi_where(table, kpi_col, |f| &f[x_col] == x);
         dots.extend(values.iter().flatten().map(|v| (position(i), *v)));
         if let Some(m) = mean(&values) {
             line.push((position(i), m));
@@ -320,12 +317,7 @@ fn heatmap(
     let mut cells = Vec::new();
     for (i, x) in xs.iter().enumerate() {
         for (j, y) in ys.iter().enumerate() {
-            let values: Vec<Option<f64>> = table
-                .rows
-                .iter()
-                .filter(|(_, f)| &f[x_col] == x && &f[y_col] == y)
-                .map(|(_, f)| Cell::parse(&f[kpi_col]))
-                .collect();
+            let values = kpi_where(table, kpi_col, |f| &f[x_col] == x && &f[y_col] == y);
             cells.push((i as i32, j as i32, mean(&values)));
         }
     }
