@@ -19,15 +19,16 @@ pub fn report_json(report: &Report) -> CliResult<String> {
         .map_err(|e| CliError::Runtime(format!("cannot encode the report as JSON: {e}")))
 }
 
+/// A count, or an empty cell for a series the run did not record.
 fn count(v: &[u64], b: usize) -> String {
-    v[b].to_string()
+    v.get(b).map_or(String::new(), u64::to_string)
 }
 
+/// A real number, or an empty cell (not finite, or a series the run did not record).
 fn real(v: &[f64], b: usize) -> String {
-    if v[b].is_finite() {
-        format!("{}", v[b])
-    } else {
-        String::new()
+    match v.get(b) {
+        Some(x) if x.is_finite() => format!("{x}"),
+        _ => String::new(),
     }
 }
 
@@ -50,22 +51,6 @@ const COLUMNS: &[Column] = &[
         real(&s.backend_capacity, b)
     }),
     ("success_per_bucket", |s, b| count(&s.success, b)),
-    ("failed_dns_empty_per_bucket", |s, b| count(&s.failed[0], b)),
-    ("failed_dns_servfail_per_bucket", |s, b| {
-        count(&s.failed[1], b)
-    }),
-    ("failed_dns_timeout_per_bucket", |s, b| {
-        count(&s.failed[2], b)
-    }),
-    ("failed_request_timeout_per_bucket", |s, b| {
-        count(&s.failed[3], b)
-    }),
-    ("failed_queue_full_per_bucket", |s, b| {
-        count(&s.failed[4], b)
-    }),
-    ("failed_server_error_per_bucket", |s, b| {
-        count(&s.failed[5], b)
-    }),
     ("dns_client_cache_per_bucket", |s, b| {
         count(&s.dns_client_cache, b)
     }),
@@ -94,22 +79,67 @@ const COLUMNS: &[Column] = &[
     ("latency_p50_ms", |s, b| real(&s.latency_p50_ms, b)),
     ("latency_p90_ms", |s, b| real(&s.latency_p90_ms, b)),
     ("latency_p99_ms", |s, b| real(&s.latency_p99_ms, b)),
+    ("attempts_hedge_per_bucket", |s, b| {
+        count(&s.attempts_hedge, b)
+    }),
+    ("refused_first_per_bucket", |s, b| {
+        count(&s.refused_first, b)
+    }),
+    ("breaker_open_fraction", |s, b| {
+        real(&s.breaker_open_fraction, b)
+    }),
+    ("breaker_half_open_fraction", |s, b| {
+        real(&s.breaker_half_open_fraction, b)
+    }),
+    ("failover_fraction", |s, b| real(&s.failover_fraction, b)),
 ];
+
+/// Column name of the failures of one cause (every cause of [`Outcome::FAILURES`] has one).
+fn failure_column(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Success => "success_per_bucket",
+        Outcome::DnsEmpty => "failed_dns_empty_per_bucket",
+        Outcome::DnsServfail => "failed_dns_servfail_per_bucket",
+        Outcome::DnsTimeout => "failed_dns_timeout_per_bucket",
+        Outcome::RequestTimeout => "failed_request_timeout_per_bucket",
+        Outcome::Rejected => "failed_queue_full_per_bucket",
+        Outcome::ServerError => "failed_server_error_per_bucket",
+        Outcome::BudgetExhausted => "failed_budget_exhausted_per_bucket",
+        Outcome::Throttled => "failed_throttled_per_bucket",
+        Outcome::BreakerOpen => "failed_breaker_open_per_bucket",
+        Outcome::DeadlineExceeded => "failed_deadline_exceeded_per_bucket",
+        Outcome::DependencyFailed => "failed_dependency_per_bucket",
+    }
+}
+
+/// Columns that come right after `success_per_bucket`: one per failure cause.
+const FAILURES_AFTER: &str = "success_per_bucket";
 
 /// The time series as CSV: a header with units, then one row per completed bucket.
 pub fn series_csv(report: &Report) -> String {
-    debug_assert_eq!(Outcome::FAILURES[4], Outcome::Rejected, "column order");
     let mut out = String::from("bucket,start_s");
     for (name, _) in COLUMNS {
         out.push(',');
         out.push_str(name);
+        if *name == FAILURES_AFTER {
+            for cause in Outcome::FAILURES {
+                out.push(',');
+                out.push_str(failure_column(cause));
+            }
+        }
     }
     out.push('\n');
     for b in 0..report.buckets_done {
         out.push_str(&format!("{b},{}", b as f64 * report.bucket_s));
-        for (_, read) in COLUMNS {
+        for (name, read) in COLUMNS {
             out.push(',');
             out.push_str(&read(&report.series, b));
+            if *name == FAILURES_AFTER {
+                for failed in &report.series.failed {
+                    out.push(',');
+                    out.push_str(&count(failed, b));
+                }
+            }
         }
         out.push('\n');
     }
