@@ -49,6 +49,10 @@ pub static PRESETS: &[Preset] = &[
         toml: include_str!("../../../presets/october-2025-control-plane.toml"),
     },
     Preset {
+        name: "nlb-health-check-flapping",
+        toml: include_str!("../../../presets/nlb-health-check-flapping.toml"),
+    },
+    Preset {
         name: "naive-retry-storm",
         toml: include_str!("../../../presets/naive-retry-storm.toml"),
     },
