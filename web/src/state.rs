@@ -607,6 +607,13 @@ mod tests {
         );
     }
 
+    fn preset_index(name: &str) -> usize {
+        PRESETS
+            .iter()
+            .position(|p| p.name == name)
+            .expect("preset exists")
+    }
+
     #[test]
     fn a_pinned_baseline_travels_in_the_url_and_takes_only_its_own_reports() {
         let mut s = AppState::from_query("preset=naive-retry-storm");
@@ -620,7 +627,7 @@ mod tests {
         assert!(q.contains("&vs=preset%3Dnaive-retry-storm"), "{q}");
         let back = AppState::from_query(&q);
         let baseline = back.baseline.as_ref().expect("baseline from the link");
-        assert_eq!(baseline.raw, preset_raw(1));
+        assert_eq!(baseline.raw, preset_raw(preset_index("naive-retry-storm")));
         assert_eq!(back.raw, s.raw);
         assert_eq!(back.to_query(), q);
         let run_id = baseline.run_id;
