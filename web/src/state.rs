@@ -227,8 +227,7 @@ pub fn preset_raw(index: usize) -> RawScenario {
 impl AppState {
     /// The state for a page opened with `query` (`preset=NAME&key=value...`).
     pub fn from_query(query: &str) -> AppState {
-        let mut preset = 0;
-        let mut rest = Vec::new();
+        let mut design = Vec::new();
         let mut embed = false;
         let mut baseline_query = None;
         for pair in query
@@ -236,16 +235,15 @@ impl AppState {
             .split('&')
             .filter(|p| !p.is_empty())
         {
-            if let Some(name) = pair.strip_prefix("preset=") {
-                preset = PRESETS.iter().position(|p| p.name == name).unwrap_or(0);
-            } else if pair == "embed=1" {
+            if pair == "embed=1" {
                 embed = true;
             } else if let Some(vs) = pair.strip_prefix("vs=") {
                 baseline_query = Some(vs);
             } else {
-                rest.push(pair);
+                design.push(pair);
             }
         }
+        let (preset, rest) = split_preset(design.into_iter());
         let (raw, url_problems) = apply_query(&preset_raw(preset), &rest.join("&"));
         let mut state = AppState {
             preset,

@@ -205,8 +205,9 @@ fn line_chart(
     let err = |e: DrawingAreaErrorKind<std::io::Error>| e.to_string();
     root.fill(&WHITE).map_err(err)?;
     let xs = distinct(table, x_col);
-    let numeric: Option<Vec<f64>> = xs.iter().map(|x| x.parse::<f64>().ok()).collect();
-    let position = |i: usize| numeric.as_ref().map_or(i as f64, |n| n[i]);
+    // Only numeric keys come here; categorical ones are drawn by `bars`.
+    let positions: Vec<f64> = xs.iter().map(|x| x.parse().unwrap_or(f64::NAN)).collect();
+    let position = |i: usize| positions[i];
     let mut dots = Vec::new();
     let mut line = Vec::new();
     for (i, x) in xs.iter().enumerate() {
@@ -232,26 +233,13 @@ fn line_chart(
         .y_label_area_size(70)
         .build_cartesian_2d((x_min - pad_x)..(x_max + pad_x), y_min..(y_max + pad_y))
         .map_err(err)?;
-    let labels = xs.clone();
-    let is_numeric = numeric.is_some();
     chart
         .configure_mesh()
         .light_line_style(RGBColor(0xdd, 0xdd, 0xdd).mix(0.5))
         .x_desc(x_key)
         .y_desc(kpi.name)
         .label_style(text_style(13))
-        .x_label_formatter(&|v| {
-            if is_numeric {
-                number(*v, 3)
-            } else {
-                let i = v.round();
-                if (v - i).abs() < 1e-6 && i >= 0.0 {
-                    labels.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            }
-        })
+        .x_label_formatter(&|v| number(*v, 3))
         .y_label_formatter(&|v| number(*v, 4))
         .draw()
         .map_err(err)?;

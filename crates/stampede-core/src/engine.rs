@@ -106,6 +106,11 @@ enum Event {
         request: RequestId,
         attempt: u32,
     },
+    /// An attempt's timeout, popped from the FIFO of constant-length timeouts.
+    AttemptTimeout {
+        request: RequestId,
+        attempt: u32,
+    },
     ServiceDone {
         request: RequestId,
         attempt: u32,
@@ -592,13 +597,7 @@ impl Simulation {
             Some((key, Event::Arrival))
         } else if key == fifo_key {
             let (key, request, attempt) = self.timeouts.pop_front()?;
-            Some((
-                key,
-                Event::LookupTimeout {
-                    request,
-                    attempt: attempt | ATTEMPT_TIMEOUT_FLAG,
-                },
-            ))
+            Some((key, Event::AttemptTimeout { request, attempt }))
         } else {
             let Reverse(s) = self.heap.pop()?;
             Some((s.key, s.event))
@@ -637,9 +636,7 @@ impl Simulation {
                 attempt,
                 answer,
             } => self.on_lookup_done(request, attempt, answer),
-            Event::LookupTimeout { request, attempt } if attempt & ATTEMPT_TIMEOUT_FLAG != 0 => {
-                self.on_attempt_timeout(request, attempt & !ATTEMPT_TIMEOUT_FLAG)
-            }
+            Event::AttemptTimeout { request, attempt } => self.on_attempt_timeout(request, attempt),
             Event::LookupTimeout { request, attempt } => self.on_lookup_timeout(request, attempt),
             Event::ServiceDone {
                 request,
@@ -949,7 +946,7 @@ impl Simulation {
         let bucket = self.bucket();
         let r = &mut self.requests[id as usize];
         r.attempt += 1;
-        r.tag = r.tag.wrapping_add(1) & !ATTEMPT_TIMEOUT_FLAG;
+        r.tag = r.tag.wrapping_add(1);
         r.phase = Phase::Lookup;
         r.lookup_tries = 0;
         let (tag, client) = (r.tag, r.client as usize);
@@ -1910,9 +1907,6 @@ const DNS_FAULT_KINDS: [FaultKind; 4] = [
     FaultKind::DnsEmpty,
     FaultKind::DnsLatency,
 ];
-
-/// Tag bit that marks an attempt timeout popped from the FIFO (tags never use it).
-const ATTEMPT_TIMEOUT_FLAG: u32 = 1 << 31;
 
 /// The backend faults in force at `t` in `region`: the first fault of each kind aimed at it that
 /// is active.

@@ -4,7 +4,7 @@
 //! [`SimTime`], and the field path of every problem.
 //! Must not: stop at the first problem, or panic on any input.
 
-use super::params::{PARAMS, ParamKind};
+use super::params::PARAMS;
 use super::raw::{
     BackoffKind, BreakerKind, ClientCacheMode, FAULT_TARGET_ZONE, FORMAT_VERSION, FaultKind,
     JitterKind, QueueDiscipline, RawBreaker, RawResolver, RawRetryBudget, RawScenario,
@@ -874,11 +874,6 @@ impl Scenario {
     /// Start of the first fault, if any.
     pub fn first_fault_start(&self) -> Option<SimTime> {
         self.faults.iter().map(|f| f.start).min()
-    }
-
-    /// Whether a parameter is numeric-only (no option names): used by the URL codec.
-    pub fn is_numeric(kind: ParamKind) -> bool {
-        matches!(kind, ParamKind::Number | ParamKind::Integer)
     }
 }
 
