@@ -58,7 +58,7 @@ impl ChartKind {
             ChartKind::Dns => "DNS queries by source (queries/s)",
             ChartKind::Queue => "Backend queue and wasted work",
             ChartKind::Latency => "Latency of successful requests (ms)",
-            ChartKind::Breaker => "Circuit breakers (fraction of clients)",
+            ChartKind::Breaker => "Circuit breakers and leases (fraction of clients)",
         }
     }
 }
@@ -152,6 +152,24 @@ fn per_second(counts: &[u64], bucket_s: f64, n: usize) -> Vec<f64> {
 
 fn per_second_f(values: &[f64], bucket_s: f64, n: usize) -> Vec<f64> {
     values[..n].iter().map(|c| *c / bucket_s).collect()
+}
+
+/// A per-second line of `counts`, when the run recorded any (reports from older versions may
+/// lack the series).
+fn optional_line(
+    label: &'static str,
+    color: RGBColor,
+    dash: Dash,
+    counts: &[u64],
+    bucket_s: f64,
+    n: usize,
+) -> Option<Line> {
+    (counts.len() >= n && counts[..n].iter().any(|c| *c > 0)).then(|| Line {
+        label,
+        color,
+        dash,
+        values: per_second(counts, bucket_s, n),
+    })
 }
 
 /// The lines a chart shows, computed from a report (also used for the data-table alternative).
@@ -289,21 +307,51 @@ pub fn lines(kind: ChartKind, report: &Report) -> Vec<Line> {
                 Dash::Dashed,
                 per_second(&s.wasted, w, n),
             ),
-        ],
-        ChartKind::Breaker => vec![
-            line(
-                "open",
-                palette::VERMILLION,
-                Dash::Solid,
-                s.breaker_open_fraction[..n].to_vec(),
-            ),
-            line(
-                "half-open",
-                palette::ORANGE,
-                Dash::Dashed,
-                s.breaker_half_open_fraction[..n].to_vec(),
-            ),
-        ],
+        ]
+        .into_iter()
+        .chain(optional_line(
+            "throttled /s",
+            palette::ORANGE,
+            Dash::Dotted,
+            &s.backend_throttled,
+            w,
+            n,
+        ))
+        .chain(optional_line(
+            "lease re-establishments /s",
+            palette::PURPLE,
+            Dash::Solid,
+            &s.lease_reestablished,
+            w,
+            n,
+        ))
+        .collect(),
+        ChartKind::Breaker => {
+            let mut lines = vec![
+                line(
+                    "open",
+                    palette::VERMILLION,
+                    Dash::Solid,
+                    s.breaker_open_fraction[..n].to_vec(),
+                ),
+                line(
+                    "half-open",
+                    palette::ORANGE,
+                    Dash::Dashed,
+                    s.breaker_half_open_fraction[..n].to_vec(),
+                ),
+            ];
+            let held = &s.leases_held_fraction;
+            if held.len() >= n && held[..n].iter().any(|f| *f < 1.0) {
+                lines.push(line(
+                    "lease lapsed",
+                    palette::PURPLE,
+                    Dash::Dotted,
+                    held[..n].iter().map(|f| 1.0 - f).collect(),
+                ));
+            }
+            lines
+        }
         ChartKind::Latency => vec![
             line(
                 "p50",

@@ -92,6 +92,15 @@ const COLUMNS: &[Column] = &[
         real(&s.breaker_half_open_fraction, b)
     }),
     ("failover_fraction", |s, b| real(&s.failover_fraction, b)),
+    ("backend_throttled_per_bucket", |s, b| {
+        count(&s.backend_throttled, b)
+    }),
+    ("leases_held_fraction", |s, b| {
+        real(&s.leases_held_fraction, b)
+    }),
+    ("lease_reestablished_per_bucket", |s, b| {
+        count(&s.lease_reestablished, b)
+    }),
 ];
 
 /// Column name of the failures of one cause (every cause of [`Outcome::FAILURES`] has one).

@@ -11,15 +11,17 @@
 //!
 //! DNS: each client asks its resolvers with resolv.conf semantics as Go's resolver implements
 //! them (`src/net/dnsclient_unix.go`): `lookup_attempts` rounds over the list, one
-//! `lookup_timeout` per try, moving on after a timeout; `rotate` starts each lookup at the next
-//! resolver. A SERVFAIL or empty answer ends the lookup (real stubs try the next server on
-//! SERVFAIL; not modelled). Each resolver has its own rate limiter, optional per-client limit
+//! `lookup_timeout` per try, moving on after a timeout or a SERVFAIL (as glibc's `res_send`
+//! does too); `rotate` starts each lookup at the next resolver. An empty answer ends the lookup. Each resolver has its own rate limiter, optional per-client limit
 //! (GCRA), and cache; zone-scoped DNS faults hit upstream queries, resolver-scoped ones every
 //! query that resolver receives. Flapping faults schedule one edge at a time.
 //!
 //! Hedging (gRFC A6 `hedgingPolicy`): a hedge is a child request slot linked to its user
 //! request; the first success ends the user request and cancels the others (their backend work
-//! is abandoned: wasted if served). Hedges bypass breakers and budgets.
+//! is abandoned: wasted if served). Each hedge is granted like a retry by the retry budget (gRFC
+//! A6: hedges are subject to retry throttling) and admitted by the breaker; its result counts for
+//! both. A hedge cancelled because another attempt won hands back its breaker probe (recorded
+//! with the request's outcome) and Envoy slot.
 //!
 //! Regions and failover: with `backend.regions = 2` each region has its own workers and queue;
 //! a client's DNS answer (cached, or pooled in its connection) names the region its attempts go
@@ -35,6 +37,14 @@
 //! expired token be used within its grace. A telemetry call per ended request never fails it;
 //! a synchronous one adds its latency (its timeout when the collector is black-holed) to a
 //! success's latency, counted when the backend answered.
+//!
+//! Control plane (October 2025, stages 2 and 3): with leases each client holds one until
+//! `lifetime` after its last success; an attempt that reaches the backend after its client's
+//! lease lapsed re-establishes it and costs `reestablish_work_factor` times the service time.
+//! Leases held are counted per bucket end with a per-bucket tally of lease ends, O(1) per renewal.
+//! An operator's `throttle` is a token bucket at the backend's door (rejections are throttling
+//! errors); with `flush_queue` it drops the queue when it starts. `health_check_flapping` takes
+//! workers out of service as capacity loss does, capped by velocity control.
 //!
 //! Lookups in flight per client (`lookups_in_flight_max`, Node's libuv pool): a lookup holds a
 //! place from its first try to its end; lookups beyond the cap wait in a per-client FIFO. A
@@ -73,6 +83,8 @@ const STALE_ANSWER_TTL_S: f64 = 30.0;
 const STALE_CLIENT_TIMEOUT_MS: f64 = 1800.0;
 /// Burst the resolver's rate limiter allows, as seconds of its capacity.
 const RESOLVER_BURST_S: f64 = 0.1;
+/// Burst an operator's throttle allows, as seconds of its rate.
+const THROTTLE_BURST_S: f64 = 0.1;
 /// Route 53 deems an endpoint healthy when more than this fraction of its checkers report it
 /// healthy (Route 53 DG, "How Route 53 determines whether a health check is healthy").
 const HEALTHY_CHECKERS_FRACTION_MIN: f64 = 0.18;
@@ -256,6 +268,8 @@ struct BackendFaults {
     error_rate: Option<f64>,
     /// Fraction of attempts the region refuses, if a region loss is in force.
     region_lost: Option<f64>,
+    /// Admissions per second, if an operator's throttle is in force.
+    throttle_per_s: Option<f64>,
 }
 
 /// The backend of one region: its waiting queue, busy workers and the faults in force.
@@ -264,6 +278,10 @@ struct Backend {
     queue: VecDeque<Job>,
     busy_workers: u32,
     faults: BackendFaults,
+    /// Tokens of the operator's throttle (a bucket of [`THROTTLE_BURST_S`] of its rate), and
+    /// when they were last refilled; full when a throttle starts.
+    throttle_tokens: f64,
+    throttle_refilled_at: SimTime,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -271,6 +289,8 @@ struct Job {
     request: RequestId,
     tag: u32,
     enqueued: SimTime,
+    /// Whether serving it re-establishes a lapsed lease (decided when it reached the backend).
+    reestablish: bool,
 }
 
 /// The state of one recursive resolver: its rate limiter and its cache of the one name.
@@ -351,6 +371,12 @@ pub struct Simulation {
     answer_switches: Vec<(SimTime, u8)>,
     /// Per client: its identity token is valid until then; empty without identity.
     tokens: Vec<SimTime>,
+    /// Per client: its lease holds until then; empty without leases.
+    leases: Vec<SimTime>,
+    /// Per metric bucket (one more for the horizon and beyond): clients whose lease ends in it.
+    lease_ends: Vec<u64>,
+    /// Clients whose lease ends in the current bucket or later.
+    leases_ending_later: u64,
     identity_rng: Rng,
     telemetry_rng: Rng,
     /// Per client: lookups holding a place; empty without `lookups_in_flight_max`.
@@ -413,6 +439,15 @@ impl Simulation {
         };
         let capped = scenario.lookups_in_flight_max > 0;
         let tokens = initial_tokens(&scenario);
+        let leases = initial_leases(&scenario);
+        let mut lease_ends = Vec::new();
+        if !leases.is_empty() {
+            lease_ends = vec![0; buckets_total + 1];
+            for until in &leases {
+                lease_ends[lease_bucket(&scenario, buckets_total, *until)] += 1;
+            }
+        }
+        let leases_ending_later = leases.len() as u64;
         let mut sim = Simulation {
             now: SimTime::ZERO,
             sequence: 0,
@@ -445,6 +480,8 @@ impl Simulation {
                     queue: VecDeque::new(),
                     busy_workers: 0,
                     faults: backend_faults_at(&scenario, SimTime::ZERO, region),
+                    throttle_tokens: 0.0,
+                    throttle_refilled_at: SimTime::ZERO,
                 })
                 .collect(),
             backend_faults_until: SimTime::ZERO,
@@ -454,6 +491,9 @@ impl Simulation {
             health_streak: 0,
             answer_switches: Vec::new(),
             tokens,
+            leases,
+            lease_ends,
+            leases_ending_later,
             identity_rng: Rng::stream(scenario.seed, StreamId::Identity),
             telemetry_rng: Rng::stream(scenario.seed, StreamId::Telemetry),
             lookups_in_flight: if capped {
@@ -564,6 +604,14 @@ impl Simulation {
     fn update_bucket(&mut self) {
         let width = self.scenario.bucket.0;
         let index = ((self.now.0 / width) as usize).min(self.buckets_total - 1);
+        if !self.leases.is_empty() {
+            // Leases ending in a bucket that is over have lapsed by its end.
+            for ended in self.bucket_index..index {
+                self.leases_ending_later -= self.lease_ends[ended];
+                self.series.leases_held_fraction[ended] =
+                    self.leases_ending_later as f64 / self.leases.len() as f64;
+            }
+        }
         self.bucket_index = index;
         self.bucket_end = if index + 1 >= self.buckets_total {
             SimTime::NEVER
@@ -578,7 +626,25 @@ impl Simulation {
     fn update_backend_faults(&mut self) {
         let now = self.now;
         for (region, backend) in self.backends.iter_mut().enumerate() {
+            let throttled = backend.faults.throttle_per_s.is_some();
             backend.faults = backend_faults_at(&self.scenario, now, region);
+            if let Some(rate) = backend.faults.throttle_per_s
+                && !throttled
+            {
+                backend.throttle_tokens = throttle_burst(rate);
+                backend.throttle_refilled_at = now;
+            }
+            let restart = self.scenario.faults.iter().any(|f| {
+                f.kind == FaultKind::Throttle
+                    && f.flush_queue
+                    && f.start == now
+                    && f.target == FaultTarget::Region(region)
+            });
+            if restart {
+                let flushed = backend.queue.len() as u64;
+                backend.queue.clear();
+                self.series.dropped_abandoned[self.bucket_index] += flushed;
+            }
         }
         self.backend_faults_until = backend_faults_until(&self.scenario, now);
     }
@@ -1096,16 +1162,12 @@ impl Simulation {
         let success = cause == Outcome::Success;
         let r = &mut self.requests[id as usize];
         let client = r.client as usize;
-        // Hedges are not admitted by the breaker or counted by the budgets (only the request's
-        // own attempt is).
-        if r.parent == NO_PARENT {
-            if let Some(breakers) = &mut self.breakers {
-                breakers.record(client, self.now, r.breaker_epoch, !success);
-            }
-            let throttled = cause == Outcome::Rejected;
-            self.budgets
-                .attempt_ended(client, self.now, success, throttled);
+        if let Some(breakers) = &mut self.breakers {
+            breakers.record(client, self.now, r.breaker_epoch, !success);
         }
+        let throttled = cause == Outcome::Rejected;
+        self.budgets
+            .attempt_ended(client, self.now, success, throttled);
         if r.retry_slot {
             r.retry_slot = false;
             self.budgets.release_slot(client);
@@ -1325,9 +1387,22 @@ impl Simulation {
             }
             return;
         }
+        let client = self.requests[id as usize].client as usize;
+        if answer == Answer::Servfail {
+            // glibc (`res_send`: SERVFAIL → next server) and Go (`tryOneName`: `continue` on
+            // errServerTemporarilyMisbehaving) ask the next nameserver; only when every try has
+            // failed does the lookup fail (and client-side serve-stale get its chance).
+            let tries_max = self.scenario.lookup_attempts * self.resolvers.len() as u32;
+            if self.requests[id as usize].lookup_tries < tries_max {
+                self.query_resolver(id);
+            } else if !self.serve_client_stale(id, client) {
+                self.end_lookup(id);
+                self.fail_attempt(id, Outcome::DnsServfail);
+            }
+            return;
+        }
         self.end_lookup(id);
         let bucket = self.bucket();
-        let client = self.requests[id as usize].client as usize;
         let (ttl, region) = match answer {
             Answer::Records { ttl, region } => (ttl, region),
             Answer::Stale { region } => {
@@ -1340,13 +1415,7 @@ impl Simulation {
                 self.fail_attempt(id, Outcome::DnsEmpty);
                 return;
             }
-            Answer::Servfail => {
-                if self.serve_client_stale(id, client) {
-                    return;
-                }
-                self.fail_attempt(id, Outcome::DnsServfail);
-                return;
-            }
+            Answer::Servfail => unreachable!("handled above"),
         };
         let kept = match self.scenario.client_cache {
             ClientCacheMode::None => SimTime::ZERO,
@@ -1442,10 +1511,23 @@ impl Simulation {
             request: id,
             tag,
             enqueued: self.now,
+            reestablish: self.leases.get(client).is_some_and(|l| *l <= self.now),
         };
         debug_assert!(self.now < self.backend_faults_until);
         let backend = &mut self.backends[region];
         let faults = backend.faults;
+        if let Some(rate) = faults.throttle_per_s {
+            let elapsed_s = self.now.since(backend.throttle_refilled_at).as_s();
+            backend.throttle_refilled_at = self.now;
+            backend.throttle_tokens =
+                (backend.throttle_tokens + elapsed_s * rate).min(throttle_burst(rate));
+            if backend.throttle_tokens < 1.0 {
+                self.series.backend_throttled[bucket] += 1;
+                self.fail_attempt(id, Outcome::Rejected);
+                return;
+            }
+            backend.throttle_tokens -= 1.0;
+        }
         if faults.error_rate.is_some_and(|p| self.faults_rng.chance(p))
             || faults
                 .region_lost
@@ -1474,7 +1556,13 @@ impl Simulation {
             backend.busy_workers <= self.scenario.workers,
             "busy workers never exceed the worker count"
         );
-        let mean_ms = self.scenario.service_ms_mean * backend.faults.slowdown;
+        let mut mean_ms = self.scenario.service_ms_mean * backend.faults.slowdown;
+        if job.reestablish
+            && let Some(lease) = self.scenario.lease
+        {
+            mean_ms *= lease.reestablish_work_factor;
+            self.series.lease_reestablished[bucket] += 1;
+        }
         let duration_ms = match self.scenario.service_time {
             ServiceTimeLaw::Constant => mean_ms,
             ServiceTimeLaw::Exponential => self.service.exponential(mean_ms),
@@ -1502,6 +1590,10 @@ impl Simulation {
         assert!(backend.busy_workers > 0);
         backend.busy_workers -= 1;
         if self.current(id, tag, Phase::Backend) {
+            let client = self.requests[id as usize].client as usize;
+            if !self.leases.is_empty() {
+                self.renew_lease(client);
+            }
             self.end_attempt(id, Outcome::Success);
             let parent = self.requests[id as usize].parent;
             if parent == NO_PARENT {
@@ -1516,6 +1608,25 @@ impl Simulation {
             self.series.wasted[bucket] += 1;
         }
         self.dispatch_backend(region);
+    }
+
+    /// A renewal succeeded: the client's lease holds for its lifetime from now.
+    fn renew_lease(&mut self, client: usize) {
+        let Some(lease) = self.scenario.lease else {
+            return;
+        };
+        let until = self.now.after(lease.lifetime);
+        let (old, new) = (
+            lease_bucket(&self.scenario, self.buckets_total, self.leases[client]),
+            lease_bucket(&self.scenario, self.buckets_total, until),
+        );
+        assert!(new >= self.bucket_index, "a renewed lease ends after now");
+        self.lease_ends[old] -= 1;
+        self.lease_ends[new] += 1;
+        if old < self.bucket_index {
+            self.leases_ending_later += 1;
+        }
+        self.leases[client] = until;
     }
 
     fn dispatch_backend(&mut self, region: usize) {
@@ -1616,7 +1727,23 @@ impl Simulation {
             return false;
         }
         let client = p.client;
+        // gRFC A6: hedges beyond the first are subject to retry throttling, as retries are; the
+        // breaker admits each one as an attempt of its own.
+        let Some(grant) = self.budgets.try_retry(client as usize, self.now, false) else {
+            return false;
+        };
         let child = self.allocate(client);
+        if self.refusal(child).is_some() {
+            if grant.slot {
+                self.budgets.release_slot(client as usize);
+            }
+            self.requests[child as usize].phase = Phase::Free;
+            self.free.push(child);
+            return false;
+        }
+        let c = &mut self.requests[child as usize];
+        c.retry_slot = grant.slot;
+        c.budget_tokens = grant.tokens;
         let place = self.requests[parent as usize]
             .hedges
             .iter()
@@ -1684,6 +1811,21 @@ impl Simulation {
         }
         let hedges = self.requests[id as usize].hedges;
         for child in hedges.into_iter().filter(|h| *h != NO_PARENT) {
+            // A cancelled hedge hands back its breaker probe and Envoy slot, as the request's
+            // own attempt does, but earns or costs no retry tokens.
+            let c = self.requests[child as usize];
+            if let Some(breakers) = &mut self.breakers {
+                breakers.record(
+                    c.client as usize,
+                    self.now,
+                    c.breaker_epoch,
+                    outcome != Outcome::Success,
+                );
+            }
+            if c.retry_slot {
+                self.requests[child as usize].retry_slot = false;
+                self.budgets.release_slot(c.client as usize);
+            }
             self.release_hedge(id, child);
         }
         let r = &mut self.requests[id as usize];
@@ -1771,6 +1913,13 @@ impl Simulation {
             series.latency_p50_ms[b] = histogram_quantile(h, 0.50);
             series.latency_p90_ms[b] = histogram_quantile(h, 0.90);
             series.latency_p99_ms[b] = histogram_quantile(h, 0.99);
+        }
+        if !self.leases.is_empty() && self.is_finished() {
+            // The last bucket never rolls over: the leases ending in it have lapsed by its end.
+            let last = self.bucket_index;
+            series.leases_held_fraction[last] = (self.leases_ending_later - self.lease_ends[last])
+                as f64
+                / self.leases.len() as f64;
         }
         if let Some(breakers) = &self.breakers {
             let (open, half_open) = breakers.state_fractions(self.now, sc.simulated_clients);
@@ -1917,12 +2066,44 @@ fn backend_faults_at(sc: &Scenario, t: SimTime, region: usize) -> BackendFaults 
             .find(|f| f.kind == kind && f.target == FaultTarget::Region(region) && f.active(t))
     };
     let lost = fault(FaultKind::CapacityLoss).map_or(0.0, |f| f.fraction);
+    let removed = health_check_removed(sc, t, region);
     BackendFaults {
-        workers: (f64::from(sc.workers) * (1.0 - lost)) as u32,
+        workers: (f64::from(sc.workers) * (1.0 - lost) * (1.0 - removed)) as u32,
         slowdown: fault(FaultKind::ServiceSlowdown).map_or(1.0, |f| f.factor),
         error_rate: fault(FaultKind::ErrorRate).map(|f| f.fraction),
         region_lost: fault(FaultKind::RegionLoss).map(|f| f.fraction),
+        throttle_per_s: fault(FaultKind::Throttle).map(|f| f.rate_per_s),
     }
+}
+
+/// Fraction of `region`'s workers its load balancer has taken out of service at `t` because
+/// their health checks fail: the fault's fraction, at most what velocity control allows.
+fn health_check_removed(sc: &Scenario, t: SimTime, region: usize) -> f64 {
+    sc.faults
+        .iter()
+        .find(|f| {
+            f.kind == FaultKind::HealthCheckFlapping
+                && f.target == FaultTarget::Region(region)
+                && f.active(t)
+        })
+        .map_or(0.0, |f| {
+            f.fraction.min(sc.health_check_removal_max_fraction)
+        })
+}
+
+/// Tokens an operator's throttle of `rate_per_s` holds at most (none when it admits nothing).
+fn throttle_burst(rate_per_s: f64) -> f64 {
+    if rate_per_s > 0.0 {
+        (rate_per_s * THROTTLE_BURST_S).max(1.0)
+    } else {
+        0.0
+    }
+}
+
+/// The metric bucket in which a lease ending at `until` ends; `buckets_total` for the horizon and
+/// beyond.
+fn lease_bucket(sc: &Scenario, buckets_total: usize, until: SimTime) -> usize {
+    ((until.0 / sc.bucket.0) as usize).min(buckets_total)
 }
 
 /// After `t`, the first time a fault aimed at a region starts, ends or flaps; [`SimTime::NEVER`]
@@ -1960,7 +2141,8 @@ fn workers_at(sc: &Scenario, t: SimTime, region: usize) -> u32 {
         .filter(in_region)
         .find(|f| f.kind == FaultKind::RegionLoss)
         .map_or(0.0, |f| f.fraction);
-    (f64::from(sc.workers) * (1.0 - lost) * (1.0 - refused)) as u32
+    let removed = health_check_removed(sc, t, region);
+    (f64::from(sc.workers) * (1.0 - lost) * (1.0 - refused) * (1.0 - removed)) as u32
 }
 
 fn slowdown_at(sc: &Scenario, t: SimTime, region: usize) -> f64 {
@@ -2008,6 +2190,8 @@ pub fn fault_label(kind: FaultKind) -> &'static str {
         FaultKind::DnsLatency => "DNS latency",
         FaultKind::RegionLoss => "region loss",
         FaultKind::LoadSpike => "load spike",
+        FaultKind::Throttle => "operator throttle",
+        FaultKind::HealthCheckFlapping => "health checks failing",
     }
 }
 
@@ -2082,6 +2266,23 @@ fn initial_caches(sc: &Scenario, rng: &mut Rng, resolver_remaining: SimTime) -> 
 /// and lives for its lifetime L, the renewal cycle of a TTL cache, so in steady state it is valid
 /// with probability λL/(1+λL) and its remaining lifetime is uniform on (0, L). An invalid token
 /// counts as expired at t = 0. Drawn from its own stream; empty without identity.
+/// Leases in their steady state: a client's lease ends `lifetime` after its last renewal, which
+/// came an exponential time ago (Poisson requests), so it holds until `lifetime − A`, A ~ Exp(λ),
+/// and has lapsed when A ≥ `lifetime` (ZERO).
+fn initial_leases(sc: &Scenario) -> Vec<SimTime> {
+    let Some(lease) = sc.lease else {
+        return Vec::new();
+    };
+    let mut rng = Rng::stream(sc.seed, StreamId::LeaseInit);
+    let gap_mean_s = 1.0 / sc.simulated_rate_per_client_per_s();
+    (0..sc.simulated_clients)
+        .map(|_| {
+            let since_renewal = SimTime::from_s(rng.exponential(gap_mean_s));
+            SimTime(lease.lifetime.0.saturating_sub(since_renewal.0))
+        })
+        .collect()
+}
+
 fn initial_tokens(sc: &Scenario) -> Vec<SimTime> {
     let Some(identity) = sc.identity else {
         return Vec::new();

@@ -272,11 +272,22 @@ pub struct Series {
     /// Lookups that had to wait for a free place under `client_dns.lookups_in_flight_max`.
     #[serde(default)]
     pub dns_lookups_queued: Vec<u64>,
+    /// Attempts an operator's throttle rejected at the backend's door (counted among the
+    /// attempts that reached the backend).
+    #[serde(default)]
+    pub backend_throttled: Vec<u64>,
+    /// Fraction of clients holding a lease at the end of the bucket (1 without leases).
+    #[serde(default)]
+    pub leases_held_fraction: Vec<f64>,
+    /// Attempts a worker started serving that re-establish a lapsed lease.
+    #[serde(default)]
+    pub lease_reestablished: Vec<u64>,
     /// Largest backend queue length seen in the bucket.
     pub queue_len_max: Vec<u64>,
     /// Requests served after their client gave up (wasted work).
     pub wasted: Vec<u64>,
-    /// Queued requests the backend dropped because their client had given up (`drop_abandoned`).
+    /// Queued requests the backend dropped unserved: their client had given up
+    /// (`drop_abandoned`), or an operator's throttle flushed the queue (`flush_queue`).
     pub dropped_abandoned: Vec<u64>,
     /// Fraction of clients whose breaker is open, time-weighted over the bucket (0 without breakers).
     pub breaker_open_fraction: Vec<f64>,
@@ -341,6 +352,9 @@ impl Series {
             telemetry_calls: zeros(),
             telemetry_failed: zeros(),
             dns_lookups_queued: zeros(),
+            backend_throttled: zeros(),
+            leases_held_fraction: vec![1.0; buckets],
+            lease_reestablished: zeros(),
             queue_len_max: zeros(),
             wasted: zeros(),
             dropped_abandoned: zeros(),

@@ -36,6 +36,8 @@ pub enum StreamId {
     Identity = 12,
     /// Partial faults aimed at the telemetry collector (which calls fail).
     Telemetry = 13,
+    /// Initial state of the clients' leases.
+    LeaseInit = 14,
 }
 
 /// Start of the exponential ziggurat's tail (256 layers).

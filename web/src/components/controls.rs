@@ -91,10 +91,18 @@ fn relevant(key: &str, raw: &stampede_core::RawScenario) -> bool {
             "target" => dns || raw.backend.regions > 1 || dependencies,
             "fraction" => !matches!(
                 fault.kind,
-                K::ServiceSlowdown | K::DnsLatency | K::LoadSpike
+                K::ServiceSlowdown | K::DnsLatency | K::LoadSpike | K::Throttle
             ),
+            "rate_per_s" => fault.kind == K::Throttle,
             _ => true,
         };
+    }
+    if key == "lease.reestablish_work_factor" {
+        return raw.lease.lifetime_s > 0.0;
+    }
+    if key == "backend.health_check_removal_max_fraction" {
+        use stampede_core::scenario::raw::FaultKind as K;
+        return raw.faults.iter().any(|f| f.kind == K::HealthCheckFlapping);
     }
     if let Some(field) = key.strip_prefix("dns.") {
         return field == "routing"

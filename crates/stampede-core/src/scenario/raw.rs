@@ -50,6 +50,9 @@ pub struct RawScenario {
     pub identity: RawIdentity,
     /// A telemetry call made for every user request (off by default); it never fails a request.
     pub telemetry: RawTelemetry,
+    /// Leases the clients hold with the backend (a control plane such as EC2's DropletWorkflow
+    /// Manager); off unless `lifetime_s` > 0.
+    pub lease: RawLease,
     /// Cost model for the downtime estimate.
     pub cost: RawCost,
     /// Timed faults.
@@ -277,6 +280,27 @@ pub struct RawBackend {
     /// Identical copies of this backend in separate regions (1 or 2); region 0 is the primary,
     /// which the name answers with `simple` routing, regions.
     pub regions: u32,
+    /// Velocity control of the load balancer in front of the workers: the largest fraction of
+    /// them that failing health checks may take out of service at once (NLB's remediation after
+    /// October 2025). A `health_check_flapping` fault removes at most this fraction; 1 = no limit,
+    /// 0..=1.
+    pub health_check_removal_max_fraction: f64,
+}
+
+/// Leases between the clients and the backend, as a control plane keeps with the hosts it manages
+/// (EC2's DropletWorkflow Manager and its droplets, October 2025): every user request of a client
+/// is a lease renewal, and a success extends the client's lease to `lifetime_s` from then. A
+/// request from a client whose lease has lapsed re-establishes it, which costs the backend
+/// `reestablish_work_factor` times the service time. When lapsed leases make the work outgrow
+/// the backend, renewals wait past their timeout, more leases lapse, and the control plane can
+/// stay collapsed after the trigger is gone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawLease {
+    /// How long a lease lasts after its last successful renewal, seconds; 0 = no leases.
+    pub lifetime_s: f64,
+    /// Service time of a re-establishment as a multiple of a renewal's (≥ 1), times.
+    pub reestablish_work_factor: f64,
 }
 
 /// What a client does when it cannot fetch a new identity token.
@@ -378,6 +402,15 @@ pub enum FaultKind {
     /// Every client's request rate is multiplied by `factor`: a traffic surge (a backlog replayed
     /// after an outage, a fleet re-establishing leases, a failback). Ignores `target`.
     LoadSpike,
+    /// An operator throttles the backend's admissions to `rate_per_s` (a token bucket with a
+    /// tenth of a second of burst); attempts above it are rejected at once, as throttling errors.
+    /// With `flush_queue` the work waiting when it starts is dropped (hosts restarted).
+    Throttle,
+    /// The load balancer's health checks of a fraction `fraction` of the workers fail although
+    /// the workers could serve (October 2025: new instances lacked network state), so it takes
+    /// them out of service, at most `backend.health_check_removal_max_fraction` (velocity
+    /// control). Usually flapping.
+    HealthCheckFlapping,
 }
 
 /// One timed fault.
@@ -406,6 +439,11 @@ pub struct RawFault {
     /// (region 0) by default. `"identity"` or `"telemetry"` aim any kind at that dependency.
     /// A target that does not apply to the kind is ignored.
     pub target: String,
+    /// Admissions per second a `throttle` lets through, requests per second.
+    pub rate_per_s: f64,
+    /// With `throttle`: drop the work waiting in the queue when the throttle starts (an operator
+    /// restarting the hosts); their clients time out.
+    pub flush_queue: bool,
 }
 
 /// Which library's retry budget limits each client's retries.
@@ -564,6 +602,7 @@ impl Default for RawScenario {
             backend: RawBackend::default(),
             identity: RawIdentity::default(),
             telemetry: RawTelemetry::default(),
+            lease: RawLease::default(),
             cost: RawCost::default(),
             faults: Vec::new(),
         }
@@ -669,6 +708,16 @@ impl Default for RawBackend {
             service_sigma: 1.0,
             drop_abandoned: false,
             regions: 1,
+            health_check_removal_max_fraction: 1.0,
+        }
+    }
+}
+
+impl Default for RawLease {
+    fn default() -> Self {
+        RawLease {
+            lifetime_s: 0.0,
+            reestablish_work_factor: 1.0,
         }
     }
 }
@@ -714,6 +763,8 @@ impl Default for RawFault {
             latency_ms: 0.0,
             flap_period_s: 0.0,
             target: FAULT_TARGET_ZONE.to_string(),
+            rate_per_s: 0.0,
+            flush_queue: false,
         }
     }
 }

@@ -206,6 +206,10 @@ pub struct Fault {
     /// Where the fault strikes (see [`effective_target`]): the zone or a resolver for DNS kinds,
     /// a region for backend kinds, or a dependency.
     pub target: FaultTarget,
+    /// Admissions per second of a `throttle`.
+    pub rate_per_s: f64,
+    /// Whether a `throttle` drops the queued work when it starts.
+    pub flush_queue: bool,
 }
 
 impl Fault {
@@ -499,6 +503,19 @@ pub struct Scenario {
     pub identity: Option<Identity>,
     /// Telemetry call, if any.
     pub telemetry: Option<Telemetry>,
+    /// Leases between clients and the backend, if any.
+    pub lease: Option<Lease>,
+    /// Largest fraction of workers failing health checks may take out (velocity control).
+    pub health_check_removal_max_fraction: f64,
+}
+
+/// Validated leases (see [`crate::scenario::raw::RawLease`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Lease {
+    /// How long a lease lasts after its last successful renewal.
+    pub lifetime: SimTime,
+    /// Service-time multiple of a re-establishment.
+    pub reestablish_work_factor: f64,
 }
 
 impl TryFrom<RawScenario> for Scenario {
@@ -652,6 +669,15 @@ impl TryFrom<RawScenario> for Scenario {
                 }
                 Some(_) => {}
             }
+            if !(fault.rate_per_s.is_finite() && (0.0..=1e7).contains(&fault.rate_per_s)) {
+                problem(
+                    path("rate_per_s"),
+                    format!(
+                        "must be between 0 and 10000000 requests/s, got {}",
+                        fault.rate_per_s
+                    ),
+                );
+            }
             if !(fault.factor.is_finite() && (1.0..=1000.0).contains(&fault.factor)) {
                 problem(
                     path("factor"),
@@ -751,6 +777,8 @@ fn build(raw: RawScenario) -> Scenario {
             latency: SimTime::from_ms(f.latency_ms),
             flap_period: SimTime::from_s(f.flap_period_s),
             target: effective_target(f.kind, &f.target),
+            rate_per_s: f.rate_per_s,
+            flush_queue: f.flush_queue,
         })
         .collect();
     let client_scale = client_scale(raw.fleet.clients, raw.fleet.scale_max_clients);
@@ -797,7 +825,13 @@ fn build(raw: RawScenario) -> Scenario {
         ClientCacheMode::None => SimTime::ZERO,
         _ => SimTime::from_s(raw.client_dns.stale_max_s),
     };
+    let lease = (raw.lease.lifetime_s > 0.0).then(|| Lease {
+        lifetime: SimTime::from_s(raw.lease.lifetime_s),
+        reestablish_work_factor: raw.lease.reestablish_work_factor,
+    });
     Scenario {
+        lease,
+        health_check_removal_max_fraction: raw.backend.health_check_removal_max_fraction,
         regions: raw.backend.regions,
         failover,
         lookups_in_flight_max,
@@ -891,6 +925,8 @@ mod tests {
             latency: SimTime::ZERO,
             flap_period: SimTime::from_s(period_s),
             target: FaultTarget::Zone,
+            rate_per_s: 0.0,
+            flush_queue: false,
         }
     }
 

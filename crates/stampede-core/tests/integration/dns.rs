@@ -486,3 +486,54 @@ fn resolver_ttl_cap_bounds_the_ttl_clients_see() {
         "a 30 s record: {record_30} upstream queries, like the 30 s cap"
     );
 }
+
+/// glibc's `res_send` and Go's `tryOneName` move to the next nameserver on SERVFAIL, as on a
+/// timeout: with the first resolver answering SERVFAIL to everything and the second healthy, no
+/// lookup fails and each lookup the first resolver saw went on to the second; with one resolver
+/// and `attempts` 2, a lookup under a zone SERVFAIL asks twice before it fails.
+#[test]
+fn servfail_moves_the_lookup_to_the_next_resolver() {
+    use stampede_core::scenario::raw::{ClientCacheMode, FaultKind, RawFault};
+    let base = |r: &mut RawScenario| {
+        r.run.duration_s = 200.0;
+        r.fleet.clients = 100;
+        r.client_dns.cache = ClientCacheMode::None;
+        r.client_dns.lookup_attempts = 2;
+        r.retry.attempts_max = 1;
+    };
+    let report = crate::support::run_checked(&crate::support::scenario(|r| {
+        base(r);
+        stampede_core::scenario::set_param(r, "resolvers.count", "2").unwrap();
+        r.faults = vec![RawFault {
+            kind: FaultKind::DnsServfail,
+            start_s: 0.0,
+            end_s: 200.0,
+            target: "resolver:0".into(),
+            ..RawFault::default()
+        }];
+    }));
+    let s = &report.series;
+    let sum = |v: &[u64]| v.iter().sum::<u64>();
+    assert_eq!(report.summary.failed, 0, "the second resolver answers");
+    assert_eq!(sum(&s.resolver_queries[0]), sum(&s.resolver_queries[1]));
+    let zone = crate::support::run_checked(&crate::support::scenario(|r| {
+        base(r);
+        // No answer cached anywhere when the zone starts failing.
+        r.fleet.cold_start = true;
+        r.faults = vec![RawFault {
+            kind: FaultKind::DnsServfail,
+            start_s: 0.0,
+            end_s: 200.0,
+            ..RawFault::default()
+        }];
+    }));
+    let s = &zone.series;
+    let failed = zone.summary.failed_by_cause[1];
+    assert!(failed > 0);
+    let (queries, in_flight) = (sum(&s.dns_to_resolver), zone.summary.requests_in_flight);
+    assert_eq!(zone.summary.success, 0);
+    assert!(
+        queries >= 2 * failed && queries <= 2 * (failed + in_flight),
+        "two tries per failed lookup: {queries} queries, {failed} failed, {in_flight} in flight"
+    );
+}

@@ -1,5 +1,6 @@
 //! Integration tests of the simulation core, built as one binary.
 
+mod control_plane;
 mod determinism;
 mod dns;
 mod invariants;

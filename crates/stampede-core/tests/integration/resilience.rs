@@ -412,6 +412,56 @@ fn hedges_after_instant_failures_behave_as_immediate_retries() {
 }
 
 #[test]
+fn grpc_retry_throttling_stops_hedges_as_it_stops_retries() {
+    // gRFC A6: hedges are subject to retry throttling. Under total failure every attempt costs a
+    // token and none is earned back; a hedge goes out only while tokens > maxTokens/2. From 10
+    // tokens: attempts leave 9, 8, 7, 6, 5, … and hedges follow the failures that leave 9, 8
+    // and 6 (7 ends a request after its 3 attempts): exactly 3 hedges per client, ever.
+    let clients = 20;
+    let report = run(|r| {
+        fleet(r, clients, 2.0, 100.0, 1.0);
+        r.hedging.max_attempts = 3;
+        r.hedging.delay_ms = 60_000.0;
+        r.retry_budget.kind = RetryBudgetKind::GrpcThrottling;
+        r.retry_budget.grpc_max_tokens = 10.0;
+        r.retry_budget.grpc_token_ratio = 0.1;
+    });
+    assert_eq!(total(&report.series.attempts_hedge), 3 * clients);
+    // Without the budget, each request sends both of its hedges.
+    let free = run(|r| {
+        fleet(r, clients, 2.0, 100.0, 1.0);
+        r.hedging.max_attempts = 3;
+        r.hedging.delay_ms = 60_000.0;
+    });
+    let s = &free.series;
+    assert_eq!(total(&s.attempts_hedge), 2 * total(&s.attempts_first));
+}
+
+#[test]
+fn an_open_breaker_refuses_hedges_too() {
+    // Consecutive-failures breaker (threshold 5, open 30 s) under total failure: the first
+    // request's attempt and its two hedges count 3 failures, the second request's first attempt
+    // and first hedge 2 more; the breaker opens and refuses the second hedge and every attempt
+    // for 30 s. Over 100 s the breaker half-opens at 30 s and 60 s+, one probe each.
+    let report = run(|r| {
+        fleet(r, 1, 1.0, 100.0, 1.0);
+        r.hedging.max_attempts = 3;
+        r.hedging.delay_ms = 60_000.0;
+        r.breaker.kind = BreakerKind::ConsecutiveFailures;
+        r.breaker.consecutive_failures = 5;
+        r.breaker.open_s = 30.0;
+        r.breaker.half_open_calls = 1;
+    });
+    let s = &report.series;
+    let hedges = total(&s.attempts_hedge);
+    assert_eq!(
+        hedges, 3,
+        "two hedges of the first request, one of the second"
+    );
+    assert!(failed(&report, Outcome::BreakerOpen) > 0);
+}
+
+#[test]
 fn hedges_go_out_every_delay_and_the_losers_are_wasted() {
     // Constant 100 ms service on an idle backend, hedging delay 30 ms, maxAttempts 3: attempts
     // go out at 0, 30 and 60 ms, all before the first answers at 100 ms. The first wins (latency
