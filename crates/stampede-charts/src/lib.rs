@@ -293,7 +293,17 @@ pub fn lines(kind: ChartKind, report: &Report) -> Vec<Line> {
                 Dash::Dashed,
                 per_second_f(&s.resolver_capacity, w, n),
             ),
-        ],
+        ]
+        .into_iter()
+        .chain(optional_line(
+            "prefetched",
+            palette::PURPLE,
+            Dash::Solid,
+            &s.dns_prefetches,
+            w,
+            n,
+        ))
+        .collect(),
         ChartKind::Queue => vec![
             line(
                 "queue length (max)",

@@ -92,6 +92,9 @@ const COLUMNS: &[Column] = &[
         real(&s.breaker_half_open_fraction, b)
     }),
     ("failover_fraction", |s, b| real(&s.failover_fraction, b)),
+    ("dns_prefetches_per_bucket", |s, b| {
+        count(&s.dns_prefetches, b)
+    }),
     ("backend_throttled_per_bucket", |s, b| {
         count(&s.backend_throttled, b)
     }),

@@ -46,6 +46,10 @@
 //! errors); with `flush_queue` it drops the queue when it starts. `health_check_flapping` takes
 //! workers out of service as capacity loss does, capped by velocity control.
 //!
+//! Prefetch: an attempt that uses a client cache entry expiring within `client_prefetch` starts a
+//! background lookup (one per client at a time) on a request slot of its own that only refreshes
+//! the cache; it follows the same resolv.conf tries and lookup cap but has no attempt or outcome.
+//!
 //! Lookups in flight per client (`lookups_in_flight_max`, Node's libuv pool): a lookup holds a
 //! place from its first try to its end; lookups beyond the cap wait in a per-client FIFO. A
 //! lookup whose attempt gave up keeps its place until its try ends and then as many lookup
@@ -245,6 +249,8 @@ struct Request {
     lookup_slot: bool,
     /// Whether the attempt about to start holds an AWS adaptive limiter token it waited for.
     paced: bool,
+    /// Whether the slot is a client's background refresh of its cache (no user request).
+    prefetch: bool,
 }
 
 /// What a client's DNS cache keeps between requests (16 bytes: a million clients' caches are
@@ -379,6 +385,8 @@ pub struct Simulation {
     leases_ending_later: u64,
     identity_rng: Rng,
     telemetry_rng: Rng,
+    /// Per client: whether a background refresh of its cache is out; empty without prefetch.
+    prefetching: Vec<bool>,
     /// Per client: lookups holding a place; empty without `lookups_in_flight_max`.
     lookups_in_flight: Vec<u32>,
     /// Per client: lookups waiting for a place, as (request, attempt tag).
@@ -496,6 +504,11 @@ impl Simulation {
             leases_ending_later,
             identity_rng: Rng::stream(scenario.seed, StreamId::Identity),
             telemetry_rng: Rng::stream(scenario.seed, StreamId::Telemetry),
+            prefetching: if scenario.client_prefetch > SimTime::ZERO {
+                vec![false; simulated]
+            } else {
+                Vec::new()
+            },
             lookups_in_flight: if capped {
                 vec![0; simulated]
             } else {
@@ -943,6 +956,7 @@ impl Simulation {
             region: 0,
             lookup_slot: false,
             paced: false,
+            prefetch: false,
         };
         match self.free.pop() {
             Some(id) => {
@@ -1024,6 +1038,12 @@ impl Simulation {
             self.send_to_backend(id);
         } else if cache.positive_until > self.now {
             self.series.dns_client_cache[bucket] += 1;
+            if !self.prefetching.is_empty()
+                && !self.prefetching[client]
+                && cache.positive_until <= self.now.after(self.scenario.client_prefetch)
+            {
+                self.start_prefetch(client);
+            }
             self.send_to_backend(id);
         } else if cache.negative_until > self.now {
             self.series.dns_negative_cached[bucket] += 1;
@@ -1039,6 +1059,44 @@ impl Simulation {
             }
             self.query_resolver(id);
         }
+    }
+
+    /// Starts a background lookup that refreshes `client`'s cache entry before it expires. It
+    /// uses a request slot of its own but is no user request: it has no attempt, outcome or
+    /// timeout beyond its tries, and only updates the cache.
+    fn start_prefetch(&mut self, client: usize) {
+        self.prefetching[client] = true;
+        let bucket = self.bucket();
+        self.series.dns_prefetches[bucket] += 1;
+        let id = self.allocate(client as u32);
+        let r = &mut self.requests[id as usize];
+        r.prefetch = true;
+        r.tag = r.tag.wrapping_add(1);
+        r.phase = Phase::Lookup;
+        let tag = r.tag;
+        if !self.rotate_next.is_empty() {
+            let next = &mut self.rotate_next[client];
+            self.requests[id as usize].lookup_offset = *next;
+            *next = ((usize::from(*next) + 1) % self.resolvers.len()) as u8;
+        }
+        if !self.lookups_in_flight.is_empty() && !self.take_lookup_place(client, id, tag) {
+            return;
+        }
+        self.query_resolver(id);
+    }
+
+    /// A background refresh ended (answered or out of tries): its slot is free again.
+    fn end_prefetch(&mut self, id: RequestId) {
+        self.end_lookup(id);
+        let r = &mut self.requests[id as usize];
+        assert!(
+            r.prefetch && r.phase == Phase::Lookup,
+            "a refresh ends once"
+        );
+        r.phase = Phase::Free;
+        r.prefetch = false;
+        self.prefetching[r.client as usize] = false;
+        self.free.push(id);
     }
 
     /// Gives the lookup a place among its client's lookups in flight, or queues it (false).
@@ -1393,15 +1451,21 @@ impl Simulation {
             // errServerTemporarilyMisbehaving) ask the next nameserver; only when every try has
             // failed does the lookup fail (and client-side serve-stale get its chance).
             let tries_max = self.scenario.lookup_attempts * self.resolvers.len() as u32;
+            let prefetch = self.requests[id as usize].prefetch;
             if self.requests[id as usize].lookup_tries < tries_max {
                 self.query_resolver(id);
+            } else if prefetch {
+                self.end_prefetch(id);
             } else if !self.serve_client_stale(id, client) {
                 self.end_lookup(id);
                 self.fail_attempt(id, Outcome::DnsServfail);
             }
             return;
         }
-        self.end_lookup(id);
+        let prefetch = self.requests[id as usize].prefetch;
+        if !prefetch {
+            self.end_lookup(id);
+        }
         let bucket = self.bucket();
         let (ttl, region) = match answer {
             Answer::Records { ttl, region } => (ttl, region),
@@ -1412,7 +1476,11 @@ impl Simulation {
             Answer::Empty => {
                 self.clients[client].negative_until =
                     self.now.after(self.scenario.client_negative_ttl);
-                self.fail_attempt(id, Outcome::DnsEmpty);
+                if prefetch {
+                    self.end_prefetch(id);
+                } else {
+                    self.fail_attempt(id, Outcome::DnsEmpty);
+                }
                 return;
             }
             Answer::Servfail => unreachable!("handled above"),
@@ -1426,7 +1494,11 @@ impl Simulation {
         if let Some(current) = self.client_region.get_mut(client) {
             *current = region;
         }
-        self.send_to_backend(id);
+        if prefetch {
+            self.end_prefetch(id);
+        } else {
+            self.send_to_backend(id);
+        }
     }
 
     fn on_lookup_timeout(&mut self, id: RequestId, tag: u32) {
@@ -1437,12 +1509,15 @@ impl Simulation {
             return;
         }
         let client = self.requests[id as usize].client as usize;
-        if self.serve_client_stale(id, client) {
+        let prefetch = self.requests[id as usize].prefetch;
+        if !prefetch && self.serve_client_stale(id, client) {
             return;
         }
         let tries_max = self.scenario.lookup_attempts * self.resolvers.len() as u32;
         if self.requests[id as usize].lookup_tries < tries_max {
             self.query_resolver(id);
+        } else if prefetch {
+            self.end_prefetch(id);
         } else {
             self.end_lookup(id);
             self.fail_attempt(id, Outcome::DnsTimeout);

@@ -272,6 +272,9 @@ pub struct Series {
     /// Lookups that had to wait for a free place under `client_dns.lookups_in_flight_max`.
     #[serde(default)]
     pub dns_lookups_queued: Vec<u64>,
+    /// Background refreshes of client cache entries (`client_dns.prefetch_s`) started.
+    #[serde(default)]
+    pub dns_prefetches: Vec<u64>,
     /// Attempts an operator's throttle rejected at the backend's door (counted among the
     /// attempts that reached the backend).
     #[serde(default)]
@@ -352,6 +355,7 @@ impl Series {
             telemetry_calls: zeros(),
             telemetry_failed: zeros(),
             dns_lookups_queued: zeros(),
+            dns_prefetches: zeros(),
             backend_throttled: zeros(),
             leases_held_fraction: vec![1.0; buckets],
             lease_reestablished: zeros(),

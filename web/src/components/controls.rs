@@ -97,6 +97,9 @@ fn relevant(key: &str, raw: &stampede_core::RawScenario) -> bool {
             _ => true,
         };
     }
+    if key == "client_dns.prefetch_s" {
+        return raw.client_dns.cache != stampede_core::scenario::raw::ClientCacheMode::None;
+    }
     if key == "lease.reestablish_work_factor" {
         return raw.lease.lifetime_s > 0.0;
     }

@@ -1680,6 +1680,20 @@ pub static PARAMS: &[Param] = &[
         get: |r| r.client_dns.stale_max_s,
         set: |r, v| r.client_dns.stale_max_s = v,
     },
+    Param {
+        key: "client_dns.prefetch_s",
+        label: "Client prefetch window",
+        unit: "s",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 86_400.0,
+        step: 1.0,
+        help: "When a request uses a cached answer that expires within this long, refresh it in the background (one lookup at a time per client). 0 = off.",
+        why: "Refresh-ahead keeps busy clients from ever waiting on an expired entry (Unbound `prefetch` refreshes at 90 % of the TTL); during an outage the refresh fails quietly and the entry still expires on time.",
+        category: Category::ClientDns,
+        get: |r| r.client_dns.prefetch_s,
+        set: |r, v| r.client_dns.prefetch_s = v,
+    },
     // Fleet
     Param {
         key: "fleet.clients",

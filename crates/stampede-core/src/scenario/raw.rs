@@ -135,6 +135,11 @@ pub struct RawClientDns {
     /// (Chromium/Cronet `StaleDnsOptions`: `maxExpiredDelay`, `useStaleOnNameNotResolved`;
     /// RFC 8767 semantics). Seconds; 0 = off.
     pub stale_max_s: f64,
+    /// Prefetch: when an attempt uses a cached answer that expires within this long, the client
+    /// refreshes it with a background lookup (one at a time per client) so that later requests
+    /// find a fresh answer instead of waiting for a lookup (refresh-ahead, as Unbound's
+    /// `prefetch` does for resolvers at 90 % of the TTL). Seconds; 0 = off.
+    pub prefetch_s: f64,
 }
 
 /// The DNS record of the service name.
@@ -646,6 +651,7 @@ impl Default for RawClientDns {
             rotate: false,
             lookups_in_flight_max: 0,
             stale_max_s: 0.0,
+            prefetch_s: 0.0,
         }
     }
 }

@@ -503,6 +503,8 @@ pub struct Scenario {
     pub identity: Option<Identity>,
     /// Telemetry call, if any.
     pub telemetry: Option<Telemetry>,
+    /// Client prefetch window (zero = off, and off without a client cache).
+    pub client_prefetch: SimTime,
     /// Leases between clients and the backend, if any.
     pub lease: Option<Lease>,
     /// Largest fraction of workers failing health checks may take out (velocity control).
@@ -829,7 +831,12 @@ fn build(raw: RawScenario) -> Scenario {
         lifetime: SimTime::from_s(raw.lease.lifetime_s),
         reestablish_work_factor: raw.lease.reestablish_work_factor,
     });
+    let client_prefetch = match raw.client_dns.cache {
+        ClientCacheMode::None => SimTime::ZERO,
+        _ => SimTime::from_s(raw.client_dns.prefetch_s),
+    };
     Scenario {
+        client_prefetch,
         lease,
         health_check_removal_max_fraction: raw.backend.health_check_removal_max_fraction,
         regions: raw.backend.regions,

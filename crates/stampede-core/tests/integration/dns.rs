@@ -537,3 +537,44 @@ fn servfail_moves_the_lookup_to_the_next_resolver() {
         "two tries per failed lookup: {queries} queries, {failed} failed, {in_flight} in flight"
     );
 }
+
+/// Prefetch with a fixed TTL T, window W and Poisson requests at λ per client: an entry is
+/// refreshed by the first request in its last W seconds (probability 1 − e^(−λW)), else it
+/// expires and the next request misses. A cycle from one fetch to the next lasts
+/// (T − W) + E[min(Exp(λ), W)] + e^(−λW)/λ = T − W + 1/λ, so the miss ratio is
+/// e^(−λW) / (λ(T − W) + 1) and the refreshes per request (1 − e^(−λW)) / (λ(T − W) + 1).
+/// W = 0 gives back 1/(λT + 1), the TTL hit ratio's complement.
+#[test]
+fn prefetch_miss_ratio_follows_the_refresh_ahead_cycle() {
+    use stampede_core::scenario::raw::ClientCacheMode;
+    let (rate, ttl_s) = (0.5, 30.0);
+    for window_s in [0.0, 3.0, 10.0] {
+        let report = run(|r| {
+            r.run.duration_s = 900.0;
+            r.fleet.clients = 1000;
+            r.fleet.request_rate_per_client_per_s = rate;
+            r.client_dns.cache = ClientCacheMode::Fixed;
+            r.client_dns.fixed_ttl_s = ttl_s;
+            r.client_dns.prefetch_s = window_s;
+            r.backend.workers = 1000;
+        });
+        let s = &report.series;
+        // Skip the first TTL: the caches start in the steady state without prefetch.
+        let skip = (ttl_s / report.bucket_s) as usize + 1;
+        let sum = |v: &[u64]| v[skip..].iter().sum::<u64>() as f64;
+        let attempts = sum(&s.attempts_first);
+        let misses = 1.0 - sum(&s.dns_client_cache) / attempts;
+        let cycle = rate * (ttl_s - window_s) + 1.0;
+        let expected = f64::exp(-rate * window_s) / cycle;
+        assert!(
+            (misses - expected).abs() < 0.05 * expected,
+            "W = {window_s} s: miss ratio {misses:.5} vs {expected:.5}"
+        );
+        let refreshes = sum(&s.dns_prefetches) / attempts;
+        let expected = (1.0 - f64::exp(-rate * window_s)) / cycle;
+        assert!(
+            (refreshes - expected).abs() <= 0.05 * expected,
+            "W = {window_s} s: {refreshes:.5} refreshes per request vs {expected:.5}"
+        );
+    }
+}
