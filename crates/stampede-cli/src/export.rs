@@ -1,5 +1,6 @@
 //! Files written from one report: JSON (the report as is), CSV (one row per metric bucket) and
-//! SVG charts (one file per chart kind, drawn by `stampede-charts`).
+//! SVG or PNG charts (one file per chart kind, drawn by `stampede-charts`; PNGs are those SVGs
+//! rasterised by [`crate::raster`]).
 //!
 //! Owns: the CSV column names and units, and file naming of the charts.
 //! Must not: change a value. The JSON is the report's own serde form; the CSV prints each series
@@ -12,6 +13,7 @@ use stampede_core::Report;
 use stampede_core::report::{Outcome, Series};
 
 use crate::error::{CliError, CliResult};
+use crate::raster;
 
 /// The report as pretty JSON (non-finite numbers become `null`).
 pub fn report_json(report: &Report) -> CliResult<String> {
@@ -159,19 +161,57 @@ pub fn series_csv(report: &Report) -> String {
 }
 
 /// Writes a file, naming it in the error.
-pub fn write_file(path: &Path, text: &str) -> CliResult<()> {
-    std::fs::write(path, text).map_err(|e| CliError::io("write", path, &e))
+pub fn write_file(path: &Path, contents: impl AsRef<[u8]>) -> CliResult<()> {
+    std::fs::write(path, contents).map_err(|e| CliError::io("write", path, &e))
 }
 
-/// Writes one SVG per chart kind, `size_px` (width, height) pixels, into `dir` (created if missing); returns the paths written.
-pub fn write_svgs(dir: &Path, report: &Report, size_px: (u32, u32)) -> CliResult<Vec<PathBuf>> {
+/// How chart files are encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartFormat {
+    /// SVG, as plotters draws it.
+    Svg,
+    /// PNG of the SVG at `scale` device pixels per chart pixel (1 to [`raster::SCALE_MAX`]).
+    Png {
+        /// Device pixels per chart pixel.
+        scale: u32,
+    },
+}
+
+impl ChartFormat {
+    /// File name extension.
+    fn extension(self) -> &'static str {
+        match self {
+            ChartFormat::Svg => "svg",
+            ChartFormat::Png { .. } => "png",
+        }
+    }
+
+    /// The file contents of a chart drawn as `svg`; `what` names the chart in errors.
+    pub fn encode(self, svg: &str, what: &str) -> CliResult<Vec<u8>> {
+        match self {
+            ChartFormat::Svg => Ok(svg.as_bytes().to_vec()),
+            ChartFormat::Png { scale } => raster::svg_to_png(svg, scale)
+                .map_err(|e| CliError::Runtime(format!("cannot make a PNG of {what}: {e}"))),
+        }
+    }
+}
+
+/// Writes one chart per kind, `size_px` (width, height) chart pixels, into `dir` (created if
+/// missing) as `KIND.svg` or `KIND.png`; returns the paths written.
+pub fn write_charts(
+    dir: &Path,
+    report: &Report,
+    size_px: (u32, u32),
+    format: ChartFormat,
+) -> CliResult<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| CliError::io("create", dir, &e))?;
     let mut written = Vec::new();
     for kind in ChartKind::ALL {
+        let what = format!("the {} chart", kind.id());
         let svg = stampede_charts::to_svg(kind, report, Theme { dark: false }, size_px)
-            .map_err(|e| CliError::Runtime(format!("cannot draw the {} chart: {e}", kind.id())))?;
-        let path = dir.join(format!("{}.svg", kind.id()));
-        write_file(&path, &svg)?;
+            .map_err(|e| CliError::Runtime(format!("cannot draw {what}: {e}")))?;
+        let path = dir.join(format!("{}.{}", kind.id(), format.extension()));
+        write_file(&path, format.encode(&svg, &what)?)?;
         written.push(path);
     }
     Ok(written)

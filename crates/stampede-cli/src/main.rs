@@ -1,6 +1,6 @@
 //! `stampede`: run Stampede scenarios from the command line — one run with a summary table and
-//! JSON/CSV/SVG exports, parameter sweeps in parallel (shardable, mergeable), validation, presets
-//! and side-by-side comparisons.
+//! JSON/CSV/SVG/PNG exports, parameter sweeps in parallel (shardable, mergeable), validation,
+//! presets and side-by-side comparisons.
 //!
 //! Owns: argument parsing, the commands' flow, what goes to stdout and stderr, and exit codes.
 //! Must not: model anything. Scenarios are decoded, validated and run by `stampede-core`; run
@@ -12,6 +12,7 @@ mod input;
 mod kpi;
 mod plot;
 mod progress;
+mod raster;
 mod reference;
 mod summary;
 mod sweep;
@@ -19,10 +20,11 @@ mod sweep;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgGroup, Args, Parser, Subcommand};
 use stampede_core::presets::PRESETS;
 
 use crate::error::{CliError, CliResult, EXIT_OK};
+use crate::export::ChartFormat;
 use crate::input::Source;
 use crate::progress::Progress;
 
@@ -45,7 +47,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run one scenario and print its summary; optionally write JSON, CSV and SVG charts.
+    /// Run one scenario and print its summary; optionally write JSON, CSV and SVG or PNG charts.
     #[command(after_help = EXIT_CODES)]
     Run(RunArgs),
     /// Run a grid of parameter values × seeds in parallel and write one CSV row per point.
@@ -112,12 +114,27 @@ struct RunArgs {
     /// Write the time series as CSV (one row per metric bucket, units in the header).
     #[arg(long, value_name = "FILE")]
     csv: Option<PathBuf>,
-    /// Write one SVG chart per kind (load, outcomes, dns, queue) into this directory.
+    /// Write one SVG chart per kind (load, outcomes, dns, queue, latency, breaker) into this
+    /// directory.
     #[arg(long, value_name = "DIR")]
     svg: Option<PathBuf>,
-    /// Size of the SVG charts, pixels.
-    #[arg(long, value_name = "WxH", default_value = "960x420", value_parser = parse_size)]
-    svg_size: (u32, u32),
+    /// Write the same charts as PNG into this directory (the font is built in: no system fonts
+    /// needed).
+    #[arg(long, value_name = "DIR")]
+    png: Option<PathBuf>,
+    /// Size of the SVG and PNG charts, pixels.
+    #[arg(
+        long,
+        visible_alias = "svg-size",
+        value_name = "WxH",
+        default_value = "960x420",
+        value_parser = parse_size
+    )]
+    chart_size: (u32, u32),
+    /// PNG pixels per chart pixel, 1 to 4 (2 for hi-dpi screens): a 960x420 chart at 2 is a
+    /// 1920x840 PNG with the same layout.
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "png", value_parser = png_scale)]
+    png_scale: u32,
     /// Print nothing but errors (no summary, no progress).
     #[arg(long, short)]
     quiet: bool,
@@ -142,13 +159,8 @@ struct SweepArgs {
     /// Output CSV.
     #[arg(long, value_name = "FILE.csv")]
     out: PathBuf,
-    /// Also draw a chart of one KPI: a line for one --vary, a heatmap for two.
-    #[arg(long, value_name = "FILE.svg", requires = "kpi")]
-    chart: Option<PathBuf>,
-    /// KPI of the chart: availability, failed, peak_amplification, peak_backend_load_ratio,
-    /// time_to_recover_s, metastable, slo_burn or cost.
-    #[arg(long, value_name = "NAME", requires = "chart")]
-    kpi: Option<String>,
+    #[command(flatten)]
+    chart: ChartArgs,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
@@ -162,12 +174,73 @@ struct MergeArgs {
     /// Output CSV.
     #[arg(long, value_name = "FILE.csv")]
     out: PathBuf,
-    /// Also draw a chart of one KPI of the merged sweep.
+    #[command(flatten)]
+    chart: ChartArgs,
+}
+
+/// The chart of a sweep or merge: which KPI, and where it goes (SVG, PNG or both).
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("chart_file").args(["chart", "png"]).multiple(true)))]
+struct ChartArgs {
+    /// Also draw a chart of one KPI as SVG: a line for one --vary, bars for a --vary of names,
+    /// a heatmap for two.
     #[arg(long, value_name = "FILE.svg", requires = "kpi")]
     chart: Option<PathBuf>,
-    /// KPI of the chart.
-    #[arg(long, value_name = "NAME", requires = "chart")]
+    /// Also draw that chart as PNG (the font is built in: no system fonts needed).
+    #[arg(long, value_name = "FILE.png", requires = "kpi")]
+    png: Option<PathBuf>,
+    /// PNG pixels per chart pixel, 1 to 4 (2 for hi-dpi screens).
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "png", value_parser = png_scale)]
+    png_scale: u32,
+    /// KPI of the chart: availability, failed, peak_amplification, peak_backend_load_ratio,
+    /// time_to_recover_s, metastable, slo_burn or cost.
+    #[arg(long, value_name = "NAME", requires = "chart_file")]
     kpi: Option<String>,
+}
+
+impl ChartArgs {
+    /// The files to write, each with its format.
+    fn files(&self) -> Vec<(&Path, ChartFormat)> {
+        let svg = self.chart.as_deref().map(|p| (p, ChartFormat::Svg));
+        let png = self.png.as_deref().map(|p| {
+            (
+                p,
+                ChartFormat::Png {
+                    scale: self.png_scale,
+                },
+            )
+        });
+        svg.into_iter().chain(png).collect()
+    }
+
+    /// The KPI to draw, if any chart is asked for; `--chart FILE.png` is refused (it writes SVG).
+    fn kpi(&self) -> CliResult<Option<&'static kpi::Kpi>> {
+        if let Some(path) = &self.chart
+            && path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("png"))
+        {
+            return Err(CliError::invalid(
+                "--chart",
+                path.display().to_string(),
+                "--chart writes SVG; use --png FILE.png for a PNG",
+            ));
+        }
+        chart_kpi(self.kpi.as_deref())
+    }
+
+    /// Draws the chart of `kpi` into every file asked for; returns their paths.
+    fn write(&self, table: &sweep::Table, kpi: &kpi::Kpi) -> CliResult<Vec<PathBuf>> {
+        let files = self.files();
+        if files.is_empty() {
+            return Ok(Vec::new());
+        }
+        let svg = plot::sweep_svg(table, kpi)?;
+        for (path, format) in &files {
+            export::write_file(path, format.encode(&svg, "the sweep chart")?)?;
+        }
+        Ok(files.into_iter().map(|(p, _)| p.to_path_buf()).collect())
+    }
 }
 
 #[derive(Debug, Args)]
@@ -222,25 +295,48 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &RunArgs) -> CliResult<()> {
+    if args.png.is_some() && raster::pixels(args.chart_size, args.png_scale) > raster::PIXELS_MAX {
+        let (w, h) = args.chart_size;
+        return Err(CliError::invalid(
+            "arguments",
+            "--png-scale",
+            format!(
+                "{w}x{h} charts at scale {} are more than {} pixels each",
+                args.png_scale,
+                raster::PIXELS_MAX
+            ),
+        ));
+    }
     let source = args.scenario.source()?;
     let scenario = input::prepare(&source, &args.scenario.sets, args.scenario.seed)?;
     let report = progress::run_with_progress(&scenario, &Progress::new(!args.quiet));
     if let Some(path) = &args.json {
-        export::write_file(path, &export::report_json(&report)?)?;
+        export::write_file(path, export::report_json(&report)?)?;
     }
     if let Some(path) = &args.csv {
-        export::write_file(path, &export::series_csv(&report))?;
+        export::write_file(path, export::series_csv(&report))?;
     }
-    let svgs = match &args.svg {
-        Some(dir) => export::write_svgs(dir, &report, args.svg_size)?,
-        None => Vec::new(),
-    };
+    let mut charts = Vec::new();
+    if let Some(dir) = &args.svg {
+        charts.extend(export::write_charts(
+            dir,
+            &report,
+            args.chart_size,
+            ChartFormat::Svg,
+        )?);
+    }
+    if let Some(dir) = &args.png {
+        let format = ChartFormat::Png {
+            scale: args.png_scale,
+        };
+        charts.extend(export::write_charts(dir, &report, args.chart_size, format)?);
+    }
     if !args.quiet {
         print!("{}", summary::summary_table(&scenario, &report));
         let written = [&args.json, &args.csv]
             .into_iter()
             .flatten()
-            .chain(&svgs)
+            .chain(&charts)
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>();
         if !written.is_empty() {
@@ -264,6 +360,20 @@ fn parse_size(text: &str) -> Result<(u32, u32), String> {
     Ok((parse(w)?, parse(h)?))
 }
 
+/// Parses `--png-scale`: an integer from 1 to [`raster::SCALE_MAX`].
+fn png_scale(text: &str) -> Result<u32, String> {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|v| (1..=raster::SCALE_MAX).contains(v))
+        .ok_or_else(|| {
+            format!(
+                "expected a whole number from 1 to {}, got `{text}`",
+                raster::SCALE_MAX
+            )
+        })
+}
+
 fn chart_kpi(name: Option<&str>) -> CliResult<Option<&'static kpi::Kpi>> {
     name.map(|n| {
         kpi::find(n).ok_or_else(|| {
@@ -271,10 +381,6 @@ fn chart_kpi(name: Option<&str>) -> CliResult<Option<&'static kpi::Kpi>> {
         })
     })
     .transpose()
-}
-
-fn write_chart(path: &Path, table: &sweep::Table, kpi: &kpi::Kpi) -> CliResult<()> {
-    export::write_file(path, &plot::sweep_svg(table, kpi)?)
 }
 
 fn sweep(args: &SweepArgs) -> CliResult<()> {
@@ -302,7 +408,7 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
             message: "must be at least 1".into(),
         });
     }
-    let kpi = chart_kpi(args.kpi.as_deref())?;
+    let kpi = args.chart.kpi()?;
     if kpi.is_some() && !(1..=2).contains(&varies.len()) {
         problems.push(stampede_core::Problem {
             path: "--chart".into(),
@@ -342,10 +448,13 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
     let started = std::time::Instant::now();
     let count = points.len();
     let csv = sweep::run(&plan, points, &Progress::new(!args.quiet))?;
-    if let (Some(path), Some(kpi)) = (&args.chart, kpi) {
-        let (table, _) = sweep::Table::parse(&csv, &args.out.display().to_string())?;
-        write_chart(path, &table, kpi)?;
-    }
+    let charts = match kpi {
+        Some(kpi) => {
+            let (table, _) = sweep::Table::parse(&csv, &args.out.display().to_string())?;
+            args.chart.write(&table, kpi)?
+        }
+        None => Vec::new(),
+    };
     if !args.quiet {
         let shape: Vec<String> = plan
             .grid
@@ -354,24 +463,30 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
             .map(|v| v.values.len().to_string())
             .collect();
         println!(
-            "sweep: {} points ({} values × {} seed(s)), shard {}/{} ran {count} on {jobs} thread(s) in {:.1} s; wrote {}{}",
+            "sweep: {} points ({} values × {} seed(s)), shard {}/{} ran {count} on {jobs} thread(s) in {:.1} s; wrote {}",
             plan.grid.points(),
             shape.join(" × "),
             plan.grid.seeds,
             shard.0,
             shard.1,
             started.elapsed().as_secs_f64(),
-            args.out.display(),
-            args.chart
-                .as_ref()
-                .map_or(String::new(), |c| format!(" and {}", c.display()))
+            and_list(std::iter::once(&args.out).chain(&charts))
         );
     }
     Ok(())
 }
 
+/// "a", "a and b", "a, b and c".
+fn and_list<'a>(paths: impl IntoIterator<Item = &'a PathBuf>) -> String {
+    let names: Vec<String> = paths.into_iter().map(|p| p.display().to_string()).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.concat(),
+    }
+}
+
 fn merge(args: &MergeArgs) -> CliResult<()> {
-    let kpi = chart_kpi(args.kpi.as_deref())?;
+    let kpi = args.chart.kpi()?;
     let mut tables = Vec::new();
     for path in &args.files {
         let text = std::fs::read_to_string(path).map_err(|e| CliError::io("read", path, &e))?;
@@ -391,9 +506,9 @@ fn merge(args: &MergeArgs) -> CliResult<()> {
             shown.join(", ")
         );
     }
-    export::write_file(&args.out, &merged.to_csv())?;
-    if let (Some(path), Some(kpi)) = (&args.chart, kpi) {
-        write_chart(path, &merged, kpi)?;
+    export::write_file(&args.out, merged.to_csv())?;
+    if let Some(kpi) = kpi {
+        args.chart.write(&merged, kpi)?;
     }
     Ok(())
 }

@@ -167,6 +167,199 @@ fn run_prints_a_summary_and_writes_json_csv_and_svg() {
     }
 }
 
+/// A decoded PNG: its size and every pixel as RGBA.
+struct Png {
+    width: u32,
+    height: u32,
+    rgba: Vec<[u8; 4]>,
+}
+
+/// Decodes a PNG file, failing the test if it is not a valid PNG.
+fn read_png(path: &Path) -> Png {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(
+        bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "{}: no PNG signature",
+        path.display()
+    );
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder
+        .read_info()
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut buf = vec![0; reader.output_buffer_size().expect("a sane PNG size")];
+    let info = reader
+        .next_frame(&mut buf)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let samples = info.color_type.samples();
+    let rgba = buf[..info.buffer_size()]
+        .chunks_exact(samples)
+        .map(|p| match *p {
+            [r, g, b, a] => [r, g, b, a],
+            [r, g, b] => [r, g, b, 255],
+            [l, a] => [l, l, l, a],
+            [l] => [l, l, l, 255],
+            _ => unreachable!("{samples} samples per pixel"),
+        })
+        .collect();
+    Png {
+        width: info.width,
+        height: info.height,
+        rgba,
+    }
+}
+
+/// Checks that a PNG chart is `size` pixels and shows a drawing: many colours (anti-aliased
+/// lines and text), a fair share of pixels unlike the background (the top-left pixel), and a
+/// caption: dark grey text spread over many columns of the top twelfth, which stays empty when
+/// the font is missing (an axis line is one or two columns; heatmap cells are not grey).
+fn assert_png_chart(path: &Path, size: (u32, u32)) {
+    let png = read_png(path);
+    let name = path.display();
+    assert_eq!((png.width, png.height), size, "{name}: size");
+    assert_eq!(png.rgba.len(), (size.0 * size.1) as usize, "{name}: pixels");
+    let colours: std::collections::HashSet<[u8; 4]> = png.rgba.iter().copied().collect();
+    assert!(
+        colours.len() >= 32,
+        "{name}: only {} colours",
+        colours.len()
+    );
+    let background = png.rgba[0];
+    let drawn = png.rgba.iter().filter(|p| **p != background).count();
+    assert!(
+        drawn * 50 >= png.rgba.len(),
+        "{name}: only {drawn} of {} pixels differ from the background",
+        png.rgba.len()
+    );
+    let (w, h) = (png.width as usize, png.height as usize);
+    let dark_grey = |[r, g, b, _]: [u8; 4]| {
+        let (lo, hi) = (r.min(g).min(b), r.max(g).max(b));
+        hi < 110 && hi - lo < 24
+    };
+    let caption_columns = (0..w)
+        .filter(|&x| (0..h / 12).any(|y| dark_grey(png.rgba[y * w + x])))
+        .count();
+    assert!(
+        caption_columns >= w / 16,
+        "{name}: dark text in {caption_columns} of {w} caption columns; is the font there?"
+    );
+}
+
+#[test]
+fn run_writes_png_charts_of_the_chart_size_times_the_scale() {
+    let dir = TempDir::new("run-png");
+    let scenario = dir.write("small.toml", SMALL);
+    let png = dir.path("png");
+    let o = sh!(
+        "run",
+        scenario,
+        "--png",
+        png,
+        "--chart-size",
+        "640x320",
+        "--png-scale",
+        "2",
+    );
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("load.png"), "{}", stdout(&o));
+    for kind in ["load", "outcomes", "dns", "queue", "latency", "breaker"] {
+        assert_png_chart(&png.join(format!("{kind}.png")), (1280, 640));
+    }
+
+    for (flag, bad) in [
+        ("--png-scale", "5"),
+        ("--png-scale", "0"),
+        ("--chart-size", "50x50"),
+    ] {
+        let o = sh!("run", scenario, "--png", png, flag, bad, "--quiet");
+        assert_exit(&o, 2);
+    }
+    let o = sh!(
+        "run",
+        scenario,
+        "--png",
+        png,
+        "--chart-size",
+        "10000x10000",
+        "--png-scale",
+        "4",
+        "--quiet",
+    );
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("pixels"), "{}", stderr(&o));
+}
+
+#[test]
+fn sweep_and_merge_write_png_charts() {
+    let dir = TempDir::new("sweep-png");
+    let scenario = dir.write("small.toml", SMALL);
+    let (csv, heat, bars) = (
+        dir.path("s.csv"),
+        dir.path("heat.png"),
+        dir.path("bars.png"),
+    );
+    let heat_arg = heat.to_string_lossy();
+    let args = sweep_args(
+        &scenario,
+        &csv,
+        &["--png", &heat_arg, "--kpi", "peak_amplification"],
+    );
+    let o = stampede(args);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("heat.png"), "{}", stdout(&o));
+    assert_png_chart(&heat, (900, 560));
+
+    let o = sh!(
+        "sweep",
+        scenario,
+        "--vary",
+        "policy=retry-grpc-throttled,retry-envoy",
+        "--out",
+        dir.path("p.csv"),
+        "--chart",
+        dir.path("bars.svg"),
+        "--png",
+        bars,
+        "--png-scale",
+        "2",
+        "--kpi",
+        "availability",
+        "--quiet",
+    );
+    assert_exit(&o, 0);
+    assert!(read(&dir.path("bars.svg")).starts_with("<svg"));
+    assert_png_chart(&bars, (1800, 1120));
+
+    let merged = dir.path("merged.png");
+    let o = sh!(
+        "merge",
+        csv,
+        "--out",
+        dir.path("m.csv"),
+        "--png",
+        merged,
+        "--kpi",
+        "availability",
+    );
+    assert_exit(&o, 0);
+    assert_png_chart(&merged, (900, 560));
+
+    // `--chart` writes SVG: a .png name there is refused rather than given SVG bytes.
+    let o = sh!(
+        "merge",
+        csv,
+        "--out",
+        dir.path("m.csv"),
+        "--chart",
+        dir.path("wrong.png"),
+        "--kpi",
+        "availability",
+    );
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("--png"), "{}", stderr(&o));
+    assert!(!dir.path("wrong.png").exists());
+}
+
 fn sweep_args(scenario: &Path, out: &Path, extra: &[&str]) -> Vec<OsString> {
     let mut args: Vec<OsString> = vec!["sweep".into(), scenario.into()];
     args.extend(

@@ -105,6 +105,39 @@ mod tests {
         }
     }
 
+    /// PNG export and its embedded font stay in the CLI: the charts crate draws on any backend,
+    /// the web app uses the browser's fonts, and plotters never looks for fonts of its own.
+    #[test]
+    fn only_the_cli_rasterises_or_embeds_fonts() {
+        for manifest in [
+            "crates/stampede-core/Cargo.toml",
+            "crates/stampede-charts/Cargo.toml",
+            "web/Cargo.toml",
+        ] {
+            let deps = dependencies(manifest);
+            for banned in ["resvg", "usvg", "tiny-skia", "fontdb", "dejavu", "ab_glyph"] {
+                let uses = deps.iter().any(|d| d == banned);
+                assert!(!uses, "{manifest} must not depend on {banned}");
+            }
+        }
+        for manifest in [
+            "Cargo.toml",
+            "crates/stampede-core/Cargo.toml",
+            "crates/stampede-charts/Cargo.toml",
+            "crates/stampede-cli/Cargo.toml",
+            "crates/stampede-bench/Cargo.toml",
+            "web/Cargo.toml",
+        ] {
+            let text = fs::read_to_string(root().join(manifest)).unwrap();
+            for feature in ["\"ab_glyph\"", "\"ttf\""] {
+                assert!(
+                    !text.contains(feature),
+                    "{manifest} enables plotters' {feature} font feature"
+                );
+            }
+        }
+    }
+
     /// Only the scenario module defines wire formats (serde derives, TOML, JSON, URL query).
     #[test]
     fn only_the_scenario_and_report_modules_define_wire_formats() {
