@@ -566,7 +566,7 @@ fn diff_prints_both_columns_and_the_difference() {
 }
 
 #[test]
-fn presets_lists_every_preset() {
+fn presets_lists_every_preset_and_policy() {
     let o = sh!("presets");
     assert_exit(&o, 0);
     let out = stdout(&o);
@@ -576,6 +576,13 @@ fn presets_lists_every_preset() {
             out.contains(&preset.title()),
             "{} title missing",
             preset.name
+        );
+    }
+    for policy in stampede_core::presets::POLICIES {
+        assert!(
+            out.contains(&format!("{}\n  {}", policy.name, policy.description())),
+            "policy {} or its description missing",
+            policy.name
         );
     }
 }

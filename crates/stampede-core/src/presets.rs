@@ -154,6 +154,22 @@ pub static POLICIES: &[Preset] = &[
         toml: include_str!("../../../presets/policies/retry-aws-adaptive.toml"),
     },
     Preset {
+        name: "retry-aws-cpp-legacy-pre-2026",
+        toml: include_str!("../../../presets/policies/retry-aws-cpp-legacy-pre-2026.toml"),
+    },
+    Preset {
+        name: "retry-aws-dotnet-v4-standard-pre-2026",
+        toml: include_str!("../../../presets/policies/retry-aws-dotnet-v4-standard-pre-2026.toml"),
+    },
+    Preset {
+        name: "retry-aws-go-v2-standard-pre-2026",
+        toml: include_str!("../../../presets/policies/retry-aws-go-v2-standard-pre-2026.toml"),
+    },
+    Preset {
+        name: "retry-aws-java-v2-legacy-pre-2026",
+        toml: include_str!("../../../presets/policies/retry-aws-java-v2-legacy-pre-2026.toml"),
+    },
+    Preset {
         name: "retry-aws-legacy-botocore",
         toml: include_str!("../../../presets/policies/retry-aws-legacy-botocore.toml"),
     },

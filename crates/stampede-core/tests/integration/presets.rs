@@ -135,3 +135,158 @@ fn a_policy_overrides_exactly_the_fields_it_names() {
     );
     assert!(stampede_core::scenario::overlay(&base, "[retry]\nattempts_max = \"x\"").is_err());
 }
+
+/// Policy files deliberately left out of `POLICIES`, with the reason.
+const UNREGISTERED_POLICY_FILES: &[&str] = &[
+    // Its `[resolver]` section cannot overlay a scenario with a `[[resolvers]]` list
+    // (two-resolvers): "give either the [resolver] section or a [[resolvers]] list, not both".
+    "dns-coredns-cache30",
+];
+
+#[test]
+fn every_policy_file_is_registered_under_its_file_name() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../presets/policies");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    files.retain(|name| !UNREGISTERED_POLICY_FILES.contains(&name.as_str()));
+    files.sort();
+    for name in &files {
+        let policy = stampede_core::presets::find_policy(name)
+            .unwrap_or_else(|| panic!("presets/policies/{name}.toml is not in POLICIES"));
+        let text = std::fs::read_to_string(dir.join(format!("{name}.toml"))).unwrap();
+        assert_eq!(policy.toml, text, "{name} embeds its own file");
+    }
+    assert_eq!(
+        files.len(),
+        stampede_core::presets::POLICIES.len(),
+        "every policy has a file"
+    );
+}
+
+/// What resilience-semantics.md A1 says an AWS SDK does by default, copied from its tables as
+/// literals, and the policy fragment that must follow it.
+struct SdkDefaults {
+    policy: &'static str,
+    /// The source of the table row; the fragment's comment must cite it.
+    cites: &'static str,
+    attempts_max: u32,
+    backoff_base_ms: f64,
+    /// `None`: no retry quota. Otherwise the standard-mode quota as (capacity, cost per retry,
+    /// cost per retry after a timeout), tokens.
+    quota: Option<(u32, u32, u32)>,
+}
+
+/// One row per SDK (and per era where the defaults differ), from the "Per-SDK default changes
+/// announced for 2026" table and the standard-mode quota table of A1.
+const SDK_DEFAULTS: &[SdkDefaults] = &[
+    // C++: legacy before; transient base 25 ms; max attempts 11; quota none.
+    SdkDefaults {
+        policy: "retry-aws-cpp-legacy-pre-2026",
+        cites: "aws-sdk-cpp#3832",
+        attempts_max: 11,
+        backoff_base_ms: 25.0,
+        quota: None,
+    },
+    // Java v2 pre-2026 code: legacy 4 attempts, 500-token bucket, 5 per retry (0 after
+    // throttling, which the model cannot express), base 100 ms. Timeouts have no cost of their own.
+    SdkDefaults {
+        policy: "retry-aws-java-v2-legacy-pre-2026",
+        cites: "SdkDefaultRetrySetting.java",
+        attempts_max: 4,
+        backoff_base_ms: 100.0,
+        quota: Some((500, 5, 5)),
+    },
+    // JS v3: standard; transient base 100 ms; 3 attempts; 500 tokens, 5 per retry, 10 after a
+    // timeout (TIMEOUT_RETRY_COST). The generic pre-2026 fragment is JS v3's.
+    SdkDefaults {
+        policy: "retry-aws-standard-pre-2026",
+        cites: "aws-sdk-js-v3#8037",
+        attempts_max: 3,
+        backoff_base_ms: 100.0,
+        quota: Some((500, 5, 10)),
+    },
+    // .NET v4: standard; transient base 1000 ms; 3 attempts; cost 5. Capacity 500 and the timeout
+    // cost 10 are not in the table (the fragment reads them in StandardRetryPolicy.cs).
+    SdkDefaults {
+        policy: "retry-aws-dotnet-v4-standard-pre-2026",
+        cites: "aws-sdk-net#4411",
+        attempts_max: 3,
+        backoff_base_ms: 1000.0,
+        quota: Some((500, 5, 10)),
+    },
+    // Go v2: standard; transient base 1000 ms; DefaultMaxAttempts 3; 500 tokens, cost 5,
+    // timeout cost 10.
+    SdkDefaults {
+        policy: "retry-aws-go-v2-standard-pre-2026",
+        cites: "aws-sdk-go-v2#3416",
+        attempts_max: 3,
+        backoff_base_ms: 1000.0,
+        quota: Some((500, 5, 10)),
+    },
+    // Python botocore: legacy, rand × 2^(n−1) s, 5 attempts, no quota.
+    SdkDefaults {
+        policy: "retry-aws-legacy-botocore",
+        cites: "botocore data/_retry.json",
+        attempts_max: 5,
+        backoff_base_ms: 1000.0,
+        quota: None,
+    },
+    // 2026, every SDK alike: non-throttling base 50 ms; 3 attempts; 500 tokens, 14 per retry and
+    // no special case for timeouts.
+    SdkDefaults {
+        policy: "retry-aws-standard-2026",
+        cites: "AWS_NEW_RETRIES_2026",
+        attempts_max: 3,
+        backoff_base_ms: 50.0,
+        quota: Some((500, 14, 14)),
+    },
+    // 2026 DynamoDB, every SDK alike: 4 attempts, base 25 ms.
+    SdkDefaults {
+        policy: "retry-aws-standard-2026-dynamodb",
+        cites: "aws-sdk-java-v2 PR #6925",
+        attempts_max: 4,
+        backoff_base_ms: 25.0,
+        quota: Some((500, 14, 14)),
+    },
+];
+
+#[test]
+fn aws_sdk_policies_follow_the_reference_tables() {
+    use stampede_core::scenario::{RetryBudget, overlay};
+    for row in SDK_DEFAULTS {
+        let policy = stampede_core::presets::find_policy(row.policy)
+            .unwrap_or_else(|| panic!("{} is not in POLICIES", row.policy));
+        assert!(
+            policy.description().contains(row.cites),
+            "{} cites {}",
+            row.policy,
+            row.cites
+        );
+        let raw = overlay(&RawScenario::default(), policy.toml).unwrap();
+        let sc = Scenario::try_from(raw).unwrap_or_else(|e| panic!("{}: {e}", row.policy));
+        assert_eq!(sc.attempts_max, row.attempts_max, "{} attempts", row.policy);
+        assert_eq!(
+            sc.backoff_base_ms, row.backoff_base_ms,
+            "{} base",
+            row.policy
+        );
+        let quota = match sc.retry_budget {
+            RetryBudget::None => None,
+            RetryBudget::Aws {
+                capacity_tokens,
+                retry_cost_tokens,
+                timeout_retry_cost_tokens,
+            } => Some((
+                capacity_tokens,
+                retry_cost_tokens,
+                timeout_retry_cost_tokens,
+            )),
+            other => panic!("{}: not an AWS quota: {other:?}", row.policy),
+        };
+        assert_eq!(quota, row.quota, "{} quota", row.policy);
+    }
+}
