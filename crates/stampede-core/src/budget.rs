@@ -41,6 +41,17 @@ use crate::scenario::RetryBudget;
 use crate::time::SimTime;
 use crate::window::{Window, slice_width};
 
+/// What the attempt before a retry ended with, for the AWS quota's costs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetryAfter {
+    /// A generic transient error (5xx, DNS failure, refused connection), or a hedge.
+    Error,
+    /// The attempt timed out.
+    Timeout,
+    /// The backend throttled it (queue full, an operator's throttle).
+    Throttling,
+}
+
 /// What a granted retry took from its budget.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Grant {
@@ -359,7 +370,7 @@ impl RetryBudgets {
 
     /// Asks for a retry after a failed attempt. `None`: refused. `Some(grant)`: granted, with what
     /// it took.
-    pub fn try_retry(&mut self, client: usize, now: SimTime, after_timeout: bool) -> Option<Grant> {
+    pub fn try_retry(&mut self, client: usize, now: SimTime, after: RetryAfter) -> Option<Grant> {
         let free = Grant {
             tokens: 0,
             slot: false,
@@ -371,18 +382,20 @@ impl RetryBudgets {
                 RetryBudget::Aws {
                     retry_cost_tokens,
                     timeout_retry_cost_tokens,
+                    throttle_retry_cost_tokens,
                     ..
                 }
                 | RetryBudget::AwsAdaptive {
                     retry_cost_tokens,
                     timeout_retry_cost_tokens,
+                    throttle_retry_cost_tokens,
                     ..
                 },
             ) => {
-                let cost = if after_timeout {
-                    timeout_retry_cost_tokens
-                } else {
-                    retry_cost_tokens
+                let cost = match after {
+                    RetryAfter::Error => retry_cost_tokens,
+                    RetryAfter::Timeout => timeout_retry_cost_tokens,
+                    RetryAfter::Throttling => throttle_retry_cost_tokens,
                 };
                 let t = &mut tokens[client];
                 (*t >= cost).then(|| {
@@ -556,11 +569,16 @@ mod tests {
     const T0: SimTime = SimTime::ZERO;
 
     fn aws(retry: u32, timeout: u32) -> RetryBudgets {
+        aws_throttling(retry, timeout, 5)
+    }
+
+    fn aws_throttling(retry: u32, timeout: u32, throttle: u32) -> RetryBudgets {
         RetryBudgets::new(
             RetryBudget::Aws {
                 capacity_tokens: 500,
                 retry_cost_tokens: retry,
                 timeout_retry_cost_tokens: timeout,
+                throttle_retry_cost_tokens: throttle,
             },
             1,
         )
@@ -568,15 +586,20 @@ mod tests {
 
     #[test]
     fn aws_full_bucket_allows_capacity_over_cost_retries() {
-        // A1 (derived): 500/5 = 100 retries, 500/10 = 50 after timeouts, ⌊500/14⌋ = 35 in 2026.
-        for (cost, timeout, after_timeout, expected) in [
-            (5, 10, false, 500 / 5),
-            (5, 10, true, 500 / 10),
-            (14, 14, false, 500 / 14),
+        // A1 (derived): 500/5 = 100 retries, 500/10 = 50 after timeouts, ⌊500/14⌋ = 35 in 2026,
+        // and 500/5 = 100 after throttling errors in 2026 (the discounted cost); Java v2 legacy
+        // charges nothing after throttling (every one of the 1000 asked for is granted).
+        use RetryAfter::{Error, Throttling, Timeout};
+        for (cost, timeout, throttle, after, expected) in [
+            (5, 10, 5, Error, 500 / 5),
+            (5, 10, 5, Timeout, 500 / 10),
+            (14, 14, 5, Error, 500 / 14),
+            (14, 14, 5, Throttling, 500 / 5),
+            (5, 5, 0, Throttling, 1000),
         ] {
-            let mut b = aws(cost, timeout);
+            let mut b = aws_throttling(cost, timeout, throttle);
             let granted = (0..1000)
-                .take_while(|_| b.try_retry(0, T0, after_timeout).is_some())
+                .take_while(|_| b.try_retry(0, T0, after).is_some())
                 .count();
             assert_eq!(granted, expected as usize);
         }
@@ -585,13 +608,13 @@ mod tests {
     #[test]
     fn aws_refunds_one_per_clean_success_and_the_last_cost_after_retries() {
         let mut b = aws(5, 10);
-        let took = b.try_retry(0, T0, true).unwrap().tokens;
+        let took = b.try_retry(0, T0, RetryAfter::Timeout).unwrap().tokens;
         assert_eq!((took, b.aws_tokens(0)), (10, Some(490)));
         b.request_succeeded(0, false, took);
         assert_eq!(b.aws_tokens(0), Some(500));
         b.request_succeeded(0, true, 0);
         assert_eq!(b.aws_tokens(0), Some(500), "capped at capacity");
-        b.try_retry(0, T0, false).unwrap();
+        b.try_retry(0, T0, RetryAfter::Error).unwrap();
         b.request_succeeded(0, true, 0);
         assert_eq!(b.aws_tokens(0), Some(496));
     }
@@ -609,11 +632,20 @@ mod tests {
         for _ in 0..4 {
             b.attempt_ended(0, T0, false, false);
         }
-        assert!(b.try_retry(0, T0, false).is_some(), "6 tokens > 5");
+        assert!(
+            b.try_retry(0, T0, RetryAfter::Error).is_some(),
+            "6 tokens > 5"
+        );
         b.attempt_ended(0, T0, false, false);
-        assert!(b.try_retry(0, T0, false).is_none(), "5 tokens ≤ 5");
+        assert!(
+            b.try_retry(0, T0, RetryAfter::Error).is_none(),
+            "5 tokens ≤ 5"
+        );
         b.attempt_ended(0, T0, true, false);
-        assert!(b.try_retry(0, T0, false).is_some(), "5.1 tokens > 5");
+        assert!(
+            b.try_retry(0, T0, RetryAfter::Error).is_some(),
+            "5.1 tokens > 5"
+        );
     }
 
     #[test]
@@ -629,17 +661,22 @@ mod tests {
             b.request_started(0, T0);
         }
         // max(3, 0.2 × 20) = 4 retries in flight.
-        let granted: Vec<Grant> = (0..10).filter_map(|_| b.try_retry(0, T0, false)).collect();
+        let granted: Vec<Grant> = (0..10)
+            .filter_map(|_| b.try_retry(0, T0, RetryAfter::Error))
+            .collect();
         assert_eq!(granted.len(), 4);
         assert!(granted.iter().all(|g| g.slot));
         b.release_slot(0);
-        assert!(b.try_retry(0, T0, false).is_some(), "a slot came back");
+        assert!(
+            b.try_retry(0, T0, RetryAfter::Error).is_some(),
+            "a slot came back"
+        );
         for _ in 0..15 {
             b.request_ended(0);
         }
         b.release_slot(0);
         // 5 active: max(3, 1) = 3, and 3 are in flight.
-        assert!(b.try_retry(0, T0, false).is_none());
+        assert!(b.try_retry(0, T0, RetryAfter::Error).is_none());
     }
 
     #[test]
@@ -657,13 +694,13 @@ mod tests {
         }
         // Reserve 10/s × 10 s = 100 retries, plus 0.2 × 50 = 10.
         let granted = (0..1000)
-            .take_while(|_| b.try_retry(0, T0, false).is_some())
+            .take_while(|_| b.try_retry(0, T0, RetryAfter::Error).is_some())
             .count();
         assert_eq!(granted, 110);
         // After the ttl every deposit and withdrawal has expired: the reserve is back.
         let later = SimTime::from_s(10.0);
         let granted = (0..1000)
-            .take_while(|_| b.try_retry(0, later, false).is_some())
+            .take_while(|_| b.try_retry(0, later, RetryAfter::Error).is_some())
             .count();
         assert_eq!(granted, 100);
     }
@@ -845,6 +882,7 @@ mod tests {
             capacity_tokens: 500,
             retry_cost_tokens: 5,
             timeout_retry_cost_tokens: 10,
+            throttle_retry_cost_tokens: 5,
             min_rate_per_s: 0.5,
             smoothing: 0.8,
             rate_bucket: SimTime::from_s(0.5),
@@ -853,7 +891,7 @@ mod tests {
         };
         let mut b = RetryBudgets::new(config, 1);
         let granted = (0..1000)
-            .take_while(|_| b.try_retry(0, T0, false).is_some())
+            .take_while(|_| b.try_retry(0, T0, RetryAfter::Error).is_some())
             .count();
         assert_eq!(granted, 100);
         assert_eq!(

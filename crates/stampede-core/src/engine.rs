@@ -67,7 +67,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 
 use crate::breaker::Breakers;
-use crate::budget::{Pace, RetryBudgets};
+use crate::budget::{Pace, RetryAfter, RetryBudgets};
 use crate::report::thousands;
 use crate::report::{
     FAILURE_CAUSES, LATENCY_BINS, LatencyBinTable, Outcome, RecoveryInput, Report, Series, Summary,
@@ -1754,8 +1754,12 @@ impl Simulation {
             return;
         }
         let client = r.client as usize;
-        let after_timeout = cause == Outcome::RequestTimeout;
-        let Some(grant) = self.budgets.try_retry(client, self.now, after_timeout) else {
+        let after = match cause {
+            Outcome::RequestTimeout => RetryAfter::Timeout,
+            Outcome::Rejected => RetryAfter::Throttling,
+            _ => RetryAfter::Error,
+        };
+        let Some(grant) = self.budgets.try_retry(client, self.now, after) else {
             self.finish(id, Outcome::BudgetExhausted);
             return;
         };
@@ -1804,7 +1808,10 @@ impl Simulation {
         let client = p.client;
         // gRFC A6: hedges beyond the first are subject to retry throttling, as retries are; the
         // breaker admits each one as an attempt of its own.
-        let Some(grant) = self.budgets.try_retry(client as usize, self.now, false) else {
+        let Some(grant) = self
+            .budgets
+            .try_retry(client as usize, self.now, RetryAfter::Error)
+        else {
             return false;
         };
         let child = self.allocate(client);

@@ -485,6 +485,9 @@ pub struct RawRetryBudget {
     pub aws_retry_cost_tokens: f64,
     /// AWS `aws_standard`: cost of a retry after a timeout, tokens (10); `aws_standard_2026` uses 14.
     pub aws_timeout_retry_cost_tokens: f64,
+    /// AWS quota: cost of a retry after a throttling error (the backend's queue-full rejections
+    /// and operator throttles), tokens (5 in both cost schedules; Java v2 legacy 0).
+    pub aws_throttle_retry_cost_tokens: f64,
     /// gRPC `maxTokens`, tokens, in (0, 1000] (example 10).
     pub grpc_max_tokens: f64,
     /// gRPC `tokenRatio`: tokens a successful attempt adds (example 0.1).
@@ -782,6 +785,7 @@ impl Default for RawRetryBudget {
             aws_capacity_tokens: 500.0,
             aws_retry_cost_tokens: 5.0,
             aws_timeout_retry_cost_tokens: 10.0,
+            aws_throttle_retry_cost_tokens: 5.0,
             grpc_max_tokens: 10.0,
             grpc_token_ratio: 0.1,
             envoy_budget_fraction: 0.2,

@@ -262,6 +262,9 @@ impl Fault {
 
 /// Cost of every retry under the AWS SDKs' 2026 retry behaviour, tokens (botocore `_RETRY_COST_V2`).
 pub const AWS_2026_RETRY_COST_TOKENS: u32 = 14;
+/// Quota cost of a retry after a throttling error with the 2026 defaults (discounted; botocore
+/// `_THROTTLING_RETRY_COST`, JS `throttlingCost()`), tokens.
+pub const AWS_2026_THROTTLE_RETRY_COST_TOKENS: u32 = 5;
 
 /// A validated per-client retry budget, with the parameters its kind reads.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -276,6 +279,8 @@ pub enum RetryBudget {
         retry_cost_tokens: u32,
         /// Cost of a retry after a timeout, tokens.
         timeout_retry_cost_tokens: u32,
+        /// Cost of a retry after a throttling error, tokens.
+        throttle_retry_cost_tokens: u32,
     },
     /// gRPC retry throttling.
     Grpc {
@@ -315,6 +320,8 @@ pub enum RetryBudget {
         retry_cost_tokens: u32,
         /// Quota cost of a retry after a timeout, tokens.
         timeout_retry_cost_tokens: u32,
+        /// Quota cost of a retry after a throttling error, tokens.
+        throttle_retry_cost_tokens: u32,
         /// Lowest fill rate of the limiter's bucket, tokens per second.
         min_rate_per_s: f64,
         /// EMA smoothing of the measured rate, 0..=1.
@@ -330,19 +337,23 @@ pub enum RetryBudget {
 
 impl RetryBudget {
     fn from_raw(raw: &RawRetryBudget) -> RetryBudget {
-        let aws = |retry: f64, timeout: f64| RetryBudget::Aws {
+        let aws = |retry: f64, timeout: f64, throttle: f64| RetryBudget::Aws {
             capacity_tokens: raw.aws_capacity_tokens as u32,
             retry_cost_tokens: retry as u32,
             timeout_retry_cost_tokens: timeout as u32,
+            throttle_retry_cost_tokens: throttle as u32,
         };
         match raw.kind {
             RetryBudgetKind::None => RetryBudget::None,
-            RetryBudgetKind::AwsStandard => {
-                aws(raw.aws_retry_cost_tokens, raw.aws_timeout_retry_cost_tokens)
-            }
+            RetryBudgetKind::AwsStandard => aws(
+                raw.aws_retry_cost_tokens,
+                raw.aws_timeout_retry_cost_tokens,
+                raw.aws_throttle_retry_cost_tokens,
+            ),
             RetryBudgetKind::AwsStandard2026 => aws(
                 f64::from(AWS_2026_RETRY_COST_TOKENS),
                 f64::from(AWS_2026_RETRY_COST_TOKENS),
+                f64::from(AWS_2026_THROTTLE_RETRY_COST_TOKENS),
             ),
             RetryBudgetKind::GrpcThrottling => RetryBudget::Grpc {
                 max_tokens: raw.grpc_max_tokens,
@@ -365,6 +376,7 @@ impl RetryBudget {
                 capacity_tokens: raw.aws_capacity_tokens as u32,
                 retry_cost_tokens: raw.aws_retry_cost_tokens as u32,
                 timeout_retry_cost_tokens: raw.aws_timeout_retry_cost_tokens as u32,
+                throttle_retry_cost_tokens: raw.aws_throttle_retry_cost_tokens as u32,
                 min_rate_per_s: raw.aws_adaptive_min_rate_per_s,
                 smoothing: raw.aws_adaptive_smoothing,
                 rate_bucket: SimTime::from_s(raw.aws_adaptive_bucket_s).max(SimTime(1)),

@@ -177,7 +177,8 @@ struct SdkDefaults {
     backoff_base_ms: f64,
     /// `None`: no retry quota. Otherwise the standard-mode quota as (capacity, cost per retry,
     /// cost per retry after a timeout), tokens.
-    quota: Option<(u32, u32, u32)>,
+    /// Capacity, cost per retry, after a timeout, after a throttling error.
+    quota: Option<(u32, u32, u32, u32)>,
 }
 
 /// One row per SDK (and per era where the defaults differ), from the "Per-SDK default changes
@@ -198,7 +199,7 @@ const SDK_DEFAULTS: &[SdkDefaults] = &[
         cites: "SdkDefaultRetrySetting.java",
         attempts_max: 4,
         backoff_base_ms: 100.0,
-        quota: Some((500, 5, 5)),
+        quota: Some((500, 5, 5, 0)),
     },
     // JS v3: standard; transient base 100 ms; 3 attempts; 500 tokens, 5 per retry, 10 after a
     // timeout (TIMEOUT_RETRY_COST). The generic pre-2026 fragment is JS v3's.
@@ -207,7 +208,7 @@ const SDK_DEFAULTS: &[SdkDefaults] = &[
         cites: "aws-sdk-js-v3#8037",
         attempts_max: 3,
         backoff_base_ms: 100.0,
-        quota: Some((500, 5, 10)),
+        quota: Some((500, 5, 10, 5)),
     },
     // .NET v4: standard; transient base 1000 ms; 3 attempts; cost 5. Capacity 500 and the timeout
     // cost 10 are not in the table (the fragment reads them in StandardRetryPolicy.cs).
@@ -216,7 +217,7 @@ const SDK_DEFAULTS: &[SdkDefaults] = &[
         cites: "aws-sdk-net#4411",
         attempts_max: 3,
         backoff_base_ms: 1000.0,
-        quota: Some((500, 5, 10)),
+        quota: Some((500, 5, 10, 5)),
     },
     // Go v2: standard; transient base 1000 ms; DefaultMaxAttempts 3; 500 tokens, cost 5,
     // timeout cost 10.
@@ -225,7 +226,7 @@ const SDK_DEFAULTS: &[SdkDefaults] = &[
         cites: "aws-sdk-go-v2#3416",
         attempts_max: 3,
         backoff_base_ms: 1000.0,
-        quota: Some((500, 5, 10)),
+        quota: Some((500, 5, 10, 5)),
     },
     // Python botocore: legacy, rand × 2^(n−1) s, 5 attempts, no quota.
     SdkDefaults {
@@ -242,7 +243,7 @@ const SDK_DEFAULTS: &[SdkDefaults] = &[
         cites: "AWS_NEW_RETRIES_2026",
         attempts_max: 3,
         backoff_base_ms: 50.0,
-        quota: Some((500, 14, 14)),
+        quota: Some((500, 14, 14, 5)),
     },
     // 2026 DynamoDB, every SDK alike: 4 attempts, base 25 ms.
     SdkDefaults {
@@ -250,7 +251,7 @@ const SDK_DEFAULTS: &[SdkDefaults] = &[
         cites: "aws-sdk-java-v2 PR #6925",
         attempts_max: 4,
         backoff_base_ms: 25.0,
-        quota: Some((500, 14, 14)),
+        quota: Some((500, 14, 14, 5)),
     },
 ];
 
@@ -280,10 +281,12 @@ fn aws_sdk_policies_follow_the_reference_tables() {
                 capacity_tokens,
                 retry_cost_tokens,
                 timeout_retry_cost_tokens,
+                throttle_retry_cost_tokens,
             } => Some((
                 capacity_tokens,
                 retry_cost_tokens,
                 timeout_retry_cost_tokens,
+                throttle_retry_cost_tokens,
             )),
             other => panic!("{}: not an AWS quota: {other:?}", row.policy),
         };
