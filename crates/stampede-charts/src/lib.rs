@@ -296,6 +296,14 @@ pub fn lines(kind: ChartKind, report: &Report) -> Vec<Line> {
         ]
         .into_iter()
         .chain(optional_line(
+            "local override",
+            palette::YELLOW,
+            Dash::Dashed,
+            &s.dns_overridden,
+            w,
+            n,
+        ))
+        .chain(optional_line(
             "prefetched",
             palette::PURPLE,
             Dash::Solid,

@@ -94,6 +94,9 @@ const COLUMNS: &[Column] = &[
         real(&s.breaker_half_open_fraction, b)
     }),
     ("failover_fraction", |s, b| real(&s.failover_fraction, b)),
+    ("dns_overridden_per_bucket", |s, b| {
+        count(&s.dns_overridden, b)
+    }),
     ("dns_prefetches_per_bucket", |s, b| {
         count(&s.dns_prefetches, b)
     }),

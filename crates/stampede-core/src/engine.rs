@@ -385,6 +385,9 @@ pub struct Simulation {
     leases_ending_later: u64,
     identity_rng: Rng,
     telemetry_rng: Rng,
+    /// Clients `0..dns_override_clients` take the name from a local override (`dns_override` in
+    /// force); recomputed at every fault edge.
+    dns_override_clients: u64,
     /// Per client: whether a background refresh of its cache is out; empty without prefetch.
     prefetching: Vec<bool>,
     /// Per client: lookups holding a place; empty without `lookups_in_flight_max`.
@@ -504,6 +507,7 @@ impl Simulation {
             leases_ending_later,
             identity_rng: Rng::stream(scenario.seed, StreamId::Identity),
             telemetry_rng: Rng::stream(scenario.seed, StreamId::Telemetry),
+            dns_override_clients: 0,
             prefetching: if scenario.client_prefetch > SimTime::ZERO {
                 vec![false; simulated]
             } else {
@@ -746,6 +750,17 @@ impl Simulation {
             self.dispatch_backend(region);
         }
         self.update_arrival_rate();
+        let now = self.now;
+        let simulated = self.scenario.simulated_clients;
+        self.dns_override_clients = self
+            .scenario
+            .faults
+            .iter()
+            .filter(|f| f.kind == FaultKind::DnsOverride && f.active(now))
+            .map(|f| libm::ceil(f.fraction * simulated as f64) as u64)
+            .max()
+            .unwrap_or(0)
+            .min(simulated);
     }
 
     /// A load spike starts or ends: the fleet's Poisson rate changes. The next arrival is drawn
@@ -1035,6 +1050,13 @@ impl Simulation {
         let cache = self.clients[client];
         if self.connections.get(client).is_some_and(|c| *c > self.now) {
             self.series.connection_reused[bucket] += 1;
+            self.send_to_backend(id);
+        } else if (client as u64) < self.dns_override_clients {
+            // A local override (hosts file) is read before DNS (nsswitch `files dns`).
+            self.series.dns_overridden[bucket] += 1;
+            if let Some(region) = self.client_region.get_mut(client) {
+                *region = 0;
+            }
             self.send_to_backend(id);
         } else if cache.positive_until > self.now {
             self.series.dns_client_cache[bucket] += 1;
@@ -2274,6 +2296,7 @@ pub fn fault_label(kind: FaultKind) -> &'static str {
         FaultKind::LoadSpike => "load spike",
         FaultKind::Throttle => "operator throttle",
         FaultKind::HealthCheckFlapping => "health checks failing",
+        FaultKind::DnsOverride => "DNS override (mitigation)",
     }
 }
 

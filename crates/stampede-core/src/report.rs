@@ -272,6 +272,10 @@ pub struct Series {
     /// Lookups that had to wait for a free place under `client_dns.lookups_in_flight_max`.
     #[serde(default)]
     pub dns_lookups_queued: Vec<u64>,
+    /// Attempts that took the name from a client's local override (`dns_override`) instead of
+    /// DNS (counted by attempts that needed an answer, as the client cache's are).
+    #[serde(default)]
+    pub dns_overridden: Vec<u64>,
     /// Background refreshes of client cache entries (`client_dns.prefetch_s`) started.
     #[serde(default)]
     pub dns_prefetches: Vec<u64>,
@@ -356,6 +360,7 @@ impl Series {
             telemetry_failed: zeros(),
             dns_lookups_queued: zeros(),
             dns_prefetches: zeros(),
+            dns_overridden: zeros(),
             backend_throttled: zeros(),
             leases_held_fraction: vec![1.0; buckets],
             lease_reestablished: zeros(),

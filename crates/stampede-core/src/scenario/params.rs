@@ -266,6 +266,7 @@ const FAULT_KINDS: &[&str] = &[
     "load_spike",
     "throttle",
     "health_check_flapping",
+    "dns_override",
 ];
 const FAULT_TARGETS: &[&str] = &[
     "zone",
@@ -466,6 +467,7 @@ fn fault_kind_index(kind: FaultKind) -> f64 {
         FaultKind::LoadSpike => 8.0,
         FaultKind::Throttle => 9.0,
         FaultKind::HealthCheckFlapping => 10.0,
+        FaultKind::DnsOverride => 11.0,
     }
 }
 
@@ -481,6 +483,7 @@ fn fault_kind_from(index: f64) -> FaultKind {
         8 => FaultKind::LoadSpike,
         9 => FaultKind::Throttle,
         10 => FaultKind::HealthCheckFlapping,
+        11 => FaultKind::DnsOverride,
         _ => FaultKind::DnsEmpty,
     }
 }
@@ -510,9 +513,9 @@ pub static PARAMS: &[Param] = &[
         unit: "",
         kind: ParamKind::Choice(FAULT_KINDS),
         min: 0.0,
-        max: 10.0,
+        max: 11.0,
         step: 1.0,
-        help: "What breaks: DNS timeout, SERVFAIL, empty answer (NODATA, as in Oct 2025), slow or lost backend capacity, backend errors, slow DNS answers, a whole region lost, a load spike, an operator's admission throttle, or load-balancer health checks that fail on workers able to serve.",
+        help: "What breaks: DNS timeout, SERVFAIL, empty answer (NODATA, as in Oct 2025), slow or lost backend capacity, backend errors, slow DNS answers, a whole region lost, a load spike, an operator's admission throttle, or load-balancer health checks that fail on workers able to serve; or a mitigation: a class of clients resolving the name from a local override.",
         why: "An empty answer from a healthy zone is fast and negatively cached; a timeout makes clients wait timeout × attempts on every new lookup (resilience-semantics B2).",
         category: Category::Outage,
         get: |r| outage(r).map_or(2.0, |f| fault_kind_index(f.kind)),
@@ -562,7 +565,7 @@ pub static PARAMS: &[Param] = &[
         min: 0.0,
         max: 1.0,
         step: 0.05,
-        help: "Fraction of DNS queries failing, or of backend workers lost.",
+        help: "Fraction of DNS queries failing, of backend workers lost, or of the clients a DNS override covers.",
         why: "Partial faults let retries succeed, so they show how retries amplify load without total failure.",
         category: Category::Outage,
         get: |r| outage(r).map_or(1.0, |f| f.fraction),

@@ -416,6 +416,11 @@ pub enum FaultKind {
     /// them out of service, at most `backend.health_check_removal_max_fraction` (velocity
     /// control). Usually flapping.
     HealthCheckFlapping,
+    /// A mitigation, not a fault: a class of clients, the first `fraction` of the fleet (an
+    /// "internal" class), resolves the name from a local override (a hosts-file entry or a
+    /// pinned address) while it is in force, so its new connections need no DNS answer (October
+    /// 2025, T+1:27: "temporary mitigations let some internal services connect"). Ignores `target`.
+    DnsOverride,
 }
 
 /// One timed fault.

@@ -578,3 +578,56 @@ fn prefetch_miss_ratio_follows_the_refresh_ahead_cycle() {
         );
     }
 }
+
+/// A DNS override for a client class (October 2025, T+1:27): while it is in force the first
+/// ⌈f × clients⌉ clients take the name from a local entry, so under an empty-answer outage with
+/// no cache and no pooling exactly their requests succeed (a share f of the traffic, binomial),
+/// and no other request does.
+#[test]
+fn a_dns_override_lets_its_client_class_connect_through_an_outage() {
+    use stampede_core::scenario::raw::{ClientCacheMode, FaultKind, RawFault};
+    let share = 0.3;
+    let report = run(|r| {
+        r.run.duration_s = 200.0;
+        r.run.bucket_s = 10.0;
+        r.fleet.clients = 1000;
+        r.client_dns.cache = ClientCacheMode::None;
+        r.fleet.cold_start = true; // no answer cached in the resolver either
+        r.retry.attempts_max = 1;
+        r.faults = vec![
+            RawFault {
+                kind: FaultKind::DnsEmpty,
+                start_s: 0.0,
+                end_s: 200.0,
+                ..RawFault::default()
+            },
+            RawFault {
+                kind: FaultKind::DnsOverride,
+                start_s: 100.0,
+                end_s: 200.0,
+                fraction: share,
+                ..RawFault::default()
+            },
+        ];
+    });
+    let s = &report.series;
+    let sum = |v: &[u64], from: usize, to: usize| v[from..to].iter().sum::<u64>();
+    assert_eq!(
+        sum(&s.success, 0, 10),
+        0,
+        "nobody connects before the mitigation"
+    );
+    let (overridden, requests) = (sum(&s.dns_overridden, 10, 20), sum(&s.requests, 10, 20));
+    let measured = overridden as f64 / requests as f64;
+    let sigma = (share * (1.0 - share) / requests as f64).sqrt();
+    assert!(
+        (measured - share).abs() < 4.0 * sigma,
+        "{measured:.4} of the requests overridden vs {share} (σ {sigma:.4})"
+    );
+    let in_flight = report.summary.requests_in_flight;
+    let succeeded = sum(&s.success, 10, 20);
+    assert!(
+        succeeded <= overridden && succeeded + in_flight >= overridden,
+        "exactly the overridden requests succeed: {succeeded} vs {overridden}"
+    );
+}
