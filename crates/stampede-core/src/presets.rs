@@ -146,6 +146,10 @@ pub static POLICIES: &[Preset] = &[
         toml: include_str!("../../../presets/policies/dns-nodejs.toml"),
     },
     Preset {
+        name: "dns-coredns-cache30",
+        toml: include_str!("../../../presets/policies/dns-coredns-cache30.toml"),
+    },
+    Preset {
         name: "dns-nodelocal-cache",
         toml: include_str!("../../../presets/policies/dns-nodelocal-cache.toml"),
     },

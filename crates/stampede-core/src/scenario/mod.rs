@@ -129,12 +129,24 @@ pub fn apply_policy(raw: &mut RawScenario, name: &str) -> Result<(), Problem> {
 
 /// Applies a partial scenario (a policy fragment: any subset of sections and fields, in TOML) over
 /// `base`: fields the fragment names replace the base's, lists (such as `faults`) are replaced
-/// whole, everything else is kept. Problems come back with the decoder's location.
+/// whole, everything else is kept. A fragment's `[resolver]` section applies to every resolver
+/// of a base that lists them in `[[resolvers]]` (a resolver policy such as CoreDNS `cache 30`
+/// describes each of them). Problems come back with the decoder's location.
 pub fn overlay(base: &RawScenario, fragment_toml: &str) -> Result<RawScenario, ScenarioError> {
-    let fragment: toml::Table =
+    let mut fragment: toml::Table =
         toml::from_str(fragment_toml).map_err(|e| one_problem("(policy)", e.to_string()))?;
     let mut merged =
         toml::Table::try_from(base).map_err(|e| one_problem("(scenario)", e.to_string()))?;
+    if let Some(toml::Value::Array(list)) = merged.get_mut("resolvers")
+        && !list.is_empty()
+        && let Some(toml::Value::Table(resolver)) = fragment.remove("resolver")
+    {
+        for entry in list.iter_mut() {
+            if let toml::Value::Table(each) = entry {
+                merge_tables(each, resolver.clone());
+            }
+        }
+    }
     merge_tables(&mut merged, fragment);
     toml::Value::Table(merged)
         .try_into()

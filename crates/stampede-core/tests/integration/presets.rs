@@ -136,12 +136,29 @@ fn a_policy_overrides_exactly_the_fields_it_names() {
     assert!(stampede_core::scenario::overlay(&base, "[retry]\nattempts_max = \"x\"").is_err());
 }
 
-/// Policy files deliberately left out of `POLICIES`, with the reason.
-const UNREGISTERED_POLICY_FILES: &[&str] = &[
-    // Its `[resolver]` section cannot overlay a scenario with a `[[resolvers]]` list
-    // (two-resolvers): "give either the [resolver] section or a [[resolvers]] list, not both".
-    "dns-coredns-cache30",
-];
+/// Policy files deliberately left out of `POLICIES`, with the reason (none today).
+const UNREGISTERED_POLICY_FILES: &[&str] = &[];
+
+#[test]
+fn a_resolver_policy_applies_to_every_listed_resolver() {
+    let two = stampede_core::presets::find("two-resolvers").expect("preset");
+    let base = stampede_core::scenario::raw_from_toml(two.toml).unwrap();
+    assert!(base.resolvers.len() >= 2);
+    let coredns = stampede_core::presets::find_policy("dns-coredns-cache30").unwrap();
+    let applied = stampede_core::scenario::overlay(&base, coredns.toml).unwrap();
+    for (before, after) in base.resolvers.iter().zip(&applied.resolvers) {
+        assert_eq!((after.max_ttl_s, after.negative_ttl_s), (30.0, 30.0));
+        assert_eq!(
+            after.capacity_qps, before.capacity_qps,
+            "other fields are kept"
+        );
+    }
+    assert_eq!(
+        applied.resolver, base.resolver,
+        "no [resolver] section appears"
+    );
+    Scenario::try_from(applied).expect("valid");
+}
 
 #[test]
 fn every_policy_file_is_registered_under_its_file_name() {
