@@ -92,6 +92,18 @@ pub fn summary_table(scenario: &Scenario, report: &Report) -> String {
             thousands(s.requests_in_flight)
         ),
     );
+    for class in &s.classes {
+        row(
+            &mut out,
+            &format!("  class {}", class.name),
+            format!(
+                "{} %  ({} of {})",
+                number(class.availability * 100.0, 3),
+                thousands(class.success),
+                thousands(class.requests_finished)
+            ),
+        );
+    }
     row(&mut out, "failed requests", thousands(s.failed));
     for i in 0..FAILURE_CAUSES {
         if s.failed_by_cause[i] > 0 {

@@ -70,8 +70,8 @@ use crate::breaker::Breakers;
 use crate::budget::{Pace, RetryAfter, RetryBudgets};
 use crate::report::thousands;
 use crate::report::{
-    FAILURE_CAUSES, LATENCY_BINS, LatencyBinTable, Outcome, RecoveryInput, Report, Series, Summary,
-    histogram_quantile, recovery_verdict,
+    ClassSummary, FAILURE_CAUSES, LATENCY_BINS, LatencyBinTable, Outcome, RecoveryInput, Report,
+    Series, Summary, histogram_quantile, recovery_verdict,
 };
 use crate::rng::{Rng, StreamId};
 use crate::scenario::raw::{
@@ -337,7 +337,13 @@ pub struct Simulation {
     now: SimTime,
     sequence: u64,
     heap: BinaryHeap<Reverse<Scheduled>>,
-    timeouts: VecDeque<(Key, RequestId, u32)>,
+    /// Per client class: its attempt timeouts, which all have the class's length.
+    timeouts: Vec<VecDeque<(Key, RequestId, u32)>>,
+    /// Per simulated client: its class (`Scenario::fleets`); empty with one class.
+    fleet_of: Vec<u8>,
+    /// Per class: the running sum of the classes' offered loads up to it, requests per second
+    /// (picks an arrival's class); empty with one class.
+    class_load_upto: Vec<f64>,
     /// The next user request's arrival ([`NO_KEY`] when none is due before the horizon): there is
     /// always at most one, so it waits here instead of in the heap.
     next_arrival: Key,
@@ -357,8 +363,10 @@ pub struct Simulation {
     clients: Vec<ClientCache>,
     /// Per client: its pooled connection is live until then; empty when pooling is off.
     connections: Vec<SimTime>,
-    budgets: RetryBudgets,
-    breakers: Option<Breakers>,
+    /// Per client class: its clients' retry budgets (indexed by the client's place in its class).
+    budgets: Vec<RetryBudgets>,
+    /// Per client class: its clients' breakers, if it has them.
+    breakers: Vec<Option<Breakers>>,
     requests: Vec<Request>,
     free: Vec<RequestId>,
     /// Per region: the backend's queue, busy workers and faults in force.
@@ -424,8 +432,67 @@ impl Simulation {
         } else {
             SimTime((init.uniform() * scenario.record_ttl.0 as f64) as u64)
         };
-        let clients = initial_caches(&scenario, &mut init, resolver_remaining);
-        let connections = initial_connections(&scenario);
+        // Client classes: the scenario itself, or its `[[fleets]]` one after the other.
+        let classes: Vec<&Scenario> = if scenario.fleets.is_empty() {
+            vec![&scenario]
+        } else {
+            scenario.fleets.iter().map(|f| &*f.scenario).collect()
+        };
+        let clients: Vec<ClientCache> = classes
+            .iter()
+            .flat_map(|class| initial_caches(class, &mut init, resolver_remaining))
+            .collect();
+        let mut connection_init = Rng::stream(scenario.seed, StreamId::ConnectionInit);
+        let connections = if classes
+            .iter()
+            .any(|c| c.connection_lifetime > SimTime::ZERO)
+        {
+            classes
+                .iter()
+                .flat_map(|class| initial_connections(class, &mut connection_init))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let fleet_of: Vec<u8> = if classes.len() > 1 {
+            classes
+                .iter()
+                .enumerate()
+                .flat_map(|(i, c)| std::iter::repeat_n(i as u8, c.simulated_clients as usize))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let class_load_upto: Vec<f64> = if classes.len() > 1 {
+            classes
+                .iter()
+                .scan(0.0, |sum, c| {
+                    *sum += c.offered_load_per_s();
+                    Some(*sum)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let budgets: Vec<RetryBudgets> = classes
+            .iter()
+            .map(|c| {
+                RetryBudgets::scaled(c.retry_budget, c.simulated_clients as usize, c.client_scale)
+            })
+            .collect();
+        let breakers: Vec<Option<Breakers>> = classes
+            .iter()
+            .map(|c| {
+                c.breaker.map(|b| {
+                    Breakers::new(b, c.simulated_clients as usize, c.bucket, buckets_total)
+                })
+            })
+            .collect();
+        let rotate = classes.iter().any(|c| c.rotate);
+        let capped = classes.iter().any(|c| c.lookups_in_flight_max > 0);
+        let prefetch = classes.iter().any(|c| c.client_prefetch > SimTime::ZERO);
+        let class_count = classes.len();
+        debug_assert_eq!(clients.len() as u64, scenario.simulated_clients);
         let resolvers = initial_resolvers(&scenario, resolver_remaining);
         let simulated = scenario.simulated_clients as usize;
         let limited = scenario
@@ -437,7 +504,7 @@ impl Simulation {
         } else {
             Vec::new()
         };
-        let rotate_next = if scenario.rotate && resolvers.len() > 1 {
+        let rotate_next = if rotate && resolvers.len() > 1 {
             vec![0; simulated]
         } else {
             Vec::new()
@@ -448,7 +515,6 @@ impl Simulation {
         } else {
             Vec::new()
         };
-        let capped = scenario.lookups_in_flight_max > 0;
         let tokens = initial_tokens(&scenario);
         let leases = initial_leases(&scenario);
         let mut lease_ends = Vec::new();
@@ -463,7 +529,9 @@ impl Simulation {
             now: SimTime::ZERO,
             sequence: 0,
             heap: BinaryHeap::new(),
-            timeouts: VecDeque::new(),
+            timeouts: vec![VecDeque::new(); class_count],
+            fleet_of,
+            class_load_upto,
             next_arrival: NO_KEY,
             next_arrival_client: 0,
             arrival_gap_mean_s: 1.0 / scenario.offered_load_per_s(),
@@ -474,14 +542,8 @@ impl Simulation {
             jitter: Rng::stream(scenario.seed, StreamId::Jitter),
             faults_rng: Rng::stream(scenario.seed, StreamId::Faults),
             throttle: Rng::stream(scenario.seed, StreamId::Throttle),
-            budgets: RetryBudgets::scaled(
-                scenario.retry_budget,
-                clients.len(),
-                scenario.client_scale,
-            ),
-            breakers: scenario
-                .breaker
-                .map(|b| Breakers::new(b, clients.len(), scenario.bucket, buckets_total)),
+            budgets,
+            breakers,
             clients,
             connections,
             requests: Vec::new(),
@@ -508,7 +570,7 @@ impl Simulation {
             identity_rng: Rng::stream(scenario.seed, StreamId::Identity),
             telemetry_rng: Rng::stream(scenario.seed, StreamId::Telemetry),
             dns_override_clients: 0,
-            prefetching: if scenario.client_prefetch > SimTime::ZERO {
+            prefetching: if prefetch {
                 vec![false; simulated]
             } else {
                 Vec::new()
@@ -524,7 +586,12 @@ impl Simulation {
                 Vec::new()
             },
             ghost_lookups: BTreeMap::new(),
-            series: Series::with_topology(buckets_total, resolvers.len(), regions),
+            series: Series::with_classes(
+                buckets_total,
+                resolvers.len(),
+                regions,
+                if class_count > 1 { class_count } else { 0 },
+            ),
             resolvers,
             client_limit_tat,
             rotate_next,
@@ -563,6 +630,30 @@ impl Simulation {
     /// The scenario being run.
     pub fn scenario(&self) -> &Scenario {
         &self.scenario
+    }
+
+    /// The class of a simulated client, and its place in the class.
+    #[inline]
+    fn local(&self, client: usize) -> (usize, usize) {
+        if self.fleet_of.is_empty() {
+            (0, client)
+        } else {
+            let class = usize::from(self.fleet_of[client]);
+            (
+                class,
+                client - self.scenario.fleets[class].first_client as usize,
+            )
+        }
+    }
+
+    /// The client settings of a simulated client: its class's.
+    #[inline]
+    fn policy(&self, client: usize) -> &Scenario {
+        if self.fleet_of.is_empty() {
+            &self.scenario
+        } else {
+            &self.scenario.fleets[usize::from(self.fleet_of[client])].scenario
+        }
     }
 
     /// Simulated time reached.
@@ -670,7 +761,13 @@ impl Simulation {
     /// `until`; keys are unique, so the `(time, sequence)` order is total.
     fn pop_before(&mut self, until: SimTime) -> Option<(Key, Event)> {
         let heap_key = self.heap.peek().map_or(NO_KEY, |Reverse(s)| s.key);
-        let fifo_key = self.timeouts.front().map_or(NO_KEY, |t| t.0);
+        let (fifo, fifo_key) = self
+            .timeouts
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (i, q.front().map_or(NO_KEY, |t| t.0)))
+            .min_by_key(|(_, key)| *key)
+            .unwrap_or((0, NO_KEY));
         let key = heap_key.min(fifo_key).min(self.next_arrival);
         if key.time >= until {
             return None;
@@ -679,7 +776,7 @@ impl Simulation {
             self.next_arrival = NO_KEY;
             Some((key, Event::Arrival))
         } else if key == fifo_key {
-            let (key, request, attempt) = self.timeouts.pop_front()?;
+            let (key, request, attempt) = self.timeouts[fifo].pop_front()?;
             Some((key, Event::AttemptTimeout { request, attempt }))
         } else {
             let Reverse(s) = self.heap.pop()?;
@@ -698,12 +795,15 @@ impl Simulation {
 
     fn schedule_attempt_timeout(&mut self, request: RequestId, tag: u32) {
         self.sequence += 1;
+        let client = self.requests[request as usize].client as usize;
+        let (class, _) = self.local(client);
         let key = Key {
-            time: self.now.after(self.scenario.attempt_timeout),
+            time: self.now.after(self.policy(client).attempt_timeout),
             sequence: self.sequence,
         };
-        debug_assert!(self.timeouts.back().is_none_or(|t| t.0 <= key));
-        self.timeouts.push_back((key, request, tag));
+        let queue = &mut self.timeouts[class];
+        debug_assert!(queue.back().is_none_or(|t| t.0 <= key));
+        queue.push_back((key, request, tag));
     }
 
     fn bucket(&self) -> usize {
@@ -930,7 +1030,20 @@ impl Simulation {
             };
             // The client is drawn now, and its cache read ahead: with a million clients that read
             // misses the processor's caches, and the events before the arrival overlap with it.
-            let client = self.arrivals.below(self.scenario.simulated_clients) as u32;
+            let client = if self.class_load_upto.is_empty() {
+                self.arrivals.below(self.scenario.simulated_clients) as u32
+            } else {
+                // The class in proportion to its offered load, then a client of it.
+                let total = self.class_load_upto.last().copied().unwrap_or(0.0);
+                let u = self.arrivals.uniform() * total;
+                let class = self
+                    .class_load_upto
+                    .iter()
+                    .position(|upto| u < *upto)
+                    .unwrap_or(self.class_load_upto.len() - 1);
+                let fleet = &self.scenario.fleets[class];
+                (fleet.first_client + self.arrivals.below(fleet.scenario.simulated_clients)) as u32
+            };
             self.next_arrival_client = client;
             std::hint::black_box(self.clients[client as usize].positive_until);
         }
@@ -943,7 +1056,11 @@ impl Simulation {
         let bucket = self.bucket();
         self.series.requests[bucket] += 1;
         self.in_flight += 1;
-        self.budgets.request_started(client as usize, self.now);
+        let (class, local) = self.local(client as usize);
+        if !self.fleet_of.is_empty() {
+            self.series.class_requests[class][bucket] += 1;
+        }
+        self.budgets[class].request_started(local, self.now);
         if !self.tokens.is_empty() && self.tokens[client as usize] <= self.now {
             self.fetch_token(id);
             return;
@@ -1008,9 +1125,11 @@ impl Simulation {
             self.finish(id, refusal);
             return;
         }
+        let policy = self.policy(self.requests[id as usize].client as usize);
+        let (attempts_max, hedging) = (policy.attempts_max, policy.hedging);
         let r = &mut self.requests[id as usize];
         assert!(
-            r.attempt < self.scenario.attempts_max,
+            r.attempt < attempts_max,
             "attempts never exceed the maximum"
         );
         if r.attempt == 0 {
@@ -1018,7 +1137,7 @@ impl Simulation {
         } else {
             self.series.attempts_retry[bucket] += 1;
         }
-        if let Some(hedging) = self.scenario.hedging {
+        if let Some(hedging) = hedging {
             r.hedges_sent = 1;
             r.hedges_live = 1;
             let at = self.now.after(hedging.delay);
@@ -1062,7 +1181,7 @@ impl Simulation {
             self.series.dns_client_cache[bucket] += 1;
             if !self.prefetching.is_empty()
                 && !self.prefetching[client]
-                && cache.positive_until <= self.now.after(self.scenario.client_prefetch)
+                && cache.positive_until <= self.now.after(self.policy(client).client_prefetch)
             {
                 self.start_prefetch(client);
             }
@@ -1121,9 +1240,14 @@ impl Simulation {
         self.free.push(id);
     }
 
-    /// Gives the lookup a place among its client's lookups in flight, or queues it (false).
+    /// Gives the lookup a place among its client's lookups in flight, or queues it (false); a
+    /// client whose class has no cap takes no place.
     fn take_lookup_place(&mut self, client: usize, id: RequestId, tag: u32) -> bool {
-        if self.lookups_in_flight[client] < self.scenario.lookups_in_flight_max {
+        let cap = self.policy(client).lookups_in_flight_max;
+        if cap == 0 {
+            return true; // this client's class has no cap (another class has one)
+        }
+        if self.lookups_in_flight[client] < cap {
             self.lookups_in_flight[client] += 1;
             self.requests[id as usize].lookup_slot = true;
             return true;
@@ -1150,7 +1274,7 @@ impl Simulation {
             }
         }
         assert!(
-            self.lookups_in_flight[client] <= self.scenario.lookups_in_flight_max,
+            self.lookups_in_flight[client] <= self.policy(client).lookups_in_flight_max,
             "lookups in flight never exceed the cap"
         );
     }
@@ -1188,10 +1312,10 @@ impl Simulation {
         let Some(&(client, tries)) = self.ghost_lookups.get(&(id, tag)) else {
             return;
         };
-        let tries_max = self.scenario.lookup_attempts * self.resolvers.len() as u32;
+        let tries_max = self.policy(client as usize).lookup_attempts * self.resolvers.len() as u32;
         if timed_out && tries < tries_max {
             self.ghost_lookups.insert((id, tag), (client, tries + 1));
-            self.schedule_lookup_timeout(id, tag);
+            self.schedule_lookup_timeout(id, tag, client as usize);
         } else {
             self.ghost_lookups.remove(&(id, tag));
             self.release_lookup_place(client as usize);
@@ -1202,18 +1326,19 @@ impl Simulation {
     /// attempt that waited for its token goes now; one whose token would come after its
     /// request's deadline is too late (and takes none).
     fn pace(&mut self, id: RequestId) -> Pace {
+        let client = self.requests[id as usize].client as usize;
+        let deadline = self.policy(client).deadline;
         let r = &mut self.requests[id as usize];
         if std::mem::take(&mut r.paced) {
             return Pace::Now;
         }
-        let deadline = self.scenario.deadline;
         let latest = if deadline > SimTime::ZERO {
             r.started.after(deadline)
         } else {
             SimTime::NEVER
         };
-        let client = r.client as usize;
-        let pace = self.budgets.pace(client, self.now, latest);
+        let (class, local) = self.local(client);
+        let pace = self.budgets[class].pace(local, self.now, latest);
         if let Pace::At(_) = pace {
             self.requests[id as usize].paced = true;
         }
@@ -1224,11 +1349,12 @@ impl Simulation {
     /// counts every attempt the application makes), then the breaker (which admits probes).
     fn refusal(&mut self, id: RequestId) -> Option<Outcome> {
         let client = self.requests[id as usize].client as usize;
-        if !self.budgets.admit(client, self.now, &mut self.throttle) {
+        let (class, local) = self.local(client);
+        if !self.budgets[class].admit(local, self.now, &mut self.throttle) {
             return Some(Outcome::Throttled);
         }
-        if let Some(breakers) = &mut self.breakers {
-            match breakers.admit(client, self.now) {
+        if let Some(breakers) = &mut self.breakers[class] {
+            match breakers.admit(local, self.now) {
                 Some(epoch) => self.requests[id as usize].breaker_epoch = epoch,
                 None => return Some(Outcome::BreakerOpen),
             }
@@ -1240,17 +1366,17 @@ impl Simulation {
     /// the pooled connection (a failed backend attempt closes it).
     fn end_attempt(&mut self, id: RequestId, cause: Outcome) {
         let success = cause == Outcome::Success;
+        let client = self.requests[id as usize].client as usize;
+        let (class, local) = self.local(client);
         let r = &mut self.requests[id as usize];
-        let client = r.client as usize;
-        if let Some(breakers) = &mut self.breakers {
-            breakers.record(client, self.now, r.breaker_epoch, !success);
+        if let Some(breakers) = &mut self.breakers[class] {
+            breakers.record(local, self.now, r.breaker_epoch, !success);
         }
         let throttled = cause == Outcome::Rejected;
-        self.budgets
-            .attempt_ended(client, self.now, success, throttled);
+        self.budgets[class].attempt_ended(local, self.now, success, throttled);
         if r.retry_slot {
             r.retry_slot = false;
-            self.budgets.release_slot(client);
+            self.budgets[class].release_slot(local);
         }
         if matches!(
             cause,
@@ -1311,7 +1437,8 @@ impl Simulation {
         let bucket = self.bucket();
         self.series.dns_dropped[bucket] += 1;
         self.series.resolver_dropped[server][bucket] += 1;
-        self.schedule_lookup_timeout(id, tag);
+        let client = self.requests[id as usize].client as usize;
+        self.schedule_lookup_timeout(id, tag, client);
     }
 
     /// Sends the next try of a lookup to the next resolver in resolv.conf order (Go
@@ -1444,8 +1571,10 @@ impl Simulation {
         }
     }
 
-    fn schedule_lookup_timeout(&mut self, id: RequestId, tag: u32) {
-        let at = self.now.after(self.scenario.lookup_timeout);
+    /// The try of `client`'s lookup `(id, tag)` times out after its class's lookup timeout (the
+    /// slot may already serve another client when the lookup is a ghost's).
+    fn schedule_lookup_timeout(&mut self, id: RequestId, tag: u32, client: usize) {
+        let at = self.now.after(self.policy(client).lookup_timeout);
         self.schedule(
             at,
             Event::LookupTimeout {
@@ -1472,7 +1601,7 @@ impl Simulation {
             // glibc (`res_send`: SERVFAIL → next server) and Go (`tryOneName`: `continue` on
             // errServerTemporarilyMisbehaving) ask the next nameserver; only when every try has
             // failed does the lookup fail (and client-side serve-stale get its chance).
-            let tries_max = self.scenario.lookup_attempts * self.resolvers.len() as u32;
+            let tries_max = self.policy(client).lookup_attempts * self.resolvers.len() as u32;
             let prefetch = self.requests[id as usize].prefetch;
             if self.requests[id as usize].lookup_tries < tries_max {
                 self.query_resolver(id);
@@ -1497,7 +1626,7 @@ impl Simulation {
             }
             Answer::Empty => {
                 self.clients[client].negative_until =
-                    self.now.after(self.scenario.client_negative_ttl);
+                    self.now.after(self.policy(client).client_negative_ttl);
                 if prefetch {
                     self.end_prefetch(id);
                 } else {
@@ -1507,10 +1636,11 @@ impl Simulation {
             }
             Answer::Servfail => unreachable!("handled above"),
         };
-        let kept = match self.scenario.client_cache {
+        let policy = self.policy(client);
+        let kept = match policy.client_cache {
             ClientCacheMode::None => SimTime::ZERO,
             ClientCacheMode::RecordTtl => ttl,
-            ClientCacheMode::Fixed => self.scenario.client_ttl,
+            ClientCacheMode::Fixed => policy.client_ttl,
         };
         self.clients[client].positive_until = self.now.after(kept);
         if let Some(current) = self.client_region.get_mut(client) {
@@ -1535,7 +1665,7 @@ impl Simulation {
         if !prefetch && self.serve_client_stale(id, client) {
             return;
         }
-        let tries_max = self.scenario.lookup_attempts * self.resolvers.len() as u32;
+        let tries_max = self.policy(client).lookup_attempts * self.resolvers.len() as u32;
         if self.requests[id as usize].lookup_tries < tries_max {
             self.query_resolver(id);
         } else if prefetch {
@@ -1550,7 +1680,7 @@ impl Simulation {
     /// and the client's last answer expired less than `client_stale_max` ago, the request goes on
     /// with that answer (counted as a stale answer). Returns whether it did.
     fn serve_client_stale(&mut self, id: RequestId, client: usize) -> bool {
-        let stale_max = self.scenario.client_stale_max;
+        let stale_max = self.policy(client).client_stale_max;
         let expired_at = self.clients[client].positive_until;
         if stale_max == SimTime::ZERO
             || expired_at == SimTime::ZERO
@@ -1599,7 +1729,7 @@ impl Simulation {
             None => 0,
         };
         self.requests[id as usize].region = region as u8;
-        let lifetime = self.scenario.connection_lifetime;
+        let lifetime = self.policy(client).connection_lifetime;
         if lifetime > SimTime::ZERO && self.connections[client] <= self.now {
             self.connections[client] = self.now.after(lifetime);
         }
@@ -1756,32 +1886,38 @@ impl Simulation {
         ));
         self.abandon_lookup(id);
         self.end_attempt(id, cause);
-        if self.scenario.hedging.is_some() {
+        let client = self.requests[id as usize].client as usize;
+        let (class, local) = self.local(client);
+        // The class's settings, borrowed field by field beside the request and the jitter stream.
+        let policy = if self.fleet_of.is_empty() {
+            &self.scenario
+        } else {
+            &*self.scenario.fleets[class].scenario
+        };
+        if policy.hedging.is_some() {
             self.hedge_failed(id, cause);
             return;
         }
         let r = &mut self.requests[id as usize];
         r.phase = Phase::Backoff;
-        if r.attempt >= self.scenario.attempts_max {
+        if r.attempt >= policy.attempts_max {
             self.finish(id, cause);
             return;
         }
-        let delay_ms =
-            backoff_delay_ms(&self.scenario, r.attempt, r.last_delay_ms, &mut self.jitter);
+        let delay_ms = backoff_delay_ms(policy, r.attempt, r.last_delay_ms, &mut self.jitter);
         r.last_delay_ms = delay_ms;
         let at = self.now.after(SimTime::from_ms(delay_ms));
-        let deadline = self.scenario.deadline;
+        let deadline = policy.deadline;
         if deadline > SimTime::ZERO && at > r.started.after(deadline) {
             self.finish(id, Outcome::DeadlineExceeded);
             return;
         }
-        let client = r.client as usize;
         let after = match cause {
             Outcome::RequestTimeout => RetryAfter::Timeout,
             Outcome::Rejected => RetryAfter::Throttling,
             _ => RetryAfter::Error,
         };
-        let Some(grant) = self.budgets.try_retry(client, self.now, after) else {
+        let Some(grant) = self.budgets[class].try_retry(local, self.now, after) else {
             self.finish(id, Outcome::BudgetExhausted);
             return;
         };
@@ -1793,15 +1929,15 @@ impl Simulation {
 
     /// The next hedge of a live request, unless every attempt is out or its deadline passed.
     fn on_hedge_due(&mut self, id: RequestId, first_tag: u32) {
-        let Some(hedging) = self.scenario.hedging else {
-            return;
-        };
         let r = &self.requests[id as usize];
         // The slot still holds the request that scheduled this (its tag moves on only with a
         // new request: hedged requests make no retries).
         if r.tag != first_tag || matches!(r.phase, Phase::Free | Phase::Backoff) {
             return;
         }
+        let Some(hedging) = self.policy(r.client as usize).hedging else {
+            return;
+        };
         if self.send_hedge(id)
             && u32::from(self.requests[id as usize].hedges_sent) < hedging.max_attempts
         {
@@ -1819,8 +1955,9 @@ impl Simulation {
     /// Sends one more attempt for hedged request `parent` if any is left and its deadline (which
     /// bounds the hedges as it bounds retries, gRFC A6) has not passed. Returns whether it did.
     fn send_hedge(&mut self, parent: RequestId) -> bool {
-        let max_attempts = self.scenario.hedging.map_or(1, |h| h.max_attempts);
-        let deadline = self.scenario.deadline;
+        let policy = self.policy(self.requests[parent as usize].client as usize);
+        let max_attempts = policy.hedging.map_or(1, |h| h.max_attempts);
+        let deadline = policy.deadline;
         let p = &self.requests[parent as usize];
         if u32::from(p.hedges_sent) >= max_attempts
             || (deadline > SimTime::ZERO && self.now > p.started.after(deadline))
@@ -1828,18 +1965,16 @@ impl Simulation {
             return false;
         }
         let client = p.client;
+        let (class, local) = self.local(client as usize);
         // gRFC A6: hedges beyond the first are subject to retry throttling, as retries are; the
         // breaker admits each one as an attempt of its own.
-        let Some(grant) = self
-            .budgets
-            .try_retry(client as usize, self.now, RetryAfter::Error)
-        else {
+        let Some(grant) = self.budgets[class].try_retry(local, self.now, RetryAfter::Error) else {
             return false;
         };
         let child = self.allocate(client);
         if self.refusal(child).is_some() {
             if grant.slot {
-                self.budgets.release_slot(client as usize);
+                self.budgets[class].release_slot(local);
             }
             self.requests[child as usize].phase = Phase::Free;
             self.free.push(child);
@@ -1918,9 +2053,10 @@ impl Simulation {
             // A cancelled hedge hands back its breaker probe and Envoy slot, as the request's
             // own attempt does, but earns or costs no retry tokens.
             let c = self.requests[child as usize];
-            if let Some(breakers) = &mut self.breakers {
+            let (class, local) = self.local(c.client as usize);
+            if let Some(breakers) = &mut self.breakers[class] {
                 breakers.record(
-                    c.client as usize,
+                    local,
                     self.now,
                     c.breaker_epoch,
                     outcome != Outcome::Success,
@@ -1928,7 +2064,7 @@ impl Simulation {
             }
             if c.retry_slot {
                 self.requests[child as usize].retry_slot = false;
-                self.budgets.release_slot(c.client as usize);
+                self.budgets[class].release_slot(local);
             }
             self.release_hedge(id, child);
         }
@@ -1948,20 +2084,27 @@ impl Simulation {
         );
         let own_attempt_out = matches!(r.phase, Phase::Lookup | Phase::Backend);
         r.phase = Phase::Free;
-        if self.scenario.hedging.is_some() {
+        let client = r.client as usize;
+        if self.policy(client).hedging.is_some() {
             self.cancel_hedges(id, own_attempt_out, outcome);
         }
+        let (class, local) = self.local(client);
         let r = &mut self.requests[id as usize];
-        let client = r.client as usize;
         if r.retry_slot {
             r.retry_slot = false;
-            self.budgets.release_slot(client);
+            self.budgets[class].release_slot(local);
         }
         if outcome == Outcome::Success {
-            self.budgets
-                .request_succeeded(client, r.attempt == 1, r.budget_tokens);
+            self.budgets[class].request_succeeded(local, r.attempt == 1, r.budget_tokens);
         }
-        self.budgets.request_ended(client);
+        self.budgets[class].request_ended(local);
+        if !self.fleet_of.is_empty() {
+            if outcome == Outcome::Success {
+                self.series.class_success[class][bucket] += 1;
+            } else {
+                self.series.class_failed[class][bucket] += 1;
+            }
+        }
         let latency = self.now.after(telemetry).since(r.started);
         self.free.push(id);
         self.in_flight -= 1;
@@ -2025,10 +2168,22 @@ impl Simulation {
                 as f64
                 / self.leases.len() as f64;
         }
-        if let Some(breakers) = &self.breakers {
+        if let [Some(breakers)] = self.breakers.as_slice() {
             let (open, half_open) = breakers.state_fractions(self.now, sc.simulated_clients);
             series.breaker_open_fraction = open;
             series.breaker_half_open_fraction = half_open;
+        } else if self.breakers.len() > 1 {
+            // Several classes: each class's fractions weighted by its share of the clients.
+            for (class, breakers) in self.breakers.iter().enumerate() {
+                let Some(breakers) = breakers else { continue };
+                let clients = sc.fleets[class].scenario.simulated_clients;
+                let share = clients as f64 / sc.simulated_clients as f64;
+                let (open, half_open) = breakers.state_fractions(self.now, clients);
+                for b in 0..self.buckets_total {
+                    series.breaker_open_fraction[b] += open[b] * share;
+                    series.breaker_half_open_fraction[b] += half_open[b] * share;
+                }
+            }
         }
         let summary = self.summary(&series, buckets_done);
         let mut diagnostics = Vec::new();
@@ -2141,6 +2296,25 @@ impl Simulation {
                 histogram_quantile(&self.latency_all, 0.99),
             ],
             events: self.events,
+            classes: sc
+                .fleets
+                .iter()
+                .enumerate()
+                .map(|(i, class)| {
+                    let success: u64 = series.class_success[i].iter().sum();
+                    let finished = success + series.class_failed[i].iter().sum::<u64>();
+                    ClassSummary {
+                        name: class.name.clone(),
+                        requests_finished: finished,
+                        success,
+                        availability: if finished == 0 {
+                            1.0
+                        } else {
+                            success as f64 / finished as f64
+                        },
+                    }
+                })
+                .collect(),
         }
     }
 }
@@ -2412,16 +2586,13 @@ fn initial_tokens(sc: &Scenario) -> Vec<SimTime> {
 /// expired and lives for the lifetime L: the same renewal cycle as a TTL cache, so in steady state
 /// it is live with probability λL/(1+λL) and its remaining lifetime is uniform on (0, L). Drawn
 /// from its own stream so that pooling does not reshuffle the DNS caches. Empty without pooling.
-fn initial_connections(sc: &Scenario) -> Vec<SimTime> {
+/// The pooled connections of a class's clients at t = 0 (none live without pooling or when cold).
+fn initial_connections(sc: &Scenario, rng: &mut Rng) -> Vec<SimTime> {
     let lifetime = sc.connection_lifetime;
-    if lifetime == SimTime::ZERO {
-        return Vec::new();
-    }
     let mut connections = vec![SimTime::ZERO; sc.simulated_clients as usize];
-    if sc.cold_start {
+    if lifetime == SimTime::ZERO || sc.cold_start {
         return connections;
     }
-    let mut rng = Rng::stream(sc.seed, StreamId::ConnectionInit);
     let lambda_l = sc.simulated_rate_per_client_per_s() * lifetime.as_s();
     let live = lambda_l / (1.0 + lambda_l);
     for connection in &mut connections {

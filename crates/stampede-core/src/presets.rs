@@ -101,6 +101,10 @@ pub static PRESETS: &[Preset] = &[
         toml: include_str!("../../../presets/cold-start-herd.toml"),
     },
     Preset {
+        name: "mixed-runtimes",
+        toml: include_str!("../../../presets/mixed-runtimes.toml"),
+    },
+    Preset {
         name: "million-clients",
         toml: include_str!("../../../presets/million-clients.toml"),
     },

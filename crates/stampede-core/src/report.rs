@@ -289,6 +289,15 @@ pub struct Series {
     /// Attempts a worker started serving that re-establish a lapsed lease.
     #[serde(default)]
     pub lease_reestablished: Vec<u64>,
+    /// User requests started, one series per client class (`[[fleets]]`); empty with one class.
+    #[serde(default)]
+    pub class_requests: Vec<Vec<u64>>,
+    /// User requests that succeeded, per client class; empty with one class.
+    #[serde(default)]
+    pub class_success: Vec<Vec<u64>>,
+    /// User requests that failed (any cause), per client class; empty with one class.
+    #[serde(default)]
+    pub class_failed: Vec<Vec<u64>>,
     /// Largest backend queue length seen in the bucket.
     pub queue_len_max: Vec<u64>,
     /// Requests served after their client gave up (wasted work).
@@ -327,8 +336,22 @@ impl Series {
 
     /// Empty series for `buckets` buckets, `resolvers` resolvers and `regions` regions.
     pub fn with_topology(buckets: usize, resolvers: usize, regions: usize) -> Series {
+        Series::with_classes(buckets, resolvers, regions, 0)
+    }
+
+    /// Empty series as [`Series::with_topology`], with per-class series for `classes` client
+    /// classes (0 with one class).
+    pub fn with_classes(
+        buckets: usize,
+        resolvers: usize,
+        regions: usize,
+        classes: usize,
+    ) -> Series {
         let zeros = || vec![0u64; buckets];
         Series {
+            class_requests: vec![zeros(); classes],
+            class_success: vec![zeros(); classes],
+            class_failed: vec![zeros(); classes],
             requests: zeros(),
             attempts_first: zeros(),
             attempts_retry: zeros(),
@@ -453,6 +476,22 @@ pub struct Summary {
     pub latency_ms_p50_p90_p99: [f64; 3],
     /// Events processed.
     pub events: u64,
+    /// Per client class (`[[fleets]]`), in order; empty with one class.
+    #[serde(default)]
+    pub classes: Vec<ClassSummary>,
+}
+
+/// Headline figures of one client class.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClassSummary {
+    /// The class's name.
+    pub name: String,
+    /// User requests of the class that ended.
+    pub requests_finished: u64,
+    /// Of them, successes.
+    pub success: u64,
+    /// success / finished (1 when none finished).
+    pub availability: f64,
 }
 
 /// The result of a run so far.

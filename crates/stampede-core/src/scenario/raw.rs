@@ -23,8 +23,14 @@ pub struct RawScenario {
     pub title: String,
     /// Horizon, metric buckets, seed and event budget.
     pub run: RawRun,
-    /// The client fleet.
+    /// The client fleet; with `[[fleets]]`, the settings every class starts from.
     pub fleet: RawFleet,
+    /// Client classes with their own size, rate and policies (`[[fleets]]`): internal and
+    /// external clients, JVM and Go services side by side. Each class starts from the top-level
+    /// client sections (`fleet`, `client_dns`, `retry`, `retry_budget`, `breaker`, `hedging`),
+    /// applies its `policies` in order, then its `set` entries. Empty = one fleet, the top-level
+    /// sections. With classes, the top-level `fleet.clients` is ignored (the classes' sum counts).
+    pub fleets: Vec<RawFleetClass>,
     /// DNS caching inside each client (the runtime or OS stub resolver).
     pub client_dns: RawClientDns,
     /// The DNS record of the service name.
@@ -95,6 +101,59 @@ pub struct RawFleet {
     /// Largest number of clients simulated one by one; a larger fleet is simulated as
     /// ⌈clients / k⌉ super-clients of k = ⌈clients / scale_max_clients⌉ real clients each, clients.
     pub scale_max_clients: u64,
+}
+
+/// A class of clients (`[[fleets]]`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawFleetClass {
+    /// Name shown in reports (unique).
+    pub name: String,
+    /// Number of clients in the class.
+    pub clients: u64,
+    /// Request rate of one client of the class, requests per second; absent = the top-level
+    /// `fleet.request_rate_per_client_per_s`.
+    pub request_rate_per_client_per_s: Option<f64>,
+    /// Policy fragments (names from `stampede presets`) applied in order; they may only touch
+    /// client sections.
+    pub policies: Vec<String>,
+    /// Settings applied after the policies, as `--set` takes them: registry keys of the client
+    /// sections (`"retry.attempts_max" = 8`, `"client_dns.cache" = "none"`).
+    pub set: std::collections::BTreeMap<String, SetValue>,
+}
+
+impl Default for RawFleetClass {
+    fn default() -> Self {
+        RawFleetClass {
+            name: String::new(),
+            clients: 1000,
+            request_rate_per_client_per_s: None,
+            policies: Vec::new(),
+            set: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// A value of a `set` entry: a number, a switch or a name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum SetValue {
+    /// A number.
+    Number(f64),
+    /// A switch.
+    Bool(bool),
+    /// An option name, or a number written as text.
+    Text(String),
+}
+
+impl std::fmt::Display for SetValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SetValue::Number(n) => write!(f, "{n}"),
+            SetValue::Bool(b) => write!(f, "{b}"),
+            SetValue::Text(t) => f.write_str(t),
+        }
+    }
 }
 
 /// Client-side DNS cache mode.
@@ -604,6 +663,7 @@ impl Default for RawScenario {
             title: String::new(),
             run: RawRun::default(),
             fleet: RawFleet::default(),
+            fleets: Vec::new(),
             client_dns: RawClientDns::default(),
             dns: RawDns::default(),
             resolver: RawResolver::default(),

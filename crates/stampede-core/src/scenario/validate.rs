@@ -64,6 +64,10 @@ pub mod limits {
     pub const FLAP_PERIOD_S_MIN: f64 = 0.1;
     /// Most regions (a failover pair: primary and secondary).
     pub const REGIONS_MAX: u32 = 2;
+    /// Most client classes (`[[fleets]]`).
+    pub const FLEETS_MAX: usize = 8;
+    /// Most clients over all classes.
+    pub const CLIENTS_MAX: u64 = 10_000_000;
 }
 
 /// Where a DNS fault strikes.
@@ -519,8 +523,34 @@ pub struct Scenario {
     pub client_prefetch: SimTime,
     /// Leases between clients and the backend, if any.
     pub lease: Option<Lease>,
+    /// Client classes (`[[fleets]]`) in order, their simulated clients laid out one class after
+    /// the other; empty = one fleet, configured by this scenario's own client fields.
+    pub fleets: Vec<FleetClass>,
     /// Largest fraction of workers failing health checks may take out (velocity control).
     pub health_check_removal_max_fraction: f64,
+}
+
+/// Sections of a scenario that may differ between client classes.
+pub const CLIENT_SECTIONS: [&str; 6] = [
+    "fleet",
+    "client_dns",
+    "retry",
+    "retry_budget",
+    "breaker",
+    "hedging",
+];
+
+/// A validated client class.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FleetClass {
+    /// Its name.
+    pub name: String,
+    /// The class as a whole scenario: its client fields (cache, retries, budget, breaker,
+    /// hedging, timeouts, pooling, size and rate) apply to its clients; every other field is the
+    /// top-level scenario's.
+    pub scenario: Box<Scenario>,
+    /// Index of its first simulated client.
+    pub first_client: u64,
 }
 
 /// Validated leases (see [`crate::scenario::raw::RawLease`]).
@@ -702,8 +732,158 @@ impl TryFrom<RawScenario> for Scenario {
         if !problems.is_empty() {
             return Err(ScenarioError { problems });
         }
-        Ok(build(raw))
+        // Classes are checked once the top level is valid, so its problems are not repeated
+        // under every class.
+        let classes = fleet_classes(&raw, &mut |path, message| {
+            problems.push(Problem { path, message })
+        });
+        if !problems.is_empty() {
+            return Err(ScenarioError { problems });
+        }
+        let mut scenario = build(raw);
+        if !classes.is_empty() {
+            let mut first_client = 0;
+            let (mut clients, mut offered_per_s) = (0, 0.0);
+            for (name, class) in classes {
+                clients += class.clients;
+                offered_per_s += class.offered_load_per_s();
+                scenario.client_scale = scenario.client_scale.max(class.client_scale);
+                let simulated = class.simulated_clients;
+                scenario.fleets.push(FleetClass {
+                    name,
+                    scenario: Box::new(class),
+                    first_client,
+                });
+                first_client += simulated;
+            }
+            scenario.clients = clients;
+            scenario.simulated_clients = first_client;
+            scenario.request_rate_per_client_per_s = offered_per_s / clients as f64;
+        }
+        Ok(scenario)
     }
+}
+
+/// Each client class as a scenario of its own: the top level with the class's size and rate, its
+/// policies and its `set` entries applied, validated as a whole. Problems are reported under
+/// `fleets[i]`.
+fn fleet_classes(
+    raw: &RawScenario,
+    problem: &mut impl FnMut(String, String),
+) -> Vec<(String, Scenario)> {
+    if raw.fleets.len() > limits::FLEETS_MAX {
+        problem(
+            "fleets".into(),
+            format!(
+                "at most {} client classes, got {}",
+                limits::FLEETS_MAX,
+                raw.fleets.len()
+            ),
+        );
+        return Vec::new();
+    }
+    let total: u64 = raw.fleets.iter().map(|c| c.clients).sum();
+    if total > limits::CLIENTS_MAX {
+        problem(
+            "fleets".into(),
+            format!(
+                "at most {} clients over all classes, got {total}",
+                limits::CLIENTS_MAX
+            ),
+        );
+    }
+    let mut classes = Vec::new();
+    for (i, class) in raw.fleets.iter().enumerate() {
+        let path = |field: &str| format!("fleets[{i}].{field}");
+        let before = classes.len();
+        if class.name.trim().is_empty() {
+            problem(path("name"), "give the class a name".into());
+        } else if raw.fleets[..i].iter().any(|c| c.name == class.name) {
+            problem(path("name"), format!("`{}` names two classes", class.name));
+        }
+        if class.clients == 0 {
+            problem(path("clients"), "a class has at least 1 client".into());
+        }
+        let mut each = raw.clone();
+        each.fleets.clear();
+        each.fleet.clients = class.clients.max(1);
+        if let Some(rate) = class.request_rate_per_client_per_s {
+            each.fleet.request_rate_per_client_per_s = rate;
+        }
+        let mut ok = true;
+        for (j, name) in class.policies.iter().enumerate() {
+            let here = format!("fleets[{i}].policies[{j}]");
+            let Some(policy) = crate::presets::find_policy(name) else {
+                problem(
+                    here,
+                    format!("no policy named `{name}` (see `stampede presets`)"),
+                );
+                ok = false;
+                continue;
+            };
+            let sections: Vec<String> = toml::from_str::<toml::Table>(policy.toml)
+                .map(|t| t.keys().cloned().collect())
+                .unwrap_or_default();
+            if let Some(other) = sections
+                .iter()
+                .find(|s| !CLIENT_SECTIONS.contains(&s.as_str()))
+            {
+                problem(
+                    here,
+                    format!(
+                        "`{name}` sets [{other}], which is shared by every class; apply it to the whole scenario instead"
+                    ),
+                );
+                ok = false;
+                continue;
+            }
+            match super::overlay(&each, policy.toml) {
+                Ok(applied) => each = applied,
+                Err(e) => {
+                    problem(here, e.to_string());
+                    ok = false;
+                }
+            }
+        }
+        for (key, value) in &class.set {
+            let here = format!("fleets[{i}].set.{key}");
+            let section = key.split('.').next().unwrap_or("");
+            let global = key == "fleet.clients" || key == "fleet.scale_max_clients";
+            if !CLIENT_SECTIONS.contains(&section) || global {
+                problem(
+                    here,
+                    format!(
+                        "only client settings ({}) differ between classes{}",
+                        CLIENT_SECTIONS.join(", "),
+                        if key == "fleet.clients" {
+                            "; give the class's size as `clients`"
+                        } else {
+                            ""
+                        }
+                    ),
+                );
+                ok = false;
+                continue;
+            }
+            if let Err(p) = super::set_param(&mut each, key, &value.to_string()) {
+                problem(here, p.message);
+                ok = false;
+            }
+        }
+        if !ok {
+            continue;
+        }
+        match Scenario::try_from(each) {
+            Ok(sc) => classes.push((class.name.clone(), sc)),
+            Err(e) => {
+                for p in e.problems {
+                    problem(format!("fleets[{i}].{}", p.path), p.message);
+                }
+            }
+        }
+        debug_assert!(classes.len() <= before + 1);
+    }
+    classes
 }
 
 /// Range checks of every resolver (the registry checks the first one) and the list rules.
@@ -848,6 +1028,7 @@ fn build(raw: RawScenario) -> Scenario {
         _ => SimTime::from_s(raw.client_dns.prefetch_s),
     };
     Scenario {
+        fleets: Vec::new(),
         client_prefetch,
         lease,
         health_check_removal_max_fraction: raw.backend.health_check_removal_max_fraction,

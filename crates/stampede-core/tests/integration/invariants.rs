@@ -117,3 +117,55 @@ fn a_long_empty_answer_outage_costs_availability_and_recovers() {
         s.recovery
     );
 }
+
+/// The swarm again with client classes: the first half of the fleet keeps the drawn scenario's
+/// client settings, the second takes every client setting of another draw, so the classes differ
+/// in caches, lookup caps, retries, budgets, breakers and hedging at once.
+#[test]
+fn swarm_of_random_client_classes_keeps_every_invariant() {
+    use stampede_core::scenario::raw::{RawFleetClass, SetValue};
+    use stampede_core::scenario::validate::CLIENT_SECTIONS;
+    for seed in 0..40 {
+        let mut raw = draw(seed);
+        let other = draw(seed + 10_000);
+        let set = PARAMS
+            .iter()
+            .filter(|p| {
+                CLIENT_SECTIONS.contains(&p.key.split('.').next().unwrap_or(""))
+                    && p.key != "fleet.clients"
+                    && p.key != "fleet.scale_max_clients"
+            })
+            .map(|p| (p.key.to_string(), SetValue::Text(p.wire((p.get)(&other)))))
+            .collect();
+        let half = (raw.fleet.clients / 2).max(1);
+        raw.fleets = vec![
+            RawFleetClass {
+                name: "drawn".into(),
+                clients: half,
+                ..RawFleetClass::default()
+            },
+            RawFleetClass {
+                name: "other".into(),
+                clients: half,
+                request_rate_per_client_per_s: Some(other.fleet.request_rate_per_client_per_s),
+                set,
+                ..RawFleetClass::default()
+            },
+        ];
+        let sc = Scenario::try_from(raw.clone()).unwrap_or_else(|e| {
+            panic!("class swarm seed {seed} drew an invalid scenario:\n{e}\n{raw:?}")
+        });
+        let report = std::panic::catch_unwind(|| stampede_core::run(&sc))
+            .unwrap_or_else(|_| panic!("class swarm seed {seed} panicked; scenario: {raw:?}"));
+        check_accounting(&report, seed);
+        let s = &report.series;
+        let sum = |v: &Vec<Vec<u64>>| v.iter().flatten().sum::<u64>();
+        assert_eq!(
+            sum(&s.class_requests),
+            s.requests.iter().sum::<u64>(),
+            "seed {seed}"
+        );
+        assert_eq!(sum(&s.class_success), report.summary.success, "seed {seed}");
+        assert_eq!(sum(&s.class_failed), report.summary.failed, "seed {seed}");
+    }
+}

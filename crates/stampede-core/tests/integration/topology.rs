@@ -429,3 +429,153 @@ fn topology_settings_are_validated() {
         .is_empty()
     );
 }
+
+/// Client classes (`[[fleets]]`): each class keeps its own policies. Under an error rate p with
+/// instant failures, a class with N attempts succeeds with probability 1 − p^N (validation.md,
+/// retry amplification), whatever the other classes do; requests split by offered load.
+#[test]
+fn client_classes_keep_their_own_retry_policies_and_loads() {
+    use stampede_core::scenario::raw::{FaultKind, RawFault, RawFleetClass, SetValue};
+    let p = 0.5_f64;
+    let class = |name: &str, clients: u64, rate: f64, attempts: f64| RawFleetClass {
+        name: name.into(),
+        clients,
+        request_rate_per_client_per_s: Some(rate),
+        set: [("retry.attempts_max".to_string(), SetValue::Number(attempts))]
+            .into_iter()
+            .collect(),
+        ..RawFleetClass::default()
+    };
+    let sc = crate::support::scenario(|r| {
+        crate::support::no_dns(r);
+        r.run.duration_s = 200.0;
+        r.retry.backoff_base_ms = 1.0;
+        r.retry.backoff_max_ms = 1.0;
+        r.fleets = vec![
+            class("one-try", 300, 1.0, 1.0),
+            class("three-tries", 200, 3.0, 3.0),
+        ];
+        r.faults = vec![RawFault {
+            kind: FaultKind::ErrorRate,
+            start_s: 0.0,
+            end_s: 1e6,
+            fraction: p,
+            ..RawFault::default()
+        }];
+    });
+    assert_eq!(sc.clients, 500);
+    let report = crate::support::run_checked(&sc);
+    let s = &report.series;
+    let sum = |v: &[u64]| v.iter().sum::<u64>();
+    let total = sum(&s.requests);
+    assert_eq!(
+        s.class_requests.iter().map(|v| sum(v)).sum::<u64>(),
+        total,
+        "every request belongs to one class"
+    );
+    assert_eq!(
+        s.class_success.iter().map(|v| sum(v)).sum::<u64>(),
+        report.summary.success
+    );
+    // Offered loads 300 × 1/s and 200 × 3/s: a third and two thirds of the requests.
+    let share = sum(&s.class_requests[0]) as f64 / total as f64;
+    let sigma = (1.0 / 3.0 * 2.0 / 3.0 / total as f64).sqrt();
+    assert!((share - 1.0 / 3.0).abs() < 4.0 * sigma, "{share}");
+    for (class, attempts) in report.summary.classes.iter().zip([1, 3]) {
+        let expected = 1.0 - p.powi(attempts);
+        let sigma = (expected * (1.0 - expected) / class.requests_finished as f64).sqrt();
+        assert!(
+            (class.availability - expected).abs() < 4.0 * sigma,
+            "{}: {} vs 1 − p^{attempts} = {expected}",
+            class.name,
+            class.availability
+        );
+    }
+}
+
+#[test]
+fn client_classes_report_every_problem_under_their_path() {
+    use stampede_core::scenario::raw::{RawFleetClass, SetValue};
+    let raw = stampede_core::RawScenario {
+        fleets: vec![
+            RawFleetClass {
+                name: "a".into(),
+                policies: vec!["dns-jvm".into(), "no-such-policy".into()],
+                ..RawFleetClass::default()
+            },
+            RawFleetClass {
+                name: "a".into(),
+                clients: 0,
+                policies: vec!["dns-coredns-cache30".into()],
+                set: [
+                    ("backend.workers".to_string(), SetValue::Number(3.0)),
+                    ("retry.attempts_mx".to_string(), SetValue::Number(3.0)),
+                    ("retry.attempts_max".to_string(), SetValue::Number(0.0)),
+                ]
+                .into_iter()
+                .collect(),
+                ..RawFleetClass::default()
+            },
+        ],
+        ..Default::default()
+    };
+    let problems = stampede_core::Scenario::try_from(raw).unwrap_err().problems;
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    for expected in [
+        "fleets[0].policies[1]",
+        "fleets[1].name",
+        "fleets[1].clients",
+        "fleets[1].policies[0]",
+        "fleets[1].set.backend.workers",
+        "fleets[1].set.retry.attempts_mx",
+    ] {
+        assert!(
+            paths.contains(&expected),
+            "{expected} missing from {paths:?}"
+        );
+    }
+    let hint = problems
+        .iter()
+        .find(|p| p.path == "fleets[1].set.retry.attempts_mx")
+        .unwrap();
+    assert!(
+        hint.message.contains("retry.attempts_max"),
+        "{}",
+        hint.message
+    );
+}
+
+/// A lookup cap belongs to its class: Node.js clients limited to 4 lookups at once beside
+/// uncapped Go clients leave the Go clients' lookups alone (no fault: every request succeeds).
+#[test]
+fn a_lookup_cap_applies_only_to_its_own_class() {
+    use stampede_core::scenario::raw::{RawFleetClass, SetValue};
+    let sc = crate::support::scenario(|r| {
+        r.run.duration_s = 60.0;
+        r.fleets = vec![
+            RawFleetClass {
+                name: "nodejs".into(),
+                clients: 200,
+                policies: vec!["dns-nodejs".into()],
+                set: [(
+                    "client_dns.lookups_in_flight_max".to_string(),
+                    SetValue::Number(4.0),
+                )]
+                .into_iter()
+                .collect(),
+                ..RawFleetClass::default()
+            },
+            RawFleetClass {
+                name: "go".into(),
+                clients: 300,
+                policies: vec!["dns-glibc-go".into()],
+                ..RawFleetClass::default()
+            },
+        ];
+    });
+    let report = crate::support::run_checked(&sc);
+    for class in &report.summary.classes {
+        assert_eq!(class.availability, 1.0, "{}", class.name);
+        assert!(class.requests_finished > 0);
+    }
+}
