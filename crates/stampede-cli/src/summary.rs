@@ -137,6 +137,19 @@ pub fn summary_table(scenario: &Scenario, report: &Report) -> String {
         "peak resolver load",
         format!("{} × capacity", number(s.peak_resolver_load_ratio, 2)),
     );
+    for service in &s.services {
+        row(
+            &mut out,
+            &format!("  service {}", service.name),
+            format!(
+                "peak {} × capacity at {} s; {} attempts, {} wasted",
+                number(service.peak_load_ratio, 2),
+                number(service.peak_load_at_s, 1),
+                thousands(service.offered),
+                thousands(service.wasted_work)
+            ),
+        );
+    }
     row(
         &mut out,
         "recovery",

@@ -71,7 +71,7 @@ use crate::budget::{Pace, RetryAfter, RetryBudgets};
 use crate::report::thousands;
 use crate::report::{
     ClassSummary, FAILURE_CAUSES, LATENCY_BINS, LatencyBinTable, Outcome, RecoveryInput, Report,
-    Series, Summary, histogram_quantile, recovery_verdict,
+    Series, ServiceSummary, Summary, histogram_quantile, recovery_verdict,
 };
 use crate::rng::{Rng, StreamId};
 use crate::scenario::raw::{
@@ -305,6 +305,13 @@ struct Resolver {
     tokens: f64,
     tokens_max: f64,
     refilled_at: SimTime,
+    /// Per DNS name (`Scenario::names`): what the resolver has cached.
+    names: Vec<NameCache>,
+}
+
+/// What a resolver has cached of one name.
+#[derive(Clone, Copy, Debug)]
+struct NameCache {
     positive_until: SimTime,
     negative_until: SimTime,
     /// When the answer now cached arrives from upstream: queries for it wait until then.
@@ -314,18 +321,26 @@ struct Resolver {
     region: u8,
 }
 
-impl Resolver {
-    fn new(capacity_qps: f64, positive_until: SimTime, has_stale: bool) -> Resolver {
-        let tokens_max = (capacity_qps * RESOLVER_BURST_S).max(1.0);
-        Resolver {
-            tokens: tokens_max,
-            tokens_max,
-            refilled_at: SimTime::ZERO,
+impl NameCache {
+    fn new(positive_until: SimTime, has_stale: bool) -> NameCache {
+        NameCache {
             positive_until,
             negative_until: SimTime::ZERO,
             fetched_at: SimTime::ZERO,
             has_stale,
             region: 0,
+        }
+    }
+}
+
+impl Resolver {
+    fn new(capacity_qps: f64, names: Vec<NameCache>) -> Resolver {
+        let tokens_max = (capacity_qps * RESOLVER_BURST_S).max(1.0);
+        Resolver {
+            tokens: tokens_max,
+            tokens_max,
+            refilled_at: SimTime::ZERO,
+            names,
         }
     }
 }
@@ -548,7 +563,7 @@ impl Simulation {
             connections,
             requests: Vec::new(),
             free: Vec::new(),
-            backends: (0..regions)
+            backends: (0..scenario.backend_slots())
                 .map(|region| Backend {
                     queue: VecDeque::new(),
                     busy_workers: 0,
@@ -586,11 +601,16 @@ impl Simulation {
                 Vec::new()
             },
             ghost_lookups: BTreeMap::new(),
-            series: Series::with_classes(
+            series: Series::with_services(
                 buckets_total,
                 resolvers.len(),
                 regions,
                 if class_count > 1 { class_count } else { 0 },
+                if scenario.services.len() > 1 {
+                    scenario.services.len()
+                } else {
+                    0
+                },
             ),
             resolvers,
             client_limit_tat,
@@ -1482,7 +1502,8 @@ impl Simulation {
             Some((_, added)) => extra = added,
             None => {}
         }
-        let resolver = &self.resolvers[server];
+        let name = self.policy(client).calls;
+        let resolver = &self.resolvers[server].names[name];
         // A cached answer still on its way from upstream is given when it arrives.
         let ready = self
             .now
@@ -1499,11 +1520,18 @@ impl Simulation {
             self.series.dns_resolver_cache[bucket] += 1;
             return self.answer(ready, id, tag, Answer::Empty);
         }
-        self.query_upstream(id, tag, server, extra);
+        self.query_upstream(id, tag, server, extra, name);
     }
 
     /// The resolver's cache cannot answer: ask the authoritative zone.
-    fn query_upstream(&mut self, id: RequestId, tag: u32, server: usize, extra: SimTime) {
+    fn query_upstream(
+        &mut self,
+        id: RequestId,
+        tag: u32,
+        server: usize,
+        extra: SimTime,
+        name: usize,
+    ) {
         let bucket = self.bucket();
         self.series.dns_upstream[bucket] += 1;
         let config = &self.scenario.resolvers[server];
@@ -1513,9 +1541,15 @@ impl Simulation {
             config.serve_stale,
             config.max_ttl,
         );
+        // The main name's zone is `zone`; every further name is a target of its own.
+        let zone = if name == 0 {
+            FaultTarget::Zone
+        } else {
+            FaultTarget::Name(name)
+        };
         let hit = self
             .dns_fault_hit(
-                FaultTarget::Zone,
+                zone,
                 &[
                     FaultKind::DnsEmpty,
                     FaultKind::DnsServfail,
@@ -1524,7 +1558,7 @@ impl Simulation {
             )
             .map(|(kind, _)| kind);
         let zone_latency = self
-            .dns_fault_hit(FaultTarget::Zone, &[FaultKind::DnsLatency])
+            .dns_fault_hit(zone, &[FaultKind::DnsLatency])
             .map_or(SimTime::ZERO, |(_, added)| added);
         let upstream_at = self
             .now
@@ -1532,15 +1566,17 @@ impl Simulation {
             .after(extra)
             .after(zone_latency);
         let stale_at = self.now.after(SimTime::from_ms(STALE_CLIENT_TIMEOUT_MS));
-        let answer_region = self.answer_region;
-        let resolver = &mut self.resolvers[server];
+        // Failover routing answers for the main name only; further names have one region.
+        let answer_region = if name == 0 { self.answer_region } else { 0 };
+        let record_ttl = self.scenario.names[name].record_ttl;
+        let resolver = &mut self.resolvers[server].names[name];
         let stale_possible = serve_stale && resolver.has_stale;
         let stale = Answer::Stale {
             region: resolver.region,
         };
         match hit {
             None => {
-                let ttl = self.scenario.record_ttl.min(max_ttl);
+                let ttl = record_ttl.min(max_ttl);
                 resolver.positive_until = upstream_at.after(ttl);
                 resolver.fetched_at = upstream_at;
                 resolver.has_stale = true;
@@ -1714,19 +1750,26 @@ impl Simulation {
 
     fn send_to_backend(&mut self, id: RequestId) {
         let bucket = self.bucket();
-        self.series.backend_offered[bucket] += 1;
         let (tag, client) = (
             self.requests[id as usize].tag,
             self.requests[id as usize].client as usize,
         );
-        // With one region, `report` copies `backend_offered` into `region_offered`.
-        let region = match self.client_region.get(client) {
-            Some(region) => {
-                let region = usize::from(*region);
-                self.series.region_offered[region][bucket] += 1;
-                region
+        let service = self.scenario.names[self.policy(client).calls].service;
+        // Backend slots: the main service's regions, then one per further service. With one
+        // region, `report` copies `backend_offered` into `region_offered`.
+        let region = if service > 0 {
+            self.series.service_offered[service][bucket] += 1;
+            self.backends.len() - self.scenario.services.len() + service
+        } else {
+            self.series.backend_offered[bucket] += 1;
+            match self.client_region.get(client) {
+                Some(region) => {
+                    let region = usize::from(*region);
+                    self.series.region_offered[region][bucket] += 1;
+                    region
+                }
+                None => 0,
             }
-            None => 0,
         };
         self.requests[id as usize].region = region as u8;
         let lifetime = self.policy(client).connection_lifetime;
@@ -1738,7 +1781,7 @@ impl Simulation {
             request: id,
             tag,
             enqueued: self.now,
-            reestablish: self.leases.get(client).is_some_and(|l| *l <= self.now),
+            reestablish: service == 0 && self.leases.get(client).is_some_and(|l| *l <= self.now),
         };
         debug_assert!(self.now < self.backend_faults_until);
         let backend = &mut self.backends[region];
@@ -1763,10 +1806,14 @@ impl Simulation {
             self.fail_attempt(id, Outcome::ServerError);
         } else if backend.busy_workers < faults.workers {
             self.start_service(job, region);
-        } else if backend.queue.len() < self.scenario.queue_capacity as usize {
+        } else if backend.queue.len() < self.scenario.services[service].queue_capacity as usize {
             backend.queue.push_back(job);
             let len = backend.queue.len() as u64;
-            let max = &mut self.series.queue_len_max[bucket];
+            let max = if service == 0 {
+                &mut self.series.queue_len_max[bucket]
+            } else {
+                &mut self.series.service_queue_len_max[service][bucket]
+            };
             *max = (*max).max(len);
         } else {
             self.fail_attempt(id, Outcome::Rejected);
@@ -1775,27 +1822,31 @@ impl Simulation {
 
     fn start_service(&mut self, job: Job, region: usize) {
         let bucket = self.bucket();
-        self.series.service_started[bucket] += 1;
-        self.series.queue_wait_ms_sum[bucket] += self.now.since(job.enqueued).as_ms();
+        let service = self.scenario.slot_service(region);
+        if service == 0 {
+            self.series.service_started[bucket] += 1;
+            self.series.queue_wait_ms_sum[bucket] += self.now.since(job.enqueued).as_ms();
+        }
+        let config = &self.scenario.services[service];
         let backend = &mut self.backends[region];
         backend.busy_workers += 1;
         assert!(
-            backend.busy_workers <= self.scenario.workers,
+            backend.busy_workers <= config.workers,
             "busy workers never exceed the worker count"
         );
-        let mut mean_ms = self.scenario.service_ms_mean * backend.faults.slowdown;
+        let (law, sigma) = (config.service_time, config.service_sigma);
+        let mut mean_ms = config.service_ms_mean * backend.faults.slowdown;
         if job.reestablish
             && let Some(lease) = self.scenario.lease
         {
             mean_ms *= lease.reestablish_work_factor;
             self.series.lease_reestablished[bucket] += 1;
         }
-        let duration_ms = match self.scenario.service_time {
+        let duration_ms = match law {
             ServiceTimeLaw::Constant => mean_ms,
             ServiceTimeLaw::Exponential => self.service.exponential(mean_ms),
             ServiceTimeLaw::LogNormal => {
                 // Mean-preserving: E[exp(μ + σZ)] = exp(μ + σ²/2) = mean.
-                let sigma = self.scenario.service_sigma;
                 let mu = libm::log(mean_ms) - sigma * sigma / 2.0;
                 libm::exp(mu + sigma * self.service.normal())
             }
@@ -1816,9 +1867,10 @@ impl Simulation {
         let backend = &mut self.backends[region];
         assert!(backend.busy_workers > 0);
         backend.busy_workers -= 1;
+        let service = self.scenario.slot_service(region);
         if self.current(id, tag, Phase::Backend) {
             let client = self.requests[id as usize].client as usize;
-            if !self.leases.is_empty() {
+            if !self.leases.is_empty() && service == 0 {
                 self.renew_lease(client);
             }
             self.end_attempt(id, Outcome::Success);
@@ -1832,7 +1884,11 @@ impl Simulation {
             }
         } else {
             let bucket = self.bucket();
-            self.series.wasted[bucket] += 1;
+            if service == 0 {
+                self.series.wasted[bucket] += 1;
+            } else {
+                self.series.service_wasted[service][bucket] += 1;
+            }
         }
         self.dispatch_backend(region);
     }
@@ -1858,19 +1914,21 @@ impl Simulation {
 
     fn dispatch_backend(&mut self, region: usize) {
         debug_assert!(self.now < self.backend_faults_until);
+        let config = &self.scenario.services[self.scenario.slot_service(region)];
+        let (discipline, drop_abandoned) = (config.queue_discipline, config.drop_abandoned);
         loop {
             let backend = &mut self.backends[region];
             if backend.busy_workers >= backend.faults.workers {
                 break;
             }
-            let job = match self.scenario.queue_discipline {
+            let job = match discipline {
                 QueueDiscipline::Fifo => backend.queue.pop_front(),
                 QueueDiscipline::Lifo => backend.queue.pop_back(),
             };
             let Some(job) = job else {
                 break;
             };
-            if self.scenario.drop_abandoned && !self.current(job.request, job.tag, Phase::Backend) {
+            if drop_abandoned && !self.current(job.request, job.tag, Phase::Backend) {
                 let bucket = self.bucket();
                 self.series.dropped_abandoned[bucket] += 1;
                 continue;
@@ -2139,6 +2197,12 @@ impl Simulation {
             // One region: `send_to_backend` counts its offers only in `backend_offered`.
             series.region_offered[0].clone_from(&series.backend_offered);
         }
+        if !series.service_offered.is_empty() {
+            // The main service's per-service series are its own ones.
+            series.service_offered[0].clone_from(&series.backend_offered);
+            series.service_queue_len_max[0].clone_from(&series.queue_len_max);
+            series.service_wasted[0].clone_from(&series.wasted);
+        }
         for b in 0..self.buckets_total {
             let start = SimTime(sc.bucket.0 * b as u64);
             let width_s = bucket_s.min(sc.duration.since(start).as_s());
@@ -2149,6 +2213,15 @@ impl Simulation {
                         * width_s
                 })
                 .sum();
+            if !series.service_offered.is_empty() {
+                for service in 1..sc.services.len() {
+                    let slot = sc.backend_slots() - sc.services.len() + service;
+                    series.service_capacity[service][b] = f64::from(workers_at(sc, start, slot))
+                        * 1000.0
+                        / (sc.services[service].service_ms_mean * slowdown_at(sc, start, slot))
+                        * width_s;
+                }
+            }
             series.failover_fraction[b] =
                 secondary_share(&self.answer_switches, start, start.after(sc.bucket));
             for (r, config) in sc.resolvers.iter().enumerate() {
@@ -2160,6 +2233,9 @@ impl Simulation {
             series.latency_p50_ms[b] = histogram_quantile(h, 0.50);
             series.latency_p90_ms[b] = histogram_quantile(h, 0.90);
             series.latency_p99_ms[b] = histogram_quantile(h, 0.99);
+        }
+        if !series.service_capacity.is_empty() {
+            series.service_capacity[0].clone_from(&series.backend_capacity);
         }
         if !self.leases.is_empty() && self.is_finished() {
             // The last bucket never rolls over: the leases ending in it have lapsed by its end.
@@ -2296,6 +2372,37 @@ impl Simulation {
                 histogram_quantile(&self.latency_all, 0.99),
             ],
             events: self.events,
+            services: if series.service_offered.is_empty() {
+                Vec::new()
+            } else {
+                sc.services
+                    .iter()
+                    .enumerate()
+                    .map(|(i, service)| {
+                        let mut peak = (0.0, 0.0);
+                        for b in 0..buckets_done {
+                            let capacity = series.service_capacity[i][b];
+                            let load = if capacity > 0.0 {
+                                series.service_offered[i][b] as f64 / capacity
+                            } else if series.service_offered[i][b] > 0 {
+                                f64::INFINITY
+                            } else {
+                                0.0
+                            };
+                            if load > peak.0 {
+                                peak = (load, b as f64 * bucket_s);
+                            }
+                        }
+                        ServiceSummary {
+                            name: service.name.clone(),
+                            offered: series.service_offered[i][..buckets_done].iter().sum(),
+                            peak_load_ratio: peak.0,
+                            peak_load_at_s: peak.1,
+                            wasted_work: series.service_wasted[i][..buckets_done].iter().sum(),
+                        }
+                    })
+                    .collect()
+            },
             classes: sc
                 .fleets
                 .iter()
@@ -2345,8 +2452,9 @@ fn backend_faults_at(sc: &Scenario, t: SimTime, region: usize) -> BackendFaults 
     };
     let lost = fault(FaultKind::CapacityLoss).map_or(0.0, |f| f.fraction);
     let removed = health_check_removed(sc, t, region);
+    let workers = sc.services[sc.slot_service(region)].workers;
     BackendFaults {
-        workers: (f64::from(sc.workers) * (1.0 - lost) * (1.0 - removed)) as u32,
+        workers: (f64::from(workers) * (1.0 - lost) * (1.0 - removed)) as u32,
         slowdown: fault(FaultKind::ServiceSlowdown).map_or(1.0, |f| f.factor),
         error_rate: fault(FaultKind::ErrorRate).map(|f| f.fraction),
         region_lost: fault(FaultKind::RegionLoss).map(|f| f.fraction),
@@ -2420,7 +2528,8 @@ fn workers_at(sc: &Scenario, t: SimTime, region: usize) -> u32 {
         .find(|f| f.kind == FaultKind::RegionLoss)
         .map_or(0.0, |f| f.fraction);
     let removed = health_check_removed(sc, t, region);
-    (f64::from(sc.workers) * (1.0 - lost) * (1.0 - refused) * (1.0 - removed)) as u32
+    let workers = sc.services[sc.slot_service(region)].workers;
+    (f64::from(workers) * (1.0 - lost) * (1.0 - refused) * (1.0 - removed)) as u32
 }
 
 fn slowdown_at(sc: &Scenario, t: SimTime, region: usize) -> f64 {
@@ -2504,7 +2613,8 @@ fn fault_windows(sc: &Scenario) -> Vec<(f64, f64, String)> {
 /// reshuffle the client caches).
 fn initial_resolvers(sc: &Scenario, first_remaining: SimTime) -> Vec<Resolver> {
     let mut rng = Rng::stream(sc.seed, StreamId::ResolverInit);
-    sc.resolvers
+    let mut resolvers: Vec<Resolver> = sc
+        .resolvers
         .iter()
         .enumerate()
         .map(|(i, config)| {
@@ -2514,9 +2624,27 @@ fn initial_resolvers(sc: &Scenario, first_remaining: SimTime) -> Vec<Resolver> {
             } else {
                 SimTime((rng.uniform() * ttl.0 as f64) as u64)
             };
-            Resolver::new(config.capacity_qps, remaining, !sc.cold_start)
+            Resolver::new(
+                config.capacity_qps,
+                vec![NameCache::new(remaining, !sc.cold_start)],
+            )
         })
-        .collect()
+        .collect();
+    // Further names draw after the main one's, so adding a name does not move those draws.
+    for name in &sc.names[1..] {
+        for (resolver, config) in resolvers.iter_mut().zip(&sc.resolvers) {
+            let ttl = name.record_ttl.min(config.max_ttl);
+            let remaining = if sc.cold_start || ttl.0 == 0 {
+                SimTime::ZERO
+            } else {
+                SimTime((rng.uniform() * ttl.0 as f64) as u64)
+            };
+            resolver
+                .names
+                .push(NameCache::new(remaining, !sc.cold_start));
+        }
+    }
+    resolvers
 }
 
 /// Client caches at t = 0. In steady state (Jung et al. 2003) an entry is valid with probability

@@ -105,6 +105,10 @@ pub static PRESETS: &[Preset] = &[
         toml: include_str!("../../../presets/mixed-runtimes.toml"),
     },
     Preset {
+        name: "shared-resolver",
+        toml: include_str!("../../../presets/shared-resolver.toml"),
+    },
+    Preset {
         name: "million-clients",
         toml: include_str!("../../../presets/million-clients.toml"),
     },

@@ -289,6 +289,19 @@ pub struct Series {
     /// Attempts a worker started serving that re-establish a lapsed lease.
     #[serde(default)]
     pub lease_reestablished: Vec<u64>,
+    /// Attempts that reached each service, one series per service (`Scenario::services`, the
+    /// main backend first); empty with one service.
+    #[serde(default)]
+    pub service_offered: Vec<Vec<u64>>,
+    /// What each service could serve in the bucket with its workers in force; empty with one.
+    #[serde(default)]
+    pub service_capacity: Vec<Vec<f64>>,
+    /// Largest queue length of each service in the bucket; empty with one service.
+    #[serde(default)]
+    pub service_queue_len_max: Vec<Vec<u64>>,
+    /// Work each service served after its client gave up; empty with one service.
+    #[serde(default)]
+    pub service_wasted: Vec<Vec<u64>>,
     /// User requests started, one series per client class (`[[fleets]]`); empty with one class.
     #[serde(default)]
     pub class_requests: Vec<Vec<u64>>,
@@ -347,8 +360,24 @@ impl Series {
         regions: usize,
         classes: usize,
     ) -> Series {
+        Series::with_services(buckets, resolvers, regions, classes, 0)
+    }
+
+    /// Empty series as [`Series::with_classes`], with per-service series for `services`
+    /// services (0 with one service).
+    pub fn with_services(
+        buckets: usize,
+        resolvers: usize,
+        regions: usize,
+        classes: usize,
+        services: usize,
+    ) -> Series {
         let zeros = || vec![0u64; buckets];
         Series {
+            service_offered: vec![zeros(); services],
+            service_capacity: vec![vec![0.0; buckets]; services],
+            service_queue_len_max: vec![zeros(); services],
+            service_wasted: vec![zeros(); services],
             class_requests: vec![zeros(); classes],
             class_success: vec![zeros(); classes],
             class_failed: vec![zeros(); classes],
@@ -476,9 +505,27 @@ pub struct Summary {
     pub latency_ms_p50_p90_p99: [f64; 3],
     /// Events processed.
     pub events: u64,
+    /// Per service, the main backend first; empty with one service.
+    #[serde(default)]
+    pub services: Vec<ServiceSummary>,
     /// Per client class (`[[fleets]]`), in order; empty with one class.
     #[serde(default)]
     pub classes: Vec<ClassSummary>,
+}
+
+/// Headline figures of one service.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServiceSummary {
+    /// The service's name.
+    pub name: String,
+    /// Attempts that reached it.
+    pub offered: u64,
+    /// Largest offered ÷ capacity over buckets.
+    pub peak_load_ratio: f64,
+    /// Start of the bucket where it peaked, seconds.
+    pub peak_load_at_s: f64,
+    /// Work it served after the client gave up.
+    pub wasted_work: u64,
 }
 
 /// Headline figures of one client class.

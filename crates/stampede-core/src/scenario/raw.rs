@@ -50,8 +50,15 @@ pub struct RawScenario {
     pub breaker: RawBreaker,
     /// Hedged requests (gRPC `hedgingPolicy`); replaces retries when on.
     pub hedging: RawHedging,
-    /// The backend service.
+    /// The backend service (the main one: what the `[dns]` name answers).
     pub backend: RawBackend,
+    /// Further services beside the main backend (`[[services]]`), each reached through a name of
+    /// `[[names]]`; one region each.
+    pub services: Vec<RawService>,
+    /// Further DNS names beside the main one (`[[names]]`), each answering one service; client
+    /// classes choose the name they call (`calls`). They share the resolvers (their capacity,
+    /// per-client limit and caches) with the main name.
+    pub names: Vec<RawName>,
     /// An identity-token dependency of every user request (off unless `token_lifetime_s` > 0).
     pub identity: RawIdentity,
     /// A telemetry call made for every user request (off by default); it never fails a request.
@@ -103,6 +110,68 @@ pub struct RawFleet {
     pub scale_max_clients: u64,
 }
 
+/// A further service (`[[services]]`): a backend of its own, in one region.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawService {
+    /// Name, unique among services (`backend.name` is the main one's); faults aim at it with
+    /// `target = "service:<name>"`.
+    pub name: String,
+    /// Concurrent workers.
+    pub workers: u32,
+    /// Service-time law.
+    pub service_time: ServiceTimeLaw,
+    /// Mean service time, milliseconds.
+    pub service_ms_mean: f64,
+    /// Spread of the `log_normal` law (dimensionless).
+    pub service_sigma: f64,
+    /// Waiting requests beyond which new ones are rejected at once.
+    pub queue_capacity: u32,
+    /// Order in which waiting requests are served.
+    pub queue_discipline: QueueDiscipline,
+    /// Drop queued work whose client already gave up instead of serving it.
+    pub drop_abandoned: bool,
+}
+
+impl Default for RawService {
+    fn default() -> Self {
+        let backend = RawBackend::default();
+        RawService {
+            name: String::new(),
+            workers: backend.workers,
+            service_time: backend.service_time,
+            service_ms_mean: backend.service_ms_mean,
+            service_sigma: backend.service_sigma,
+            queue_capacity: backend.queue_capacity,
+            queue_discipline: backend.queue_discipline,
+            drop_abandoned: backend.drop_abandoned,
+        }
+    }
+}
+
+/// A further DNS name (`[[names]]`): a record with its own TTL that answers one service. DNS
+/// faults aim at it with `target = "name:<name>"`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawName {
+    /// The DNS name, unique among names (`dns.name` is the main one's).
+    pub name: String,
+    /// The service it answers: `backend.name` or a `[[services]]` name.
+    pub service: String,
+    /// Record TTL set by the authoritative zone, seconds.
+    pub record_ttl_s: f64,
+}
+
+impl Default for RawName {
+    fn default() -> Self {
+        RawName {
+            name: String::new(),
+            service: String::new(),
+            record_ttl_s: RawDns::default().record_ttl_s,
+        }
+    }
+}
+
 /// A class of clients (`[[fleets]]`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -120,6 +189,8 @@ pub struct RawFleetClass {
     /// Settings applied after the policies, as `--set` takes them: registry keys of the client
     /// sections (`"retry.attempts_max" = 8`, `"client_dns.cache" = "none"`).
     pub set: std::collections::BTreeMap<String, SetValue>,
+    /// The DNS name the class's requests call: `dns.name` (the default) or a `[[names]]` name.
+    pub calls: String,
 }
 
 impl Default for RawFleetClass {
@@ -130,6 +201,7 @@ impl Default for RawFleetClass {
             request_rate_per_client_per_s: None,
             policies: Vec::new(),
             set: std::collections::BTreeMap::new(),
+            calls: String::new(),
         }
     }
 }
@@ -205,6 +277,8 @@ pub struct RawClientDns {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RawDns {
+    /// The main DNS name (what `[[fleets]]` classes call unless they name another).
+    pub name: String,
     /// Record TTL set by the authoritative zone, seconds.
     pub record_ttl_s: f64,
     /// Route 53 routing policy of the name: `simple` (always the primary region) or `failover`
@@ -327,6 +401,8 @@ pub enum ServiceTimeLaw {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RawBackend {
+    /// Name of the main service (`[[names]]` refer to it by this name).
+    pub name: String,
     /// Concurrent workers.
     pub workers: u32,
     /// Service-time law.
@@ -664,6 +740,8 @@ impl Default for RawScenario {
             run: RawRun::default(),
             fleet: RawFleet::default(),
             fleets: Vec::new(),
+            services: Vec::new(),
+            names: Vec::new(),
             client_dns: RawClientDns::default(),
             dns: RawDns::default(),
             resolver: RawResolver::default(),
@@ -727,6 +805,7 @@ impl Default for RawClientDns {
 impl Default for RawDns {
     fn default() -> Self {
         RawDns {
+            name: "service.example".into(),
             record_ttl_s: 60.0,
             routing: RoutingPolicy::Simple,
             health_check_interval_s: 30.0,
@@ -774,6 +853,7 @@ impl Default for RawRetry {
 impl Default for RawBackend {
     fn default() -> Self {
         RawBackend {
+            name: "backend".into(),
             workers: 50,
             service_time: ServiceTimeLaw::Exponential,
             service_ms_mean: 40.0,

@@ -66,6 +66,10 @@ pub mod limits {
     pub const REGIONS_MAX: u32 = 2;
     /// Most client classes (`[[fleets]]`).
     pub const FLEETS_MAX: usize = 8;
+    /// Most further services (`[[services]]`).
+    pub const SERVICES_MAX: usize = 8;
+    /// Most further names (`[[names]]`).
+    pub const NAMES_MAX: usize = 8;
     /// Most clients over all classes.
     pub const CLIENTS_MAX: u64 = 10_000_000;
 }
@@ -77,8 +81,12 @@ pub enum FaultTarget {
     Zone,
     /// One resolver (index in [`Scenario::resolvers`]), on every query it receives.
     Resolver(usize),
-    /// The backend of one region (0 = primary); where backend faults strike.
+    /// A backend slot, where backend faults strike: the main service's regions first (0 =
+    /// primary), then each further service (`service:<name>` resolves to its slot).
     Region(usize),
+    /// A further DNS name (index in [`Scenario::names`], ≥ 1; the main name is [`FaultTarget::Zone`]),
+    /// as its authoritative zone answers it.
+    Name(usize),
     /// The identity service that issues tokens.
     Identity,
     /// The telemetry collector.
@@ -102,14 +110,45 @@ impl FaultTarget {
     }
 }
 
+/// Resolves a target written with names (`name:<dns name>`, `service:<name>`) against the
+/// scenario's names and services; other targets parse as [`FaultTarget::parse`] does.
+pub fn resolve_target(raw: &RawScenario, text: &str) -> Option<FaultTarget> {
+    if let Some(name) = text.strip_prefix("name:") {
+        if name == raw.dns.name {
+            return Some(FaultTarget::Zone);
+        }
+        return raw
+            .names
+            .iter()
+            .position(|n| n.name == name)
+            .map(|i| FaultTarget::Name(i + 1));
+    }
+    if let Some(name) = text.strip_prefix("service:") {
+        if name == raw.backend.name {
+            return Some(FaultTarget::Region(0));
+        }
+        return raw
+            .services
+            .iter()
+            .position(|s| s.name == name)
+            .map(|i| FaultTarget::Region(raw.backend.regions as usize + i));
+    }
+    FaultTarget::parse(text)
+}
+
 /// Where a fault of `kind` written with `target` strikes: a dependency target whatever the kind;
-/// otherwise DNS kinds strike the zone or a resolver and backend kinds a region (the primary
-/// unless a region is named); a target that does not apply to the kind is ignored.
-pub fn effective_target(kind: FaultKind, target: &str) -> FaultTarget {
-    let parsed = FaultTarget::parse(target);
+/// otherwise DNS kinds strike the zone, a name or a resolver and backend kinds a backend slot
+/// (the primary unless a region or service is named); a target that does not apply to the kind
+/// is ignored.
+pub fn effective_target(raw: &RawScenario, kind: FaultKind, target: &str) -> FaultTarget {
+    let parsed = resolve_target(raw, target);
     match parsed {
         Some(t @ (FaultTarget::Identity | FaultTarget::Telemetry)) => t,
-        Some(t @ (FaultTarget::Zone | FaultTarget::Resolver(_))) if is_dns_fault(kind) => t,
+        Some(t @ (FaultTarget::Zone | FaultTarget::Resolver(_) | FaultTarget::Name(_)))
+            if is_dns_fault(kind) =>
+        {
+            t
+        }
         Some(t @ FaultTarget::Region(_)) if !is_dns_fault(kind) => t,
         _ if is_dns_fault(kind) => FaultTarget::Zone,
         _ => FaultTarget::Region(0),
@@ -523,11 +562,50 @@ pub struct Scenario {
     pub client_prefetch: SimTime,
     /// Leases between clients and the backend, if any.
     pub lease: Option<Lease>,
+    /// Every service: the main backend first, then `[[services]]` in order.
+    pub services: Vec<ServiceConfig>,
+    /// Every DNS name: the main one first, then `[[names]]` in order.
+    pub names: Vec<NameConfig>,
+    /// The name (index in `names`) this scenario's clients call: 0 except in a class that
+    /// calls another.
+    pub calls: usize,
     /// Client classes (`[[fleets]]`) in order, their simulated clients laid out one class after
     /// the other; empty = one fleet, configured by this scenario's own client fields.
     pub fleets: Vec<FleetClass>,
     /// Largest fraction of workers failing health checks may take out (velocity control).
     pub health_check_removal_max_fraction: f64,
+}
+
+/// A validated service.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceConfig {
+    /// Its name.
+    pub name: String,
+    /// Concurrent workers.
+    pub workers: u32,
+    /// Service-time law.
+    pub service_time: ServiceTimeLaw,
+    /// Mean service time, ms.
+    pub service_ms_mean: f64,
+    /// Log-normal spread.
+    pub service_sigma: f64,
+    /// Queue capacity.
+    pub queue_capacity: u32,
+    /// Queue discipline.
+    pub queue_discipline: QueueDiscipline,
+    /// Drop abandoned work.
+    pub drop_abandoned: bool,
+}
+
+/// A validated DNS name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NameConfig {
+    /// The name.
+    pub name: String,
+    /// The service it answers (index in [`Scenario::services`]).
+    pub service: usize,
+    /// Its record TTL.
+    pub record_ttl: SimTime,
 }
 
 /// Sections of a scenario that may differ between client classes.
@@ -617,6 +695,7 @@ impl TryFrom<RawScenario> for Scenario {
             );
         }
         check_resolvers(&raw, &mut problem);
+        check_services_and_names(&raw, &mut problem);
         if raw.dns.routing == RoutingPolicy::Failover && raw.backend.regions < 2 {
             problem(
                 "dns.routing".into(),
@@ -685,14 +764,15 @@ impl TryFrom<RawScenario> for Scenario {
                     ),
                 );
             }
-            match FaultTarget::parse(&fault.target) {
+            match resolve_target(&raw, &fault.target) {
                 None => problem(
                     path("target"),
                     format!(
-                        "must be \"zone\", \"resolver:<index>\", \"region:<index>\", \"identity\" or \"telemetry\", got \"{}\"",
+                        "must be \"zone\", \"resolver:<index>\", \"region:<index>\", \"name:<dns name>\", \"service:<name>\", \"identity\" or \"telemetry\", got \"{}\"",
                         fault.target
                     ),
                 ),
+                Some(FaultTarget::Region(_)) if fault.target.starts_with("service:") => {}
                 Some(FaultTarget::Region(index)) if index >= raw.backend.regions as usize => {
                     problem(
                         path("target"),
@@ -804,6 +884,20 @@ fn fleet_classes(
         if class.clients == 0 {
             problem(path("clients"), "a class has at least 1 client".into());
         }
+        let calls = called_name(raw, &class.calls);
+        if calls.is_none() {
+            let known: Vec<&str> = std::iter::once(raw.dns.name.as_str())
+                .chain(raw.names.iter().map(|n| n.name.as_str()))
+                .collect();
+            problem(
+                path("calls"),
+                format!(
+                    "no name `{}`; the names are {}",
+                    class.calls,
+                    known.join(", ")
+                ),
+            );
+        }
         let mut each = raw.clone();
         each.fleets.clear();
         each.fleet.clients = class.clients.max(1);
@@ -870,11 +964,18 @@ fn fleet_classes(
                 ok = false;
             }
         }
-        if !ok {
+        let Some(calls) = calls.filter(|_| ok) else {
             continue;
-        }
+        };
         match Scenario::try_from(each) {
-            Ok(sc) => classes.push((class.name.clone(), sc)),
+            Ok(mut sc) => {
+                sc.calls = calls;
+                // A client that honours the record TTL keeps the TTL of the name it calls.
+                if sc.client_cache == ClientCacheMode::RecordTtl {
+                    sc.client_ttl = sc.names[calls].record_ttl;
+                }
+                classes.push((class.name.clone(), sc))
+            }
             Err(e) => {
                 for p in e.problems {
                     problem(format!("fleets[{i}].{}", p.path), p.message);
@@ -884,6 +985,103 @@ fn fleet_classes(
         debug_assert!(classes.len() <= before + 1);
     }
     classes
+}
+
+/// Further services and names: unique names, sane ranges, names answering existing services.
+fn check_services_and_names(raw: &RawScenario, problem: &mut impl FnMut(String, String)) {
+    if raw.services.len() > limits::SERVICES_MAX {
+        problem(
+            "services".into(),
+            format!(
+                "at most {} further services, got {}",
+                limits::SERVICES_MAX,
+                raw.services.len()
+            ),
+        );
+    }
+    if raw.names.len() > limits::NAMES_MAX {
+        problem(
+            "names".into(),
+            format!(
+                "at most {} further names, got {}",
+                limits::NAMES_MAX,
+                raw.names.len()
+            ),
+        );
+    }
+    for (i, s) in raw.services.iter().enumerate() {
+        let path = |field: &str| format!("services[{i}].{field}");
+        if s.name.trim().is_empty() {
+            problem(path("name"), "give the service a name".into());
+        } else if s.name == raw.backend.name || raw.services[..i].iter().any(|o| o.name == s.name) {
+            problem(path("name"), format!("`{}` names two services", s.name));
+        }
+        if !(1..=100_000).contains(&s.workers) {
+            problem(
+                path("workers"),
+                format!("must be between 1 and 100000, got {}", s.workers),
+            );
+        }
+        if !(s.service_ms_mean.is_finite() && (0.01..=60_000.0).contains(&s.service_ms_mean)) {
+            problem(
+                path("service_ms_mean"),
+                format!(
+                    "must be between 0.01 and 60000 ms, got {}",
+                    s.service_ms_mean
+                ),
+            );
+        }
+        if !(s.service_sigma.is_finite() && (0.0..=4.0).contains(&s.service_sigma)) {
+            problem(
+                path("service_sigma"),
+                format!("must be between 0 and 4, got {}", s.service_sigma),
+            );
+        }
+        if s.queue_capacity > 10_000_000 {
+            problem(
+                path("queue_capacity"),
+                format!("must be at most 10000000, got {}", s.queue_capacity),
+            );
+        }
+    }
+    let services: Vec<&str> = std::iter::once(raw.backend.name.as_str())
+        .chain(raw.services.iter().map(|s| s.name.as_str()))
+        .collect();
+    for (i, n) in raw.names.iter().enumerate() {
+        let path = |field: &str| format!("names[{i}].{field}");
+        if n.name.trim().is_empty() {
+            problem(path("name"), "give the name".into());
+        } else if n.name == raw.dns.name || raw.names[..i].iter().any(|o| o.name == n.name) {
+            problem(path("name"), format!("`{}` is listed twice", n.name));
+        }
+        if !services.contains(&n.service.as_str()) {
+            problem(
+                path("service"),
+                format!(
+                    "no service `{}`; the services are {}",
+                    n.service,
+                    services.join(", ")
+                ),
+            );
+        }
+        if !(n.record_ttl_s.is_finite() && (0.0..=604_800.0).contains(&n.record_ttl_s)) {
+            problem(
+                path("record_ttl_s"),
+                format!("must be between 0 and 604800 s, got {}", n.record_ttl_s),
+            );
+        }
+    }
+}
+
+/// Index of the name a class calls (`""` = the main name), if it exists.
+fn called_name(raw: &RawScenario, calls: &str) -> Option<usize> {
+    if calls.is_empty() || calls == raw.dns.name {
+        return Some(0);
+    }
+    raw.names
+        .iter()
+        .position(|n| n.name == calls)
+        .map(|i| i + 1)
 }
 
 /// Range checks of every resolver (the registry checks the first one) and the list rules.
@@ -970,7 +1168,7 @@ fn build(raw: RawScenario) -> Scenario {
             factor: f.factor,
             latency: SimTime::from_ms(f.latency_ms),
             flap_period: SimTime::from_s(f.flap_period_s),
-            target: effective_target(f.kind, &f.target),
+            target: effective_target(&raw, f.kind, &f.target),
             rate_per_s: f.rate_per_s,
             flush_queue: f.flush_queue,
         })
@@ -1027,7 +1225,47 @@ fn build(raw: RawScenario) -> Scenario {
         ClientCacheMode::None => SimTime::ZERO,
         _ => SimTime::from_s(raw.client_dns.prefetch_s),
     };
+    let services = std::iter::once(ServiceConfig {
+        name: raw.backend.name.clone(),
+        workers: raw.backend.workers,
+        service_time: raw.backend.service_time,
+        service_ms_mean: raw.backend.service_ms_mean,
+        service_sigma: raw.backend.service_sigma,
+        queue_capacity: raw.backend.queue_capacity,
+        queue_discipline: raw.backend.queue_discipline,
+        drop_abandoned: raw.backend.drop_abandoned,
+    })
+    .chain(raw.services.iter().map(|s| ServiceConfig {
+        name: s.name.clone(),
+        workers: s.workers,
+        service_time: s.service_time,
+        service_ms_mean: s.service_ms_mean,
+        service_sigma: s.service_sigma,
+        queue_capacity: s.queue_capacity,
+        queue_discipline: s.queue_discipline,
+        drop_abandoned: s.drop_abandoned,
+    }))
+    .collect::<Vec<_>>();
+    let names = std::iter::once(NameConfig {
+        name: raw.dns.name.clone(),
+        service: 0,
+        record_ttl: SimTime::from_s(raw.dns.record_ttl_s),
+    })
+    .chain(raw.names.iter().map(|n| {
+        NameConfig {
+            name: n.name.clone(),
+            service: services
+                .iter()
+                .position(|s| s.name == n.service)
+                .unwrap_or(0),
+            record_ttl: SimTime::from_s(n.record_ttl_s),
+        }
+    }))
+    .collect();
     Scenario {
+        services,
+        names,
+        calls: 0,
         fleets: Vec::new(),
         client_prefetch,
         lease,
@@ -1084,6 +1322,21 @@ fn build(raw: RawScenario) -> Scenario {
 }
 
 impl Scenario {
+    /// Backend slots: the main service's regions, then one per further service.
+    pub fn backend_slots(&self) -> usize {
+        self.regions.max(1) as usize + self.services.len() - 1
+    }
+
+    /// The service (index in `services`) of a backend slot.
+    pub fn slot_service(&self, slot: usize) -> usize {
+        let regions = self.regions.max(1) as usize;
+        if slot < regions {
+            0
+        } else {
+            slot - regions + 1
+        }
+    }
+
     /// Backend capacity in requests per second with every worker up.
     pub fn backend_capacity_per_s(&self) -> f64 {
         f64::from(self.workers) * 1000.0 / self.service_ms_mean

@@ -579,3 +579,132 @@ fn a_lookup_cap_applies_only_to_its_own_class() {
         assert!(class.requests_finished > 0);
     }
 }
+
+/// Two services behind two names, one client class calling each: a DNS fault on one name and a
+/// backend fault on the other name's service strike only the class that calls it, and each
+/// service's capacity series is its own workers ÷ mean service time.
+#[test]
+fn faults_aimed_at_a_name_or_a_service_strike_only_its_callers() {
+    use stampede_core::scenario::raw::{FaultKind, RawFault, RawFleetClass, RawName, RawService};
+    let run = |fault: RawFault| {
+        let sc = crate::support::scenario(|r| {
+            r.run.duration_s = 120.0;
+            r.run.bucket_s = 10.0;
+            r.retry.attempts_max = 1;
+            r.client_dns.cache = stampede_core::scenario::raw::ClientCacheMode::None;
+            r.fleet.cold_start = true;
+            r.dns.name = "api.example".into();
+            r.services = vec![RawService {
+                name: "sts".into(),
+                workers: 8,
+                service_ms_mean: 20.0,
+                ..RawService::default()
+            }];
+            r.names = vec![RawName {
+                name: "sts.example".into(),
+                service: "sts".into(),
+                record_ttl_s: 30.0,
+            }];
+            r.fleets = vec![
+                RawFleetClass {
+                    name: "data".into(),
+                    clients: 300,
+                    ..RawFleetClass::default()
+                },
+                RawFleetClass {
+                    name: "token".into(),
+                    clients: 100,
+                    calls: "sts.example".into(),
+                    ..RawFleetClass::default()
+                },
+            ];
+            r.faults = vec![fault];
+        });
+        crate::support::run_checked(&sc)
+    };
+    let fault = |kind: FaultKind, target: &str| RawFault {
+        kind,
+        start_s: 0.0,
+        end_s: 1000.0,
+        target: target.into(),
+        ..RawFault::default()
+    };
+    for (kind, target, struck) in [
+        (FaultKind::DnsEmpty, "name:sts.example", "token"),
+        (FaultKind::DnsEmpty, "name:api.example", "data"),
+        (FaultKind::DnsEmpty, "zone", "data"),
+        (FaultKind::ErrorRate, "service:sts", "token"),
+        (FaultKind::ErrorRate, "service:backend", "data"),
+    ] {
+        let report = run(fault(kind, target));
+        for class in &report.summary.classes {
+            let expected = if class.name == struck { 0.0 } else { 1.0 };
+            assert_eq!(
+                class.availability, expected,
+                "{kind:?} at {target}: class {}",
+                class.name
+            );
+        }
+        let s = &report.series;
+        let token_requests: u64 = s.class_requests[1].iter().sum();
+        let sts_offered: u64 = s.service_offered[1].iter().sum();
+        if struck == "token" && kind == FaultKind::DnsEmpty {
+            assert_eq!(sts_offered, 0, "no answer, no attempt reaches sts");
+        } else {
+            let in_flight = report.summary.requests_in_flight;
+            assert!(
+                sts_offered <= token_requests && sts_offered + in_flight >= token_requests,
+                "one attempt per token request reaches sts ({sts_offered} of {token_requests})"
+            );
+        }
+        // 8 workers × 1000/20 ms × 10 s buckets.
+        assert_eq!(s.service_capacity[1][3], 8.0 * 50.0 * 10.0);
+        assert_eq!(report.summary.services[1].name, "sts");
+    }
+}
+
+#[test]
+fn services_and_names_report_every_problem_under_their_path() {
+    use stampede_core::scenario::raw::{RawFault, RawFleetClass, RawName, RawService};
+    let raw = stampede_core::RawScenario {
+        services: vec![
+            RawService {
+                name: "backend".into(),
+                ..RawService::default()
+            },
+            RawService {
+                name: "sts".into(),
+                workers: 0,
+                ..RawService::default()
+            },
+        ],
+        names: vec![RawName {
+            name: "sts.example".into(),
+            service: "stss".into(),
+            ..RawName::default()
+        }],
+        fleets: vec![RawFleetClass {
+            name: "a".into(),
+            calls: "nope.example".into(),
+            ..RawFleetClass::default()
+        }],
+        faults: vec![RawFault {
+            target: "service:nope".into(),
+            ..RawFault::default()
+        }],
+        ..Default::default()
+    };
+    let problems = stampede_core::Scenario::try_from(raw).unwrap_err().problems;
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    for expected in [
+        "services[0].name",
+        "services[1].workers",
+        "names[0].service",
+        "faults[0].target",
+    ] {
+        assert!(
+            paths.contains(&expected),
+            "{expected} missing from {paths:?}"
+        );
+    }
+}
