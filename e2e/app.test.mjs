@@ -444,6 +444,21 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     });
   });
 
+  test('client classes and services each get a card, equal to the native core', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withApp(t, { url: `${origin}/?preset=shared-resolver` }, async ({ page }) => {
+      await assertChartsDrawn(page);
+      const native = await nativeOutputs(page);
+      assert.match(native.cards.classes ?? '', /^orders [\d.]+ % · sessions [\d.]+ %$/, 'one entry per [[fleets]] class');
+      assert.match(native.cards.services ?? '', /^orders [\d.]+× · dynamodb [\d.]+×$/, 'one entry per service');
+      for (const name of ['availability', 'classes', 'services']) {
+        const shown = (await page.locator(`[data-kpi="${name}"] .kpi-value`).innerText()).trim();
+        assert.equal(shown, native.cards[name], `KPI ${name} differs from the native core for ?${native.query}`);
+      }
+      assert.equal((await page.locator('#summary').innerText()).trim(), native.summary);
+      await screenshot(page, 'classes.png');
+    });
+  });
+
   test('a link with a bad value keeps the good ones and says what it ignored', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withApp(t, { url: `${origin}/?preset=naive-retry-storm&retry.attempts_max=6&retry.atempts_max=3` }, async ({ page }) => {
       assert.equal(await page.locator(RETRY_SLIDER).inputValue(), '6');

@@ -36,8 +36,42 @@ fn recovery_text(r: &Recovery) -> (String, String, bool) {
     }
 }
 
-/// The KPI cards of a summary.
+/// The KPI cards of a summary: the fixed ones, then one for client classes and one for services
+/// when the scenario has several.
 pub fn cards(s: &Summary) -> Vec<Kpi> {
+    let mut cards = fixed_cards(s);
+    if !s.classes.is_empty() {
+        cards.push(Kpi {
+            id: "classes",
+            label: "Availability by client class",
+            value: s
+                .classes
+                .iter()
+                .map(|c| format!("{} {:.2} %", c.name, c.availability * 100.0))
+                .collect::<Vec<_>>()
+                .join(" · "),
+            help: "Each client class of the scenario on its own: whose settings rode out the fault.",
+            bad: s.classes.iter().any(|c| c.availability < 0.99),
+        });
+    }
+    if !s.services.is_empty() {
+        cards.push(Kpi {
+            id: "services",
+            label: "Peak load by service",
+            value: s
+                .services
+                .iter()
+                .map(|v| format!("{} {:.2}×", v.name, v.peak_load_ratio))
+                .collect::<Vec<_>>()
+                .join(" · "),
+            help: "Most attempts per unit of capacity each service saw in any time bucket.",
+            bad: s.services.iter().any(|v| v.peak_load_ratio > 1.0),
+        });
+    }
+    cards
+}
+
+fn fixed_cards(s: &Summary) -> Vec<Kpi> {
     let (recover, metastable, slow) = recovery_text(&s.recovery);
     vec![
         Kpi {
@@ -101,8 +135,18 @@ pub fn summary_sentence(report: &Report) -> String {
             format!("not yet recovered {observed_s:.0} s after the fault ended")
         }
     };
+    let classes = if s.classes.is_empty() {
+        String::new()
+    } else {
+        let each: Vec<String> = s
+            .classes
+            .iter()
+            .map(|c| format!("{} {:.2} %", c.name, c.availability * 100.0))
+            .collect();
+        format!(" By client class: {}.", each.join(", "))
+    };
     format!(
-        "Peak backend load {:.1}× capacity at {:.0} s; {}; {} requests failed; availability {:.2} %.",
+        "Peak backend load {:.1}× capacity at {:.0} s; {}; {} requests failed; availability {:.2} %.{classes}",
         s.peak_backend_load_ratio,
         s.peak_backend_load_at_s,
         recovery,

@@ -32,10 +32,14 @@ pub fn Kpis(props: &KpisProps) -> Html {
     html! {
         <>
             <div class="kpis">
-                { for cards(&report.summary).into_iter().enumerate().map(|(i, k)| {
-                    let was = baseline.as_ref().and_then(|b| b.get(i)).map(|b| b.value.clone());
+                { for cards(&report.summary).into_iter().map(|k| {
+                    // Matched by id: the class and service cards exist only for some scenarios.
+                    let was = baseline
+                        .as_ref()
+                        .and_then(|b| b.iter().find(|b| b.id == k.id))
+                        .map(|b| b.value.clone());
                     html! {
-                        <div class={classes!("kpi", k.bad.then_some("bad"))} data-kpi={k.id} title={k.help}>
+                        <div class={classes!("kpi", k.bad.then_some("bad"), k.value.contains(" · ").then_some("kpi-list"))} data-kpi={k.id} title={k.help}>
                             <div class="kpi-label">{ k.label }</div>
                             <div class="kpi-value">{ k.value }</div>
                             if let Some(was) = was {
