@@ -18,8 +18,12 @@ pub struct ControlsProps {
 /// Every parameter, grouped by category.
 #[component]
 pub fn Controls(props: &ControlsProps) -> Html {
+    let classes = classes_note(&props.state.raw);
     html! {
         <form class="controls" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+            if let Some(note) = classes {
+                <p class="classes-note">{ note }</p>
+            }
             { for Category::ALL.iter().map(|category| {
                 let params: Vec<&'static Param> = PARAMS
                     .iter()
@@ -45,6 +49,44 @@ pub fn Controls(props: &ControlsProps) -> Html {
             }) }
         </form>
     }
+}
+
+/// With client classes, what each class sets for itself (which wins over these controls).
+fn classes_note(raw: &stampede_core::RawScenario) -> Option<String> {
+    if raw.fleets.is_empty() {
+        return None;
+    }
+    let each: Vec<String> = raw
+        .fleets
+        .iter()
+        .map(|c| {
+            let own: Vec<String> = c
+                .policies
+                .iter()
+                .cloned()
+                .chain(c.set.keys().map(|k| format!("{k} = {}", c.set[k])))
+                .collect();
+            let calls = if c.calls.is_empty() {
+                String::new()
+            } else {
+                format!(", calls {}", c.calls)
+            };
+            if own.is_empty() {
+                format!("{} ({} clients{calls})", c.name, c.clients)
+            } else {
+                format!(
+                    "{} ({} clients{calls}: {})",
+                    c.name,
+                    c.clients,
+                    own.join(", ")
+                )
+            }
+        })
+        .collect();
+    Some(format!(
+        "Client classes: {}. The controls below set what every class starts from; a class's own policies and settings win over them.",
+        each.join("; ")
+    ))
 }
 
 /// Panels open when the page loads; the others open on a click (or when they hold a problem).
