@@ -706,7 +706,6 @@ impl Simulation {
         self.bucket_index
     }
 
-    #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn handle(&mut self, event: Event) {
         match event {
             Event::Arrival => self.on_arrival(),
