@@ -706,30 +706,44 @@ impl Simulation {
         self.bucket_index
     }
 
+    /// The events of every request (arrival, attempt timeout, service end, retry) are handled
+    /// here; the others go through [`Simulation::handle_other`], kept out of line so that `step`,
+    /// which inlines this, stays small enough for V8 to compile it well.
     fn handle(&mut self, event: Event) {
         match event {
             Event::Arrival => self.on_arrival(),
-            Event::LookupDone {
-                request,
-                attempt,
-                answer,
-            } => self.on_lookup_done(request, attempt, answer),
             Event::AttemptTimeout { request, attempt } => self.on_attempt_timeout(request, attempt),
-            Event::LookupTimeout { request, attempt } => self.on_lookup_timeout(request, attempt),
             Event::ServiceDone {
                 request,
                 attempt,
                 region,
             } => self.on_service_done(request, attempt, region),
+            Event::RetryDue { request } => self.start_attempt(request),
+            other => self.handle_other(other),
+        }
+    }
+
+    #[inline(never)]
+    fn handle_other(&mut self, event: Event) {
+        match event {
+            Event::LookupDone {
+                request,
+                attempt,
+                answer,
+            } => self.on_lookup_done(request, attempt, answer),
+            Event::LookupTimeout { request, attempt } => self.on_lookup_timeout(request, attempt),
             Event::TokenReady { request, ok } => self.on_token_ready(request, ok),
             Event::HealthCheck => self.on_health_check(),
             Event::DnsSwitch { region } => {
                 self.answer_region = region;
                 self.answer_switches.push((self.now, region));
             }
-            Event::RetryDue { request } => self.start_attempt(request),
             Event::HedgeDue { request, attempt } => self.on_hedge_due(request, attempt),
             Event::FaultEdge { flapping } => self.on_fault_edge(flapping),
+            Event::Arrival
+            | Event::AttemptTimeout { .. }
+            | Event::ServiceDone { .. }
+            | Event::RetryDue { .. } => unreachable!("handled by `handle`"),
         }
     }
 
