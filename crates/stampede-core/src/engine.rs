@@ -157,6 +157,14 @@ enum Event {
     },
 }
 
+/// Where the next event waits (see [`Simulation::pop_before`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Head {
+    Heap,
+    Timeouts,
+    Arrival,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Key {
     time: SimTime,
@@ -667,19 +675,31 @@ impl Simulation {
     fn pop_before(&mut self, until: SimTime) -> Option<(Key, Event)> {
         let heap_key = self.heap.peek().map_or(NO_KEY, |Reverse(s)| s.key);
         let fifo_key = self.timeouts.front().map_or(NO_KEY, |t| t.0);
-        let key = heap_key.min(fifo_key).min(self.next_arrival);
+        // Which head comes first is unpredictable: note it while taking the least (conditional
+        // moves), then branch once on it, instead of comparing the least with each head in turn.
+        let (mut key, mut head) = (heap_key, Head::Heap);
+        if fifo_key < key {
+            (key, head) = (fifo_key, Head::Timeouts);
+        }
+        if self.next_arrival < key {
+            (key, head) = (self.next_arrival, Head::Arrival);
+        }
         if key.time >= until {
             return None;
         }
-        if key == self.next_arrival {
-            self.next_arrival = NO_KEY;
-            Some((key, Event::Arrival))
-        } else if key == fifo_key {
-            let (key, request, attempt) = self.timeouts.pop_front()?;
-            Some((key, Event::AttemptTimeout { request, attempt }))
-        } else {
-            let Reverse(s) = self.heap.pop()?;
-            Some((s.key, s.event))
+        match head {
+            Head::Arrival => {
+                self.next_arrival = NO_KEY;
+                Some((key, Event::Arrival))
+            }
+            Head::Timeouts => {
+                let (key, request, attempt) = self.timeouts.pop_front()?;
+                Some((key, Event::AttemptTimeout { request, attempt }))
+            }
+            Head::Heap => {
+                let Reverse(s) = self.heap.pop()?;
+                Some((s.key, s.event))
+            }
         }
     }
 
