@@ -2076,6 +2076,7 @@ impl Simulation {
         }
     }
 
+    #[inline(never)] // keeps `report` small for V8 (see `histogram_quantile`)
     fn summary(&self, series: &Series, buckets_done: usize) -> Summary {
         let sc = &self.scenario;
         let bucket_s = sc.bucket.as_s();
