@@ -937,6 +937,7 @@ impl Simulation {
         }
     }
 
+    #[cfg_attr(target_arch = "wasm32", inline(always))]
     fn schedule_next_arrival(&mut self) {
         let gap = SimTime::from_s(self.arrivals.exponential(self.arrival_gap_mean_s));
         let at = self.now.after(gap);
@@ -969,6 +970,7 @@ impl Simulation {
         self.start_attempt(id);
     }
 
+    #[cfg_attr(target_arch = "wasm32", inline(always))]
     fn allocate(&mut self, client: u32) -> RequestId {
         let fresh = Request {
             client,
@@ -1055,6 +1057,7 @@ impl Simulation {
     }
 
     /// Sends an attempt: from the pooled connection, the client's DNS cache, or a lookup.
+    #[cfg_attr(target_arch = "wasm32", inline(always))]
     fn launch(&mut self, id: RequestId) {
         let bucket = self.bucket();
         let r = &mut self.requests[id as usize];
@@ -1212,6 +1215,7 @@ impl Simulation {
     /// AWS adaptive rate limiter (before anything else: the SDK sleeps before sending). An
     /// attempt that waited for its token goes now; one whose token would come after its
     /// request's deadline is too late (and takes none).
+    #[cfg_attr(target_arch = "wasm32", inline(always))]
     fn pace(&mut self, id: RequestId) -> Pace {
         let r = &mut self.requests[id as usize];
         if std::mem::take(&mut r.paced) {
@@ -1233,6 +1237,7 @@ impl Simulation {
 
     /// Client-side refusal of an attempt before anything is sent: adaptive throttling first (it
     /// counts every attempt the application makes), then the breaker (which admits probes).
+    #[cfg_attr(target_arch = "wasm32", inline(always))]
     fn refusal(&mut self, id: RequestId) -> Option<Outcome> {
         let client = self.requests[id as usize].client as usize;
         if !self.budgets.admit(client, self.now, &mut self.throttle) {
@@ -1249,6 +1254,7 @@ impl Simulation {
 
     /// Bookkeeping when an attempt ends: breaker and budget statistics, the Envoy retry slot, and
     /// the pooled connection (a failed backend attempt closes it).
+    #[cfg_attr(target_arch = "wasm32", inline(always))]
     fn end_attempt(&mut self, id: RequestId, cause: Outcome) {
         let success = cause == Outcome::Success;
         let r = &mut self.requests[id as usize];
@@ -1737,6 +1743,7 @@ impl Simulation {
         self.leases[client] = until;
     }
 
+    #[cfg_attr(target_arch = "wasm32", inline(always))]
     fn dispatch_backend(&mut self, region: usize) {
         debug_assert!(self.now < self.backend_faults_until);
         loop {
