@@ -77,7 +77,7 @@ use crate::rng::{Rng, StreamId};
 use crate::scenario::raw::{
     BackoffKind, ClientCacheMode, FaultKind, JitterKind, QueueDiscipline, ServiceTimeLaw,
 };
-use crate::scenario::validate::FaultTarget;
+use crate::scenario::validate::{FaultTarget, ServiceConfig};
 use crate::scenario::{Fault, Scenario};
 use crate::time::SimTime;
 
@@ -291,6 +291,10 @@ struct BackendFaults {
 struct Backend {
     queue: VecDeque<Job>,
     busy_workers: u32,
+    /// The service this slot runs (index in `Scenario::services`) and its settings, copied here
+    /// so the hot path reads one struct.
+    service: usize,
+    config: ServiceConfig,
     faults: BackendFaults,
     /// Tokens of the operator's throttle (a bucket of [`THROTTLE_BURST_S`] of its rate), and
     /// when they were last refilled; full when a throttle starts.
@@ -575,6 +579,8 @@ impl Simulation {
                 .map(|region| Backend {
                     queue: VecDeque::new(),
                     busy_workers: 0,
+                    service: scenario.slot_service(region),
+                    config: scenario.services[scenario.slot_service(region)].clone(),
                     faults: backend_faults_at(&scenario, SimTime::ZERO, region),
                     throttle_tokens: 0.0,
                     throttle_refilled_at: SimTime::ZERO,
@@ -841,6 +847,7 @@ impl Simulation {
         self.heap.push(Reverse(Scheduled { key, event }));
     }
 
+    #[inline(always)] // runs per request: see `Simulation::step`
     fn schedule_attempt_timeout(&mut self, request: RequestId, tag: u32) {
         self.sequence += 1;
         let client = self.requests[request as usize].client as usize;
@@ -1801,7 +1808,12 @@ impl Simulation {
             self.requests[id as usize].tag,
             self.requests[id as usize].client as usize,
         );
-        let service = self.scenario.names[self.policy(client).calls].service;
+        // Only a class calling a further name can reach a further service.
+        let service = if self.scenario.names.len() == 1 {
+            0
+        } else {
+            self.scenario.names[self.policy(client).calls].service
+        };
         // Backend slots: the main service's regions, then one per further service. With one
         // region, `report` copies `backend_offered` into `region_offered`.
         let region = if service > 0 {
@@ -1853,7 +1865,7 @@ impl Simulation {
             self.fail_attempt(id, Outcome::ServerError);
         } else if backend.busy_workers < faults.workers {
             self.start_service(job, region);
-        } else if backend.queue.len() < self.scenario.services[service].queue_capacity as usize {
+        } else if backend.queue.len() < backend.config.queue_capacity as usize {
             backend.queue.push_back(job);
             let len = backend.queue.len() as u64;
             let max = if service == 0 {
@@ -1871,14 +1883,13 @@ impl Simulation {
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn start_service(&mut self, job: Job, region: usize) {
         let bucket = self.bucket();
-        let service = self.scenario.slot_service(region);
-        if service == 0 {
+        let backend = &mut self.backends[region];
+        if backend.service == 0 {
             self.series.service_started[bucket] += 1;
             self.series.queue_wait_ms_sum[bucket] += self.now.since(job.enqueued).as_ms();
         }
-        let config = &self.scenario.services[service];
-        let backend = &mut self.backends[region];
         backend.busy_workers += 1;
+        let config = &backend.config;
         assert!(
             backend.busy_workers <= config.workers,
             "busy workers never exceed the worker count"
@@ -1916,7 +1927,7 @@ impl Simulation {
         let backend = &mut self.backends[region];
         assert!(backend.busy_workers > 0);
         backend.busy_workers -= 1;
-        let service = self.scenario.slot_service(region);
+        let service = self.backends[region].service;
         if self.current(id, tag, Phase::Backend) {
             let client = self.requests[id as usize].client as usize;
             if !self.leases.is_empty() && service == 0 {
@@ -1964,7 +1975,7 @@ impl Simulation {
     #[inline(always)] // runs per request: see `Simulation::step`
     fn dispatch_backend(&mut self, region: usize) {
         debug_assert!(self.now < self.backend_faults_until);
-        let config = &self.scenario.services[self.scenario.slot_service(region)];
+        let config = &self.backends[region].config;
         let (discipline, drop_abandoned) = (config.queue_discipline, config.drop_abandoned);
         loop {
             let backend = &mut self.backends[region];
