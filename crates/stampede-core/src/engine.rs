@@ -364,8 +364,10 @@ pub struct Simulation {
     now: SimTime,
     sequence: u64,
     heap: BinaryHeap<Reverse<Scheduled>>,
-    /// Per client class: its attempt timeouts, which all have the class's length.
-    timeouts: Vec<VecDeque<(Key, RequestId, u32)>>,
+    /// The first client class's attempt timeouts, which all have the class's length.
+    timeouts: VecDeque<(Key, RequestId, u32)>,
+    /// The attempt timeouts of each further class (empty with one class).
+    class_timeouts: Vec<VecDeque<(Key, RequestId, u32)>>,
     /// Per simulated client: its class (`Scenario::fleets`); empty with one class.
     fleet_of: Vec<u8>,
     /// Per class: the running sum of the classes' offered loads up to it, requests per second
@@ -556,7 +558,8 @@ impl Simulation {
             now: SimTime::ZERO,
             sequence: 0,
             heap: BinaryHeap::new(),
-            timeouts: vec![VecDeque::new(); class_count],
+            timeouts: VecDeque::new(),
+            class_timeouts: vec![VecDeque::new(); class_count - 1],
             fleet_of,
             class_load_upto,
             next_arrival: NO_KEY,
@@ -800,16 +803,13 @@ impl Simulation {
     fn pop_before(&mut self, until: SimTime) -> Option<(Key, Event)> {
         let heap_key = self.heap.peek().map_or(NO_KEY, |Reverse(s)| s.key);
         // One FIFO per client class; with one class there is nothing to choose.
-        let (fifo, fifo_key) = if let [only] = self.timeouts.as_slice() {
-            (0, only.front().map_or(NO_KEY, |t| t.0))
-        } else {
-            self.timeouts
-                .iter()
-                .enumerate()
-                .map(|(i, q)| (i, q.front().map_or(NO_KEY, |t| t.0)))
-                .min_by_key(|(_, key)| *key)
-                .unwrap_or((0, NO_KEY))
-        };
+        let (mut fifo, mut fifo_key) = (0, self.timeouts.front().map_or(NO_KEY, |t| t.0));
+        for (i, queue) in self.class_timeouts.iter().enumerate() {
+            let head = queue.front().map_or(NO_KEY, |t| t.0);
+            if head < fifo_key {
+                (fifo, fifo_key) = (i + 1, head);
+            }
+        }
         // Which head comes first is unpredictable: note it while taking the least (conditional
         // moves), then branch once on it, instead of comparing the least with each head in turn.
         let (mut key, mut head) = (heap_key, Head::Heap);
@@ -828,7 +828,12 @@ impl Simulation {
                 Some((key, Event::Arrival))
             }
             Head::Timeouts => {
-                let (key, request, attempt) = self.timeouts[fifo].pop_front()?;
+                let queue = if fifo == 0 {
+                    &mut self.timeouts
+                } else {
+                    &mut self.class_timeouts[fifo - 1]
+                };
+                let (key, request, attempt) = queue.pop_front()?;
                 Some((key, Event::AttemptTimeout { request, attempt }))
             }
             Head::Heap => {
@@ -856,7 +861,11 @@ impl Simulation {
             time: self.now.after(self.policy(client).attempt_timeout),
             sequence: self.sequence,
         };
-        let queue = &mut self.timeouts[class];
+        let queue = if class == 0 {
+            &mut self.timeouts
+        } else {
+            &mut self.class_timeouts[class - 1]
+        };
         debug_assert!(queue.back().is_none_or(|t| t.0 <= key));
         queue.push_back((key, request, tag));
     }
