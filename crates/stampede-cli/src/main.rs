@@ -421,6 +421,7 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
     let grid = sweep::Grid {
         varies,
         seeds: args.seeds.max(1),
+        classes: base.fleets.iter().map(|c| c.name.clone()).collect(),
     };
     if problems.is_empty() && grid.cells().saturating_mul(grid.seeds) > sweep::POINTS_MAX {
         problems.push(stampede_core::Problem {

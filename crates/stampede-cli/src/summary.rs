@@ -227,7 +227,7 @@ fn difference_text(a: Cell, b: Cell) -> String {
 
 /// KPIs of two runs side by side, with B − A.
 pub fn diff_table(a_label: &str, a: &Report, b_label: &str, b: &Report) -> String {
-    let rows: Vec<[String; 4]> = SWEEP_KPIS
+    let mut rows: Vec<[String; 4]> = SWEEP_KPIS
         .iter()
         .chain(DIFF_KPIS)
         .map(|k| {
@@ -240,6 +240,29 @@ pub fn diff_table(a_label: &str, a: &Report, b_label: &str, b: &Report) -> Strin
             ]
         })
         .collect();
+    // Client classes present in either run, A's order first.
+    let mut names: Vec<&str> = a.summary.classes.iter().map(|c| c.name.as_str()).collect();
+    for c in &b.summary.classes {
+        if !names.contains(&c.name.as_str()) {
+            names.push(&c.name);
+        }
+    }
+    for name in names {
+        let cell = |r: &Report| {
+            r.summary
+                .classes
+                .iter()
+                .find(|c| c.name == name)
+                .map_or(Cell::Empty, |c| Cell::Number(c.availability))
+        };
+        let (ca, cb) = (cell(a), cell(b));
+        rows.push([
+            format!("availability.{name}"),
+            cell_text(ca),
+            cell_text(cb),
+            difference_text(ca, cb),
+        ]);
+    }
     let header = [
         "kpi".to_string(),
         format!("A: {a_label}"),

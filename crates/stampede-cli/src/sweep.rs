@@ -148,6 +148,9 @@ pub struct Grid {
     pub varies: Vec<Vary>,
     /// Seeds per grid cell.
     pub seeds: usize,
+    /// Names of the scenario's client classes (`[[fleets]]`): one `availability.<name>` column
+    /// each after the KPIs (none with one class).
+    pub classes: Vec<String>,
 }
 
 impl Grid {
@@ -190,6 +193,7 @@ impl Grid {
         fields.extend(self.varies.iter().map(|v| v.key.clone()));
         fields.push("seed".into());
         fields.extend(SWEEP_KPIS.iter().map(|k| k.name.to_string()));
+        fields.extend(self.classes.iter().map(|c| format!("availability.{c}")));
         fields.join(",") + "\n"
     }
 
@@ -210,6 +214,13 @@ impl Grid {
         );
         fields.push(scenario.seed.to_string());
         fields.extend(SWEEP_KPIS.iter().map(|k| (k.read)(summary).csv()));
+        fields.extend(self.classes.iter().map(|name| {
+            summary
+                .classes
+                .iter()
+                .find(|c| &c.name == name)
+                .map_or_else(String::new, |c| format!("{}", c.availability))
+        }));
         fields.join(",") + "\n"
     }
 }
@@ -467,6 +478,7 @@ mod tests {
                 },
             ],
             seeds: 2,
+            classes: Vec::new(),
         };
         assert_eq!(grid.points(), 12);
         assert_eq!(grid.coordinates(0), (vec![0, 0], 0));

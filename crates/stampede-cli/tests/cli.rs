@@ -712,3 +712,64 @@ fn an_interrupted_sweep_keeps_the_rows_already_written() {
         );
     }
 }
+
+/// Two client classes: a sweep writes one `availability.<class>` column each (the classes' own
+/// ratios, which bracket the overall one), and `diff` compares them row by row.
+#[test]
+fn sweeps_and_diffs_report_each_client_class() {
+    let dir = TempDir::new("classes");
+    let scenario = dir.write(
+        "classes.toml",
+        &format!(
+            "{SMALL}\n[[fleets]]\nname = \"cached\"\nclients = 60\npolicies = [\"dns-jvm\"]\n\n\
+             [[fleets]]\nname = \"uncached\"\nclients = 40\npolicies = [\"dns-glibc-go\"]\n"
+        ),
+    );
+    let out = dir.path("classes.csv");
+    let o = stampede(sweep_args(&scenario, &out, &[]));
+    assert_exit(&o, 0);
+    let csv = read(&out);
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+    };
+    let (all, cached, uncached) = (
+        column("availability"),
+        column("availability.cached"),
+        column("availability.uncached"),
+    );
+    for line in lines {
+        let cells: Vec<f64> = line
+            .split(',')
+            .map(|c| c.parse().unwrap_or(f64::NAN))
+            .collect();
+        let (lo, hi) = (
+            cells[cached].min(cells[uncached]),
+            cells[cached].max(cells[uncached]),
+        );
+        assert!(
+            lo <= cells[all] && cells[all] <= hi,
+            "the overall availability lies between the classes': {line}"
+        );
+    }
+    let o = sh!(
+        "diff",
+        &scenario,
+        &scenario,
+        "--set-b",
+        "client_dns.negative_ttl_s=0"
+    );
+    assert_exit(&o, 0);
+    let text = stdout(&o);
+    assert!(
+        text.lines().any(|l| l.starts_with("availability.cached "))
+            && text
+                .lines()
+                .any(|l| l.starts_with("availability.uncached ")),
+        "{text}"
+    );
+}

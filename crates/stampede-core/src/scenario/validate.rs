@@ -878,6 +878,18 @@ fn fleet_classes(
         let before = classes.len();
         if class.name.trim().is_empty() {
             problem(path("name"), "give the class a name".into());
+        } else if !class
+            .name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            problem(
+                path("name"),
+                format!(
+                    "`{}`: use letters, digits, `-`, `_` or `.` (it names CSV columns)",
+                    class.name
+                ),
+            );
         } else if raw.fleets[..i].iter().any(|c| c.name == class.name) {
             problem(path("name"), format!("`{}` names two classes", class.name));
         }
