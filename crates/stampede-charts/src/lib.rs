@@ -327,6 +327,14 @@ pub fn lines(kind: ChartKind, report: &Report) -> Vec<Line> {
             ),
         ]
         .into_iter()
+        .chain((s.in_service_max.len() >= n).then(|| {
+            line(
+                "in service (max)",
+                palette::GREEN,
+                Dash::Dotted,
+                s.in_service_max[..n].iter().map(|c| *c as f64).collect(),
+            )
+        }))
         .chain(optional_line(
             "throttled /s",
             palette::ORANGE,

@@ -72,6 +72,9 @@ const COLUMNS: &[Column] = &[
         real(&s.resolver_capacity, b)
     }),
     ("queue_len_max_requests", |s, b| count(&s.queue_len_max, b)),
+    ("in_service_max_requests", |s, b| {
+        count(&s.in_service_max, b)
+    }),
     ("wasted_per_bucket", |s, b| count(&s.wasted, b)),
     ("service_started_per_bucket", |s, b| {
         count(&s.service_started, b)

@@ -1893,11 +1893,28 @@ impl Simulation {
     fn start_service(&mut self, job: Job, region: usize) {
         let bucket = self.bucket();
         let backend = &mut self.backends[region];
+        backend.busy_workers += 1;
         if backend.service == 0 {
             self.series.service_started[bucket] += 1;
             self.series.queue_wait_ms_sum[bucket] += self.now.since(job.enqueued).as_ms();
+            // All regions of the main service: their busy workers together.
+            let busy: u32 = if self.scenario.regions > 1 {
+                self.backends
+                    .iter()
+                    .filter(|b| b.service == 0)
+                    .map(|b| b.busy_workers)
+                    .sum()
+            } else {
+                self.backends[region].busy_workers
+            };
+            let max = &mut self.series.in_service_max[bucket];
+            *max = (*max).max(u64::from(busy));
+        } else {
+            let (service, busy) = (backend.service, u64::from(backend.busy_workers));
+            let max = &mut self.series.service_in_service_max[service][bucket];
+            *max = (*max).max(busy);
         }
-        backend.busy_workers += 1;
+        let backend = &mut self.backends[region];
         let config = &backend.config;
         assert!(
             backend.busy_workers <= config.workers,
@@ -2273,6 +2290,7 @@ impl Simulation {
             // The main service's per-service series are its own ones.
             series.service_offered[0].clone_from(&series.backend_offered);
             series.service_queue_len_max[0].clone_from(&series.queue_len_max);
+            series.service_in_service_max[0].clone_from(&series.in_service_max);
             series.service_wasted[0].clone_from(&series.wasted);
         }
         for b in 0..self.buckets_total {

@@ -303,6 +303,9 @@ pub struct Series {
     /// Largest queue length of each service in the bucket; empty with one service.
     #[serde(default)]
     pub service_queue_len_max: Vec<Vec<u64>>,
+    /// Most attempts in service at once on each service in the bucket; empty with one service.
+    #[serde(default)]
+    pub service_in_service_max: Vec<Vec<u64>>,
     /// Work each service served after its client gave up; empty with one service.
     #[serde(default)]
     pub service_wasted: Vec<Vec<u64>>,
@@ -317,6 +320,9 @@ pub struct Series {
     pub class_failed: Vec<Vec<u64>>,
     /// Largest backend queue length seen in the bucket.
     pub queue_len_max: Vec<u64>,
+    /// Most attempts in service at once on the backend (busy workers, all regions) in the bucket.
+    #[serde(default)]
+    pub in_service_max: Vec<u64>,
     /// Requests served after their client gave up (wasted work).
     pub wasted: Vec<u64>,
     /// Queued requests the backend dropped unserved: their client had given up
@@ -381,6 +387,7 @@ impl Series {
             service_offered: vec![zeros(); services],
             service_capacity: vec![vec![0.0; buckets]; services],
             service_queue_len_max: vec![zeros(); services],
+            service_in_service_max: vec![zeros(); services],
             service_wasted: vec![zeros(); services],
             class_requests: vec![zeros(); classes],
             class_success: vec![zeros(); classes],
@@ -418,6 +425,7 @@ impl Series {
             dns_prefetches: zeros(),
             dns_overridden: zeros(),
             backend_throttled: zeros(),
+            in_service_max: zeros(),
             leases_held_fraction: vec![1.0; buckets],
             lease_reestablished: zeros(),
             queue_len_max: zeros(),

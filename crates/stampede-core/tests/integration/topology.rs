@@ -708,3 +708,27 @@ fn services_and_names_report_every_problem_under_their_path() {
         );
     }
 }
+
+/// In-service work: a backend offered twice its capacity keeps every worker busy (the bucket
+/// maximum is the worker count, never more); one offered a tenth of it rarely needs them all.
+#[test]
+fn in_service_work_is_bounded_by_the_workers_and_reaches_them_under_overload() {
+    for (rate, saturated) in [(2.0, true), (0.1, false)] {
+        let report = crate::support::run_checked(&crate::support::scenario(|r| {
+            crate::support::no_dns(r);
+            r.run.duration_s = 60.0;
+            r.run.bucket_s = 10.0;
+            r.fleet.clients = 1000;
+            r.fleet.request_rate_per_client_per_s = rate;
+            r.retry.attempts_max = 1;
+            r.backend.workers = 40; // 1000 requests/s at 40 ms
+        }));
+        let busy = &report.series.in_service_max;
+        assert!(busy.iter().all(|b| *b <= 40), "{busy:?}");
+        if saturated {
+            assert!(busy[1..].iter().all(|b| *b == 40), "{busy:?}");
+        } else {
+            assert!(busy.iter().all(|b| *b < 40), "{busy:?}");
+        }
+    }
+}
