@@ -1,9 +1,9 @@
 //! The discrete-event engine: clients, DNS caches, the resolver, retries and the backend.
 //!
-//! Owns: the event loop (a binary heap ordered by `(time, sequence)` plus a FIFO for the attempt
-//! timeouts, which all have the same length and so expire in the order they were set, and one
-//! slot for the next arrival, of which there is never more than one), the state
-//! of every client (DNS cache, pooled connection), request, the resolver and the backend, the
+//! Owns: the event loop (a binary heap ordered by `(time, sequence)` plus one FIFO of attempt
+//! timeouts per client class, whose timeouts all have the same length and so expire in the order
+//! they were set, and one slot for the next arrival, of which there is never more than one), the
+//! state of every client (DNS cache, pooled connection), request, resolver and backend slot, the
 //! hooks into the per-client retry budgets ([`crate::budget`]) and breakers ([`crate::breaker`]),
 //! and the counting of metrics. A request refused on the client (breaker open, throttled) ends
 //! without an attempt; a refused retry ends it as `BudgetExhausted`; a retry that would start after
@@ -269,7 +269,7 @@ struct ClientCache {
     negative_until: SimTime,
 }
 
-/// The backend faults in force in one region (capacity loss, slowdown, error rate, region
+/// The backend faults in force in one backend slot (capacity loss, slowdown, error rate, region
 /// loss), computed when a backend fault starts, ends or flaps instead of scanning the fault list
 /// on every backend event.
 #[derive(Clone, Copy, Debug)]
@@ -286,7 +286,8 @@ struct BackendFaults {
     throttle_per_s: Option<f64>,
 }
 
-/// The backend of one region: its waiting queue, busy workers and the faults in force.
+/// One backend slot (a region of the main service, or a further service): its waiting queue,
+/// busy workers, settings and the faults in force.
 #[derive(Clone, Debug)]
 struct Backend {
     queue: VecDeque<Job>,
@@ -311,7 +312,7 @@ struct Job {
     reestablish: bool,
 }
 
-/// The state of one recursive resolver: its rate limiter and its cache of the one name.
+/// The state of one recursive resolver: its rate limiter and its cache of each name.
 #[derive(Clone, Debug)]
 struct Resolver {
     tokens: f64,
@@ -398,7 +399,8 @@ pub struct Simulation {
     breakers: Vec<Option<Breakers>>,
     requests: Vec<Request>,
     free: Vec<RequestId>,
-    /// Per region: the backend's queue, busy workers and faults in force.
+    /// Per backend slot (the main service's regions, then one per further service): its queue,
+    /// busy workers, settings and faults in force.
     backends: Vec<Backend>,
     /// The backends' faults in force hold until then: the next start, end or flap edge of a
     /// backend fault ([`SimTime::NEVER`] after the last).
@@ -422,9 +424,10 @@ pub struct Simulation {
     leases_ending_later: u64,
     identity_rng: Rng,
     telemetry_rng: Rng,
-    /// Clients `0..dns_override_clients` take the name from a local override (`dns_override` in
+    /// The clients that take the name from a local override (`dns_override` in force), as ranges
+    /// `start..end` of simulated clients; recomputed at every fault edge.
     /// force); recomputed at every fault edge.
-    dns_override_clients: u64,
+    dns_overrides: Vec<(u64, u64)>,
     /// Per client: whether a background refresh of its cache is out; empty without prefetch.
     prefetching: Vec<bool>,
     /// Per client: lookups holding a place; empty without `lookups_in_flight_max`.
@@ -483,7 +486,9 @@ impl Simulation {
         } else {
             Vec::new()
         };
-        let fleet_of: Vec<u8> = if classes.len() > 1 {
+        // With `[[fleets]]` (even one class) every client looks its settings up by class.
+        let classed = !scenario.fleets.is_empty();
+        let fleet_of: Vec<u8> = if classed {
             classes
                 .iter()
                 .enumerate()
@@ -492,7 +497,7 @@ impl Simulation {
         } else {
             Vec::new()
         };
-        let class_load_upto: Vec<f64> = if classes.len() > 1 {
+        let class_load_upto: Vec<f64> = if classed {
             classes
                 .iter()
                 .scan(0.0, |sum, c| {
@@ -544,8 +549,16 @@ impl Simulation {
         } else {
             Vec::new()
         };
-        let tokens = initial_tokens(&scenario);
-        let leases = initial_leases(&scenario);
+        let mut token_init = Rng::stream(scenario.seed, StreamId::TokenInit);
+        let tokens: Vec<SimTime> = classes
+            .iter()
+            .flat_map(|class| initial_tokens(class, &mut token_init))
+            .collect();
+        let mut lease_init = Rng::stream(scenario.seed, StreamId::LeaseInit);
+        let leases: Vec<SimTime> = classes
+            .iter()
+            .flat_map(|class| initial_leases(class, &mut lease_init))
+            .collect();
         let mut lease_ends = Vec::new();
         if !leases.is_empty() {
             lease_ends = vec![0; buckets_total + 1];
@@ -601,7 +614,7 @@ impl Simulation {
             leases_ending_later,
             identity_rng: Rng::stream(scenario.seed, StreamId::Identity),
             telemetry_rng: Rng::stream(scenario.seed, StreamId::Telemetry),
-            dns_override_clients: 0,
+            dns_overrides: Vec::new(),
             prefetching: if prefetch {
                 vec![false; simulated]
             } else {
@@ -622,7 +635,7 @@ impl Simulation {
                 buckets_total,
                 resolvers.len(),
                 regions,
-                if class_count > 1 { class_count } else { 0 },
+                if classed { class_count } else { 0 },
                 if scenario.services.len() > 1 {
                     scenario.services.len()
                 } else {
@@ -783,11 +796,13 @@ impl Simulation {
                 backend.throttle_tokens = throttle_burst(rate);
                 backend.throttle_refilled_at = now;
             }
+            // At every start of the throttle (each period of a flapping one).
             let restart = self.scenario.faults.iter().any(|f| {
                 f.kind == FaultKind::Throttle
                     && f.flush_queue
-                    && f.start == now
                     && f.target == FaultTarget::Region(region)
+                    && f.active(now)
+                    && (now == f.start || !f.active(SimTime(now.0 - 1)))
             });
             if restart {
                 let flushed = backend.queue.len() as u64;
@@ -928,16 +943,24 @@ impl Simulation {
         }
         self.update_arrival_rate();
         let now = self.now;
-        let simulated = self.scenario.simulated_clients;
-        self.dns_override_clients = self
-            .scenario
+        let sc = &self.scenario;
+        // The first share of a class's clients (`target = "class:<name>"`), else of the fleet's.
+        self.dns_overrides = sc
             .faults
             .iter()
             .filter(|f| f.kind == FaultKind::DnsOverride && f.active(now))
-            .map(|f| libm::ceil(f.fraction * simulated as f64) as u64)
-            .max()
-            .unwrap_or(0)
-            .min(simulated);
+            .map(|f| {
+                let (first, clients) = match f.target {
+                    FaultTarget::Class(c) => (
+                        sc.fleets[c].first_client,
+                        sc.fleets[c].scenario.simulated_clients,
+                    ),
+                    _ => (0, sc.simulated_clients),
+                };
+                let covered = (libm::ceil(f.fraction * clients as f64) as u64).min(clients);
+                (first, first + covered)
+            })
+            .collect();
     }
 
     /// A load spike starts or ends: the fleet's Poisson rate changes. The next arrival is drawn
@@ -1250,7 +1273,12 @@ impl Simulation {
         if self.connections.get(client).is_some_and(|c| *c > self.now) {
             self.series.connection_reused[bucket] += 1;
             self.send_to_backend(id);
-        } else if (client as u64) < self.dns_override_clients {
+        } else if !self.dns_overrides.is_empty()
+            && self
+                .dns_overrides
+                .iter()
+                .any(|(start, end)| (*start..*end).contains(&(client as u64)))
+        {
             // A local override (hosts file) is read before DNS (nsswitch `files dns`).
             self.series.dns_overridden[bucket] += 1;
             if let Some(region) = self.client_region.get_mut(client) {
@@ -1270,7 +1298,7 @@ impl Simulation {
             self.series.dns_negative_cached[bucket] += 1;
             self.fail_attempt(id, Outcome::DnsEmpty);
         } else {
-            if !self.rotate_next.is_empty() {
+            if !self.rotate_next.is_empty() && self.policy(client).rotate {
                 let next = &mut self.rotate_next[client];
                 self.requests[id as usize].lookup_offset = *next;
                 *next = ((usize::from(*next) + 1) % self.resolvers.len()) as u8;
@@ -1295,7 +1323,7 @@ impl Simulation {
         r.tag = r.tag.wrapping_add(1);
         r.phase = Phase::Lookup;
         let tag = r.tag;
-        if !self.rotate_next.is_empty() {
+        if !self.rotate_next.is_empty() && self.policy(client).rotate {
             let next = &mut self.rotate_next[client];
             self.requests[id as usize].lookup_offset = *next;
             *next = ((usize::from(*next) + 1) % self.resolvers.len()) as u8;
@@ -1490,7 +1518,8 @@ impl Simulation {
     /// Generic cell rate algorithm (ITU-T I.371): one query per 1/limit seconds with a burst of
     /// [`RESOLVER_BURST_S`] of the limit; true when the query conforms (and is counted).
     fn within_client_limit(&mut self, client: usize, server: usize) -> bool {
-        let limit = self.scenario.resolvers[server].per_client_qps_limit;
+        // Scaled by the client's class's super-client factor.
+        let limit = self.policy(client).resolvers[server].per_client_qps_limit;
         if limit <= 0.0 {
             return true;
         }
@@ -2471,15 +2500,13 @@ impl Simulation {
                     .enumerate()
                     .map(|(i, service)| {
                         let mut peak = (0.0, 0.0);
+                        // As for the main backend: buckets without capacity have no ratio.
                         for b in 0..buckets_done {
                             let capacity = series.service_capacity[i][b];
-                            let load = if capacity > 0.0 {
-                                series.service_offered[i][b] as f64 / capacity
-                            } else if series.service_offered[i][b] > 0 {
-                                f64::INFINITY
-                            } else {
-                                0.0
-                            };
+                            if capacity <= 0.0 {
+                                continue;
+                            }
+                            let load = series.service_offered[i][b] as f64 / capacity;
                             if load > peak.0 {
                                 peak = (load, b as f64 * bucket_s);
                             }
@@ -2499,8 +2526,9 @@ impl Simulation {
                 .iter()
                 .enumerate()
                 .map(|(i, class)| {
-                    let success: u64 = series.class_success[i].iter().sum();
-                    let finished = success + series.class_failed[i].iter().sum::<u64>();
+                    let success: u64 = series.class_success[i][..buckets_done].iter().sum();
+                    let finished =
+                        success + series.class_failed[i][..buckets_done].iter().sum::<u64>();
                     ClassSummary {
                         name: class.name.clone(),
                         requests_finished: finished,
@@ -2764,14 +2792,13 @@ fn initial_caches(sc: &Scenario, rng: &mut Rng, resolver_remaining: SimTime) -> 
 /// and lives for its lifetime L, the renewal cycle of a TTL cache, so in steady state it is valid
 /// with probability λL/(1+λL) and its remaining lifetime is uniform on (0, L). An invalid token
 /// counts as expired at t = 0. Drawn from its own stream; empty without identity.
-/// Leases in their steady state: a client's lease ends `lifetime` after its last renewal, which
-/// came an exponential time ago (Poisson requests), so it holds until `lifetime − A`, A ~ Exp(λ),
-/// and has lapsed when A ≥ `lifetime` (ZERO).
-fn initial_leases(sc: &Scenario) -> Vec<SimTime> {
+/// Leases of a class's clients in their steady state: a client's lease ends `lifetime` after its
+/// last renewal, which came an exponential time ago (Poisson requests at the class's rate), so it
+/// holds until `lifetime − A`, A ~ Exp(λ), and has lapsed when A ≥ `lifetime` (ZERO).
+fn initial_leases(sc: &Scenario, rng: &mut Rng) -> Vec<SimTime> {
     let Some(lease) = sc.lease else {
         return Vec::new();
     };
-    let mut rng = Rng::stream(sc.seed, StreamId::LeaseInit);
     let gap_mean_s = 1.0 / sc.simulated_rate_per_client_per_s();
     (0..sc.simulated_clients)
         .map(|_| {
@@ -2781,7 +2808,9 @@ fn initial_leases(sc: &Scenario) -> Vec<SimTime> {
         .collect()
 }
 
-fn initial_tokens(sc: &Scenario) -> Vec<SimTime> {
+/// Identity tokens of a class's clients at t = 0: valid with the steady-state probability of a
+/// renewal cycle at the class's rate, the remaining lifetime uniform (none valid when cold).
+fn initial_tokens(sc: &Scenario, rng: &mut Rng) -> Vec<SimTime> {
     let Some(identity) = sc.identity else {
         return Vec::new();
     };
@@ -2789,7 +2818,6 @@ fn initial_tokens(sc: &Scenario) -> Vec<SimTime> {
     if sc.cold_start {
         return tokens;
     }
-    let mut rng = Rng::stream(sc.seed, StreamId::TokenInit);
     let lifetime = identity.token_lifetime;
     let lambda_l = sc.simulated_rate_per_client_per_s() * lifetime.as_s();
     let valid = lambda_l / (1.0 + lambda_l);
@@ -2801,11 +2829,11 @@ fn initial_tokens(sc: &Scenario) -> Vec<SimTime> {
     tokens
 }
 
-/// Pooled connections at t = 0. A connection opens on the first attempt after the last one
-/// expired and lives for the lifetime L: the same renewal cycle as a TTL cache, so in steady state
-/// it is live with probability λL/(1+λL) and its remaining lifetime is uniform on (0, L). Drawn
-/// from its own stream so that pooling does not reshuffle the DNS caches. Empty without pooling.
-/// The pooled connections of a class's clients at t = 0 (none live without pooling or when cold).
+/// Pooled connections of a class's clients at t = 0. A connection opens on the first attempt
+/// after the last one expired and lives for the lifetime L: the same renewal cycle as a TTL
+/// cache, so in steady state it is live with probability λL/(1+λL) and its remaining lifetime is
+/// uniform on (0, L). Drawn from its own stream so that pooling does not reshuffle the DNS caches;
+/// none live without pooling or when cold.
 fn initial_connections(sc: &Scenario, rng: &mut Rng) -> Vec<SimTime> {
     let lifetime = sc.connection_lifetime;
     let mut connections = vec![SimTime::ZERO; sc.simulated_clients as usize];

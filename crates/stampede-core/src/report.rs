@@ -503,7 +503,8 @@ pub struct Summary {
     pub recovery: Recovery,
     /// Window after the last fault within which goodput must return, seconds.
     pub recovery_window_s: f64,
-    /// Requests served after their client gave up.
+    /// Requests the main service served after their client gave up (further services: in
+    /// [`Summary::services`]).
     pub wasted_work: u64,
     /// Error budget consumed: failed ÷ (finished × (1 − SLO target)).
     pub slo_burn: f64,

@@ -554,7 +554,8 @@ pub enum FaultKind {
     /// A mitigation, not a fault: a class of clients, the first `fraction` of the fleet (an
     /// "internal" class), resolves the name from a local override (a hosts-file entry or a
     /// pinned address) while it is in force, so its new connections need no DNS answer (October
-    /// 2025, T+1:27: "temporary mitigations let some internal services connect"). Ignores `target`.
+    /// 2025, T+1:27: "temporary mitigations let some internal services connect"). With
+    /// `target = "class:<name>"` the share is of that `[[fleets]]` class's clients.
     DnsOverride,
 }
 
@@ -581,7 +582,10 @@ pub struct RawFault {
     /// `"resolver:<index>"` (that resolver, 0-based in the resolver list, fails every query it
     /// receives, cached or not: `dns_timeout` = down). Backend faults (`capacity_loss`,
     /// `error_rate`, `service_slowdown`, `region_loss`) strike `"region:<index>"`, the primary
-    /// (region 0) by default. `"identity"` or `"telemetry"` aim any kind at that dependency.
+    /// (region 0) by default. `"name:<dns name>"` aims a DNS fault at a `[[names]]` name,
+    /// `"service:<name>"` a backend fault at a `[[services]]` service, `"class:<name>"` a
+    /// `dns_override` at a `[[fleets]]` class. `"identity"` or `"telemetry"` aim any kind at that
+    /// dependency.
     /// A target that does not apply to the kind is ignored.
     pub target: String,
     /// Admissions per second a `throttle` lets through, requests per second.

@@ -70,8 +70,6 @@ pub mod limits {
     pub const SERVICES_MAX: usize = 8;
     /// Most further names (`[[names]]`).
     pub const NAMES_MAX: usize = 8;
-    /// Most clients over all classes.
-    pub const CLIENTS_MAX: u64 = 10_000_000;
 }
 
 /// Where a DNS fault strikes.
@@ -87,6 +85,8 @@ pub enum FaultTarget {
     /// A further DNS name (index in [`Scenario::names`], ≥ 1; the main name is [`FaultTarget::Zone`]),
     /// as its authoritative zone answers it.
     Name(usize),
+    /// A client class (index in [`Scenario::fleets`]): where a `dns_override` applies.
+    Class(usize),
     /// The identity service that issues tokens.
     Identity,
     /// The telemetry collector.
@@ -123,6 +123,13 @@ pub fn resolve_target(raw: &RawScenario, text: &str) -> Option<FaultTarget> {
             .position(|n| n.name == name)
             .map(|i| FaultTarget::Name(i + 1));
     }
+    if let Some(name) = text.strip_prefix("class:") {
+        return raw
+            .fleets
+            .iter()
+            .position(|c| c.name == name)
+            .map(FaultTarget::Class);
+    }
     if let Some(name) = text.strip_prefix("service:") {
         if name == raw.backend.name {
             return Some(FaultTarget::Region(0));
@@ -144,6 +151,7 @@ pub fn effective_target(raw: &RawScenario, kind: FaultKind, target: &str) -> Fau
     let parsed = resolve_target(raw, target);
     match parsed {
         Some(t @ (FaultTarget::Identity | FaultTarget::Telemetry)) => t,
+        Some(t @ FaultTarget::Class(_)) if kind == FaultKind::DnsOverride => t,
         Some(t @ (FaultTarget::Zone | FaultTarget::Resolver(_) | FaultTarget::Name(_)))
             if is_dns_fault(kind) =>
         {
@@ -768,7 +776,32 @@ impl TryFrom<RawScenario> for Scenario {
                 None => problem(
                     path("target"),
                     format!(
-                        "must be \"zone\", \"resolver:<index>\", \"region:<index>\", \"name:<dns name>\", \"service:<name>\", \"identity\" or \"telemetry\", got \"{}\"",
+                        "must be \"zone\", \"resolver:<index>\", \"region:<index>\", \"name:<dns name>\", \"service:<name>\", \"class:<name>\" (dns_override), \"identity\" or \"telemetry\", got \"{}\"",
+                        fault.target
+                    ),
+                ),
+                Some(_) if fault.target.starts_with("service:") && is_dns_fault(fault.kind) => {
+                    problem(
+                        path("target"),
+                        format!(
+                            "a DNS fault strikes a name (\"name:<dns name>\"), not a service: \"{}\"",
+                            fault.target
+                        ),
+                    )
+                }
+                Some(_) if fault.target.starts_with("name:") && !is_dns_fault(fault.kind) => {
+                    problem(
+                        path("target"),
+                        format!(
+                            "a {:?} fault strikes a service (\"service:<name>\"), not a name: \"{}\"",
+                            fault.kind, fault.target
+                        ),
+                    )
+                }
+                Some(FaultTarget::Class(_)) if fault.kind != FaultKind::DnsOverride => problem(
+                    path("target"),
+                    format!(
+                        "only a dns_override aims at a client class: \"{}\"",
                         fault.target
                     ),
                 ),
@@ -822,6 +855,8 @@ impl TryFrom<RawScenario> for Scenario {
         }
         let mut scenario = build(raw);
         if !classes.is_empty() {
+            // The classes' own super-client factors; the report shows the largest.
+            scenario.client_scale = 1;
             let mut first_client = 0;
             let (mut clients, mut offered_per_s) = (0, 0.0);
             for (name, class) in classes {
@@ -861,16 +896,6 @@ fn fleet_classes(
             ),
         );
         return Vec::new();
-    }
-    let total: u64 = raw.fleets.iter().map(|c| c.clients).sum();
-    if total > limits::CLIENTS_MAX {
-        problem(
-            "fleets".into(),
-            format!(
-                "at most {} clients over all classes, got {total}",
-                limits::CLIENTS_MAX
-            ),
-        );
     }
     let mut classes = Vec::new();
     for (i, class) in raw.fleets.iter().enumerate() {
@@ -912,70 +937,17 @@ fn fleet_classes(
         }
         let mut each = raw.clone();
         each.fleets.clear();
+        // Faults are the top level's (checked there); a class's copy must not name classes.
+        for fault in &mut each.faults {
+            if fault.target.starts_with("class:") {
+                fault.target = FAULT_TARGET_ZONE.into();
+            }
+        }
         each.fleet.clients = class.clients.max(1);
         if let Some(rate) = class.request_rate_per_client_per_s {
             each.fleet.request_rate_per_client_per_s = rate;
         }
-        let mut ok = true;
-        for (j, name) in class.policies.iter().enumerate() {
-            let here = format!("fleets[{i}].policies[{j}]");
-            let Some(policy) = crate::presets::find_policy(name) else {
-                problem(
-                    here,
-                    format!("no policy named `{name}` (see `stampede presets`)"),
-                );
-                ok = false;
-                continue;
-            };
-            let sections: Vec<String> = toml::from_str::<toml::Table>(policy.toml)
-                .map(|t| t.keys().cloned().collect())
-                .unwrap_or_default();
-            if let Some(other) = sections
-                .iter()
-                .find(|s| !CLIENT_SECTIONS.contains(&s.as_str()))
-            {
-                problem(
-                    here,
-                    format!(
-                        "`{name}` sets [{other}], which is shared by every class; apply it to the whole scenario instead"
-                    ),
-                );
-                ok = false;
-                continue;
-            }
-            match super::overlay(&each, policy.toml) {
-                Ok(applied) => each = applied,
-                Err(e) => {
-                    problem(here, e.to_string());
-                    ok = false;
-                }
-            }
-        }
-        for (key, value) in &class.set {
-            let here = format!("fleets[{i}].set.{key}");
-            let section = key.split('.').next().unwrap_or("");
-            let global = key == "fleet.clients" || key == "fleet.scale_max_clients";
-            if !CLIENT_SECTIONS.contains(&section) || global {
-                problem(
-                    here,
-                    format!(
-                        "only client settings ({}) differ between classes{}",
-                        CLIENT_SECTIONS.join(", "),
-                        if key == "fleet.clients" {
-                            "; give the class's size as `clients`"
-                        } else {
-                            ""
-                        }
-                    ),
-                );
-                ok = false;
-                continue;
-            }
-            if let Err(p) = super::set_param(&mut each, key, &value.to_string()) {
-                problem(here, p.message);
-                ok = false;
-            }
-        }
+        let ok = apply_class_settings(&mut each, class, i, problem);
         let Some(calls) = calls.filter(|_| ok) else {
             continue;
         };
@@ -997,6 +969,77 @@ fn fleet_classes(
         debug_assert!(classes.len() <= before + 1);
     }
     classes
+}
+
+/// Applies a class's policies (client sections only) and `set` entries to its copy of the top
+/// level; false when any of them is a problem (reported under `fleets[i]`).
+fn apply_class_settings(
+    each: &mut RawScenario,
+    class: &super::raw::RawFleetClass,
+    i: usize,
+    problem: &mut impl FnMut(String, String),
+) -> bool {
+    let mut ok = true;
+    for (j, name) in class.policies.iter().enumerate() {
+        let here = format!("fleets[{i}].policies[{j}]");
+        let Some(policy) = crate::presets::find_policy(name) else {
+            problem(
+                here,
+                format!("no policy named `{name}` (see `stampede presets`)"),
+            );
+            ok = false;
+            continue;
+        };
+        let sections: Vec<String> = toml::from_str::<toml::Table>(policy.toml)
+            .map(|t| t.keys().cloned().collect())
+            .unwrap_or_default();
+        if let Some(other) = sections
+            .iter()
+            .find(|s| !CLIENT_SECTIONS.contains(&s.as_str()))
+        {
+            problem(
+                here,
+                format!(
+                    "`{name}` sets [{other}], which is shared by every class; apply it to the whole scenario instead"
+                ),
+            );
+            ok = false;
+            continue;
+        }
+        match super::overlay(each, policy.toml) {
+            Ok(applied) => *each = applied,
+            Err(e) => {
+                problem(here, e.to_string());
+                ok = false;
+            }
+        }
+    }
+    for (key, value) in &class.set {
+        let here = format!("fleets[{i}].set.{key}");
+        let section = key.split('.').next().unwrap_or("");
+        let global = key == "fleet.clients" || key == "fleet.scale_max_clients";
+        if !CLIENT_SECTIONS.contains(&section) || global {
+            problem(
+                here,
+                format!(
+                    "only client settings ({}) differ between classes{}",
+                    CLIENT_SECTIONS.join(", "),
+                    if key == "fleet.clients" {
+                        "; give the class's size as `clients`"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+            ok = false;
+            continue;
+        }
+        if let Err(p) = super::set_param(each, key, &value.to_string()) {
+            problem(here, p.message);
+            ok = false;
+        }
+    }
+    ok
 }
 
 /// Further services and names: unique names, sane ranges, names answering existing services.

@@ -193,8 +193,7 @@ struct SdkDefaults {
     attempts_max: u32,
     backoff_base_ms: f64,
     /// `None`: no retry quota. Otherwise the standard-mode quota as (capacity, cost per retry,
-    /// cost per retry after a timeout), tokens.
-    /// Capacity, cost per retry, after a timeout, after a throttling error.
+    /// after a timeout, after a throttling error), tokens.
     quota: Option<(u32, u32, u32, u32)>,
 }
 
@@ -209,8 +208,8 @@ const SDK_DEFAULTS: &[SdkDefaults] = &[
         backoff_base_ms: 25.0,
         quota: None,
     },
-    // Java v2 pre-2026 code: legacy 4 attempts, 500-token bucket, 5 per retry (0 after
-    // throttling, which the model cannot express), base 100 ms. Timeouts have no cost of their own.
+    // Java v2 pre-2026 code: legacy 4 attempts, 500-token bucket, 5 per retry and 0 after
+    // throttling, base 100 ms. Timeouts have no cost of their own.
     SdkDefaults {
         policy: "retry-aws-java-v2-legacy-pre-2026",
         cites: "SdkDefaultRetrySetting.java",

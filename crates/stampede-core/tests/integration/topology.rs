@@ -545,168 +545,136 @@ fn client_classes_report_every_problem_under_their_path() {
     );
 }
 
-/// A lookup cap belongs to its class: Node.js clients limited to 4 lookups at once beside
-/// uncapped Go clients leave the Go clients' lookups alone (no fault: every request succeeds).
+/// A lookup cap belongs to its class. Every lookup waits 300 ms upstream (no caches) and each
+/// client sends 20 requests/s, so a client runs about 6 lookups at once: with a cap of 1 most of
+/// them queue past the 1 s attempt timeout, without a cap none do. The uncapped class beside the
+/// capped one must keep every request.
 #[test]
 fn a_lookup_cap_applies_only_to_its_own_class() {
-    use stampede_core::scenario::raw::{RawFleetClass, SetValue};
+    use stampede_core::scenario::raw::{ClientCacheMode, RawFleetClass, SetValue};
+    let class = |name: &str, cap: f64| RawFleetClass {
+        name: name.into(),
+        clients: 20,
+        set: [(
+            "client_dns.lookups_in_flight_max".to_string(),
+            SetValue::Number(cap),
+        )]
+        .into_iter()
+        .collect(),
+        ..RawFleetClass::default()
+    };
     let sc = crate::support::scenario(|r| {
         r.run.duration_s = 60.0;
-        r.fleets = vec![
-            RawFleetClass {
-                name: "nodejs".into(),
-                clients: 200,
-                policies: vec!["dns-nodejs".into()],
-                set: [(
-                    "client_dns.lookups_in_flight_max".to_string(),
-                    SetValue::Number(4.0),
-                )]
-                .into_iter()
-                .collect(),
-                ..RawFleetClass::default()
-            },
-            RawFleetClass {
-                name: "go".into(),
-                clients: 300,
-                policies: vec!["dns-glibc-go".into()],
-                ..RawFleetClass::default()
-            },
-        ];
+        r.fleet.request_rate_per_client_per_s = 20.0;
+        r.fleet.attempt_timeout_ms = 1000.0;
+        r.retry.attempts_max = 1;
+        r.client_dns.cache = ClientCacheMode::None;
+        r.dns.record_ttl_s = 0.0;
+        r.resolver.upstream_latency_ms = 300.0;
+        r.fleets = vec![class("capped", 1.0), class("uncapped", 0.0)];
     });
     let report = crate::support::run_checked(&sc);
-    for class in &report.summary.classes {
-        assert_eq!(class.availability, 1.0, "{}", class.name);
-        assert!(class.requests_finished > 0);
-    }
+    let classes = &report.summary.classes;
+    assert!(classes[0].availability < 0.5, "capped: {:?}", classes[0]);
+    assert_eq!(classes[1].availability, 1.0, "uncapped: {:?}", classes[1]);
 }
 
-/// Two services behind two names, one client class calling each: a DNS fault on one name and a
-/// backend fault on the other name's service strike only the class that calls it, and each
-/// service's capacity series is its own workers ÷ mean service time.
+/// One `[[fleets]]` class is a class like any other: its own settings apply (here a single
+/// attempt under a 50 % error rate: availability 1 − p), and it is reported by name.
 #[test]
-fn faults_aimed_at_a_name_or_a_service_strike_only_its_callers() {
-    use stampede_core::scenario::raw::{FaultKind, RawFault, RawFleetClass, RawName, RawService};
-    let run = |fault: RawFault| {
+fn a_single_client_class_runs_with_its_own_settings() {
+    use stampede_core::scenario::raw::{FaultKind, RawFault, RawFleetClass, SetValue};
+    let sc = crate::support::scenario(|r| {
+        crate::support::no_dns(r);
+        r.run.duration_s = 100.0;
+        r.retry.attempts_max = 4;
+        r.fleets = vec![RawFleetClass {
+            name: "only".into(),
+            clients: 500,
+            set: [("retry.attempts_max".to_string(), SetValue::Number(1.0))]
+                .into_iter()
+                .collect(),
+            ..RawFleetClass::default()
+        }];
+        r.faults = vec![RawFault {
+            kind: FaultKind::ErrorRate,
+            start_s: 0.0,
+            end_s: 1e6,
+            fraction: 0.5,
+            ..RawFault::default()
+        }];
+    });
+    let report = crate::support::run_checked(&sc);
+    let only = &report.summary.classes[0];
+    assert_eq!(only.name, "only");
+    let sigma = (0.25 / only.requests_finished as f64).sqrt();
+    assert!((only.availability - 0.5).abs() < 4.0 * sigma, "{only:?}");
+    assert_eq!(report.series.attempts_retry.iter().sum::<u64>(), 0);
+}
+
+/// `rotate` is a class's own: with the first of two resolvers down, a class that does not
+/// rotate always asks it first and waits out its timeout, so it sends the first resolver as many
+/// queries as the second; a rotating class beside it does not change that.
+#[test]
+fn rotate_applies_only_to_its_own_class() {
+    use stampede_core::scenario::raw::{
+        ClientCacheMode, FaultKind, RawFault, RawFleetClass, SetValue,
+    };
+    let run = |with_rotating_class: bool| -> stampede_core::Report {
         let sc = crate::support::scenario(|r| {
             r.run.duration_s = 120.0;
-            r.run.bucket_s = 10.0;
+            r.client_dns.cache = ClientCacheMode::None;
+            r.client_dns.lookup_timeout_ms = 200.0;
             r.retry.attempts_max = 1;
-            r.client_dns.cache = stampede_core::scenario::raw::ClientCacheMode::None;
-            r.fleet.cold_start = true;
-            r.dns.name = "api.example".into();
-            r.services = vec![RawService {
-                name: "sts".into(),
-                workers: 8,
-                service_ms_mean: 20.0,
-                ..RawService::default()
+            stampede_core::scenario::set_param(r, "resolvers.count", "2").unwrap();
+            let plain = RawFleetClass {
+                name: "plain".into(),
+                clients: 100,
+                ..RawFleetClass::default()
+            };
+            let rotating = RawFleetClass {
+                name: "rotating".into(),
+                clients: 100,
+                set: [("client_dns.rotate".to_string(), SetValue::Bool(true))]
+                    .into_iter()
+                    .collect(),
+                ..RawFleetClass::default()
+            };
+            r.fleets = if with_rotating_class {
+                vec![plain, rotating]
+            } else {
+                vec![plain]
+            };
+            r.faults = vec![RawFault {
+                kind: FaultKind::DnsTimeout,
+                start_s: 0.0,
+                end_s: 1e6,
+                target: "resolver:0".into(),
+                ..RawFault::default()
             }];
-            r.names = vec![RawName {
-                name: "sts.example".into(),
-                service: "sts".into(),
-                record_ttl_s: 30.0,
-            }];
-            r.fleets = vec![
-                RawFleetClass {
-                    name: "data".into(),
-                    clients: 300,
-                    ..RawFleetClass::default()
-                },
-                RawFleetClass {
-                    name: "token".into(),
-                    clients: 100,
-                    calls: "sts.example".into(),
-                    ..RawFleetClass::default()
-                },
-            ];
-            r.faults = vec![fault];
         });
         crate::support::run_checked(&sc)
     };
-    let fault = |kind: FaultKind, target: &str| RawFault {
-        kind,
-        start_s: 0.0,
-        end_s: 1000.0,
-        target: target.into(),
-        ..RawFault::default()
-    };
-    for (kind, target, struck) in [
-        (FaultKind::DnsEmpty, "name:sts.example", "token"),
-        (FaultKind::DnsEmpty, "name:api.example", "data"),
-        (FaultKind::DnsEmpty, "zone", "data"),
-        (FaultKind::ErrorRate, "service:sts", "token"),
-        (FaultKind::ErrorRate, "service:backend", "data"),
-    ] {
-        let report = run(fault(kind, target));
-        for class in &report.summary.classes {
-            let expected = if class.name == struck { 0.0 } else { 1.0 };
-            assert_eq!(
-                class.availability, expected,
-                "{kind:?} at {target}: class {}",
-                class.name
-            );
-        }
-        let s = &report.series;
-        let token_requests: u64 = s.class_requests[1].iter().sum();
-        let sts_offered: u64 = s.service_offered[1].iter().sum();
-        if struck == "token" && kind == FaultKind::DnsEmpty {
-            assert_eq!(sts_offered, 0, "no answer, no attempt reaches sts");
-        } else {
-            let in_flight = report.summary.requests_in_flight;
-            assert!(
-                sts_offered <= token_requests && sts_offered + in_flight >= token_requests,
-                "one attempt per token request reaches sts ({sts_offered} of {token_requests})"
-            );
-        }
-        // 8 workers × 1000/20 ms × 10 s buckets.
-        assert_eq!(s.service_capacity[1][3], 8.0 * 50.0 * 10.0);
-        assert_eq!(report.summary.services[1].name, "sts");
-    }
-}
-
-#[test]
-fn services_and_names_report_every_problem_under_their_path() {
-    use stampede_core::scenario::raw::{RawFault, RawFleetClass, RawName, RawService};
-    let raw = stampede_core::RawScenario {
-        services: vec![
-            RawService {
-                name: "backend".into(),
-                ..RawService::default()
-            },
-            RawService {
-                name: "sts".into(),
-                workers: 0,
-                ..RawService::default()
-            },
-        ],
-        names: vec![RawName {
-            name: "sts.example".into(),
-            service: "stss".into(),
-            ..RawName::default()
-        }],
-        fleets: vec![RawFleetClass {
-            name: "a".into(),
-            calls: "nope.example".into(),
-            ..RawFleetClass::default()
-        }],
-        faults: vec![RawFault {
-            target: "service:nope".into(),
-            ..RawFault::default()
-        }],
-        ..Default::default()
-    };
-    let problems = stampede_core::Scenario::try_from(raw).unwrap_err().problems;
-    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
-    for expected in [
-        "services[0].name",
-        "services[1].workers",
-        "names[0].service",
-        "faults[0].target",
-    ] {
-        assert!(
-            paths.contains(&expected),
-            "{expected} missing from {paths:?}"
-        );
-    }
+    let sum = |v: &[u64]| v.iter().sum::<u64>();
+    let alone = run(false);
+    let (first, second) = (
+        sum(&alone.series.resolver_queries[0]),
+        sum(&alone.series.resolver_queries[1]),
+    );
+    assert!(
+        first.abs_diff(second) <= alone.summary.requests_in_flight,
+        "alone, every lookup asks resolver 0 then 1: {first} vs {second}"
+    );
+    let mixed = run(true);
+    let plain_requests = sum(&mixed.series.class_requests[0]);
+    // The plain class's lookups all start at resolver 0; the rotating class's half of theirs.
+    let rotating_requests = sum(&mixed.series.class_requests[1]);
+    let first = sum(&mixed.series.resolver_queries[0]) as f64;
+    let expected = plain_requests as f64 + rotating_requests as f64 / 2.0;
+    assert!(
+        (first - expected).abs() < 0.05 * expected,
+        "resolver 0 got {first} queries, expected about {expected}"
+    );
 }
 
 /// In-service work: a backend offered twice its capacity keeps every worker busy (the bucket
@@ -731,4 +699,81 @@ fn in_service_work_is_bounded_by_the_workers_and_reaches_them_under_overload() {
             assert!(busy.iter().all(|b| *b < 40), "{busy:?}");
         }
     }
+}
+
+/// Targets name what they strike: a `dns_override` aimed at a class covers that class only, and a
+/// target of the wrong kind (a DNS fault on a service, a backend fault on a name, a class on
+/// anything but an override) is a validation problem, not a silent redirection.
+#[test]
+fn class_service_and_name_targets_strike_what_they_name() {
+    use stampede_core::scenario::raw::{
+        ClientCacheMode, FaultKind, RawFault, RawFleetClass, RawName, RawService,
+    };
+    let fault = |kind: FaultKind, target: &str, fraction: f64| RawFault {
+        kind,
+        start_s: 0.0,
+        end_s: 1e6,
+        fraction,
+        target: target.into(),
+        ..RawFault::default()
+    };
+    let classes = || {
+        vec![
+            RawFleetClass {
+                name: "external".into(),
+                clients: 100,
+                ..RawFleetClass::default()
+            },
+            RawFleetClass {
+                name: "internal".into(),
+                clients: 100,
+                ..RawFleetClass::default()
+            },
+        ]
+    };
+    let report = crate::support::run_checked(&crate::support::scenario(|r| {
+        r.run.duration_s = 60.0;
+        r.fleet.cold_start = true;
+        r.client_dns.cache = ClientCacheMode::None;
+        r.retry.attempts_max = 1;
+        r.fleets = classes();
+        r.faults = vec![
+            fault(FaultKind::DnsEmpty, "zone", 1.0),
+            fault(FaultKind::DnsOverride, "class:internal", 1.0),
+        ];
+    }));
+    let c = &report.summary.classes;
+    assert_eq!((c[0].availability, c[1].availability), (0.0, 1.0), "{c:?}");
+
+    let mut raw = stampede_core::RawScenario {
+        services: vec![RawService {
+            name: "sts".into(),
+            ..RawService::default()
+        }],
+        names: vec![RawName {
+            name: "sts.example".into(),
+            service: "sts".into(),
+            ..RawName::default()
+        }],
+        fleets: classes(),
+        ..Default::default()
+    };
+    raw.faults = vec![
+        fault(FaultKind::DnsEmpty, "service:sts", 1.0),
+        fault(FaultKind::ErrorRate, "name:sts.example", 1.0),
+        fault(FaultKind::ErrorRate, "class:internal", 1.0),
+        fault(FaultKind::DnsOverride, "class:nobody", 1.0),
+    ];
+    let problems = stampede_core::Scenario::try_from(raw).unwrap_err().problems;
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "faults[0].target",
+            "faults[1].target",
+            "faults[2].target",
+            "faults[3].target"
+        ],
+        "{problems:?}"
+    );
 }
