@@ -259,6 +259,9 @@ struct Request {
     paced: bool,
     /// Whether the slot is a client's background refresh of its cache (no user request).
     prefetch: bool,
+    /// The call in progress: `0..dependencies.len()` are the class's calls before the main one,
+    /// `dependencies.len()` the main call.
+    call: u8,
 }
 
 /// What a client's DNS cache keeps between requests (16 bytes: a million clients' caches are
@@ -428,8 +431,12 @@ pub struct Simulation {
     /// `start..end` of simulated clients; recomputed at every fault edge.
     /// force); recomputed at every fault edge.
     dns_overrides: Vec<(u64, u64)>,
-    /// Per client: whether a background refresh of its cache is out; empty without prefetch.
+    /// Per client and call (`client × call_stride + call`): whether a background refresh of
+    /// its cache is out; empty without prefetch.
     prefetching: Vec<bool>,
+    /// Calls a client keeps state for (DNS cache, connection): 1 + the most calls any class
+    /// makes before its main one. 1 without dependencies, so indexes are the clients'.
+    call_stride: usize,
     /// Per client: lookups holding a place; empty without `lookups_in_flight_max`.
     lookups_in_flight: Vec<u32>,
     /// Per client: lookups waiting for a place, as (request, attempt tag).
@@ -470,10 +477,24 @@ impl Simulation {
         } else {
             scenario.fleets.iter().map(|f| &*f.scenario).collect()
         };
-        let clients: Vec<ClientCache> = classes
+        let call_stride = 1 + classes
             .iter()
-            .flat_map(|class| initial_caches(class, &mut init, resolver_remaining))
-            .collect();
+            .map(|c| c.dependencies.len())
+            .max()
+            .unwrap_or(0);
+        let clients: Vec<ClientCache> = if call_stride == 1 {
+            classes
+                .iter()
+                .flat_map(|class| initial_caches(class, &mut init, resolver_remaining))
+                .collect()
+        } else {
+            classes
+                .iter()
+                .flat_map(|class| {
+                    initial_call_caches(class, &mut init, resolver_remaining, call_stride)
+                })
+                .collect()
+        };
         let mut connection_init = Rng::stream(scenario.seed, StreamId::ConnectionInit);
         let connections = if classes
             .iter()
@@ -481,7 +502,16 @@ impl Simulation {
         {
             classes
                 .iter()
-                .flat_map(|class| initial_connections(class, &mut connection_init))
+                .flat_map(|class| {
+                    let each = initial_connections(class, &mut connection_init);
+                    // One connection per call; only the main call's may be live at t = 0 (the
+                    // others open on first use).
+                    let main = class.dependencies.len();
+                    each.into_iter().flat_map(move |c| {
+                        (0..call_stride)
+                            .map(move |call| if call == main { c } else { SimTime::ZERO })
+                    })
+                })
                 .collect()
         } else {
             Vec::new()
@@ -526,7 +556,10 @@ impl Simulation {
         let capped = classes.iter().any(|c| c.lookups_in_flight_max > 0);
         let prefetch = classes.iter().any(|c| c.client_prefetch > SimTime::ZERO);
         let class_count = classes.len();
-        debug_assert_eq!(clients.len() as u64, scenario.simulated_clients);
+        debug_assert_eq!(
+            clients.len() as u64,
+            scenario.simulated_clients * call_stride as u64
+        );
         let resolvers = initial_resolvers(&scenario, resolver_remaining);
         let simulated = scenario.simulated_clients as usize;
         let limited = scenario
@@ -615,8 +648,9 @@ impl Simulation {
             identity_rng: Rng::stream(scenario.seed, StreamId::Identity),
             telemetry_rng: Rng::stream(scenario.seed, StreamId::Telemetry),
             dns_overrides: Vec::new(),
+            call_stride,
             prefetching: if prefetch {
-                vec![false; simulated]
+                vec![false; simulated * call_stride]
             } else {
                 Vec::new()
             },
@@ -694,6 +728,22 @@ impl Simulation {
                 client - self.scenario.fleets[class].first_client as usize,
             )
         }
+    }
+
+    /// The DNS name (index in `Scenario::names`) of a client's call `call`.
+    #[inline]
+    fn call_name(&self, client: usize, call: u8) -> usize {
+        let policy = self.policy(client);
+        policy
+            .dependencies
+            .get(usize::from(call))
+            .map_or(policy.calls, |d| d.name)
+    }
+
+    /// Where a client's state for call `call` lives (`clients`, `connections`, `prefetching`).
+    #[inline]
+    fn call_slot(&self, client: usize, call: u8) -> usize {
+        client * self.call_stride + usize::from(call)
     }
 
     /// The client settings of a simulated client: its class's.
@@ -1146,7 +1196,7 @@ impl Simulation {
                 (fleet.first_client + self.arrivals.below(fleet.scenario.simulated_clients)) as u32
             };
             self.next_arrival_client = client;
-            std::hint::black_box(self.clients[client as usize].positive_until);
+            std::hint::black_box(self.clients[client as usize * self.call_stride].positive_until);
         }
     }
 
@@ -1191,6 +1241,7 @@ impl Simulation {
             lookup_slot: false,
             paced: false,
             prefetch: false,
+            call: 0,
         };
         match self.free.pop() {
             Some(id) => {
@@ -1221,10 +1272,11 @@ impl Simulation {
             Pace::TooLate => Some(Outcome::DeadlineExceeded),
         };
         if let Some(refusal) = refusal {
-            if self.requests[id as usize].attempt == 0 {
+            let r = &self.requests[id as usize];
+            if r.attempt == 0 && r.call == 0 {
                 self.series.refused_first[bucket] += 1;
             }
-            self.finish(id, refusal);
+            self.call_failed(id, refusal);
             return;
         }
         let policy = self.policy(self.requests[id as usize].client as usize);
@@ -1234,10 +1286,12 @@ impl Simulation {
             r.attempt < attempts_max,
             "attempts never exceed the maximum"
         );
-        if r.attempt == 0 {
+        if r.attempt > 0 {
+            self.series.attempts_retry[bucket] += 1;
+        } else if r.call == 0 {
             self.series.attempts_first[bucket] += 1;
         } else {
-            self.series.attempts_retry[bucket] += 1;
+            self.series.attempts_later_call[bucket] += 1;
         }
         if let Some(hedging) = hedging {
             r.hedges_sent = 1;
@@ -1266,11 +1320,12 @@ impl Simulation {
         r.tag = r.tag.wrapping_add(1);
         r.phase = Phase::Lookup;
         r.lookup_tries = 0;
-        let (tag, client) = (r.tag, r.client as usize);
+        let (tag, client, call) = (r.tag, r.client as usize, r.call);
         self.schedule_attempt_timeout(id, tag);
 
-        let cache = self.clients[client];
-        if self.connections.get(client).is_some_and(|c| *c > self.now) {
+        let slot = self.call_slot(client, call);
+        let cache = self.clients[slot];
+        if self.connections.get(slot).is_some_and(|c| *c > self.now) {
             self.series.connection_reused[bucket] += 1;
             self.send_to_backend(id);
         } else if !self.dns_overrides.is_empty()
@@ -1288,10 +1343,10 @@ impl Simulation {
         } else if cache.positive_until > self.now {
             self.series.dns_client_cache[bucket] += 1;
             if !self.prefetching.is_empty()
-                && !self.prefetching[client]
+                && !self.prefetching[slot]
                 && cache.positive_until <= self.now.after(self.policy(client).client_prefetch)
             {
-                self.start_prefetch(client);
+                self.start_prefetch(client, call);
             }
             self.send_to_backend(id);
         } else if cache.negative_until > self.now {
@@ -1313,13 +1368,15 @@ impl Simulation {
     /// Starts a background lookup that refreshes `client`'s cache entry before it expires. It
     /// uses a request slot of its own but is no user request: it has no attempt, outcome or
     /// timeout beyond its tries, and only updates the cache.
-    fn start_prefetch(&mut self, client: usize) {
-        self.prefetching[client] = true;
+    fn start_prefetch(&mut self, client: usize, call: u8) {
+        let slot = self.call_slot(client, call);
+        self.prefetching[slot] = true;
         let bucket = self.bucket();
         self.series.dns_prefetches[bucket] += 1;
         let id = self.allocate(client as u32);
         let r = &mut self.requests[id as usize];
         r.prefetch = true;
+        r.call = call;
         r.tag = r.tag.wrapping_add(1);
         r.phase = Phase::Lookup;
         let tag = r.tag;
@@ -1344,7 +1401,8 @@ impl Simulation {
         );
         r.phase = Phase::Free;
         r.prefetch = false;
-        self.prefetching[r.client as usize] = false;
+        let slot = r.client as usize * self.call_stride + usize::from(r.call);
+        self.prefetching[slot] = false;
         self.free.push(id);
     }
 
@@ -1492,7 +1550,9 @@ impl Simulation {
         if matches!(
             cause,
             Outcome::RequestTimeout | Outcome::Rejected | Outcome::ServerError
-        ) && let Some(connection) = self.connections.get_mut(client)
+        ) && let Some(connection) = self
+            .connections
+            .get_mut(client * self.call_stride + usize::from(self.requests[id as usize].call))
         {
             *connection = SimTime::ZERO;
         }
@@ -1594,7 +1654,7 @@ impl Simulation {
             Some((_, added)) => extra = added,
             None => {}
         }
-        let name = self.policy(client).calls;
+        let name = self.call_name(client, self.requests[id as usize].call);
         let resolver = &self.resolvers[server].names[name];
         // A cached answer still on its way from upstream is given when it arrives.
         let ready = self
@@ -1753,7 +1813,8 @@ impl Simulation {
                 (SimTime::from_s(STALE_ANSWER_TTL_S), region)
             }
             Answer::Empty => {
-                self.clients[client].negative_until =
+                let slot = self.call_slot(client, self.requests[id as usize].call);
+                self.clients[slot].negative_until =
                     self.now.after(self.policy(client).client_negative_ttl);
                 if prefetch {
                     self.end_prefetch(id);
@@ -1770,7 +1831,8 @@ impl Simulation {
             ClientCacheMode::RecordTtl => ttl,
             ClientCacheMode::Fixed => policy.client_ttl,
         };
-        self.clients[client].positive_until = self.now.after(kept);
+        let slot = self.call_slot(client, self.requests[id as usize].call);
+        self.clients[slot].positive_until = self.now.after(kept);
         if let Some(current) = self.client_region.get_mut(client) {
             *current = region;
         }
@@ -1809,7 +1871,8 @@ impl Simulation {
     /// with that answer (counted as a stale answer). Returns whether it did.
     fn serve_client_stale(&mut self, id: RequestId, client: usize) -> bool {
         let stale_max = self.policy(client).client_stale_max;
-        let expired_at = self.clients[client].positive_until;
+        let expired_at =
+            self.clients[self.call_slot(client, self.requests[id as usize].call)].positive_until;
         if stale_max == SimTime::ZERO
             || expired_at == SimTime::ZERO
             || self.now >= expired_at.after(stale_max)
@@ -1850,7 +1913,7 @@ impl Simulation {
         let service = if self.scenario.names.len() == 1 {
             0
         } else {
-            self.scenario.names[self.policy(client).calls].service
+            self.scenario.names[self.call_name(client, self.requests[id as usize].call)].service
         };
         // Backend slots: the main service's regions, then one per further service. With one
         // region, `report` copies `backend_offered` into `region_offered`.
@@ -1870,8 +1933,9 @@ impl Simulation {
         };
         self.requests[id as usize].region = region as u8;
         let lifetime = self.policy(client).connection_lifetime;
-        if lifetime > SimTime::ZERO && self.connections[client] <= self.now {
-            self.connections[client] = self.now.after(lifetime);
+        let slot = self.call_slot(client, self.requests[id as usize].call);
+        if lifetime > SimTime::ZERO && self.connections[slot] <= self.now {
+            self.connections[slot] = self.now.after(lifetime);
         }
         self.requests[id as usize].phase = Phase::Backend;
         let job = Job {
@@ -1992,7 +2056,12 @@ impl Simulation {
             let parent = self.requests[id as usize].parent;
             if parent == NO_PARENT {
                 self.requests[id as usize].phase = Phase::Backoff;
-                self.finish(id, Outcome::Success);
+                let r = &self.requests[id as usize];
+                if usize::from(r.call) < self.policy(r.client as usize).dependencies.len() {
+                    self.next_call(id, true);
+                } else {
+                    self.finish(id, Outcome::Success);
+                }
             } else {
                 self.release_hedge(parent, id);
                 self.finish(parent, Outcome::Success);
@@ -2075,7 +2144,7 @@ impl Simulation {
         let r = &mut self.requests[id as usize];
         r.phase = Phase::Backoff;
         if r.attempt >= policy.attempts_max {
-            self.finish(id, cause);
+            self.call_failed(id, cause);
             return;
         }
         let delay_ms = backoff_delay_ms(policy, r.attempt, r.last_delay_ms, &mut self.jitter);
@@ -2083,7 +2152,7 @@ impl Simulation {
         let at = self.now.after(SimTime::from_ms(delay_ms));
         let deadline = policy.deadline;
         if deadline > SimTime::ZERO && at > r.started.after(deadline) {
-            self.finish(id, Outcome::DeadlineExceeded);
+            self.call_failed(id, Outcome::DeadlineExceeded);
             return;
         }
         let after = match cause {
@@ -2092,13 +2161,51 @@ impl Simulation {
             _ => RetryAfter::Error,
         };
         let Some(grant) = self.budgets[class].try_retry(local, self.now, after) else {
-            self.finish(id, Outcome::BudgetExhausted);
+            self.call_failed(id, Outcome::BudgetExhausted);
             return;
         };
         let r = &mut self.requests[id as usize];
         r.budget_tokens = grant.tokens;
         r.retry_slot = grant.slot;
         self.schedule(at, Event::RetryDue { request: id });
+    }
+
+    /// The request's current call failed for good (attempts, budget, deadline or a refusal): an
+    /// optional call before the main one is skipped (fail-open); otherwise the request ends.
+    fn call_failed(&mut self, id: RequestId, cause: Outcome) {
+        let r = &self.requests[id as usize];
+        let optional = self
+            .policy(r.client as usize)
+            .dependencies
+            .get(usize::from(r.call))
+            .is_some_and(|d| !d.required);
+        if optional {
+            self.next_call(id, false);
+        } else {
+            self.finish(id, cause);
+        }
+    }
+
+    /// The current call is over (it succeeded, or an optional one failed): the request's next
+    /// call starts with a fresh attempt count. A success hands back the AWS quota as a request's
+    /// success does.
+    fn next_call(&mut self, id: RequestId, succeeded: bool) {
+        let client = self.requests[id as usize].client as usize;
+        let (class, local) = self.local(client);
+        let r = &mut self.requests[id as usize];
+        assert_eq!(r.phase, Phase::Backoff, "a call ends between attempts");
+        if succeeded {
+            self.budgets[class].request_succeeded(local, r.attempt == 1, r.budget_tokens);
+        }
+        if r.retry_slot {
+            r.retry_slot = false;
+            self.budgets[class].release_slot(local);
+        }
+        r.call += 1;
+        r.attempt = 0;
+        r.last_delay_ms = 0.0;
+        r.budget_tokens = 0;
+        self.start_attempt(id);
     }
 
     /// The next hedge of a live request, unless every attempt is out or its deadline passed.
@@ -2768,6 +2875,47 @@ fn initial_resolvers(sc: &Scenario, first_remaining: SimTime) -> Vec<Resolver> {
 
 /// Client caches at t = 0. In steady state (Jung et al. 2003) an entry is valid with probability
 /// λT/(1+λT) and its remaining lifetime is uniform on (0, T); a cold start leaves every cache empty.
+/// A class's client caches with one entry per call (`stride` per client; the class's calls
+/// first, its main call last among them, unused entries empty): each call's entry in the steady
+/// state of its name's TTL (the fixed TTL with `cache = "fixed"`).
+fn initial_call_caches(
+    sc: &Scenario,
+    rng: &mut Rng,
+    resolver_remaining: SimTime,
+    stride: usize,
+) -> Vec<ClientCache> {
+    let mut caches = vec![ClientCache::default(); sc.simulated_clients as usize * stride];
+    if sc.cold_start || sc.client_cache == ClientCacheMode::None {
+        return caches;
+    }
+    let names: Vec<usize> = sc
+        .dependencies
+        .iter()
+        .map(|d| d.name)
+        .chain(std::iter::once(sc.calls))
+        .collect();
+    for client in 0..sc.simulated_clients as usize {
+        for (call, name) in names.iter().enumerate() {
+            let ttl = match sc.client_cache {
+                ClientCacheMode::Fixed => sc.client_ttl,
+                _ => sc.names[*name].record_ttl,
+            };
+            if ttl.0 == 0 {
+                continue;
+            }
+            let lambda_t = sc.simulated_rate_per_client_per_s() * ttl.as_s();
+            if rng.chance(lambda_t / (1.0 + lambda_t)) {
+                let mut remaining = SimTime((rng.uniform() * ttl.0 as f64) as u64);
+                if sc.client_cache == ClientCacheMode::RecordTtl && *name == 0 {
+                    remaining = remaining.min(resolver_remaining);
+                }
+                caches[client * stride + call].positive_until = remaining;
+            }
+        }
+    }
+    caches
+}
+
 fn initial_caches(sc: &Scenario, rng: &mut Rng, resolver_remaining: SimTime) -> Vec<ClientCache> {
     let mut caches = vec![ClientCache::default(); sc.simulated_clients as usize];
     if sc.cold_start || sc.client_ttl.0 == 0 {

@@ -109,6 +109,10 @@ pub static PRESETS: &[Preset] = &[
         toml: include_str!("../../../presets/shared-resolver.toml"),
     },
     Preset {
+        name: "dependency-fail-open",
+        toml: include_str!("../../../presets/dependency-fail-open.toml"),
+    },
+    Preset {
         name: "million-clients",
         toml: include_str!("../../../presets/million-clients.toml"),
     },

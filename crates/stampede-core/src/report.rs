@@ -208,6 +208,9 @@ pub struct Series {
     pub attempts_first: Vec<u64>,
     /// Retry attempts started.
     pub attempts_retry: Vec<u64>,
+    /// First attempts of a request's later calls (after a call it makes before its main one).
+    #[serde(default)]
+    pub attempts_later_call: Vec<u64>,
     /// Attempts that reached the backend (queued, served at once, or rejected).
     pub backend_offered: Vec<u64>,
     /// What the backend could serve in the bucket with its workers in force.
@@ -395,6 +398,7 @@ impl Series {
             requests: zeros(),
             attempts_first: zeros(),
             attempts_retry: zeros(),
+            attempts_later_call: zeros(),
             backend_offered: zeros(),
             backend_capacity: vec![0.0; buckets],
             refused_first: zeros(),

@@ -66,11 +66,25 @@ fn classes_note(raw: &stampede_core::RawScenario) -> Option<String> {
                 .cloned()
                 .chain(c.set.keys().map(|k| format!("{k} = {}", c.set[k])))
                 .collect();
-            let calls = if c.calls.is_empty() {
+            let first: Vec<String> = c
+                .depends_on
+                .iter()
+                .map(|d| {
+                    if d.required {
+                        d.name.clone()
+                    } else {
+                        format!("{} (fail-open)", d.name)
+                    }
+                })
+                .collect();
+            let mut calls = if first.is_empty() {
                 String::new()
             } else {
-                format!(", calls {}", c.calls)
+                format!(", first calls {}", first.join(" then "))
             };
+            if !c.calls.is_empty() {
+                calls.push_str(&format!(", calls {}", c.calls));
+            }
             if own.is_empty() {
                 format!("{} ({} clients{calls})", c.name, c.clients)
             } else {

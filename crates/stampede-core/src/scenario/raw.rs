@@ -191,6 +191,30 @@ pub struct RawFleetClass {
     pub set: std::collections::BTreeMap<String, SetValue>,
     /// The DNS name the class's requests call: `dns.name` (the default) or a `[[names]]` name.
     pub calls: String,
+    /// Calls a request makes first, in order, before its main call (`calls`): an identity
+    /// service, a configuration service… Each is a name with the class's DNS cache, retry policy
+    /// and budget; a required one that fails ends the request with its cause, an optional one
+    /// (`required = false`) is skipped when it fails (fail-open). Not with hedging.
+    pub depends_on: Vec<RawDependency>,
+}
+
+/// A call made before the main one (`[[fleets.depends_on]]`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawDependency {
+    /// The DNS name called: `dns.name` or a `[[names]]` name.
+    pub name: String,
+    /// Whether the request fails when this call fails; false = fail-open.
+    pub required: bool,
+}
+
+impl Default for RawDependency {
+    fn default() -> Self {
+        RawDependency {
+            name: String::new(),
+            required: true,
+        }
+    }
 }
 
 impl Default for RawFleetClass {
@@ -202,6 +226,7 @@ impl Default for RawFleetClass {
             policies: Vec::new(),
             set: std::collections::BTreeMap::new(),
             calls: String::new(),
+            depends_on: Vec::new(),
         }
     }
 }

@@ -70,6 +70,8 @@ pub mod limits {
     pub const SERVICES_MAX: usize = 8;
     /// Most further names (`[[names]]`).
     pub const NAMES_MAX: usize = 8;
+    /// Most calls a class makes before its main one.
+    pub const DEPENDENCIES_MAX: usize = 4;
 }
 
 /// Where a DNS fault strikes.
@@ -577,6 +579,8 @@ pub struct Scenario {
     /// The name (index in `names`) this scenario's clients call: 0 except in a class that
     /// calls another.
     pub calls: usize,
+    /// Calls made before the main one, in order (a class's `depends_on`; empty otherwise).
+    pub dependencies: Vec<Dependency>,
     /// Client classes (`[[fleets]]`) in order, their simulated clients laid out one class after
     /// the other; empty = one fleet, configured by this scenario's own client fields.
     pub fleets: Vec<FleetClass>,
@@ -614,6 +618,15 @@ pub struct NameConfig {
     pub service: usize,
     /// Its record TTL.
     pub record_ttl: SimTime,
+}
+
+/// A validated call made before the main one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dependency {
+    /// The name called (index in [`Scenario::names`]).
+    pub name: usize,
+    /// Whether its failure fails the request.
+    pub required: bool,
 }
 
 /// Sections of a scenario that may differ between client classes.
@@ -947,13 +960,48 @@ fn fleet_classes(
         if let Some(rate) = class.request_rate_per_client_per_s {
             each.fleet.request_rate_per_client_per_s = rate;
         }
-        let ok = apply_class_settings(&mut each, class, i, problem);
+        let mut ok = apply_class_settings(&mut each, class, i, problem);
+        let mut dependencies = Vec::new();
+        for (j, dependency) in class.depends_on.iter().enumerate() {
+            match called_name(raw, &dependency.name).filter(|_| !dependency.name.is_empty()) {
+                Some(name) => dependencies.push(Dependency {
+                    name,
+                    required: dependency.required,
+                }),
+                None => {
+                    problem(
+                        format!("fleets[{i}].depends_on[{j}].name"),
+                        format!("no name `{}`", dependency.name),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if dependencies.len() > limits::DEPENDENCIES_MAX {
+            problem(
+                path("depends_on"),
+                format!(
+                    "at most {} calls before the main one, got {}",
+                    limits::DEPENDENCIES_MAX,
+                    dependencies.len()
+                ),
+            );
+            ok = false;
+        }
         let Some(calls) = calls.filter(|_| ok) else {
             continue;
         };
         match Scenario::try_from(each) {
             Ok(mut sc) => {
                 sc.calls = calls;
+                if !dependencies.is_empty() && sc.hedging.is_some() {
+                    problem(
+                        path("depends_on"),
+                        "calls before the main one do not combine with hedging".into(),
+                    );
+                    continue;
+                }
+                sc.dependencies = dependencies;
                 // A client that honours the record TTL keeps the TTL of the name it calls.
                 if sc.client_cache == ClientCacheMode::RecordTtl {
                     sc.client_ttl = sc.names[calls].record_ttl;
@@ -1321,6 +1369,7 @@ fn build(raw: RawScenario) -> Scenario {
         services,
         names,
         calls: 0,
+        dependencies: Vec::new(),
         fleets: Vec::new(),
         client_prefetch,
         lease,

@@ -123,7 +123,7 @@ fn a_long_empty_answer_outage_costs_availability_and_recovers() {
 /// in caches, lookup caps, retries, budgets, breakers and hedging at once.
 #[test]
 fn swarm_of_random_client_classes_keeps_every_invariant() {
-    use stampede_core::scenario::raw::{RawFleetClass, SetValue};
+    use stampede_core::scenario::raw::{RawDependency, RawFleetClass, SetValue};
     use stampede_core::scenario::validate::CLIENT_SECTIONS;
     for seed in 0..40 {
         let mut raw = draw(seed);
@@ -149,6 +149,15 @@ fn swarm_of_random_client_classes_keeps_every_invariant() {
                 clients: half,
                 request_rate_per_client_per_s: Some(other.fleet.request_rate_per_client_per_s),
                 set,
+                // A call before the main one (hedging does not combine with it).
+                depends_on: if other.hedging.max_attempts <= 1 {
+                    vec![RawDependency {
+                        name: raw.dns.name.clone(),
+                        required: seed % 2 == 0,
+                    }]
+                } else {
+                    Vec::new()
+                },
                 ..RawFleetClass::default()
             },
         ];

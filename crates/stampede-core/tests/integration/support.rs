@@ -48,8 +48,10 @@ pub fn check_accounting(report: &Report, seed: u64) {
     );
     let dns_answered: u64 =
         s.dns_client_cache.iter().sum::<u64>() + s.dns_negative_cached.iter().sum::<u64>();
-    let attempts: u64 =
-        first + s.attempts_retry.iter().sum::<u64>() + s.attempts_hedge.iter().sum::<u64>();
+    let attempts: u64 = first
+        + s.attempts_retry.iter().sum::<u64>()
+        + s.attempts_hedge.iter().sum::<u64>()
+        + s.attempts_later_call.iter().sum::<u64>();
     assert!(
         dns_answered <= attempts,
         "seed {seed}: cache answers at most one per attempt"

@@ -777,3 +777,85 @@ fn class_service_and_name_targets_strike_what_they_name() {
         "{problems:?}"
     );
 }
+
+/// Calls before the main one: with instant failures at rate p₁ on the dependency's service and
+/// p₂ on the main one and a single attempt each, a request succeeds with (1 − p₁)(1 − p₂) when
+/// the dependency is required and 1 − p₂ when it may fail open; a DNS fault on the dependency's
+/// name fails every request only when it is required.
+#[test]
+fn calls_before_the_main_one_fail_the_request_only_when_required() {
+    use stampede_core::scenario::raw::{
+        FaultKind, RawDependency, RawFault, RawFleetClass, RawName, RawService,
+    };
+    let fault = |kind: FaultKind, target: &str, fraction: f64| RawFault {
+        kind,
+        start_s: 0.0,
+        end_s: 1e6,
+        fraction,
+        target: target.into(),
+        ..RawFault::default()
+    };
+    for (required, p1, p2, dns_down) in [
+        (true, 0.3, 0.2, false),
+        (false, 0.3, 0.2, false),
+        (true, 0.0, 0.0, true),
+        (false, 0.0, 0.0, true),
+    ] {
+        let sc = crate::support::scenario(|r| {
+            r.run.duration_s = 200.0;
+            r.retry.attempts_max = 1;
+            r.fleet.cold_start = true;
+            r.dns.name = "api.example".into();
+            r.services = vec![RawService {
+                name: "sts".into(),
+                workers: 200,
+                ..RawService::default()
+            }];
+            r.names = vec![RawName {
+                name: "sts.example".into(),
+                service: "sts".into(),
+                record_ttl_s: 30.0,
+            }];
+            r.fleets = vec![RawFleetClass {
+                name: "app".into(),
+                clients: 500,
+                depends_on: vec![RawDependency {
+                    name: "sts.example".into(),
+                    required,
+                }],
+                ..RawFleetClass::default()
+            }];
+            r.faults = vec![
+                fault(FaultKind::ErrorRate, "service:sts", p1),
+                fault(FaultKind::ErrorRate, "service:backend", p2),
+            ];
+            if dns_down {
+                r.faults
+                    .push(fault(FaultKind::DnsEmpty, "name:sts.example", 1.0));
+            }
+        });
+        let report = crate::support::run_checked(&sc);
+        let s = &report.summary;
+        let expected = if dns_down {
+            if required { 0.0 } else { 1.0 }
+        } else if required {
+            (1.0 - p1) * (1.0 - p2)
+        } else {
+            1.0 - p2
+        };
+        let sigma = (expected * (1.0 - expected) / s.requests_finished as f64).sqrt();
+        assert!(
+            (s.availability - expected).abs() <= 4.0 * sigma + 1e-12,
+            "required {required}, p₁ {p1}, p₂ {p2}, DNS down {dns_down}: {} vs {expected}",
+            s.availability
+        );
+        // Every request calls the dependency once, then (unless it failed and was required)
+        // the main service once.
+        let later: u64 = report.series.attempts_later_call.iter().sum();
+        let offered_main: u64 = report.series.backend_offered.iter().sum();
+        assert!(
+            offered_main <= later,
+            "main calls {offered_main} vs later calls {later}"
+        );
+    }
+}
