@@ -2057,7 +2057,9 @@ impl Simulation {
             if parent == NO_PARENT {
                 self.requests[id as usize].phase = Phase::Backoff;
                 let r = &self.requests[id as usize];
-                if usize::from(r.call) < self.policy(r.client as usize).dependencies.len() {
+                if self.call_stride > 1
+                    && usize::from(r.call) < self.policy(r.client as usize).dependencies.len()
+                {
                     self.next_call(id, true);
                 } else {
                     self.finish(id, Outcome::Success);
@@ -2174,11 +2176,12 @@ impl Simulation {
     /// optional call before the main one is skipped (fail-open); otherwise the request ends.
     fn call_failed(&mut self, id: RequestId, cause: Outcome) {
         let r = &self.requests[id as usize];
-        let optional = self
-            .policy(r.client as usize)
-            .dependencies
-            .get(usize::from(r.call))
-            .is_some_and(|d| !d.required);
+        let optional = self.call_stride > 1
+            && self
+                .policy(r.client as usize)
+                .dependencies
+                .get(usize::from(r.call))
+                .is_some_and(|d| !d.required);
         if optional {
             self.next_call(id, false);
         } else {
