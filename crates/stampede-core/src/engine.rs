@@ -541,14 +541,23 @@ impl Simulation {
         let budgets: Vec<RetryBudgets> = classes
             .iter()
             .map(|c| {
-                RetryBudgets::scaled(c.retry_budget, c.simulated_clients as usize, c.client_scale)
+                RetryBudgets::scaled(
+                    c.retry_budget,
+                    c.simulated_clients as usize * call_stride,
+                    c.client_scale,
+                )
             })
             .collect();
         let breakers: Vec<Option<Breakers>> = classes
             .iter()
             .map(|c| {
                 c.breaker.map(|b| {
-                    Breakers::new(b, c.simulated_clients as usize, c.bucket, buckets_total)
+                    Breakers::new(
+                        b,
+                        c.simulated_clients as usize * call_stride,
+                        c.bucket,
+                        buckets_total,
+                    )
                 })
             })
             .collect();
@@ -728,6 +737,16 @@ impl Simulation {
                 client - self.scenario.fleets[class].first_client as usize,
             )
         }
+    }
+
+    /// The class of a request's client, and the index of the client's current call in the
+    /// class's budget and breaker tables (one entry per client and call: a client keeps a retry
+    /// budget and a breaker per downstream call, as it keeps an SDK client per service).
+    #[inline]
+    fn local_call(&self, id: RequestId) -> (usize, usize) {
+        let r = &self.requests[id as usize];
+        let (class, local) = self.local(r.client as usize);
+        (class, local * self.call_stride + usize::from(r.call))
     }
 
     /// The DNS name (index in `Scenario::names`) of a client's call `call`.
@@ -1208,6 +1227,7 @@ impl Simulation {
         self.series.requests[bucket] += 1;
         self.in_flight += 1;
         let (class, local) = self.local(client as usize);
+        let local = local * self.call_stride;
         if !self.fleet_of.is_empty() {
             self.series.class_requests[class][bucket] += 1;
         }
@@ -1504,7 +1524,7 @@ impl Simulation {
         } else {
             SimTime::NEVER
         };
-        let (class, local) = self.local(client);
+        let (class, local) = self.local_call(id);
         let pace = self.budgets[class].pace(local, self.now, latest);
         if let Pace::At(_) = pace {
             self.requests[id as usize].paced = true;
@@ -1516,8 +1536,7 @@ impl Simulation {
     /// counts every attempt the application makes), then the breaker (which admits probes).
     #[inline(always)] // runs per request: see `Simulation::step`
     fn refusal(&mut self, id: RequestId) -> Option<Outcome> {
-        let client = self.requests[id as usize].client as usize;
-        let (class, local) = self.local(client);
+        let (class, local) = self.local_call(id);
         if !self.budgets[class].admit(local, self.now, &mut self.throttle) {
             return Some(Outcome::Throttled);
         }
@@ -1536,7 +1555,7 @@ impl Simulation {
     fn end_attempt(&mut self, id: RequestId, cause: Outcome) {
         let success = cause == Outcome::Success;
         let client = self.requests[id as usize].client as usize;
-        let (class, local) = self.local(client);
+        let (class, local) = self.local_call(id);
         let r = &mut self.requests[id as usize];
         if let Some(breakers) = &mut self.breakers[class] {
             breakers.record(local, self.now, r.breaker_epoch, !success);
@@ -2131,8 +2150,7 @@ impl Simulation {
         ));
         self.abandon_lookup(id);
         self.end_attempt(id, cause);
-        let client = self.requests[id as usize].client as usize;
-        let (class, local) = self.local(client);
+        let (class, local) = self.local_call(id);
         // The class's settings, borrowed field by field beside the request and the jitter stream.
         let policy = if self.fleet_of.is_empty() {
             &self.scenario
@@ -2193,8 +2211,7 @@ impl Simulation {
     /// call starts with a fresh attempt count. A success hands back the AWS quota as a request's
     /// success does.
     fn next_call(&mut self, id: RequestId, succeeded: bool) {
-        let client = self.requests[id as usize].client as usize;
-        let (class, local) = self.local(client);
+        let (class, local) = self.local_call(id);
         let r = &mut self.requests[id as usize];
         assert_eq!(r.phase, Phase::Backoff, "a call ends between attempts");
         if succeeded {
@@ -2204,6 +2221,10 @@ impl Simulation {
             r.retry_slot = false;
             self.budgets[class].release_slot(local);
         }
+        // The call's budget entry sees one request end and the next call's one start.
+        self.budgets[class].request_ended(local);
+        self.budgets[class].request_started(local + 1, self.now);
+        let r = &mut self.requests[id as usize];
         r.call += 1;
         r.attempt = 0;
         r.last_delay_ms = 0.0;
@@ -2249,7 +2270,7 @@ impl Simulation {
             return false;
         }
         let client = p.client;
-        let (class, local) = self.local(client as usize);
+        let (class, local) = self.local_call(parent);
         // gRFC A6: hedges beyond the first are subject to retry throttling, as retries are; the
         // breaker admits each one as an attempt of its own.
         let Some(grant) = self.budgets[class].try_retry(local, self.now, RetryAfter::Error) else {
@@ -2337,7 +2358,7 @@ impl Simulation {
             // A cancelled hedge hands back its breaker probe and Envoy slot, as the request's
             // own attempt does, but earns or costs no retry tokens.
             let c = self.requests[child as usize];
-            let (class, local) = self.local(c.client as usize);
+            let (class, local) = self.local_call(child);
             if let Some(breakers) = &mut self.breakers[class] {
                 breakers.record(
                     local,
@@ -2374,7 +2395,7 @@ impl Simulation {
         if self.policy(client).hedging.is_some() {
             self.cancel_hedges(id, own_attempt_out, outcome);
         }
-        let (class, local) = self.local(client);
+        let (class, local) = self.local_call(id);
         let r = &mut self.requests[id as usize];
         if r.retry_slot {
             r.retry_slot = false;
@@ -2474,7 +2495,8 @@ impl Simulation {
                 / self.leases.len() as f64;
         }
         if let [Some(breakers)] = self.breakers.as_slice() {
-            let (open, half_open) = breakers.state_fractions(self.now, sc.simulated_clients);
+            let (open, half_open) =
+                breakers.state_fractions(self.now, sc.simulated_clients * self.call_stride as u64);
             series.breaker_open_fraction = open;
             series.breaker_half_open_fraction = half_open;
         } else if self.breakers.len() > 1 {
@@ -2483,7 +2505,8 @@ impl Simulation {
                 let Some(breakers) = breakers else { continue };
                 let clients = sc.fleets[class].scenario.simulated_clients;
                 let share = clients as f64 / sc.simulated_clients as f64;
-                let (open, half_open) = breakers.state_fractions(self.now, clients);
+                let entries = clients * self.call_stride as u64;
+                let (open, half_open) = breakers.state_fractions(self.now, entries);
                 for b in 0..self.buckets_total {
                     series.breaker_open_fraction[b] += open[b] * share;
                     series.breaker_half_open_fraction[b] += half_open[b] * share;

@@ -859,3 +859,58 @@ fn calls_before_the_main_one_fail_the_request_only_when_required() {
         );
     }
 }
+
+/// A client keeps a breaker per call: a fail-open dependency that always fails opens its own
+/// breaker (its calls are then refused at once and skipped), while the main call's breaker stays
+/// closed and every request succeeds. With one breaker shared by both calls the dependency's
+/// failures would open it and refuse the main calls too.
+#[test]
+fn each_call_has_its_own_breaker() {
+    use stampede_core::scenario::raw::{
+        BreakerKind, FaultKind, RawDependency, RawFault, RawFleetClass, RawName, RawService,
+    };
+    let sc = crate::support::scenario(|r| {
+        crate::support::no_dns(r);
+        r.run.duration_s = 120.0;
+        r.retry.attempts_max = 1;
+        r.breaker.kind = BreakerKind::ConsecutiveFailures;
+        r.breaker.consecutive_failures = 5;
+        r.breaker.open_s = 30.0;
+        r.services = vec![RawService {
+            name: "telemetry".into(),
+            ..RawService::default()
+        }];
+        r.names = vec![RawName {
+            name: "otel.example".into(),
+            service: "telemetry".into(),
+            ..RawName::default()
+        }];
+        r.fleets = vec![RawFleetClass {
+            name: "app".into(),
+            clients: 200,
+            depends_on: vec![RawDependency {
+                name: "otel.example".into(),
+                required: false,
+            }],
+            ..RawFleetClass::default()
+        }];
+        r.faults = vec![RawFault {
+            kind: FaultKind::ErrorRate,
+            start_s: 0.0,
+            end_s: 1e6,
+            fraction: 1.0,
+            target: "service:telemetry".into(),
+            ..RawFault::default()
+        }];
+    });
+    let report = crate::support::run_checked(&sc);
+    assert_eq!(
+        report.summary.availability, 1.0,
+        "{:?}",
+        report.summary.failed_by_cause
+    );
+    // Half of the breakers (the dependency's) are open most of the time.
+    let open = &report.series.breaker_open_fraction;
+    let mean = open.iter().sum::<f64>() / open.len() as f64;
+    assert!(mean > 0.3 && mean <= 0.5, "open fraction {mean}");
+}
