@@ -2161,9 +2161,17 @@ impl Simulation {
             self.hedge_failed(id, cause);
             return;
         }
+        let on = policy.retry_on;
+        let retryable = match cause {
+            Outcome::DnsEmpty | Outcome::DnsServfail | Outcome::DnsTimeout => on.dns_failure,
+            Outcome::RequestTimeout => on.timeout,
+            Outcome::Rejected => on.rejected,
+            Outcome::ServerError => on.server_error,
+            _ => true,
+        };
         let r = &mut self.requests[id as usize];
         r.phase = Phase::Backoff;
-        if r.attempt >= policy.attempts_max {
+        if r.attempt >= policy.attempts_max || !retryable {
             self.call_failed(id, cause);
             return;
         }

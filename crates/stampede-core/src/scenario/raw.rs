@@ -395,6 +395,15 @@ pub struct RawRetry {
     pub backoff_max_ms: f64,
     /// Jitter.
     pub jitter: JitterKind,
+    /// Retry after a DNS failure (empty answer, SERVFAIL, lookup timeout): AWS SDKs and Envoy's
+    /// `connect-failure` do; a library that only retries server responses does not.
+    pub on_dns_failure: bool,
+    /// Retry after an attempt timed out.
+    pub on_timeout: bool,
+    /// Retry after the backend refused or throttled the attempt (queue full, operator throttle).
+    pub on_rejected: bool,
+    /// Retry after the backend answered with an error (5xx).
+    pub on_server_error: bool,
 }
 
 /// Hedged requests as gRPC's `hedgingPolicy` (gRFC A6): attempts are sent at 0, d, 2d, … until
@@ -875,6 +884,10 @@ impl Default for RawRetry {
             backoff_base_ms: 100.0,
             backoff_max_ms: 5000.0,
             jitter: JitterKind::Full,
+            on_dns_failure: true,
+            on_timeout: true,
+            on_rejected: true,
+            on_server_error: true,
         }
     }
 }

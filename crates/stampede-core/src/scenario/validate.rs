@@ -581,6 +581,8 @@ pub struct Scenario {
     pub calls: usize,
     /// Calls made before the main one, in order (a class's `depends_on`; empty otherwise).
     pub dependencies: Vec<Dependency>,
+    /// Which failures are retried: DNS failure, timeout, rejection, server error.
+    pub retry_on: RetryOn,
     /// Client classes (`[[fleets]]`) in order, their simulated clients laid out one class after
     /// the other; empty = one fleet, configured by this scenario's own client fields.
     pub fleets: Vec<FleetClass>,
@@ -618,6 +620,19 @@ pub struct NameConfig {
     pub service: usize,
     /// Its record TTL.
     pub record_ttl: SimTime,
+}
+
+/// Which failure causes a retry policy retries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryOn {
+    /// Empty answer, SERVFAIL, lookup timeout.
+    pub dns_failure: bool,
+    /// Attempt timeout.
+    pub timeout: bool,
+    /// Queue full, operator throttle.
+    pub rejected: bool,
+    /// 5xx, region refusing connections.
+    pub server_error: bool,
 }
 
 /// A validated call made before the main one.
@@ -1370,6 +1385,12 @@ fn build(raw: RawScenario) -> Scenario {
         names,
         calls: 0,
         dependencies: Vec::new(),
+        retry_on: RetryOn {
+            dns_failure: raw.retry.on_dns_failure,
+            timeout: raw.retry.on_timeout,
+            rejected: raw.retry.on_rejected,
+            server_error: raw.retry.on_server_error,
+        },
         fleets: Vec::new(),
         client_prefetch,
         lease,

@@ -559,3 +559,49 @@ fn aws_adaptive_paces_a_client_that_overruns_the_queue() {
         "ended before its first attempt"
     );
 }
+
+/// Which failures are retried: with a cause switched off an attempt that fails with it ends the
+/// request at once (exactly one attempt per request); switched on, Brooker's Σ pᵏ attempts.
+#[test]
+fn only_retryable_failures_are_retried() {
+    use stampede_core::scenario::raw::ClientCacheMode;
+    let (p, n) = (0.5_f64, 4);
+    for on in [true, false] {
+        // Backend errors at rate p.
+        let report = run(|r| {
+            fleet(r, 500, 1.0, 100.0, p);
+            r.retry.attempts_max = n;
+            r.retry.on_server_error = on;
+        });
+        let s = &report.series;
+        let per_request = (total(&s.attempts_first) + total(&s.attempts_retry)) as f64
+            / total(&s.requests) as f64;
+        let expected: f64 = if on {
+            (0..n).map(|k| p.powi(k as i32)).sum()
+        } else {
+            1.0
+        };
+        assert!(
+            (per_request - expected).abs() < 0.01 * expected,
+            "on_server_error {on}: {per_request} attempts per request vs {expected}"
+        );
+        // A DNS outage with no client cache: every attempt fails at DNS.
+        let report = run(|r| {
+            r.run.duration_s = 60.0;
+            r.fleet.cold_start = true;
+            r.client_dns.cache = ClientCacheMode::None;
+            r.retry.attempts_max = n;
+            r.retry.backoff_base_ms = 1.0;
+            r.retry.backoff_max_ms = 1.0;
+            r.retry.on_dns_failure = on;
+            r.faults = vec![RawFault {
+                kind: FaultKind::DnsEmpty,
+                start_s: 0.0,
+                end_s: 1e6,
+                ..RawFault::default()
+            }];
+        });
+        let retries = total(&report.series.attempts_retry);
+        assert_eq!(retries > 0, on, "on_dns_failure {on}: {retries} retries");
+    }
+}
