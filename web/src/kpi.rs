@@ -113,7 +113,7 @@ fn fixed_cards(s: &Summary) -> Vec<Kpi> {
             id: "cost",
             label: "Cost of downtime",
             value: format!("${:.2}", s.cost_of_downtime),
-            help: "Failed requests × the cost per failed request you set.",
+            help: "Failed requests × the cost per failed request, plus minutes below the SLO × the cost per minute you set.",
             bad: s.cost_of_downtime > 0.0,
         },
     ]

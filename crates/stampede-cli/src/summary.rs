@@ -168,9 +168,19 @@ pub fn summary_table(scenario: &Scenario, report: &Report) -> String {
         &mut out,
         "cost of downtime",
         format!(
-            "{} ({} per failed request)",
+            "{} ({} per failed request, {} per minute down)",
             number(s.cost_of_downtime, 2),
-            number(raw.cost.per_failed_request, 4)
+            number(raw.cost.per_failed_request, 4),
+            number(raw.cost.per_minute_down, 2)
+        ),
+    );
+    row(
+        &mut out,
+        "downtime",
+        format!(
+            "{} min below the {} % SLO (metric buckets)",
+            number(s.downtime_minutes, 2),
+            number(raw.cost.slo_target * 100.0, 3)
         ),
     );
     let [p50, p90, p99] = s.latency_ms_p50_p90_p99;

@@ -2599,6 +2599,15 @@ impl Simulation {
             window_s,
         });
         let slo_allowed = finished as f64 * (1.0 - sc.raw.cost.slo_target);
+        // Buckets below the SLO, by their requests' completion; a bucket without any is not down.
+        let down_buckets = (0..buckets_done)
+            .filter(|&b| {
+                let ok = series.success[b];
+                let ended = ok + series.failed_total(b);
+                ended > 0 && (ok as f64) < sc.raw.cost.slo_target * ended as f64
+            })
+            .count();
+        let downtime_minutes = down_buckets as f64 * bucket_s / 60.0;
         Summary {
             requests_finished: finished,
             requests_in_flight: self.in_flight,
@@ -2624,7 +2633,9 @@ impl Simulation {
             } else {
                 0.0
             },
-            cost_of_downtime: failed as f64 * sc.cost_per_failed_request,
+            cost_of_downtime: failed as f64 * sc.cost_per_failed_request
+                + downtime_minutes * sc.raw.cost.per_minute_down,
+            downtime_minutes,
             latency_ms_mean: ratio(series.latency_ms_sum.iter().sum(), success),
             queue_wait_ms_mean: ratio(series.queue_wait_ms_sum.iter().sum(), served),
             latency_ms_p50_p90_p99: [

@@ -512,8 +512,11 @@ pub struct Summary {
     pub wasted_work: u64,
     /// Error budget consumed: failed ÷ (finished × (1 − SLO target)).
     pub slo_burn: f64,
-    /// failed × cost per failed request.
+    /// failed × cost per failed request + downtime minutes × cost per minute down.
     pub cost_of_downtime: f64,
+    /// Minutes of metric buckets whose availability (by completion time) is below the SLO target.
+    #[serde(default)]
+    pub downtime_minutes: f64,
     /// Mean latency of successful user requests, ms.
     pub latency_ms_mean: f64,
     /// Mean wait in the backend queue of the attempts served, ms.

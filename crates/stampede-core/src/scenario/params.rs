@@ -1909,6 +1909,20 @@ pub static PARAMS: &[Param] = &[
         get: |r| r.cost.per_failed_request,
         set: |r, v| r.cost.per_failed_request = v,
     },
+    Param {
+        key: "cost.per_minute_down",
+        label: "Cost per minute down",
+        unit: "$/min",
+        kind: ParamKind::Number,
+        min: 0.0,
+        max: 100_000_000.0,
+        step: 100.0,
+        help: "What one minute of downtime costs you: every metric bucket whose availability is below the SLO target counts as down.",
+        why: "Outage costs are often quoted per minute or hour (the widely repeated $75 M/hour for October 2025 is a third-party estimate, resilience-semantics C).",
+        category: Category::Run,
+        get: |r| r.cost.per_minute_down,
+        set: |r, v| r.cost.per_minute_down = v,
+    },
 ];
 
 #[cfg(test)]

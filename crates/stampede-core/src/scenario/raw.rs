@@ -546,6 +546,9 @@ pub enum QueueDiscipline {
 pub struct RawCost {
     /// Cost of one failed user request, in the user's currency.
     pub per_failed_request: f64,
+    /// Cost of one minute of downtime (a metric bucket whose availability is below `slo_target`
+    /// counts its width as downtime), in the user's currency per minute.
+    pub per_minute_down: f64,
     /// Availability objective for the SLO burn figure, 0..1 (0.999 = three nines).
     pub slo_target: f64,
 }
@@ -943,6 +946,7 @@ impl Default for RawCost {
     fn default() -> Self {
         RawCost {
             per_failed_request: 0.01,
+            per_minute_down: 0.0,
             slo_target: 0.999,
         }
     }

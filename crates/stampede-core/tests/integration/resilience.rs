@@ -605,3 +605,27 @@ fn only_retryable_failures_are_retried() {
         assert_eq!(retries > 0, on, "on_dns_failure {on}: {retries} retries");
     }
 }
+
+/// Downtime counts the metric buckets below the SLO: a total outage over exactly twelve 10 s
+/// buckets (instant failures, one attempt) is 2 minutes down, costed per minute on top of the
+/// cost per failed request.
+#[test]
+fn downtime_is_the_time_in_buckets_below_the_slo() {
+    let report = run(|r| {
+        fleet(r, 100, 1.0, 300.0, 0.0);
+        r.run.bucket_s = 10.0;
+        r.retry.attempts_max = 1;
+        r.cost.per_failed_request = 0.5;
+        r.cost.per_minute_down = 1000.0;
+        r.faults = vec![RawFault {
+            kind: FaultKind::ErrorRate,
+            start_s: 60.0,
+            end_s: 180.0,
+            fraction: 1.0,
+            ..RawFault::default()
+        }];
+    });
+    let s = &report.summary;
+    assert_eq!(s.downtime_minutes, 2.0);
+    assert_eq!(s.cost_of_downtime, s.failed as f64 * 0.5 + 2.0 * 1000.0);
+}
