@@ -137,7 +137,7 @@ pub enum Dash {
 #[derive(Clone, Debug)]
 pub struct Line {
     /// Legend label.
-    pub label: &'static str,
+    pub label: std::borrow::Cow<'static, str>,
     /// Colour.
     pub color: RGBColor,
     /// Dash pattern.
@@ -165,7 +165,7 @@ fn optional_line(
     n: usize,
 ) -> Option<Line> {
     (counts.len() >= n && counts[..n].iter().any(|c| *c > 0)).then(|| Line {
-        label,
+        label: label.into(),
         color,
         dash,
         values: per_second(counts, bucket_s, n),
@@ -177,8 +177,8 @@ pub fn lines(kind: ChartKind, report: &Report) -> Vec<Line> {
     let s = &report.series;
     let n = report.buckets_done;
     let w = report.bucket_s;
-    let line = |label, color, dash, values| Line {
-        label,
+    let line = |label: &'static str, color, dash, values| Line {
+        label: label.into(),
         color,
         dash,
         values,
@@ -253,6 +253,25 @@ pub fn lines(kind: ChartKind, report: &Report) -> Vec<Line> {
                         per_second(&s.failed[i], w, n),
                     ));
                 }
+            }
+            // With client classes, each class's goodput: which clients rode out the fault.
+            let class_styles = [
+                (palette::BLUE, Dash::Dotted),
+                (palette::ORANGE, Dash::Dotted),
+                (palette::PURPLE, Dash::Dotted),
+                (palette::SKY, Dash::Dotted),
+            ];
+            for (i, class) in report.summary.classes.iter().enumerate() {
+                let Some(counts) = s.class_success.get(i).filter(|c| c.len() >= n) else {
+                    continue;
+                };
+                let (color, dash) = class_styles[i % class_styles.len()];
+                lines.push(Line {
+                    label: format!("success: {}", class.name).into(),
+                    color,
+                    dash,
+                    values: per_second(counts, w, n),
+                });
             }
             lines
         }
@@ -424,7 +443,7 @@ pub fn baseline_line(kind: ChartKind, baseline: &Report) -> Option<Line> {
         ChartKind::Breaker => ("baseline: open", 0),
     };
     let mut line = lines(kind, baseline).into_iter().nth(index)?;
-    line.label = label;
+    line.label = label.into();
     line.color = palette::GREY;
     line.dash = Dash::Dotted;
     Some(line)
@@ -520,7 +539,7 @@ pub fn draw_compared<DB: DrawingBackend>(
         let legend = l.color;
         let dash = l.dash;
         series
-            .label(l.label)
+            .label(l.label.as_ref())
             .legend(move |(x, y)| legend_mark(x, y, legend, dash));
     }
     if let Some(t) = cursor_s {
@@ -615,7 +634,7 @@ mod tests {
                 assert!(svg.contains(kind.title().split(' ').next().unwrap()));
                 for line in lines(kind, &report) {
                     assert!(
-                        svg.contains(line.label),
+                        svg.contains(&*line.label),
                         "{kind:?} legend lacks {}",
                         line.label
                     );
@@ -644,7 +663,7 @@ mod tests {
             }
             let label = baseline_line(kind, &report).unwrap().label;
             assert!(
-                svg.contains(label),
+                svg.contains(&*label),
                 "{kind:?} lacks the baseline legend {label}"
             );
         }

@@ -174,7 +174,7 @@ pub fn DataTable(props: &DataTableProps) -> Html {
                 <table>
                     <caption>{ props.kind.title() }</caption>
                     <thead><tr><th scope="col">{ "time (s)" }</th>
-                        { for lines.iter().map(|l| html! { <th scope="col">{ l.label }</th> }) }</tr></thead>
+                        { for lines.iter().map(|l| html! { <th scope="col">{ l.label.to_string() }</th> }) }</tr></thead>
                     <tbody>
                         { for (0..report.buckets_done).map(|b| html! {
                             <tr><th scope="row">{ format!("{:.0}", b as f64 * report.bucket_s) }</th>
