@@ -81,8 +81,6 @@ use crate::scenario::validate::{FaultTarget, ServiceConfig};
 use crate::scenario::{Fault, Scenario};
 use crate::time::SimTime;
 
-/// Stale answers carry this TTL (RFC 8767 §4 recommends 30 s).
-const STALE_ANSWER_TTL_S: f64 = 30.0;
 /// A resolver with serve-stale answers stale after this long without an upstream answer (RFC 8767 §5: 1.8 s).
 const STALE_CLIENT_TIMEOUT_MS: f64 = 1800.0;
 /// Burst the resolver's rate limiter allows, as seconds of its capacity.
@@ -104,8 +102,15 @@ type RequestId = u32;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Answer {
-    Records { ttl: SimTime, region: u8 },
-    Stale { region: u8 },
+    Records {
+        ttl: SimTime,
+        region: u8,
+    },
+    /// An expired answer served by resolver `server` (its stale-answer TTL applies).
+    Stale {
+        region: u8,
+        server: u8,
+    },
     Empty,
     Servfail,
 }
@@ -1744,6 +1749,7 @@ impl Simulation {
         let stale_possible = serve_stale && resolver.has_stale;
         let stale = Answer::Stale {
             region: resolver.region,
+            server: server as u8,
         };
         match hit {
             None => {
@@ -1827,9 +1833,10 @@ impl Simulation {
         let bucket = self.bucket();
         let (ttl, region) = match answer {
             Answer::Records { ttl, region } => (ttl, region),
-            Answer::Stale { region } => {
+            Answer::Stale { region, server } => {
                 self.series.dns_stale[bucket] += 1;
-                (SimTime::from_s(STALE_ANSWER_TTL_S), region)
+                let ttl = self.scenario.resolvers[usize::from(server)].stale_answer_ttl;
+                (ttl, region)
             }
             Answer::Empty => {
                 let slot = self.call_slot(client, self.requests[id as usize].call);

@@ -347,6 +347,9 @@ pub struct RawResolver {
     pub max_ttl_s: f64,
     /// Serve an expired answer when the authoritative refresh fails (RFC 8767); not for empty answers.
     pub serve_stale: bool,
+    /// TTL the resolver puts on a stale answer it serves (RFC 8767 §4 recommends 30 s; Unbound
+    /// `serve-expired-reply-ttl` 30, BIND `stale-answer-ttl` 30), seconds.
+    pub stale_answer_ttl_s: f64,
     /// Queries per second one client may send this resolver; above it queries are dropped
     /// silently (AmazonProvidedDNS: 1024 packets/s per network interface), queries per second.
     /// 0 = no limit.
@@ -865,6 +868,7 @@ impl Default for RawResolver {
             negative_ttl_s: 60.0,
             max_ttl_s: 86_400.0,
             serve_stale: false,
+            stale_answer_ttl_s: 30.0,
             per_client_qps_limit: 0.0,
         }
     }

@@ -191,6 +191,8 @@ pub struct ResolverConfig {
     pub max_ttl: SimTime,
     /// Serve-stale (RFC 8767).
     pub serve_stale: bool,
+    /// TTL of a stale answer.
+    pub stale_answer_ttl: SimTime,
     /// Queries per second one simulated client may send it (already multiplied by the client
     /// scale factor), queries per second; 0 = no limit.
     pub per_client_qps_limit: f64,
@@ -1233,6 +1235,7 @@ fn check_resolvers(raw: &RawScenario, problem: &mut impl FnMut(String, String)) 
             ("negative_ttl_s", r.negative_ttl_s),
             ("max_ttl_s", r.max_ttl_s),
             ("per_client_qps_limit", r.per_client_qps_limit),
+            ("stale_answer_ttl_s", r.stale_answer_ttl_s),
         ] {
             // The registry's range for the first resolver applies to every one.
             if let Some(param) = super::params::find(&format!("resolver.{field}"))
@@ -1306,6 +1309,7 @@ fn build(raw: RawScenario) -> Scenario {
             negative_ttl: SimTime::from_s(r.negative_ttl_s),
             max_ttl: SimTime::from_s(r.max_ttl_s),
             serve_stale: r.serve_stale,
+            stale_answer_ttl: SimTime::from_s(r.stale_answer_ttl_s),
             per_client_qps_limit: r.per_client_qps_limit * client_scale as f64,
         })
         .collect();

@@ -631,3 +631,43 @@ fn a_dns_override_lets_its_client_class_connect_through_an_outage() {
         "exactly the overridden requests succeed: {succeeded} vs {overridden}"
     );
 }
+
+/// During a SERVFAIL outage a serve-stale resolver answers with its stale-answer TTL T, so a
+/// client honouring record TTLs cycles on T: its cache hit ratio is λT/(1+λT) again, now for the
+/// stale TTL (RFC 8767's 30 s, or the resolver's setting).
+#[test]
+fn stale_answers_carry_the_resolvers_stale_answer_ttl() {
+    use stampede_core::scenario::raw::{ClientCacheMode, FaultKind, RawFault};
+    let rate = 0.5;
+    for stale_ttl_s in [2.0, 10.0, 30.0] {
+        let report = run(|r| {
+            r.run.duration_s = 900.0;
+            r.run.bucket_s = 10.0;
+            r.fleet.clients = 1000;
+            r.fleet.request_rate_per_client_per_s = rate;
+            r.client_dns.cache = ClientCacheMode::RecordTtl;
+            r.resolver.serve_stale = true;
+            r.resolver.stale_answer_ttl_s = stale_ttl_s;
+            r.resolver.upstream_latency_ms = 1.0;
+            r.resolver.latency_ms = 0.1;
+            r.backend.workers = 1000;
+            r.faults = vec![RawFault {
+                kind: FaultKind::DnsServfail,
+                start_s: 100.0,
+                end_s: 900.0,
+                ..RawFault::default()
+            }];
+        });
+        let s = &report.series;
+        // From two record TTLs (60 s) after the fault's start: every cached answer is stale.
+        let window = 22..90;
+        let sum = |v: &[u64]| v[window.clone()].iter().sum::<u64>() as f64;
+        let hits = sum(&s.dns_client_cache) / sum(&s.attempts_first);
+        let lambda_t = rate * stale_ttl_s;
+        let expected = lambda_t / (1.0 + lambda_t);
+        assert!(
+            (hits - expected).abs() < 0.02,
+            "stale TTL {stale_ttl_s} s: hit ratio {hits:.4} vs λT/(1+λT) = {expected:.4}"
+        );
+    }
+}
