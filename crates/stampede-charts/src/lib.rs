@@ -185,10 +185,12 @@ pub fn lines(kind: ChartKind, report: &Report) -> Vec<Line> {
     };
     match kind {
         ChartKind::Load => {
-            // Stacked: first tries, then + retries, then + hedges (drawn only when there are any).
+            // Stacked: first tries, then + retries, then + hedges and + the first tries of later
+            // calls (each drawn only when there are any).
             let first = per_second(&s.attempts_first, w, n);
             let retry = per_second(&s.attempts_retry, w, n);
             let with_retries: Vec<f64> = first.iter().zip(&retry).map(|(a, b)| a + b).collect();
+            let mut with_hedges = with_retries.clone();
             let mut lines = vec![
                 line("first tries", palette::BLUE, Dash::Solid, first),
                 line(
@@ -203,12 +205,21 @@ pub fn lines(kind: ChartKind, report: &Report) -> Vec<Line> {
                 .is_some_and(|h| h.iter().any(|c| *c > 0))
             {
                 let hedge = per_second(&s.attempts_hedge, w, n);
-                let all = with_retries
+                let all: Vec<f64> = with_retries
                     .iter()
                     .zip(&hedge)
                     .map(|(a, b)| a + b)
                     .collect();
-                lines.push(line("+ hedges", palette::ORANGE, Dash::Dashed, all));
+                lines.push(line("+ hedges", palette::ORANGE, Dash::Dashed, all.clone()));
+                with_hedges = all;
+            }
+            if s.attempts_later_call
+                .get(..n)
+                .is_some_and(|h| h.iter().any(|c| *c > 0))
+            {
+                let later = per_second(&s.attempts_later_call, w, n);
+                let all = with_hedges.iter().zip(&later).map(|(a, b)| a + b).collect();
+                lines.push(line("+ later calls", palette::SKY, Dash::Dashed, all));
             }
             lines.push(line(
                 "reached backend",
@@ -255,11 +266,12 @@ pub fn lines(kind: ChartKind, report: &Report) -> Vec<Line> {
                 }
             }
             // With client classes, each class's goodput: which clients rode out the fault.
+            // Styles no failure line uses: green as success, then yellow.
             let class_styles = [
-                (palette::BLUE, Dash::Dotted),
-                (palette::ORANGE, Dash::Dotted),
-                (palette::PURPLE, Dash::Dotted),
-                (palette::SKY, Dash::Dotted),
+                (palette::GREEN, Dash::Dashed),
+                (palette::GREEN, Dash::Dotted),
+                (palette::YELLOW, Dash::Dashed),
+                (palette::YELLOW, Dash::Dotted),
             ];
             for (i, class) in report.summary.classes.iter().enumerate() {
                 let Some(counts) = s.class_success.get(i).filter(|c| c.len() >= n) else {

@@ -84,6 +84,9 @@ const COLUMNS: &[Column] = &[
     ("latency_p50_ms", |s, b| real(&s.latency_p50_ms, b)),
     ("latency_p90_ms", |s, b| real(&s.latency_p90_ms, b)),
     ("latency_p99_ms", |s, b| real(&s.latency_p99_ms, b)),
+    ("attempts_later_call_per_bucket", |s, b| {
+        count(&s.attempts_later_call, b)
+    }),
     ("attempts_hedge_per_bucket", |s, b| {
         count(&s.attempts_hedge, b)
     }),

@@ -413,7 +413,8 @@ pub struct Simulation {
     /// The backends' faults in force hold until then: the next start, end or flap edge of a
     /// backend fault ([`SimTime::NEVER`] after the last).
     backend_faults_until: SimTime,
-    /// Per client: the region its DNS answer (and pooled connection) names; empty with one region.
+    /// Per client and call (`call_slot`): the region its DNS answer (and pooled connection)
+    /// names; empty with one region.
     client_region: Vec<u8>,
     /// Region the zone answers now.
     answer_region: u8,
@@ -548,7 +549,7 @@ impl Simulation {
             .map(|c| {
                 RetryBudgets::scaled(
                     c.retry_budget,
-                    c.simulated_clients as usize * call_stride,
+                    c.simulated_clients as usize * (1 + c.dependencies.len()),
                     c.client_scale,
                 )
             })
@@ -559,7 +560,7 @@ impl Simulation {
                 c.breaker.map(|b| {
                     Breakers::new(
                         b,
-                        c.simulated_clients as usize * call_stride,
+                        c.simulated_clients as usize * (1 + c.dependencies.len()),
                         c.bucket,
                         buckets_total,
                     )
@@ -592,7 +593,7 @@ impl Simulation {
         };
         let regions = scenario.regions.max(1) as usize;
         let client_region = if regions > 1 {
-            vec![0; simulated]
+            vec![0; simulated * call_stride]
         } else {
             Vec::new()
         };
@@ -745,13 +746,16 @@ impl Simulation {
     }
 
     /// The class of a request's client, and the index of the client's current call in the
-    /// class's budget and breaker tables (one entry per client and call: a client keeps a retry
-    /// budget and a breaker per downstream call, as it keeps an SDK client per service).
+    /// class's budget and breaker tables (one entry per client and call of the class: a client
+    /// keeps a retry budget and a breaker per downstream call, as it keeps an SDK client per
+    /// service).
     #[inline]
     fn local_call(&self, id: RequestId) -> (usize, usize) {
         let r = &self.requests[id as usize];
-        let (class, local) = self.local(r.client as usize);
-        (class, local * self.call_stride + usize::from(r.call))
+        let client = r.client as usize;
+        let (class, local) = self.local(client);
+        let calls = 1 + self.policy(client).dependencies.len();
+        (class, local * calls + usize::from(r.call))
     }
 
     /// The DNS name (index in `Scenario::names`) of a client's call `call`.
@@ -1232,7 +1236,7 @@ impl Simulation {
         self.series.requests[bucket] += 1;
         self.in_flight += 1;
         let (class, local) = self.local(client as usize);
-        let local = local * self.call_stride;
+        let local = local * (1 + self.policy(client as usize).dependencies.len());
         if !self.fleet_of.is_empty() {
             self.series.class_requests[class][bucket] += 1;
         }
@@ -1361,7 +1365,7 @@ impl Simulation {
         {
             // A local override (hosts file) is read before DNS (nsswitch `files dns`).
             self.series.dns_overridden[bucket] += 1;
-            if let Some(region) = self.client_region.get_mut(client) {
+            if let Some(region) = self.client_region.get_mut(slot) {
                 *region = 0;
             }
             self.send_to_backend(id);
@@ -1859,7 +1863,8 @@ impl Simulation {
         };
         let slot = self.call_slot(client, self.requests[id as usize].call);
         self.clients[slot].positive_until = self.now.after(kept);
-        if let Some(current) = self.client_region.get_mut(client) {
+        let slot = self.call_slot(client, self.requests[id as usize].call);
+        if let Some(current) = self.client_region.get_mut(slot) {
             *current = region;
         }
         if prefetch {
@@ -1948,7 +1953,8 @@ impl Simulation {
             self.backends.len() - self.scenario.services.len() + service
         } else {
             self.series.backend_offered[bucket] += 1;
-            match self.client_region.get(client) {
+            let slot = self.call_slot(client, self.requests[id as usize].call);
+            match self.client_region.get(slot) {
                 Some(region) => {
                     let region = usize::from(*region);
                     self.series.region_offered[region][bucket] += 1;
@@ -2164,10 +2170,6 @@ impl Simulation {
         } else {
             &*self.scenario.fleets[class].scenario
         };
-        if policy.hedging.is_some() {
-            self.hedge_failed(id, cause);
-            return;
-        }
         let on = policy.retry_on;
         let retryable = match cause {
             Outcome::DnsEmpty | Outcome::DnsServfail | Outcome::DnsTimeout => on.dns_failure,
@@ -2176,6 +2178,14 @@ impl Simulation {
             Outcome::ServerError => on.server_error,
             _ => true,
         };
+        if policy.hedging.is_some() {
+            if retryable {
+                self.hedge_failed(id, cause);
+            } else {
+                self.hedge_fatal(id, cause);
+            }
+            return;
+        }
         let r = &mut self.requests[id as usize];
         r.phase = Phase::Backoff;
         if r.attempt >= policy.attempts_max || !retryable {
@@ -2340,6 +2350,22 @@ impl Simulation {
                 Phase::Hedging,
                 "no attempt out: the request's own attempt has ended too"
             );
+            self.finish(parent, cause);
+        }
+    }
+
+    /// A hedged request's attempt failed with a cause that is not retried (gRFC A6: a fatal
+    /// status ends the call): the request ends with it and its other hedges are cancelled.
+    fn hedge_fatal(&mut self, id: RequestId, cause: Outcome) {
+        let parent = self.requests[id as usize].parent;
+        if parent == NO_PARENT {
+            // Its own attempt has ended: it is no longer out when the hedges are cancelled.
+            self.requests[id as usize].phase = Phase::Hedging;
+            self.finish(id, cause);
+        } else {
+            self.release_hedge(parent, id);
+            let p = &mut self.requests[parent as usize];
+            p.hedges_live -= 1;
             self.finish(parent, cause);
         }
     }
@@ -2510,17 +2536,22 @@ impl Simulation {
                 / self.leases.len() as f64;
         }
         if let [Some(breakers)] = self.breakers.as_slice() {
-            let (open, half_open) =
-                breakers.state_fractions(self.now, sc.simulated_clients * self.call_stride as u64);
+            // A fraction of the (client, call) breakers: one per client without dependencies.
+            let class = sc.fleets.first().map_or(sc, |f| &*f.scenario);
+            let entries = class.simulated_clients * (1 + class.dependencies.len() as u64);
+            let (open, half_open) = breakers.state_fractions(self.now, entries);
             series.breaker_open_fraction = open;
             series.breaker_half_open_fraction = half_open;
         } else if self.breakers.len() > 1 {
             // Several classes: each class's fractions weighted by its share of the clients.
             for (class, breakers) in self.breakers.iter().enumerate() {
                 let Some(breakers) = breakers else { continue };
-                let clients = sc.fleets[class].scenario.simulated_clients;
-                let share = clients as f64 / sc.simulated_clients as f64;
-                let entries = clients * self.call_stride as u64;
+                // Weighted by the class's share of the (client, call) breakers.
+                let entries_of =
+                    |c: &Scenario| c.simulated_clients * (1 + c.dependencies.len() as u64);
+                let total: u64 = sc.fleets.iter().map(|f| entries_of(&f.scenario)).sum();
+                let entries = entries_of(&sc.fleets[class].scenario);
+                let share = entries as f64 / total as f64;
                 let (open, half_open) = breakers.state_fractions(self.now, entries);
                 for b in 0..self.buckets_total {
                     series.breaker_open_fraction[b] += open[b] * share;
@@ -2607,14 +2638,19 @@ impl Simulation {
         });
         let slo_allowed = finished as f64 * (1.0 - sc.raw.cost.slo_target);
         // Buckets below the SLO, by their requests' completion; a bucket without any is not down.
-        let down_buckets = (0..buckets_done)
+        // The last bucket may be short: each counts its own width.
+        let downtime_minutes = (0..buckets_done)
             .filter(|&b| {
                 let ok = series.success[b];
                 let ended = ok + series.failed_total(b);
                 ended > 0 && (ok as f64) < sc.raw.cost.slo_target * ended as f64
             })
-            .count();
-        let downtime_minutes = down_buckets as f64 * bucket_s / 60.0;
+            .map(|b| {
+                let start = SimTime(sc.bucket.0 * b as u64);
+                sc.bucket.min(sc.duration.since(start)).as_s()
+            })
+            .sum::<f64>()
+            / 60.0;
         Summary {
             requests_finished: finished,
             requests_in_flight: self.in_flight,

@@ -629,3 +629,36 @@ fn downtime_is_the_time_in_buckets_below_the_slo() {
     assert_eq!(s.downtime_minutes, 2.0);
     assert_eq!(s.cost_of_downtime, s.failed as f64 * 0.5 + 2.0 * 1000.0);
 }
+
+/// A cause that is not retried ends a hedged request too (gRFC A6: a fatal status ends the call):
+/// with hedges sent only after failures, none is sent, and a request succeeds with 1 − p.
+#[test]
+fn a_cause_that_is_not_retried_ends_a_hedged_request() {
+    let p = 0.3;
+    let report = run(|r| {
+        fleet(r, 500, 1.0, 100.0, p);
+        r.hedging.max_attempts = 3;
+        r.hedging.delay_ms = 60_000.0;
+        r.retry.on_server_error = false;
+    });
+    assert_eq!(total(&report.series.attempts_hedge), 0);
+    let s = &report.summary;
+    let sigma = (p * (1.0 - p) / s.requests_finished as f64).sqrt();
+    assert!(
+        (s.availability - (1.0 - p)).abs() < 4.0 * sigma,
+        "{}",
+        s.availability
+    );
+}
+
+/// The last metric bucket may be short: a 65 s run in 60 s buckets, down throughout, is 65 s of
+/// downtime, not two whole buckets.
+#[test]
+fn a_short_last_bucket_counts_its_own_width_of_downtime() {
+    let report = run(|r| {
+        fleet(r, 100, 1.0, 65.0, 1.0);
+        r.run.bucket_s = 60.0;
+        r.retry.attempts_max = 1;
+    });
+    assert_eq!(report.summary.downtime_minutes, 65.0 / 60.0);
+}

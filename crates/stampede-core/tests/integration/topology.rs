@@ -914,3 +914,42 @@ fn each_call_has_its_own_breaker() {
     let mean = open.iter().sum::<f64>() / open.len() as f64;
     assert!(mean > 0.3 && mean <= 0.5, "open fraction {mean}");
 }
+
+/// A client keeps the region each call's answer named: a fail-open dependency on a one-region
+/// name, resolved often, must not pull the main call back to a lost primary after failover.
+/// With and without the dependency the main service's availability is the same (within noise).
+#[test]
+fn a_dependency_lookup_does_not_move_the_main_call_between_regions() {
+    use stampede_core::scenario::raw::{RawDependency, RawFleetClass, RawName, RawService};
+    let preset = stampede_core::presets::find("multi-region-failover").expect("preset");
+    let base = stampede_core::scenario::raw_from_toml(preset.toml).expect("parses");
+    let run = |with_dependency: bool| {
+        let mut raw = base.clone();
+        raw.services = vec![RawService {
+            name: "config".into(),
+            ..RawService::default()
+        }];
+        raw.names = vec![RawName {
+            name: "config.example".into(),
+            service: "config".into(),
+            record_ttl_s: 5.0,
+        }];
+        raw.fleets = vec![RawFleetClass {
+            name: "app".into(),
+            clients: raw.fleet.clients,
+            depends_on: if with_dependency {
+                vec![RawDependency {
+                    name: "config.example".into(),
+                    required: false,
+                }]
+            } else {
+                Vec::new()
+            },
+            ..RawFleetClass::default()
+        }];
+        crate::support::run_checked(&crate::support::scenario(|r| *r = raw.clone()))
+    };
+    let (with, without) = (run(true), run(false));
+    let (a, b) = (with.summary.availability, without.summary.availability);
+    assert!((a - b).abs() < 0.02, "with a dependency {a}, without {b}");
+}
