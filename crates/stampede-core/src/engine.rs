@@ -752,9 +752,11 @@ impl Simulation {
     #[inline]
     fn local_call(&self, id: RequestId) -> (usize, usize) {
         let r = &self.requests[id as usize];
-        let client = r.client as usize;
-        let (class, local) = self.local(client);
-        let calls = 1 + self.policy(client).dependencies.len();
+        let (class, local) = self.local(r.client as usize);
+        if self.call_stride == 1 {
+            return (class, local);
+        }
+        let calls = 1 + self.policy(r.client as usize).dependencies.len();
         (class, local * calls + usize::from(r.call))
     }
 
@@ -1236,7 +1238,11 @@ impl Simulation {
         self.series.requests[bucket] += 1;
         self.in_flight += 1;
         let (class, local) = self.local(client as usize);
-        let local = local * (1 + self.policy(client as usize).dependencies.len());
+        let local = if self.call_stride == 1 {
+            local
+        } else {
+            local * (1 + self.policy(client as usize).dependencies.len())
+        };
         if !self.fleet_of.is_empty() {
             self.series.class_requests[class][bucket] += 1;
         }
