@@ -477,30 +477,16 @@ impl Simulation {
         } else {
             SimTime((init.uniform() * scenario.record_ttl.0 as f64) as u64)
         };
-        // Client classes: the scenario itself, or its `[[fleets]]` one after the other.
-        let classes: Vec<&Scenario> = if scenario.fleets.is_empty() {
-            vec![&scenario]
-        } else {
-            scenario.fleets.iter().map(|f| &*f.scenario).collect()
-        };
+        let classes = scenario.classes();
         let call_stride = 1 + classes
             .iter()
             .map(|c| c.dependencies.len())
             .max()
             .unwrap_or(0);
-        let clients: Vec<ClientCache> = if call_stride == 1 {
-            classes
-                .iter()
-                .flat_map(|class| initial_caches(class, &mut init, resolver_remaining))
-                .collect()
-        } else {
-            classes
-                .iter()
-                .flat_map(|class| {
-                    initial_call_caches(class, &mut init, resolver_remaining, call_stride)
-                })
-                .collect()
-        };
+        let clients: Vec<ClientCache> = classes
+            .iter()
+            .flat_map(|class| initial_caches(class, &mut init, resolver_remaining, call_stride))
+            .collect();
         let mut connection_init = Rng::stream(scenario.seed, StreamId::ConnectionInit);
         let connections = if classes
             .iter()
@@ -680,7 +666,7 @@ impl Simulation {
                 Vec::new()
             },
             ghost_lookups: BTreeMap::new(),
-            series: Series::with_services(
+            series: Series::empty(
                 buckets_total,
                 resolvers.len(),
                 regions,
@@ -2541,28 +2527,19 @@ impl Simulation {
                 as f64
                 / self.leases.len() as f64;
         }
-        if let [Some(breakers)] = self.breakers.as_slice() {
-            // A fraction of the (client, call) breakers: one per client without dependencies.
-            let class = sc.fleets.first().map_or(sc, |f| &*f.scenario);
-            let entries = class.simulated_clients * (1 + class.dependencies.len() as u64);
+        // Fractions of the (client, call) breakers: each class's, weighted by its share of them
+        // (one class: a share of exactly 1, so its own fractions).
+        let classes = sc.classes();
+        let entries_of = |c: &Scenario| c.simulated_clients * (1 + c.dependencies.len() as u64);
+        let total: u64 = classes.iter().map(|c| entries_of(c)).sum();
+        for (class, breakers) in classes.iter().zip(&self.breakers) {
+            let Some(breakers) = breakers else { continue };
+            let entries = entries_of(class);
+            let share = entries as f64 / total as f64;
             let (open, half_open) = breakers.state_fractions(self.now, entries);
-            series.breaker_open_fraction = open;
-            series.breaker_half_open_fraction = half_open;
-        } else if self.breakers.len() > 1 {
-            // Several classes: each class's fractions weighted by its share of the clients.
-            for (class, breakers) in self.breakers.iter().enumerate() {
-                let Some(breakers) = breakers else { continue };
-                // Weighted by the class's share of the (client, call) breakers.
-                let entries_of =
-                    |c: &Scenario| c.simulated_clients * (1 + c.dependencies.len() as u64);
-                let total: u64 = sc.fleets.iter().map(|f| entries_of(&f.scenario)).sum();
-                let entries = entries_of(&sc.fleets[class].scenario);
-                let share = entries as f64 / total as f64;
-                let (open, half_open) = breakers.state_fractions(self.now, entries);
-                for b in 0..self.buckets_total {
-                    series.breaker_open_fraction[b] += open[b] * share;
-                    series.breaker_half_open_fraction[b] += half_open[b] * share;
-                }
+            for b in 0..self.buckets_total {
+                series.breaker_open_fraction[b] += open[b] * share;
+                series.breaker_half_open_fraction[b] += half_open[b] * share;
             }
         }
         let summary = self.summary(&series, buckets_done);
@@ -2967,12 +2944,12 @@ fn initial_resolvers(sc: &Scenario, first_remaining: SimTime) -> Vec<Resolver> {
     resolvers
 }
 
-/// Client caches at t = 0. In steady state (Jung et al. 2003) an entry is valid with probability
-/// λT/(1+λT) and its remaining lifetime is uniform on (0, T); a cold start leaves every cache empty.
-/// A class's client caches with one entry per call (`stride` per client; the class's calls
-/// first, its main call last among them, unused entries empty): each call's entry in the steady
-/// state of its name's TTL (the fixed TTL with `cache = "fixed"`).
-fn initial_call_caches(
+/// A class's client caches at t = 0, one entry per call (`stride` per client: the class's calls
+/// before the main one, then the main one; unused entries empty). In steady state (Jung et al.
+/// 2003) an entry is valid with probability λT/(1+λT), T its name's TTL (the fixed TTL with
+/// `cache = "fixed"`), and its remaining lifetime is uniform on (0, T), at most what the resolver
+/// has left of the main name; a cold start leaves every cache empty.
+fn initial_caches(
     sc: &Scenario,
     rng: &mut Rng,
     resolver_remaining: SimTime,
@@ -2982,49 +2959,31 @@ fn initial_call_caches(
     if sc.cold_start || sc.client_cache == ClientCacheMode::None {
         return caches;
     }
-    let names: Vec<usize> = sc
+    // Per call: its name, TTL and the probability that its entry is valid.
+    let calls: Vec<(usize, SimTime, f64)> = sc
         .dependencies
         .iter()
         .map(|d| d.name)
         .chain(std::iter::once(sc.calls))
-        .collect();
-    for client in 0..sc.simulated_clients as usize {
-        for (call, name) in names.iter().enumerate() {
+        .map(|name| {
             let ttl = match sc.client_cache {
                 ClientCacheMode::Fixed => sc.client_ttl,
-                _ => sc.names[*name].record_ttl,
+                _ => sc.names[name].record_ttl,
             };
-            if ttl.0 == 0 {
+            let lambda_t = sc.simulated_rate_per_client_per_s() * ttl.as_s();
+            (name, ttl, lambda_t / (1.0 + lambda_t))
+        })
+        .collect();
+    for client in 0..sc.simulated_clients as usize {
+        for (call, &(name, ttl, valid)) in calls.iter().enumerate() {
+            if ttl.0 == 0 || !rng.chance(valid) {
                 continue;
             }
-            let lambda_t = sc.simulated_rate_per_client_per_s() * ttl.as_s();
-            if rng.chance(lambda_t / (1.0 + lambda_t)) {
-                let mut remaining = SimTime((rng.uniform() * ttl.0 as f64) as u64);
-                if sc.client_cache == ClientCacheMode::RecordTtl && *name == 0 {
-                    remaining = remaining.min(resolver_remaining);
-                }
-                caches[client * stride + call].positive_until = remaining;
-            }
-        }
-    }
-    caches
-}
-
-fn initial_caches(sc: &Scenario, rng: &mut Rng, resolver_remaining: SimTime) -> Vec<ClientCache> {
-    let mut caches = vec![ClientCache::default(); sc.simulated_clients as usize];
-    if sc.cold_start || sc.client_ttl.0 == 0 {
-        return caches;
-    }
-    let ttl = sc.client_ttl.0 as f64;
-    let lambda_t = sc.simulated_rate_per_client_per_s() * sc.client_ttl.as_s();
-    let valid = lambda_t / (1.0 + lambda_t);
-    for cache in &mut caches {
-        if rng.chance(valid) {
-            let mut remaining = SimTime((rng.uniform() * ttl) as u64);
-            if sc.client_cache == ClientCacheMode::RecordTtl {
+            let mut remaining = SimTime((rng.uniform() * ttl.0 as f64) as u64);
+            if sc.client_cache == ClientCacheMode::RecordTtl && name == 0 {
                 remaining = remaining.min(resolver_remaining);
             }
-            cache.positive_until = remaining;
+            caches[client * stride + call].positive_until = remaining;
         }
     }
     caches

@@ -350,35 +350,10 @@ pub struct Series {
 }
 
 impl Series {
-    /// Empty series for `buckets` buckets and one resolver.
-    pub fn with_buckets(buckets: usize) -> Series {
-        Series::with_resolvers(buckets, 1)
-    }
-
-    /// Empty series for `buckets` buckets and `resolvers` resolvers.
-    pub fn with_resolvers(buckets: usize, resolvers: usize) -> Series {
-        Series::with_topology(buckets, resolvers, 1)
-    }
-
-    /// Empty series for `buckets` buckets, `resolvers` resolvers and `regions` regions.
-    pub fn with_topology(buckets: usize, resolvers: usize, regions: usize) -> Series {
-        Series::with_classes(buckets, resolvers, regions, 0)
-    }
-
-    /// Empty series as [`Series::with_topology`], with per-class series for `classes` client
-    /// classes (0 with one class).
-    pub fn with_classes(
-        buckets: usize,
-        resolvers: usize,
-        regions: usize,
-        classes: usize,
-    ) -> Series {
-        Series::with_services(buckets, resolvers, regions, classes, 0)
-    }
-
-    /// Empty series as [`Series::with_classes`], with per-service series for `services`
-    /// services (0 with one service).
-    pub fn with_services(
+    /// Empty series for `buckets` buckets, `resolvers` resolvers, `regions` regions, and
+    /// per-class and per-service series for `classes` client classes and `services` services
+    /// (0 each when there is only one).
+    pub fn empty(
         buckets: usize,
         resolvers: usize,
         regions: usize,

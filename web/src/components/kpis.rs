@@ -39,7 +39,7 @@ pub fn Kpis(props: &KpisProps) -> Html {
                         .and_then(|b| b.iter().find(|b| b.id == k.id))
                         .map(|b| b.value.clone());
                     html! {
-                        <div class={classes!("kpi", k.bad.then_some("bad"), k.value.contains(" · ").then_some("kpi-list"))} data-kpi={k.id} title={k.help}>
+                        <div class={classes!("kpi", k.bad.then_some("bad"), matches!(k.id, "classes" | "services").then_some("kpi-list"))} data-kpi={k.id} title={k.help}>
                             <div class="kpi-label">{ k.label }</div>
                             <div class="kpi-value">{ k.value }</div>
                             if let Some(was) = was {

@@ -1451,6 +1451,16 @@ fn build(raw: RawScenario) -> Scenario {
 }
 
 impl Scenario {
+    /// The client classes as scenarios: this one alone without `[[fleets]]`, else each class's,
+    /// in the order their simulated clients are laid out.
+    pub fn classes(&self) -> Vec<&Scenario> {
+        if self.fleets.is_empty() {
+            vec![self]
+        } else {
+            self.fleets.iter().map(|f| &*f.scenario).collect()
+        }
+    }
+
     /// Backend slots: the main service's regions, then one per further service.
     pub fn backend_slots(&self) -> usize {
         self.regions.max(1) as usize + self.services.len() - 1
