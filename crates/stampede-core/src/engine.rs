@@ -65,6 +65,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+use std::marker::PhantomData;
 
 use crate::breaker::Breakers;
 use crate::budget::{Pace, RetryAfter, RetryBudgets};
@@ -366,9 +367,99 @@ impl Resolver {
     }
 }
 
-/// A run in progress.
+/// What a scenario's topology uses, fixed for a whole run: the engine is compiled once per shape,
+/// so that the per-request paths of a scenario with one client class, one call per request and
+/// one DNS name carry none of the lookups of a request's class, call and name (about a tenth of
+/// the instructions of a steady run).
+trait Shape: std::fmt::Debug {
+    /// Whether the run may have client classes, calls before the main one or further names.
+    const TOPOLOGY: bool;
+}
+
+/// One client class (no `[[fleets]]`), one call per request, one DNS name.
 #[derive(Debug)]
-pub struct Simulation {
+struct Plain;
+
+impl Shape for Plain {
+    const TOPOLOGY: bool = false;
+}
+
+/// Any scenario.
+#[derive(Debug)]
+struct Topology;
+
+impl Shape for Topology {
+    const TOPOLOGY: bool = true;
+}
+
+/// A run in progress: the engine compiled for the scenario's [`Shape`].
+#[derive(Debug)]
+pub struct Simulation(Shaped);
+
+#[derive(Debug)]
+enum Shaped {
+    Plain(Box<Engine<Plain>>),
+    Topology(Box<Engine<Topology>>),
+}
+
+/// Calls `$body` with `$engine` bound to the engine of either shape.
+macro_rules! with_engine {
+    ($shaped:expr, $engine:ident => $body:expr) => {
+        match $shaped {
+            Shaped::Plain($engine) => $body,
+            Shaped::Topology($engine) => $body,
+        }
+    };
+}
+
+impl Simulation {
+    /// Prepares a run: caches in their steady state (or cold), the first arrival scheduled.
+    pub fn new(scenario: &Scenario) -> Simulation {
+        let plain = scenario.fleets.is_empty()
+            && scenario.dependencies.is_empty()
+            && scenario.names.len() == 1;
+        Simulation(if plain {
+            Shaped::Plain(Box::new(Engine::new(scenario)))
+        } else {
+            Shaped::Topology(Box::new(Engine::new(scenario)))
+        })
+    }
+
+    /// The scenario being run.
+    pub fn scenario(&self) -> &Scenario {
+        with_engine!(&self.0, e => e.scenario())
+    }
+
+    /// Simulated time reached.
+    pub fn now(&self) -> SimTime {
+        with_engine!(&self.0, e => e.now())
+    }
+
+    /// Whether the run reached its horizon or its event budget.
+    pub fn is_finished(&self) -> bool {
+        with_engine!(&self.0, e => e.is_finished())
+    }
+
+    /// Runs to the horizon and returns the report.
+    pub fn run_to_end(self) -> Report {
+        with_engine!(self.0, e => e.run_to_end())
+    }
+
+    /// Processes every event before `until` (capped at the horizon), then stops.
+    pub fn advance_to(&mut self, until: SimTime) {
+        with_engine!(&mut self.0, e => e.advance_to(until))
+    }
+
+    /// The report of the run so far: complete buckets only, plus the summary over them.
+    pub fn report(&self) -> Report {
+        with_engine!(&self.0, e => e.report())
+    }
+}
+
+/// A run in progress, for one [`Shape`] of scenario.
+#[derive(Debug)]
+struct Engine<S: Shape> {
+    shape: PhantomData<S>,
     scenario: Scenario,
     now: SimTime,
     sequence: u64,
@@ -465,9 +556,9 @@ pub struct Simulation {
     buckets_total: usize,
 }
 
-impl Simulation {
+impl<S: Shape> Engine<S> {
     /// Prepares a run: caches in their steady state (or cold), the first arrival scheduled.
-    pub fn new(scenario: &Scenario) -> Simulation {
+    fn new(scenario: &Scenario) -> Engine<S> {
         let scenario = scenario.clone();
         let buckets_total =
             (libm::ceil(scenario.duration.0 as f64 / scenario.bucket.0 as f64) as usize).max(1);
@@ -510,6 +601,10 @@ impl Simulation {
         };
         // With `[[fleets]]` (even one class) every client looks its settings up by class.
         let classed = !scenario.fleets.is_empty();
+        assert!(
+            S::TOPOLOGY || (!classed && call_stride == 1 && scenario.names.len() == 1),
+            "the plain engine runs only scenarios without classes, dependencies or further names"
+        );
         let fleet_of: Vec<u8> = if classed {
             classes
                 .iter()
@@ -601,7 +696,8 @@ impl Simulation {
             }
         }
         let leases_ending_later = leases.len() as u64;
-        let mut sim = Simulation {
+        let mut sim = Engine {
+            shape: PhantomData,
             now: SimTime::ZERO,
             sequence: 0,
             heap: BinaryHeap::new(),
@@ -713,14 +809,32 @@ impl Simulation {
     }
 
     /// The scenario being run.
-    pub fn scenario(&self) -> &Scenario {
+    fn scenario(&self) -> &Scenario {
         &self.scenario
+    }
+
+    /// Whether clients come in classes (`[[fleets]]`, even one); never for [`Plain`].
+    #[inline(always)]
+    fn classed(&self) -> bool {
+        S::TOPOLOGY && !self.fleet_of.is_empty()
+    }
+
+    /// Whether every client makes one call per request (no `depends_on`); always for [`Plain`].
+    #[inline(always)]
+    fn one_call(&self) -> bool {
+        !S::TOPOLOGY || self.call_stride == 1
+    }
+
+    /// Whether the scenario has one DNS name (no `[[names]]`); always for [`Plain`].
+    #[inline(always)]
+    fn one_name(&self) -> bool {
+        !S::TOPOLOGY || self.scenario.names.len() == 1
     }
 
     /// The class of a simulated client, and its place in the class.
     #[inline]
     fn local(&self, client: usize) -> (usize, usize) {
-        if self.fleet_of.is_empty() {
+        if !self.classed() {
             (0, client)
         } else {
             let class = usize::from(self.fleet_of[client]);
@@ -739,7 +853,7 @@ impl Simulation {
     fn local_call(&self, id: RequestId) -> (usize, usize) {
         let r = &self.requests[id as usize];
         let (class, local) = self.local(r.client as usize);
-        if self.call_stride == 1 {
+        if self.one_call() {
             return (class, local);
         }
         let calls = 1 + self.policy(r.client as usize).dependencies.len();
@@ -759,13 +873,16 @@ impl Simulation {
     /// Where a client's state for call `call` lives (`clients`, `connections`, `prefetching`).
     #[inline]
     fn call_slot(&self, client: usize, call: u8) -> usize {
+        if self.one_call() {
+            return client;
+        }
         client * self.call_stride + usize::from(call)
     }
 
     /// The client settings of a simulated client: its class's.
     #[inline]
     fn policy(&self, client: usize) -> &Scenario {
-        if self.fleet_of.is_empty() {
+        if !self.classed() {
             &self.scenario
         } else {
             &self.scenario.fleets[usize::from(self.fleet_of[client])].scenario
@@ -773,23 +890,23 @@ impl Simulation {
     }
 
     /// Simulated time reached.
-    pub fn now(&self) -> SimTime {
+    fn now(&self) -> SimTime {
         self.now
     }
 
     /// Whether the run reached its horizon or its event budget.
-    pub fn is_finished(&self) -> bool {
+    fn is_finished(&self) -> bool {
         self.budget_exhausted || self.now >= self.scenario.duration
     }
 
     /// Runs to the horizon and returns the report.
-    pub fn run_to_end(mut self) -> Report {
+    fn run_to_end(mut self) -> Report {
         self.advance_to(self.scenario.duration);
         self.report()
     }
 
     /// Processes every event before `until` (capped at the horizon), then stops.
-    pub fn advance_to(&mut self, until: SimTime) {
+    fn advance_to(&mut self, until: SimTime) {
         let until = until.min(self.scenario.duration);
         while !self.budget_exhausted && self.step(until) {}
         if !self.budget_exhausted {
@@ -885,7 +1002,12 @@ impl Simulation {
         let heap_key = self.heap.peek().map_or(NO_KEY, |Reverse(s)| s.key);
         // One FIFO per client class; with one class there is nothing to choose.
         let (mut fifo, mut fifo_key) = (0, self.timeouts.front().map_or(NO_KEY, |t| t.0));
-        for (i, queue) in self.class_timeouts.iter().enumerate() {
+        let further_classes = if S::TOPOLOGY {
+            &self.class_timeouts[..]
+        } else {
+            &[]
+        };
+        for (i, queue) in further_classes.iter().enumerate() {
             let head = queue.front().map_or(NO_KEY, |t| t.0);
             if head < fifo_key {
                 (fifo, fifo_key) = (i + 1, head);
@@ -1197,7 +1319,7 @@ impl Simulation {
             };
             // The client is drawn now, and its cache read ahead: with a million clients that read
             // misses the processor's caches, and the events before the arrival overlap with it.
-            let client = if self.class_load_upto.is_empty() {
+            let client = if !self.classed() {
                 self.arrivals.below(self.scenario.simulated_clients) as u32
             } else {
                 // The class in proportion to its offered load, then a client of it.
@@ -1224,12 +1346,12 @@ impl Simulation {
         self.series.requests[bucket] += 1;
         self.in_flight += 1;
         let (class, local) = self.local(client as usize);
-        let local = if self.call_stride == 1 {
+        let local = if self.one_call() {
             local
         } else {
             local * (1 + self.policy(client as usize).dependencies.len())
         };
-        if !self.fleet_of.is_empty() {
+        if self.classed() {
             self.series.class_requests[class][bucket] += 1;
         }
         self.budgets[class].request_started(local, self.now);
@@ -1933,7 +2055,7 @@ impl Simulation {
             self.requests[id as usize].client as usize,
         );
         // Only a class calling a further name can reach a further service.
-        let service = if self.scenario.names.len() == 1 {
+        let service = if self.one_name() {
             0
         } else {
             self.scenario.names[self.call_name(client, self.requests[id as usize].call)].service
@@ -2081,7 +2203,7 @@ impl Simulation {
             if parent == NO_PARENT {
                 self.requests[id as usize].phase = Phase::Backoff;
                 let r = &self.requests[id as usize];
-                if self.call_stride > 1
+                if !self.one_call()
                     && usize::from(r.call) < self.policy(r.client as usize).dependencies.len()
                 {
                     self.next_call(id, true);
@@ -2157,7 +2279,7 @@ impl Simulation {
         self.end_attempt(id, cause);
         let (class, local) = self.local_call(id);
         // The class's settings, borrowed field by field beside the request and the jitter stream.
-        let policy = if self.fleet_of.is_empty() {
+        let policy = if !self.classed() {
             &self.scenario
         } else {
             &*self.scenario.fleets[class].scenario
@@ -2211,7 +2333,7 @@ impl Simulation {
     /// optional call before the main one is skipped (fail-open); otherwise the request ends.
     fn call_failed(&mut self, id: RequestId, cause: Outcome) {
         let r = &self.requests[id as usize];
-        let optional = self.call_stride > 1
+        let optional = !self.one_call()
             && self
                 .policy(r.client as usize)
                 .dependencies
@@ -2429,6 +2551,7 @@ impl Simulation {
             self.cancel_hedges(id, own_attempt_out, outcome);
         }
         let (class, local) = self.local_call(id);
+        let classed = self.classed();
         let r = &mut self.requests[id as usize];
         if r.retry_slot {
             r.retry_slot = false;
@@ -2438,7 +2561,7 @@ impl Simulation {
             self.budgets[class].request_succeeded(local, r.attempt == 1, r.budget_tokens);
         }
         self.budgets[class].request_ended(local);
-        if !self.fleet_of.is_empty() {
+        if classed {
             if outcome == Outcome::Success {
                 self.series.class_success[class][bucket] += 1;
             } else {
@@ -2466,7 +2589,7 @@ impl Simulation {
     }
 
     /// The report of the run so far: complete buckets only, plus the summary over them.
-    pub fn report(&self) -> Report {
+    fn report(&self) -> Report {
         let sc = &self.scenario;
         let bucket_s = sc.bucket.as_s();
         let buckets_done = if self.is_finished() && !self.budget_exhausted {
@@ -3071,5 +3194,54 @@ pub fn backoff_delay_ms(sc: &Scenario, attempt: u32, previous_ms: f64, rng: &mut
             (base + rng.uniform() * (upper - base)).min(cap)
         }
         JitterKind::Proportional => delay * (0.8 + 0.4 * rng.uniform()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets::PRESETS;
+
+    /// The plain engine is the general one with the topology checks decided at compile time: on
+    /// every preset it can run, both give the same report, to the bit.
+    #[test]
+    fn plain_engine_reports_what_the_general_engine_reports() {
+        let mut compared = 0;
+        for preset in PRESETS.iter().filter(|p| p.name != "million-clients") {
+            let raw = preset.raw().expect("presets parse");
+            let sc = Scenario::try_from(raw).expect("presets are valid");
+            let plain = sc.fleets.is_empty() && sc.dependencies.is_empty() && sc.names.len() == 1;
+            if !plain {
+                continue;
+            }
+            let general = Engine::<Topology>::new(&sc).run_to_end();
+            let specialised = Engine::<Plain>::new(&sc).run_to_end();
+            assert!(
+                matches!(Simulation::new(&sc).0, Shaped::Plain(_)),
+                "{}: a plain scenario runs on the plain engine",
+                preset.name
+            );
+            assert_eq!(
+                format!("{general:?}"),
+                format!("{specialised:?}"),
+                "{}: the two engines disagree",
+                preset.name
+            );
+            compared += 1;
+        }
+        assert!(compared >= 10, "only {compared} presets compared");
+    }
+
+    /// A scenario with classes never runs on the plain engine (it would ignore the classes).
+    #[test]
+    fn scenarios_with_classes_run_on_the_general_engine() {
+        for name in ["mixed-runtimes", "shared-resolver", "dependency-fail-open"] {
+            let preset = crate::presets::find(name).expect("preset exists");
+            let sc = Scenario::try_from(preset.raw().expect("parses")).expect("valid");
+            assert!(
+                matches!(Simulation::new(&sc).0, Shaped::Topology(_)),
+                "{name} runs on the general engine"
+            );
+        }
     }
 }
