@@ -63,12 +63,12 @@
 //! Must not: read a clock, do I/O, or draw randomness outside its [`Rng`] streams. It runs until
 //! a given simulated time and hands back control, so callers can stream and cancel.
 
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::marker::PhantomData;
 
 use crate::breaker::Breakers;
 use crate::budget::{Pace, RetryAfter, RetryBudgets};
+use crate::queue::{EventQueue, Keyed};
 use crate::report::thousands;
 use crate::report::{
     ClassSummary, FAILURE_CAUSES, LATENCY_BINS, LatencyBinTable, Outcome, RecoveryInput, Report,
@@ -203,15 +203,10 @@ struct Scheduled {
     event: Event,
 }
 
-impl PartialOrd for Scheduled {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Scheduled {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.key.cmp(&other.key)
+impl Keyed for Scheduled {
+    #[inline(always)]
+    fn key(&self) -> u128 {
+        self.key.packed()
     }
 }
 
@@ -474,7 +469,7 @@ struct Engine<S: Shape> {
     scenario: Scenario,
     now: SimTime,
     sequence: u64,
-    heap: BinaryHeap<Reverse<Scheduled>>,
+    heap: EventQueue<Scheduled>,
     /// The first client class's attempt timeouts, which all have the class's length.
     timeouts: VecDeque<(Key, RequestId, u32)>,
     /// The attempt timeouts of each further class (empty with one class).
@@ -711,7 +706,7 @@ impl<S: Shape> Engine<S> {
             shape: PhantomData,
             now: SimTime::ZERO,
             sequence: 0,
-            heap: BinaryHeap::new(),
+            heap: EventQueue::new(),
             timeouts: VecDeque::new(),
             class_timeouts: vec![VecDeque::new(); class_count - 1],
             fleet_of,
@@ -1010,7 +1005,7 @@ impl<S: Shape> Engine<S> {
     /// The earliest of the heap's head, the timeout FIFO's head and the next arrival, if before
     /// `until`; keys are unique, so the `(time, sequence)` order is total.
     fn pop_before(&mut self, until: SimTime) -> Option<(Key, Event)> {
-        let heap_key = self.heap.peek().map_or(NO_KEY, |Reverse(s)| s.key);
+        let heap_key = self.heap.peek().map_or(NO_KEY, |s| s.key);
         // One FIFO per client class; with one class there is nothing to choose.
         let (mut fifo, mut fifo_key) = (0, self.timeouts.front().map_or(NO_KEY, |t| t.0));
         let further_classes = if S::TOPOLOGY {
@@ -1051,7 +1046,7 @@ impl<S: Shape> Engine<S> {
                 Some((key, Event::AttemptTimeout { request, attempt }))
             }
             Head::Heap => {
-                let Reverse(s) = self.heap.pop()?;
+                let s = self.heap.pop()?;
                 Some((s.key, s.event))
             }
         }
@@ -1063,7 +1058,7 @@ impl<S: Shape> Engine<S> {
             time,
             sequence: self.sequence,
         };
-        self.heap.push(Reverse(Scheduled { key, event }));
+        self.heap.push(Scheduled { key, event });
     }
 
     #[inline(always)] // runs per request: see `Simulation::step`

@@ -8,6 +8,7 @@ pub mod breaker;
 pub mod budget;
 pub mod engine;
 pub mod presets;
+pub mod queue;
 pub mod report;
 pub mod rng;
 pub mod scenario;
