@@ -263,3 +263,33 @@ fn bad_name_routing_is_reported_with_field_paths() {
     assert!(problems[4].message.contains("services[0].regions = 2"));
     assert!(problems[5].message.contains("backend.regions = 2"));
 }
+
+/// The `dependency-failover` preset: a required token call per request; the token service's
+/// primary is lost from 200 s to 900 s of a 1200 s run. The class whose dependency name has
+/// simple routing loses its requests for the whole loss (retries go to the same lost region);
+/// the class whose name fails over loses them for at most B3's 30×3 + 60 + 60 s.
+#[test]
+fn the_dependency_failover_preset_shows_what_failover_of_a_dependency_buys() {
+    let preset = stampede_core::presets::find("dependency-failover").expect("preset");
+    let raw = preset.raw().expect("parses");
+    let report = run_checked(&stampede_core::Scenario::try_from(raw.clone()).expect("valid"));
+    let (duration_s, fault) = (raw.run.duration_s, &raw.faults[0]);
+    let lost_s = fault.end_s - fault.start_s;
+    let detection_s = raw.dns.health_check_interval_s
+        * f64::from(raw.dns.health_check_failure_threshold)
+        + raw.dns.propagation_s
+        + raw.names[1].record_ttl_s;
+    let classes = &report.summary.classes;
+    let (regional, failover) = (classes[0].availability, classes[1].availability);
+    let noise = 0.01;
+    assert!(
+        (regional - (1.0 - lost_s / duration_s)).abs() <= noise,
+        "regional {regional}"
+    );
+    assert!(
+        failover >= 1.0 - detection_s / duration_s - noise,
+        "failover {failover}"
+    );
+    let names = &report.summary.names;
+    assert!(names[1].switches.is_empty() && names[2].switches[0].region == 1);
+}
