@@ -21,7 +21,10 @@
 //! is abandoned: wasted if served). Each hedge is granted like a retry by the retry budget (gRFC
 //! A6: hedges are subject to retry throttling) and admitted by the breaker; its result counts for
 //! both. A hedge cancelled because another attempt won hands back its breaker probe (recorded
-//! with the request's outcome) and Envoy slot.
+//! with the request's outcome) and Envoy slot. With calls before the main one each call hedges
+//! with the class's policy (gRPC's hedging policy is per method): a hedge carries its call's
+//! index, so it draws on that call's budget and breaker, and a call that ends (won, or failed
+//! for good) cancels its hedges still out before the next call starts.
 //!
 //! Regions and failover: with `backend.regions = 2` each region has its own workers and queue;
 //! a client's DNS answer (cached, or pooled in its connection) names the region its attempts go
@@ -2202,13 +2205,16 @@ impl Simulation {
                 if self.call_stride > 1
                     && usize::from(r.call) < self.policy(r.client as usize).dependencies.len()
                 {
+                    if self.policy(r.client as usize).hedging.is_some() {
+                        self.end_hedged_call(id, Outcome::Success);
+                    }
                     self.next_call(id, true);
                 } else {
                     self.finish(id, Outcome::Success);
                 }
             } else {
                 self.release_hedge(parent, id);
-                self.finish(parent, Outcome::Success);
+                self.hedged_call_succeeded(parent);
             }
         } else {
             let bucket = self.bucket();
@@ -2412,6 +2418,8 @@ impl Simulation {
             return false;
         };
         let child = self.allocate(client);
+        // The hedge works for the parent's current call: its budget, breaker, cache and name.
+        self.requests[child as usize].call = self.requests[parent as usize].call;
         if self.refusal(child).is_some() {
             if grant.slot {
                 self.budgets[class].release_slot(local);
@@ -2460,7 +2468,7 @@ impl Simulation {
                 Phase::Hedging,
                 "no attempt out: the request's own attempt has ended too"
             );
-            self.finish(parent, cause);
+            self.hedged_call_failed(parent, cause);
         }
     }
 
@@ -2471,13 +2479,56 @@ impl Simulation {
         if parent == NO_PARENT {
             // Its own attempt has ended: it is no longer out when the hedges are cancelled.
             self.requests[id as usize].phase = Phase::Hedging;
-            self.finish(id, cause);
+            self.hedged_call_failed(id, cause);
         } else {
             self.release_hedge(parent, id);
             let p = &mut self.requests[parent as usize];
             p.hedges_live -= 1;
-            self.finish(parent, cause);
+            self.hedged_call_failed(parent, cause);
         }
+    }
+
+    /// One attempt of hedged request `id`'s current call won: the main call ends the request; a
+    /// call before it ends (its other attempts cancelled) and the next call starts.
+    fn hedged_call_succeeded(&mut self, id: RequestId) {
+        let r = &self.requests[id as usize];
+        if self.call_stride > 1
+            && usize::from(r.call) < self.policy(r.client as usize).dependencies.len()
+        {
+            self.end_hedged_call(id, Outcome::Success);
+            self.next_call(id, true);
+        } else {
+            self.finish(id, Outcome::Success);
+        }
+    }
+
+    /// Hedged request `id`'s current call failed for good: an optional call before the main one
+    /// ends (its other attempts cancelled) and the next call starts; otherwise the request ends.
+    fn hedged_call_failed(&mut self, id: RequestId, cause: Outcome) {
+        let r = &self.requests[id as usize];
+        let optional = self.call_stride > 1
+            && self
+                .policy(r.client as usize)
+                .dependencies
+                .get(usize::from(r.call))
+                .is_some_and(|d| !d.required);
+        if optional {
+            self.end_hedged_call(id, cause);
+            self.next_call(id, false);
+        } else {
+            self.finish(id, cause);
+        }
+    }
+
+    /// Hedged request `id`'s current call is over with `outcome` while the request goes on: as
+    /// `finish` does for the request, its own attempt, if still out, is recorded with the
+    /// outcome and its hedges still out are cancelled; the request waits for its next call.
+    fn end_hedged_call(&mut self, id: RequestId, outcome: Outcome) {
+        self.abandon_lookup(id);
+        let r = &mut self.requests[id as usize];
+        let own_attempt_out = matches!(r.phase, Phase::Lookup | Phase::Backend);
+        r.phase = Phase::Backoff;
+        self.cancel_hedges(id, own_attempt_out, outcome);
     }
 
     /// Frees the slot of a hedge that ended, and its place in its request.

@@ -217,7 +217,8 @@ pub struct RawFleetClass {
     /// Calls a request makes first, in order, before its main call (`calls`): an identity
     /// service, a configuration service… Each is a name with the class's DNS cache, retry policy
     /// and budget; a required one that fails ends the request with its cause, an optional one
-    /// (`required = false`) is skipped when it fails (fail-open). Not with hedging.
+    /// (`required = false`) is skipped when it fails (fail-open). With hedging each call hedges
+    /// with the class's policy, as gRPC's per-method hedging policy does.
     pub depends_on: Vec<RawDependency>,
 }
 

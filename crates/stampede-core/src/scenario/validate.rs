@@ -82,7 +82,8 @@ pub enum FaultTarget {
     /// One resolver (index in [`Scenario::resolvers`]), on every query it receives.
     Resolver(usize),
     /// A backend slot, where backend faults strike: the main service's regions first (0 =
-    /// primary), then each further service (`service:<name>` resolves to its slot).
+    /// primary), then each further service's regions (`service:<name>` resolves to its
+    /// primary's slot, `service:<name>/region:<index>` to that region's).
     Region(usize),
     /// A further DNS name (index in [`Scenario::names`], ≥ 1; the main name is [`FaultTarget::Zone`]),
     /// as its authoritative zone answers it.
@@ -1074,13 +1075,6 @@ fn fleet_classes(
         match Scenario::try_from(each) {
             Ok(mut sc) => {
                 sc.calls = calls;
-                if !dependencies.is_empty() && sc.hedging.is_some() {
-                    problem(
-                        path("depends_on"),
-                        "calls before the main one do not combine with hedging".into(),
-                    );
-                    continue;
-                }
                 sc.dependencies = dependencies;
                 // A client that honours the record TTL keeps the TTL of the name it calls.
                 if sc.client_cache == ClientCacheMode::RecordTtl {

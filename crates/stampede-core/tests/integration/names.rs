@@ -293,3 +293,76 @@ fn the_dependency_failover_preset_shows_what_failover_of_a_dependency_buys() {
     let names = &report.summary.names;
     assert!(names[1].switches.is_empty() && names[2].switches[0].region == 1);
 }
+
+/// Hedging combined with a call before the main one: each call hedges with the class's policy
+/// and its hedges draw on that call's gRPC token bucket (per client and call). The dependency
+/// always fails at once (optional: skipped), so its bucket drops to maxTokens/2 within a few
+/// calls and its hedges stop: at most ⌈maxTokens/2⌉ failures per client pass before that, hence
+/// at most that many dependency hedges per client. The main service answers every attempt in a
+/// constant 300 ms, after the 100 ms hedging delay, so every main call that reaches the delay
+/// sends exactly one hedge (2 attempts at most), and its bucket stays full. With one bucket
+/// shared by both calls the dependency's failures would stop the main call's hedges too.
+#[test]
+fn each_call_hedges_through_its_own_budget_and_every_request_ends_once() {
+    use stampede_core::scenario::raw::{RetryBudgetKind, ServiceTimeLaw};
+    let clients = 50;
+    let max_tokens = 10.0;
+    let sc = scenario(|r| {
+        crate::support::no_dns(r);
+        r.run.duration_s = 200.0;
+        r.fleet.attempt_timeout_ms = 2000.0;
+        r.hedging.max_attempts = 2;
+        r.hedging.delay_ms = 100.0;
+        r.retry_budget.kind = RetryBudgetKind::GrpcThrottling;
+        r.retry_budget.grpc_max_tokens = max_tokens;
+        r.backend.workers = 1000;
+        r.backend.service_time = ServiceTimeLaw::Constant;
+        r.backend.service_ms_mean = 300.0;
+        r.services = vec![RawService {
+            name: "config".into(),
+            ..RawService::default()
+        }];
+        r.names = vec![RawName {
+            name: "config.example".into(),
+            service: "config".into(),
+            ..RawName::default()
+        }];
+        r.fleets = vec![RawFleetClass {
+            name: "app".into(),
+            clients,
+            depends_on: vec![RawDependency {
+                name: "config.example".into(),
+                required: false,
+            }],
+            ..RawFleetClass::default()
+        }];
+        r.faults = vec![RawFault {
+            kind: FaultKind::ErrorRate,
+            start_s: 0.0,
+            end_s: 1e6,
+            target: "service:config".into(),
+            ..RawFault::default()
+        }];
+    });
+    let report = run_checked(&sc);
+    let s = &report.summary;
+    assert_eq!(s.failed, 0, "{:?}", s.failed_by_cause);
+    let hedges: u64 = report.series.attempts_hedge.iter().sum();
+    let later: u64 = report.series.attempts_later_call.iter().sum();
+    eprintln!(
+        "{} requests, {} successes, {hedges} hedges, {later} main calls",
+        s.requests_finished, s.success
+    );
+    let dependency_hedges_max = clients * (max_tokens / 2.0).ceil() as u64;
+    // Every success made its main call, which sent one hedge; calls still in flight may too.
+    assert!(
+        hedges >= s.success && hedges <= later + dependency_hedges_max,
+        "{hedges} hedges for {} successes, {later} main calls",
+        s.success
+    );
+    // The main calls' hedges never reach the backend first: the first attempt, sent 100 ms
+    // earlier and as fast, wins; each hedge's work is abandoned (wasted) or dropped.
+    let served: u64 = report.series.service_started.iter().sum();
+    let offered: u64 = report.series.backend_offered.iter().sum();
+    assert!(offered >= 2 * s.success && served >= 2 * s.success);
+}
