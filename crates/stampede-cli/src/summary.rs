@@ -52,6 +52,25 @@ pub fn recovery_text(recovery: &Recovery, window_s: f64) -> String {
     }
 }
 
+/// A failover name's answers over the run, in words.
+fn failover_text(service: &str, switches: &[stampede_core::report::AnswerSwitch]) -> String {
+    if switches.is_empty() {
+        return format!("failover routing to {service}: answered its primary throughout");
+    }
+    let changes: Vec<String> = switches
+        .iter()
+        .map(|w| {
+            let region = if w.region == 0 {
+                "primary".to_string()
+            } else {
+                format!("region {}", w.region)
+            };
+            format!("{region} from {} s", number(w.at_s, 1))
+        })
+        .collect();
+    format!("failover routing to {service}: {}", changes.join(", "))
+}
+
 fn row(out: &mut String, label: &str, value: impl AsRef<str>) {
     let _ = writeln!(out, "  {label:<LABEL_WIDTH$}{}", value.as_ref());
 }
@@ -148,6 +167,13 @@ pub fn summary_table(scenario: &Scenario, report: &Report) -> String {
                 thousands(service.offered),
                 thousands(service.wasted_work)
             ),
+        );
+    }
+    for name in s.names.iter().filter(|n| n.failover) {
+        row(
+            &mut out,
+            &format!("  name {}", name.name),
+            failover_text(&name.service, &name.switches),
         );
     }
     row(

@@ -21,7 +21,10 @@
 //! is abandoned: wasted if served). Each hedge is granted like a retry by the retry budget (gRFC
 //! A6: hedges are subject to retry throttling) and admitted by the breaker; its result counts for
 //! both. A hedge cancelled because another attempt won hands back its breaker probe (recorded
-//! with the request's outcome) and Envoy slot.
+//! with the request's outcome) and Envoy slot. With calls before the main one each call hedges
+//! with the class's policy (gRPC's hedging policy is per method): a hedge carries its call's
+//! index, so it draws on that call's budget and breaker, and a call that ends (won, or failed
+//! for good) cancels its hedges still out before the next call starts.
 //!
 //! Regions and failover: with `backend.regions = 2` each region has its own workers and queue;
 //! a client's DNS answer (cached, or pooled in its connection) names the region its attempts go
@@ -29,7 +32,10 @@
 //! one at a phase drawn from its own stream); after `failure_threshold` consecutive failures (or
 //! passes) the primary's status flips and, `propagation` later, the zone answers the other
 //! region. One check stands for Route 53's checkers: it fails when at most 18 % of them would
-//! see the primary healthy, i.e. when more than 82 % of attempts to it fail.
+//! see the primary healthy, i.e. when more than 82 % of attempts to it fail. A further name
+//! with failover routing (its service has 2 regions) runs the same check on its service's
+//! primary with its own settings, phase, status, answer and switch history (`name_routes`);
+//! a client's region is kept per call, so each call follows the answer of its own name.
 //!
 //! Dependencies: an identity token, cached per client, is fetched before a request's first
 //! attempt when the client's has expired; requests arriving during a fetch use its token. A
@@ -71,8 +77,9 @@ use crate::budget::{Pace, RetryAfter, RetryBudgets};
 use crate::queue::{EventQueue, Keyed};
 use crate::report::thousands;
 use crate::report::{
-    ClassSummary, FAILURE_CAUSES, LATENCY_BINS, LatencyBinTable, Outcome, RecoveryInput, Report,
-    Series, ServiceSummary, Summary, histogram_quantile, recovery_verdict,
+    AnswerSwitch, ClassSummary, FAILURE_CAUSES, LATENCY_BINS, LatencyBinTable, NameSummary,
+    Outcome, RecoveryInput, Report, Series, ServiceSummary, Summary, histogram_quantile,
+    recovery_verdict,
 };
 use crate::rng::{Rng, StreamId};
 use crate::scenario::raw::{
@@ -147,6 +154,15 @@ enum Event {
     HealthCheck,
     /// The zone starts answering `region` (a failover change has propagated).
     DnsSwitch {
+        region: u8,
+    },
+    /// The Route 53 health check of a further name's (index in `Scenario::names`) primary runs.
+    NameHealthCheck {
+        name: u8,
+    },
+    /// A further name's zone starts answering `region`.
+    NameSwitch {
+        name: u8,
         region: u8,
     },
     RetryDue {
@@ -362,6 +378,16 @@ impl Resolver {
     }
 }
 
+/// Route 53's state of a further name with failover routing: what it answers, its view of the
+/// primary (status and the streak of checks against it) and when its answer changed.
+#[derive(Clone, Debug, Default)]
+struct NameRoute {
+    answer_region: u8,
+    primary_unhealthy: bool,
+    health_streak: u32,
+    switches: Vec<(SimTime, u8)>,
+}
+
 /// Starts fetching `value`'s cache line, so that a later read of it does not wait for memory
 /// (with a million clients, their state is read at random). A hint: it changes no result.
 #[inline(always)]
@@ -520,6 +546,10 @@ struct Engine<S: Shape> {
     health_streak: u32,
     /// When the zone's answer changed, and to which region.
     answer_switches: Vec<(SimTime, u8)>,
+    /// Per DNS name (`Scenario::names`): Route 53's state of a further name with failover
+    /// routing (the main name's entry is unused: its state is the fields above); empty when no
+    /// further name uses failover.
+    name_routes: Vec<NameRoute>,
     /// Per client: its identity token is valid until then; empty without identity.
     tokens: Vec<SimTime>,
     /// Per client: its lease holds until then; empty without leases.
@@ -679,7 +709,8 @@ impl<S: Shape> Engine<S> {
             Vec::new()
         };
         let regions = scenario.regions.max(1) as usize;
-        let client_region = if regions > 1 {
+        let names_fail_over = scenario.names[1..].iter().any(|n| n.failover.is_some());
+        let client_region = if regions > 1 || names_fail_over {
             vec![0; simulated * call_stride]
         } else {
             Vec::new()
@@ -744,6 +775,11 @@ impl<S: Shape> Engine<S> {
             primary_unhealthy: false,
             health_streak: 0,
             answer_switches: Vec::new(),
+            name_routes: if names_fail_over {
+                vec![NameRoute::default(); scenario.names.len()]
+            } else {
+                Vec::new()
+            },
             tokens,
             leases,
             lease_ends,
@@ -778,6 +814,12 @@ impl<S: Shape> Engine<S> {
                 } else {
                     0
                 },
+            )
+            .with_topology(
+                &(0..scenario.services.len())
+                    .map(|service| scenario.service_regions(service))
+                    .collect::<Vec<_>>(),
+                scenario.names.len(),
             ),
             resolvers,
             client_limit_tat,
@@ -808,6 +850,9 @@ impl<S: Shape> Engine<S> {
             let mut phase = Rng::stream(sim.scenario.seed, StreamId::HealthCheck);
             let first = SimTime((phase.uniform() * failover.interval.0 as f64) as u64);
             sim.schedule(first, Event::HealthCheck);
+        }
+        if names_fail_over {
+            sim.schedule_name_health_checks();
         }
         sim.update_bucket();
         sim.schedule_next_arrival();
@@ -1115,6 +1160,12 @@ impl<S: Shape> Engine<S> {
                 self.answer_region = region;
                 self.answer_switches.push((self.now, region));
             }
+            Event::NameHealthCheck { name } => self.on_name_health_check(usize::from(name)),
+            Event::NameSwitch { name, region } => {
+                let route = &mut self.name_routes[usize::from(name)];
+                route.answer_region = region;
+                route.switches.push((self.now, region));
+            }
             Event::HedgeDue { request, attempt } => self.on_hedge_due(request, attempt),
             Event::FaultEdge { flapping } => self.on_fault_edge(flapping),
             Event::Arrival
@@ -1202,22 +1253,74 @@ impl<S: Shape> Engine<S> {
     /// Whether more than 18 % of Route 53's checkers would see the primary healthy: the share of
     /// attempts it fails (region loss, errors; all of them with every worker lost) is below 82 %.
     fn primary_check_passes(&self) -> bool {
+        self.slot_check_passes(0)
+    }
+
+    /// Whether Route 53 would see backend slot `slot` healthy (see `primary_check_passes`).
+    fn slot_check_passes(&self, slot: usize) -> bool {
         let failing = self
             .scenario
             .faults
             .iter()
-            .filter(|f| f.target == FaultTarget::Region(0) && f.active(self.now))
+            .filter(|f| f.target == FaultTarget::Region(slot) && f.active(self.now))
             .map(|f| match f.kind {
                 FaultKind::RegionLoss | FaultKind::ErrorRate => f.fraction,
                 _ => 0.0,
             })
             .fold(0.0, f64::max);
-        let failing = if self.workers_in_force(0) == 0 {
+        let failing = if self.workers_in_force(slot) == 0 {
             1.0
         } else {
             failing
         };
         1.0 - failing > HEALTHY_CHECKERS_FRACTION_MIN
+    }
+
+    /// Schedules the first health check of every further name with failover routing, each at a
+    /// phase drawn from its own stream (one draw per such name, in name order).
+    fn schedule_name_health_checks(&mut self) {
+        let mut phase = Rng::stream(self.scenario.seed, StreamId::NameHealthCheck);
+        for name in 1..self.scenario.names.len() {
+            if let Some(failover) = self.scenario.names[name].failover {
+                let first = SimTime((phase.uniform() * failover.interval.0 as f64) as u64);
+                self.schedule(first, Event::NameHealthCheck { name: name as u8 });
+            }
+        }
+    }
+
+    /// Route 53 health check of a further name's primary (its service's region 0), as
+    /// `on_health_check` does for the main name, with the name's own settings and state.
+    fn on_name_health_check(&mut self, name: usize) {
+        let Some(failover) = self.scenario.names[name].failover else {
+            return;
+        };
+        let next = self.now.after(failover.interval);
+        if next < self.scenario.duration {
+            self.schedule(next, Event::NameHealthCheck { name: name as u8 });
+        }
+        let primary = self
+            .scenario
+            .service_slot(self.scenario.names[name].service);
+        let passed = self.slot_check_passes(primary);
+        let route = &mut self.name_routes[name];
+        if passed != route.primary_unhealthy {
+            route.health_streak = 0;
+            return;
+        }
+        route.health_streak += 1;
+        if route.health_streak >= failover.failure_threshold {
+            route.health_streak = 0;
+            route.primary_unhealthy = !passed;
+            let region = u8::from(route.primary_unhealthy);
+            let at = self.now.after(failover.propagation);
+            self.schedule(
+                at,
+                Event::NameSwitch {
+                    name: name as u8,
+                    region,
+                },
+            );
+        }
     }
 
     /// Whether a fault aimed at dependency `target` fails this call, and the latency it adds.
@@ -1866,8 +1969,13 @@ impl<S: Shape> Engine<S> {
             .after(extra)
             .after(zone_latency);
         let stale_at = self.now.after(SimTime::from_ms(STALE_CLIENT_TIMEOUT_MS));
-        // Failover routing answers for the main name only; further names have one region.
-        let answer_region = if name == 0 { self.answer_region } else { 0 };
+        // Each name answers its own region: the main one's, a further name's with failover
+        // routing, else the primary.
+        let answer_region = if name == 0 {
+            self.answer_region
+        } else {
+            self.name_routes.get(name).map_or(0, |r| r.answer_region)
+        };
         let record_ttl = self.scenario.names[name].record_ttl;
         let resolver = &mut self.resolvers[server].names[name];
         let stale_possible = serve_stale && resolver.has_stale;
@@ -2070,7 +2178,11 @@ impl<S: Shape> Engine<S> {
         // region, `report` copies `backend_offered` into `region_offered`.
         let region = if service > 0 {
             self.series.service_offered[service][bucket] += 1;
-            self.backends.len() - self.scenario.services.len() + service
+            // The region its call's answer names (the primary without failover routing).
+            let slot = self.call_slot(client, self.requests[id as usize].call);
+            let in_service = self.client_region.get(slot).map_or(0, |r| usize::from(*r));
+            self.series.service_region_offered[service][in_service][bucket] += 1;
+            self.scenario.service_slot(service) + in_service
         } else {
             self.series.backend_offered[bucket] += 1;
             let slot = self.call_slot(client, self.requests[id as usize].call);
@@ -2155,7 +2267,16 @@ impl<S: Shape> Engine<S> {
             let max = &mut self.series.in_service_max[bucket];
             *max = (*max).max(u64::from(busy));
         } else {
-            let (service, busy) = (backend.service, u64::from(backend.busy_workers));
+            let (service, mut busy) = (backend.service, u64::from(backend.busy_workers));
+            if backend.config.regions > 1 {
+                // All regions of the service: their busy workers together.
+                busy = self
+                    .backends
+                    .iter()
+                    .filter(|b| b.service == service)
+                    .map(|b| u64::from(b.busy_workers))
+                    .sum();
+            }
             let max = &mut self.series.service_in_service_max[service][bucket];
             *max = (*max).max(busy);
         }
@@ -2212,13 +2333,16 @@ impl<S: Shape> Engine<S> {
                 if !self.one_call()
                     && usize::from(r.call) < self.policy(r.client as usize).dependencies.len()
                 {
+                    if self.policy(r.client as usize).hedging.is_some() {
+                        self.end_hedged_call(id, Outcome::Success);
+                    }
                     self.next_call(id, true);
                 } else {
                     self.finish(id, Outcome::Success);
                 }
             } else {
                 self.release_hedge(parent, id);
-                self.finish(parent, Outcome::Success);
+                self.hedged_call_succeeded(parent);
             }
         } else {
             let bucket = self.bucket();
@@ -2422,6 +2546,8 @@ impl<S: Shape> Engine<S> {
             return false;
         };
         let child = self.allocate(client);
+        // The hedge works for the parent's current call: its budget, breaker, cache and name.
+        self.requests[child as usize].call = self.requests[parent as usize].call;
         if self.refusal(child).is_some() {
             if grant.slot {
                 self.budgets[class].release_slot(local);
@@ -2470,7 +2596,7 @@ impl<S: Shape> Engine<S> {
                 Phase::Hedging,
                 "no attempt out: the request's own attempt has ended too"
             );
-            self.finish(parent, cause);
+            self.hedged_call_failed(parent, cause);
         }
     }
 
@@ -2481,13 +2607,56 @@ impl<S: Shape> Engine<S> {
         if parent == NO_PARENT {
             // Its own attempt has ended: it is no longer out when the hedges are cancelled.
             self.requests[id as usize].phase = Phase::Hedging;
-            self.finish(id, cause);
+            self.hedged_call_failed(id, cause);
         } else {
             self.release_hedge(parent, id);
             let p = &mut self.requests[parent as usize];
             p.hedges_live -= 1;
-            self.finish(parent, cause);
+            self.hedged_call_failed(parent, cause);
         }
+    }
+
+    /// One attempt of hedged request `id`'s current call won: the main call ends the request; a
+    /// call before it ends (its other attempts cancelled) and the next call starts.
+    fn hedged_call_succeeded(&mut self, id: RequestId) {
+        let r = &self.requests[id as usize];
+        if self.call_stride > 1
+            && usize::from(r.call) < self.policy(r.client as usize).dependencies.len()
+        {
+            self.end_hedged_call(id, Outcome::Success);
+            self.next_call(id, true);
+        } else {
+            self.finish(id, Outcome::Success);
+        }
+    }
+
+    /// Hedged request `id`'s current call failed for good: an optional call before the main one
+    /// ends (its other attempts cancelled) and the next call starts; otherwise the request ends.
+    fn hedged_call_failed(&mut self, id: RequestId, cause: Outcome) {
+        let r = &self.requests[id as usize];
+        let optional = self.call_stride > 1
+            && self
+                .policy(r.client as usize)
+                .dependencies
+                .get(usize::from(r.call))
+                .is_some_and(|d| !d.required);
+        if optional {
+            self.end_hedged_call(id, cause);
+            self.next_call(id, false);
+        } else {
+            self.finish(id, cause);
+        }
+    }
+
+    /// Hedged request `id`'s current call is over with `outcome` while the request goes on: as
+    /// `finish` does for the request, its own attempt, if still out, is recorded with the
+    /// outcome and its hedges still out are cancelled; the request waits for its next call.
+    fn end_hedged_call(&mut self, id: RequestId, outcome: Outcome) {
+        self.abandon_lookup(id);
+        let r = &mut self.requests[id as usize];
+        let own_attempt_out = matches!(r.phase, Phase::Lookup | Phase::Backend);
+        r.phase = Phase::Backoff;
+        self.cancel_hedges(id, own_attempt_out, outcome);
     }
 
     /// Frees the slot of a hedge that ended, and its place in its request.
@@ -2614,6 +2783,7 @@ impl<S: Shape> Engine<S> {
             series.service_queue_len_max[0].clone_from(&series.queue_len_max);
             series.service_in_service_max[0].clone_from(&series.in_service_max);
             series.service_wasted[0].clone_from(&series.wasted);
+            series.service_region_offered[0].clone_from(&series.region_offered);
         }
         for b in 0..self.buckets_total {
             let start = SimTime(sc.bucket.0 * b as u64);
@@ -2627,15 +2797,28 @@ impl<S: Shape> Engine<S> {
                 .sum();
             if !series.service_offered.is_empty() {
                 for service in 1..sc.services.len() {
-                    let slot = sc.backend_slots() - sc.services.len() + service;
-                    series.service_capacity[service][b] = f64::from(workers_at(sc, start, slot))
-                        * 1000.0
-                        / (sc.services[service].service_ms_mean * slowdown_at(sc, start, slot))
-                        * width_s;
+                    // Every region of the service together.
+                    let first = sc.service_slot(service);
+                    series.service_capacity[service][b] = (first
+                        ..first + sc.service_regions(service))
+                        .map(|slot| {
+                            f64::from(workers_at(sc, start, slot)) * 1000.0
+                                / (sc.services[service].service_ms_mean
+                                    * slowdown_at(sc, start, slot))
+                                * width_s
+                        })
+                        .sum();
                 }
             }
             series.failover_fraction[b] =
                 secondary_share(&self.answer_switches, start, start.after(sc.bucket));
+            for (name, fraction) in series.name_failover_fraction.iter_mut().enumerate() {
+                let switches = match name {
+                    0 => &self.answer_switches,
+                    _ => self.name_routes.get(name).map_or(&[][..], |r| &r.switches),
+                };
+                fraction[b] = secondary_share(switches, start, start.after(sc.bucket));
+            }
             for (r, config) in sc.resolvers.iter().enumerate() {
                 series.resolver_capacities[r][b] = config.capacity_qps * width_s;
             }
@@ -2848,7 +3031,42 @@ impl<S: Shape> Engine<S> {
                     }
                 })
                 .collect(),
+            names: if sc.names.len() > 1 {
+                self.name_summaries(buckets_done)
+            } else {
+                Vec::new()
+            },
         }
+    }
+
+    /// Each name's routing and the changes of its answer up to the end of the last complete
+    /// bucket.
+    fn name_summaries(&self, buckets_done: usize) -> Vec<NameSummary> {
+        let sc = &self.scenario;
+        let until = SimTime(sc.bucket.0 * buckets_done as u64);
+        sc.names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let switches = match i {
+                    0 => &self.answer_switches[..],
+                    _ => self.name_routes.get(i).map_or(&[][..], |r| &r.switches),
+                };
+                NameSummary {
+                    name: name.name.clone(),
+                    service: sc.services[name.service].name.clone(),
+                    failover: name.failover.is_some(),
+                    switches: switches
+                        .iter()
+                        .filter(|(at, _)| *at < until)
+                        .map(|&(at, region)| AnswerSwitch {
+                            at_s: at.as_s(),
+                            region,
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
     }
 }
 

@@ -113,6 +113,10 @@ pub static PRESETS: &[Preset] = &[
         toml: include_str!("../../../presets/dependency-fail-open.toml"),
     },
     Preset {
+        name: "dependency-failover",
+        toml: include_str!("../../../presets/dependency-failover.toml"),
+    },
+    Preset {
         name: "million-clients",
         toml: include_str!("../../../presets/million-clients.toml"),
     },

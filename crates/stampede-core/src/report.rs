@@ -312,6 +312,14 @@ pub struct Series {
     /// Work each service served after its client gave up; empty with one service.
     #[serde(default)]
     pub service_wasted: Vec<Vec<u64>>,
+    /// Attempts that reached each region of each service: per service (the main backend
+    /// first), one series per region (0 = primary); empty with one service.
+    #[serde(default)]
+    pub service_region_offered: Vec<Vec<Vec<u64>>>,
+    /// Per DNS name (the main one first, then `[[names]]`): fraction of the bucket during which
+    /// it answered its service's secondary region (failover); empty with one name.
+    #[serde(default)]
+    pub name_failover_fraction: Vec<Vec<f64>>,
     /// User requests started, one series per client class (`[[fleets]]`); empty with one class.
     #[serde(default)]
     pub class_requests: Vec<Vec<u64>>,
@@ -367,6 +375,8 @@ impl Series {
             service_queue_len_max: vec![zeros(); services],
             service_in_service_max: vec![zeros(); services],
             service_wasted: vec![zeros(); services],
+            service_region_offered: Vec::new(),
+            name_failover_fraction: Vec::new(),
             class_requests: vec![zeros(); classes],
             class_success: vec![zeros(); classes],
             class_failed: vec![zeros(); classes],
@@ -419,6 +429,23 @@ impl Series {
             latency_p90_ms: vec![f64::NAN; buckets],
             latency_p99_ms: vec![f64::NAN; buckets],
         }
+    }
+
+    /// These series with per-region series for services of `service_regions` regions each (the
+    /// main backend first; none with one service) and per-name series for `names` DNS names
+    /// (none with one name).
+    pub fn with_topology(mut self, service_regions: &[usize], names: usize) -> Series {
+        let buckets = self.requests.len();
+        if service_regions.len() > 1 {
+            self.service_region_offered = service_regions
+                .iter()
+                .map(|regions| vec![vec![0; buckets]; *regions])
+                .collect();
+        }
+        if names > 1 {
+            self.name_failover_fraction = vec![vec![0.0; buckets]; names];
+        }
+        self
     }
 
     /// Failed user requests in bucket `b`, all causes.
@@ -506,6 +533,32 @@ pub struct Summary {
     /// Per client class (`[[fleets]]`), in order; empty with one class.
     #[serde(default)]
     pub classes: Vec<ClassSummary>,
+    /// Per DNS name, the main one first; empty with one name.
+    #[serde(default)]
+    pub names: Vec<NameSummary>,
+}
+
+/// Headline figures of one DNS name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NameSummary {
+    /// The name.
+    pub name: String,
+    /// The service it answers.
+    pub service: String,
+    /// Whether it uses failover routing (a Route 53 health check of its service's primary).
+    pub failover: bool,
+    /// When its answer changed, in order: seconds from the run's start and the region (0 =
+    /// primary) it answered from then on.
+    pub switches: Vec<AnswerSwitch>,
+}
+
+/// A change of a name's answer (failover or failback).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnswerSwitch {
+    /// When the new answer reached every name server, seconds from the run's start.
+    pub at_s: f64,
+    /// The region answered from then on (0 = primary).
+    pub region: u8,
 }
 
 /// Headline figures of one service.

@@ -38,6 +38,9 @@ pub enum StreamId {
     Telemetry = 13,
     /// Initial state of the clients' leases.
     LeaseInit = 14,
+    /// Phase of the Route 53 health checks of further names with failover routing (one draw
+    /// per such name, in name order).
+    NameHealthCheck = 15,
 }
 
 /// Start of the exponential ziggurat's tail (256 layers).

@@ -53,11 +53,13 @@ pub struct RawScenario {
     /// The backend service (the main one: what the `[dns]` name answers).
     pub backend: RawBackend,
     /// Further services beside the main backend (`[[services]]`), each reached through a name of
-    /// `[[names]]`; one region each.
+    /// `[[names]]`; one or two regions each.
     pub services: Vec<RawService>,
     /// Further DNS names beside the main one (`[[names]]`), each answering one service; client
     /// classes choose the name they call (`calls`). They share the resolvers (their capacity,
-    /// per-client limit and caches) with the main name.
+    /// per-client limit and caches) with the main name. A name with `routing = "failover"` has
+    /// its own Route 53 health check of its service's primary and answers the secondary while
+    /// the primary is unhealthy.
     pub names: Vec<RawName>,
     /// An identity-token dependency of every user request (off unless `token_lifetime_s` > 0).
     pub identity: RawIdentity,
@@ -110,13 +112,16 @@ pub struct RawFleet {
     pub scale_max_clients: u64,
 }
 
-/// A further service (`[[services]]`): a backend of its own, in one region.
+/// A further service (`[[services]]`): a backend of its own, in one or two regions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RawService {
     /// Name, unique among services (`backend.name` is the main one's); faults aim at it with
-    /// `target = "service:<name>"`.
+    /// `target = "service:<name>"` (its primary region) or `"service:<name>/region:<index>"`.
     pub name: String,
+    /// Identical copies of this service in separate regions (1 or 2), each with these workers
+    /// and queue; region 0 is the primary, which a name with `simple` routing answers, regions.
+    pub regions: u32,
     /// Concurrent workers.
     pub workers: u32,
     /// Service-time law.
@@ -145,12 +150,13 @@ impl Default for RawService {
             queue_capacity: backend.queue_capacity,
             queue_discipline: backend.queue_discipline,
             drop_abandoned: backend.drop_abandoned,
+            regions: 1,
         }
     }
 }
 
-/// A further DNS name (`[[names]]`): a record with its own TTL that answers one service. DNS
-/// faults aim at it with `target = "name:<name>"`.
+/// A further DNS name (`[[names]]`): a record with its own TTL and routing policy that answers
+/// one service. DNS faults aim at it with `target = "name:<name>"`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RawName {
@@ -160,6 +166,19 @@ pub struct RawName {
     pub service: String,
     /// Record TTL set by the authoritative zone, seconds.
     pub record_ttl_s: f64,
+    /// Route 53 routing policy of the name: `simple` (always the service's primary region) or
+    /// `failover` (its secondary region once health checks find the primary unhealthy; needs a
+    /// service with `regions = 2`). Each name has its own health check and answer.
+    pub routing: RoutingPolicy,
+    /// Route 53 health-check `RequestInterval` of this name's check (30 s standard, 10 s fast), seconds;
+    /// absent = `dns.health_check_interval_s`.
+    pub health_check_interval_s: Option<f64>,
+    /// Route 53 `FailureThreshold` of this name's check (1–10), checks; absent =
+    /// `dns.health_check_failure_threshold`.
+    pub health_check_failure_threshold: Option<u32>,
+    /// Time for this name's changed answer to reach every Route 53 name server, seconds;
+    /// absent = `dns.propagation_s`.
+    pub propagation_s: Option<f64>,
 }
 
 impl Default for RawName {
@@ -168,6 +187,10 @@ impl Default for RawName {
             name: String::new(),
             service: String::new(),
             record_ttl_s: RawDns::default().record_ttl_s,
+            routing: RoutingPolicy::Simple,
+            health_check_interval_s: None,
+            health_check_failure_threshold: None,
+            propagation_s: None,
         }
     }
 }
@@ -194,7 +217,8 @@ pub struct RawFleetClass {
     /// Calls a request makes first, in order, before its main call (`calls`): an identity
     /// service, a configuration service… Each is a name with the class's DNS cache, retry policy
     /// and budget; a required one that fails ends the request with its cause, an optional one
-    /// (`required = false`) is skipped when it fails (fail-open). Not with hedging.
+    /// (`required = false`) is skipped when it fails (fail-open). With hedging each call hedges
+    /// with the class's policy, as gRPC's per-method hedging policy does.
     pub depends_on: Vec<RawDependency>,
 }
 
@@ -623,7 +647,8 @@ pub struct RawFault {
     /// receives, cached or not: `dns_timeout` = down). Backend faults (`capacity_loss`,
     /// `error_rate`, `service_slowdown`, `region_loss`) strike `"region:<index>"`, the primary
     /// (region 0) by default. `"name:<dns name>"` aims a DNS fault at a `[[names]]` name,
-    /// `"service:<name>"` a backend fault at a `[[services]]` service, `"class:<name>"` a
+    /// `"service:<name>"` a backend fault at a `[[services]]` service's primary region and
+    /// `"service:<name>/region:<index>"` at one of its regions, `"class:<name>"` a
     /// `dns_override` at a `[[fleets]]` class. `"identity"` or `"telemetry"` aim any kind at that
     /// dependency.
     /// A target that does not apply to the kind is ignored.

@@ -82,7 +82,8 @@ pub enum FaultTarget {
     /// One resolver (index in [`Scenario::resolvers`]), on every query it receives.
     Resolver(usize),
     /// A backend slot, where backend faults strike: the main service's regions first (0 =
-    /// primary), then each further service (`service:<name>` resolves to its slot).
+    /// primary), then each further service's regions (`service:<name>` resolves to its
+    /// primary's slot, `service:<name>/region:<index>` to that region's).
     Region(usize),
     /// A further DNS name (index in [`Scenario::names`], ≥ 1; the main name is [`FaultTarget::Zone`]),
     /// as its authoritative zone answers it.
@@ -132,17 +133,60 @@ pub fn resolve_target(raw: &RawScenario, text: &str) -> Option<FaultTarget> {
             .position(|c| c.name == name)
             .map(FaultTarget::Class);
     }
-    if let Some(name) = text.strip_prefix("service:") {
-        if name == raw.backend.name {
-            return Some(FaultTarget::Region(0));
-        }
-        return raw
-            .services
-            .iter()
-            .position(|s| s.name == name)
-            .map(|i| FaultTarget::Region(raw.backend.regions as usize + i));
+    if text.starts_with("service:") {
+        let (service, region) = service_target(raw, text)?;
+        return Some(FaultTarget::Region(raw_service_slot(raw, service) + region));
     }
     FaultTarget::parse(text)
+}
+
+/// The service (index: 0 = the main backend, then `[[services]]`) and region a
+/// `"service:<name>"` or `"service:<name>/region:<index>"` target names; the region is not
+/// checked against the service's regions.
+pub fn service_target(raw: &RawScenario, text: &str) -> Option<(usize, usize)> {
+    let rest = text.strip_prefix("service:")?;
+    let find = |name: &str| {
+        if name == raw.backend.name {
+            return Some(0);
+        }
+        raw.services
+            .iter()
+            .position(|s| s.name == name)
+            .map(|i| i + 1)
+    };
+    // A service whose name contains `/region:` is found by its whole name first.
+    if let Some(service) = find(rest) {
+        return Some((service, 0));
+    }
+    let (name, region) = rest.rsplit_once("/region:")?;
+    Some((find(name)?, region.parse::<usize>().ok()?))
+}
+
+/// Name of a service of the raw scenario (0 = the main backend).
+fn raw_service_name(raw: &RawScenario, service: usize) -> &str {
+    if service == 0 {
+        &raw.backend.name
+    } else {
+        raw.services
+            .get(service - 1)
+            .map_or("", |s| s.name.as_str())
+    }
+}
+
+/// Regions of a service of the raw scenario (0 = the main backend), at least 1.
+fn raw_service_regions(raw: &RawScenario, service: usize) -> usize {
+    let regions = if service == 0 {
+        raw.backend.regions
+    } else {
+        raw.services.get(service - 1).map_or(1, |s| s.regions)
+    };
+    regions.clamp(1, limits::REGIONS_MAX) as usize
+}
+
+/// First backend slot of a service of the raw scenario (its primary region): the main backend's
+/// regions come first, then each further service's.
+fn raw_service_slot(raw: &RawScenario, service: usize) -> usize {
+    (0..service).map(|s| raw_service_regions(raw, s)).sum()
 }
 
 /// Where a fault of `kind` written with `target` strikes: a dependency target whatever the kind;
@@ -611,6 +655,9 @@ pub struct ServiceConfig {
     pub queue_discipline: QueueDiscipline,
     /// Drop abandoned work.
     pub drop_abandoned: bool,
+    /// Regions (identical copies), 1..=[`limits::REGIONS_MAX`]; region 0 is the primary. The
+    /// main service's is [`Scenario::regions`].
+    pub regions: u32,
 }
 
 /// A validated DNS name.
@@ -622,6 +669,9 @@ pub struct NameConfig {
     pub service: usize,
     /// Its record TTL.
     pub record_ttl: SimTime,
+    /// Its failover routing and health check, if it uses them (then its service has 2
+    /// regions). The main name's is also [`Scenario::failover`].
+    pub failover: Option<Failover>,
 }
 
 /// Which failure causes a retry policy retries.
@@ -806,7 +856,7 @@ impl TryFrom<RawScenario> for Scenario {
                 None => problem(
                     path("target"),
                     format!(
-                        "must be \"zone\", \"resolver:<index>\", \"region:<index>\", \"name:<dns name>\", \"service:<name>\", \"class:<name>\" (dns_override), \"identity\" or \"telemetry\", got \"{}\"",
+                        "must be \"zone\", \"resolver:<index>\", \"region:<index>\", \"name:<dns name>\", \"service:<name>\", \"service:<name>/region:<index>\", \"class:<name>\" (dns_override), \"identity\" or \"telemetry\", got \"{}\"",
                         fault.target
                     ),
                 ),
@@ -835,7 +885,21 @@ impl TryFrom<RawScenario> for Scenario {
                         fault.target
                     ),
                 ),
-                Some(FaultTarget::Region(_)) if fault.target.starts_with("service:") => {}
+                Some(FaultTarget::Region(_)) if fault.target.starts_with("service:") => {
+                    if let Some((service, region)) = service_target(&raw, &fault.target) {
+                        let regions = raw_service_regions(&raw, service);
+                        if region >= regions {
+                            problem(
+                                path("target"),
+                                format!(
+                                    "region {region} of service `{}` does not exist; it has {regions} region{}",
+                                    raw_service_name(&raw, service),
+                                    if regions == 1 { "" } else { "s" }
+                                ),
+                            );
+                        }
+                    }
+                }
                 Some(FaultTarget::Region(index)) if index >= raw.backend.regions as usize => {
                     problem(
                         path("target"),
@@ -1011,13 +1075,6 @@ fn fleet_classes(
         match Scenario::try_from(each) {
             Ok(mut sc) => {
                 sc.calls = calls;
-                if !dependencies.is_empty() && sc.hedging.is_some() {
-                    problem(
-                        path("depends_on"),
-                        "calls before the main one do not combine with hedging".into(),
-                    );
-                    continue;
-                }
                 sc.dependencies = dependencies;
                 // A client that honours the record TTL keeps the TTL of the name it calls.
                 if sc.client_cache == ClientCacheMode::RecordTtl {
@@ -1163,6 +1220,16 @@ fn check_services_and_names(raw: &RawScenario, problem: &mut impl FnMut(String, 
                 format!("must be at most 10000000, got {}", s.queue_capacity),
             );
         }
+        if !(1..=limits::REGIONS_MAX).contains(&s.regions) {
+            problem(
+                path("regions"),
+                format!(
+                    "must be between 1 and {}, got {}",
+                    limits::REGIONS_MAX,
+                    s.regions
+                ),
+            );
+        }
     }
     let services: Vec<&str> = std::iter::once(raw.backend.name.as_str())
         .chain(raw.services.iter().map(|s| s.name.as_str()))
@@ -1190,6 +1257,56 @@ fn check_services_and_names(raw: &RawScenario, problem: &mut impl FnMut(String, 
                 format!("must be between 0 and 604800 s, got {}", n.record_ttl_s),
             );
         }
+        check_name_routing(raw, i, problem);
+    }
+}
+
+/// A further name's routing: failover needs a service with a secondary region, and its
+/// health-check settings have the main name's ranges (from the registry).
+fn check_name_routing(raw: &RawScenario, i: usize, problem: &mut impl FnMut(String, String)) {
+    let n = &raw.names[i];
+    let path = |field: &str| format!("names[{i}].{field}");
+    for (field, value) in [
+        ("health_check_interval_s", n.health_check_interval_s),
+        (
+            "health_check_failure_threshold",
+            n.health_check_failure_threshold.map(f64::from),
+        ),
+        ("propagation_s", n.propagation_s),
+    ] {
+        if let Some(value) = value
+            && let Some(param) = super::params::find(&format!("dns.{field}"))
+            && let Err(message) = param.check(value)
+        {
+            problem(path(field), message);
+        }
+    }
+    if n.routing != RoutingPolicy::Failover {
+        return;
+    }
+    let service = if n.service == raw.backend.name {
+        Some(0)
+    } else {
+        raw.services
+            .iter()
+            .position(|s| s.name == n.service)
+            .map(|s| s + 1)
+    };
+    if let Some(service) = service
+        && raw_service_regions(raw, service) < 2
+    {
+        let field = if service == 0 {
+            "backend.regions".to_string()
+        } else {
+            format!("services[{}].regions", service - 1)
+        };
+        problem(
+            path("routing"),
+            format!(
+                "failover routing needs a secondary region of service `{}`: set {field} = 2",
+                n.service
+            ),
+        );
     }
 }
 
@@ -1356,6 +1473,7 @@ fn build(raw: RawScenario) -> Scenario {
         queue_capacity: raw.backend.queue_capacity,
         queue_discipline: raw.backend.queue_discipline,
         drop_abandoned: raw.backend.drop_abandoned,
+        regions: raw.backend.regions.max(1),
     })
     .chain(raw.services.iter().map(|s| ServiceConfig {
         name: s.name.clone(),
@@ -1366,12 +1484,14 @@ fn build(raw: RawScenario) -> Scenario {
         queue_capacity: s.queue_capacity,
         queue_discipline: s.queue_discipline,
         drop_abandoned: s.drop_abandoned,
+        regions: s.regions.max(1),
     }))
     .collect::<Vec<_>>();
     let names = std::iter::once(NameConfig {
         name: raw.dns.name.clone(),
         service: 0,
         record_ttl: SimTime::from_s(raw.dns.record_ttl_s),
+        failover,
     })
     .chain(raw.names.iter().map(|n| {
         NameConfig {
@@ -1381,6 +1501,17 @@ fn build(raw: RawScenario) -> Scenario {
                 .position(|s| s.name == n.service)
                 .unwrap_or(0),
             record_ttl: SimTime::from_s(n.record_ttl_s),
+            // Each setting left out is the main name's.
+            failover: (n.routing == RoutingPolicy::Failover).then(|| Failover {
+                interval: SimTime::from_s(
+                    n.health_check_interval_s
+                        .unwrap_or(raw.dns.health_check_interval_s),
+                ),
+                failure_threshold: n
+                    .health_check_failure_threshold
+                    .unwrap_or(raw.dns.health_check_failure_threshold),
+                propagation: SimTime::from_s(n.propagation_s.unwrap_or(raw.dns.propagation_s)),
+            }),
         }
     }))
     .collect();
@@ -1461,19 +1592,39 @@ impl Scenario {
         }
     }
 
-    /// Backend slots: the main service's regions, then one per further service.
+    /// Backend slots: the main service's regions, then each further service's regions.
     pub fn backend_slots(&self) -> usize {
-        self.regions.max(1) as usize + self.services.len() - 1
+        self.regions.max(1) as usize
+            + self.services[1..]
+                .iter()
+                .map(|s| s.regions.max(1) as usize)
+                .sum::<usize>()
     }
 
     /// The service (index in `services`) of a backend slot.
     pub fn slot_service(&self, slot: usize) -> usize {
-        let regions = self.regions.max(1) as usize;
-        if slot < regions {
-            0
-        } else {
-            slot - regions + 1
+        let mut first = 0;
+        for service in 0..self.services.len() {
+            first += self.service_regions(service);
+            if slot < first {
+                return service;
+            }
         }
+        self.services.len() - 1
+    }
+
+    /// Regions of a service (index in `services`): the main one's `regions`, else its own.
+    pub fn service_regions(&self, service: usize) -> usize {
+        if service == 0 {
+            self.regions.max(1) as usize
+        } else {
+            self.services[service].regions.max(1) as usize
+        }
+    }
+
+    /// The backend slot of a service's primary region (its region `r` is this + `r`).
+    pub fn service_slot(&self, service: usize) -> usize {
+        (0..service).map(|s| self.service_regions(s)).sum()
     }
 
     /// Backend capacity in requests per second with every worker up.

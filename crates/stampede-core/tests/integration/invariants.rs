@@ -142,6 +142,14 @@ fn swarm_of_random_client_classes_keeps_every_invariant() {
             RawFleetClass {
                 name: "drawn".into(),
                 clients: half,
+                depends_on: if seed % 4 == 1 {
+                    vec![RawDependency {
+                        name: "dep.example".into(),
+                        required: false,
+                    }]
+                } else {
+                    Vec::new()
+                },
                 ..RawFleetClass::default()
             },
             RawFleetClass {
@@ -149,10 +157,15 @@ fn swarm_of_random_client_classes_keeps_every_invariant() {
                 clients: half,
                 request_rate_per_client_per_s: Some(other.fleet.request_rate_per_client_per_s),
                 set,
-                // A call before the main one (hedging does not combine with it).
-                depends_on: if other.hedging.max_attempts <= 1 {
+                // A call before the main one, hedged like the main one when the drawn
+                // hedging is on (most seeds).
+                depends_on: if seed % 5 != 4 {
                     vec![RawDependency {
-                        name: raw.dns.name.clone(),
+                        name: if seed % 3 == 0 {
+                            raw.dns.name.clone()
+                        } else {
+                            "dep.example".into()
+                        },
                         required: seed % 2 == 0,
                     }]
                 } else {
@@ -161,6 +174,7 @@ fn swarm_of_random_client_classes_keeps_every_invariant() {
                 ..RawFleetClass::default()
             },
         ];
+        further_service(&mut raw, seed);
         let sc = Scenario::try_from(raw.clone()).unwrap_or_else(|e| {
             panic!("class swarm seed {seed} drew an invalid scenario:\n{e}\n{raw:?}")
         });
@@ -176,5 +190,54 @@ fn swarm_of_random_client_classes_keeps_every_invariant() {
         );
         assert_eq!(sum(&s.class_success), report.summary.success, "seed {seed}");
         assert_eq!(sum(&s.class_failed), report.summary.failed, "seed {seed}");
+        // Each service's attempts are those of its regions together.
+        for (service, regions) in s.service_region_offered.iter().enumerate() {
+            for b in 0..report.buckets_done {
+                let by_region: u64 = regions.iter().map(|r| r[b]).sum();
+                assert_eq!(by_region, s.service_offered[service][b], "seed {seed}");
+            }
+        }
+    }
+}
+
+/// A further service `dep` behind the name `dep.example`, in one or two regions, with simple or
+/// failover routing (fast or default checks) and, for some seeds, its primary lost for a while.
+fn further_service(raw: &mut RawScenario, seed: u64) {
+    use stampede_core::scenario::raw::{FaultKind, RawFault, RawName, RawService, RoutingPolicy};
+    let mut rng = Rng::stream(seed, StreamId::Service);
+    let regions = 1 + u32::from(rng.uniform() < 0.7);
+    raw.services.push(RawService {
+        name: "dep".into(),
+        regions,
+        workers: 1 + (rng.uniform() * 20.0) as u32,
+        ..RawService::default()
+    });
+    let failover = regions == 2 && rng.uniform() < 0.7;
+    raw.names.push(RawName {
+        name: "dep.example".into(),
+        service: "dep".into(),
+        record_ttl_s: rng.uniform() * 60.0,
+        routing: if failover {
+            RoutingPolicy::Failover
+        } else {
+            RoutingPolicy::Simple
+        },
+        health_check_interval_s: (rng.uniform() < 0.5).then_some(10.0),
+        health_check_failure_threshold: Some(1 + (rng.uniform() * 3.0) as u32),
+        propagation_s: Some(rng.uniform() * 30.0),
+    });
+    if rng.uniform() < 0.6 {
+        let start_s = rng.uniform() * raw.run.duration_s;
+        raw.faults.push(RawFault {
+            kind: FaultKind::RegionLoss,
+            start_s,
+            end_s: start_s + rng.uniform() * raw.run.duration_s,
+            target: if regions == 2 && rng.uniform() < 0.3 {
+                "service:dep/region:1".into()
+            } else {
+                "service:dep".into()
+            },
+            ..RawFault::default()
+        });
     }
 }

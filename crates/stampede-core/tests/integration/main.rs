@@ -4,6 +4,7 @@ mod control_plane;
 mod determinism;
 mod dns;
 mod invariants;
+mod names;
 mod presets;
 mod resilience;
 mod support;

@@ -815,6 +815,7 @@ fn calls_before_the_main_one_fail_the_request_only_when_required() {
                 name: "sts.example".into(),
                 service: "sts".into(),
                 record_ttl_s: 30.0,
+                ..RawName::default()
             }];
             r.fleets = vec![RawFleetClass {
                 name: "app".into(),
@@ -933,6 +934,7 @@ fn a_dependency_lookup_does_not_move_the_main_call_between_regions() {
             name: "config.example".into(),
             service: "config".into(),
             record_ttl_s: 5.0,
+            ..RawName::default()
         }];
         raw.fleets = vec![RawFleetClass {
             name: "app".into(),
