@@ -182,7 +182,7 @@ enum Event {
     },
 }
 
-/// Where the next event waits (see [`Simulation::pop_before`]).
+/// Where the next event waits (see [`Engine::pop_before`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Head {
     Heap,
@@ -1120,7 +1120,7 @@ impl<S: Shape> Engine<S> {
 
     /// Schedules the timeout of attempt `tag` of `request`, launched now, with the sequence
     /// number taken when it was launched (so it orders as if scheduled then).
-    #[inline(always)] // runs per request: see `Simulation::step`
+    #[inline(always)] // runs per request: see `Engine::step`
     fn schedule_attempt_timeout(&mut self, request: RequestId, tag: u32, sequence: u64) {
         let client = self.requests[request as usize].client as usize;
         let (class, _) = self.local(client);
@@ -1142,7 +1142,7 @@ impl<S: Shape> Engine<S> {
     }
 
     /// The events of every request (arrival, attempt timeout, service end, retry) are handled
-    /// here; the others go through [`Simulation::handle_other`], kept out of line so that `step`,
+    /// here; the others go through [`Engine::handle_other`], kept out of line so that `step`,
     /// which inlines this, stays small enough for V8 to compile it well.
     fn handle(&mut self, event: Event) {
         match event {
@@ -1429,7 +1429,7 @@ impl<S: Shape> Engine<S> {
         }
     }
 
-    #[inline(always)] // runs per request: see `Simulation::step`
+    #[inline(always)] // runs per request: see `Engine::step`
     fn schedule_next_arrival(&mut self) {
         let gap = SimTime::from_s(self.arrivals.exponential(self.arrival_gap_mean_s));
         let at = self.now.after(gap);
@@ -1484,7 +1484,7 @@ impl<S: Shape> Engine<S> {
         self.start_attempt(id);
     }
 
-    #[inline(always)] // runs per request: see `Simulation::step`
+    #[inline(always)] // runs per request: see `Engine::step`
     fn allocate(&mut self, client: u32) -> RequestId {
         let fresh = Request {
             client,
@@ -1563,8 +1563,13 @@ impl<S: Shape> Engine<S> {
             r.hedges_sent = 1;
             r.hedges_live = 1;
             let at = self.now.after(hedging.delay);
+            let attempt = r.tag.wrapping_add(1);
             self.launch(id);
-            let attempt = self.requests[id as usize].tag;
+            // A call that failed at once (with its hedges) may have moved the request on to its
+            // next call, which scheduled its own hedges: this call has none left to send.
+            if self.requests[id as usize].tag != attempt {
+                return;
+            }
             self.schedule(
                 at,
                 Event::HedgeDue {
@@ -1578,7 +1583,7 @@ impl<S: Shape> Engine<S> {
     }
 
     /// Starts an attempt: sends it, and schedules its timeout if it may still time out.
-    #[inline(always)] // runs per request: see `Simulation::step`
+    #[inline(always)] // runs per request: see `Engine::step`
     fn launch(&mut self, id: RequestId) {
         let r = &mut self.requests[id as usize];
         r.attempt += 1;
@@ -1620,7 +1625,7 @@ impl<S: Shape> Engine<S> {
 
     /// Sends attempt `tag` of request `id`: from the pooled connection, the client's DNS cache,
     /// a local override, or a lookup.
-    #[inline(always)] // runs per request: see `Simulation::step`
+    #[inline(always)] // runs per request: see `Engine::step`
     fn send_attempt(&mut self, id: RequestId, tag: u32, client: usize, call: u8) {
         let bucket = self.bucket();
 
@@ -1792,7 +1797,7 @@ impl<S: Shape> Engine<S> {
     /// AWS adaptive rate limiter (before anything else: the SDK sleeps before sending). An
     /// attempt that waited for its token goes now; one whose token would come after its
     /// request's deadline is too late (and takes none).
-    #[inline(always)] // runs per request: see `Simulation::step`
+    #[inline(always)] // runs per request: see `Engine::step`
     fn pace(&mut self, id: RequestId) -> Pace {
         let client = self.requests[id as usize].client as usize;
         let deadline = self.policy(client).deadline;
@@ -1815,7 +1820,7 @@ impl<S: Shape> Engine<S> {
 
     /// Client-side refusal of an attempt before anything is sent: adaptive throttling first (it
     /// counts every attempt the application makes), then the breaker (which admits probes).
-    #[inline(always)] // runs per request: see `Simulation::step`
+    #[inline(always)] // runs per request: see `Engine::step`
     fn refusal(&mut self, id: RequestId) -> Option<Outcome> {
         let (class, local) = self.local_call(id);
         if !self.budgets[class].admit(local, self.now, &mut self.throttle) {
@@ -1832,7 +1837,7 @@ impl<S: Shape> Engine<S> {
 
     /// Bookkeeping when an attempt ends: breaker and budget statistics, the Envoy retry slot, and
     /// the pooled connection (a failed backend attempt closes it).
-    #[inline(always)] // runs per request: see `Simulation::step`
+    #[inline(always)] // runs per request: see `Engine::step`
     fn end_attempt(&mut self, id: RequestId, cause: Outcome) {
         let success = cause == Outcome::Success;
         let client = self.requests[id as usize].client as usize;
@@ -2427,7 +2432,7 @@ impl<S: Shape> Engine<S> {
         self.leases[client] = until;
     }
 
-    #[inline(always)] // runs per request: see `Simulation::step`
+    #[inline(always)] // runs per request: see `Engine::step`
     fn dispatch_backend(&mut self, region: usize) {
         debug_assert!(self.now < self.backend_faults_until);
         let config = &self.backends[region].config;

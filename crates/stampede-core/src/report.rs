@@ -180,7 +180,7 @@ pub fn latency_bin_upper_ms(bin: usize) -> f64 {
 
 /// The `q` quantile (0..1) of a histogram, as the upper edge of its bin; NaN when empty.
 ///
-/// Out of line: `Simulation::report` calls it three times per bucket, and inlined there its loop
+/// Out of line: `Engine::report` calls it three times per bucket, and inlined there its loop
 /// made V8 recompile the whole report (16 kB of wasm, 30–50 ms of TurboFan) during the next run.
 #[inline(never)]
 pub fn histogram_quantile(histogram: &[u64], q: f64) -> f64 {

@@ -120,7 +120,7 @@ pub struct RawService {
     /// `target = "service:<name>"` (its primary region) or `"service:<name>/region:<index>"`.
     pub name: String,
     /// Identical copies of this service in separate regions (1 or 2), each with these workers
-    /// and queue; region 0 is the primary, which a name with `simple` routing answers, regions.
+    /// and queue; region 0 is the primary, which a name with `simple` routing answers.
     pub regions: u32,
     /// Concurrent workers.
     pub workers: u32,

@@ -135,7 +135,11 @@ pub fn resolve_target(raw: &RawScenario, text: &str) -> Option<FaultTarget> {
     }
     if text.starts_with("service:") {
         let (service, region) = service_target(raw, text)?;
-        return Some(FaultTarget::Region(raw_service_slot(raw, service) + region));
+        // A region index past any service's regions is a problem reported with the target, not
+        // an overflow here.
+        return raw_service_slot(raw, service)
+            .checked_add(region)
+            .map(FaultTarget::Region);
     }
     FaultTarget::parse(text)
 }

@@ -243,6 +243,12 @@ fn bad_name_routing_is_reported_with_field_paths() {
         kind: FaultKind::RegionLoss,
         ..RawFault::default()
     });
+    // A region index no service could have (it would overflow a slot index).
+    raw.faults.push(RawFault {
+        target: format!("service:sts/region:{}", usize::MAX),
+        kind: FaultKind::RegionLoss,
+        ..RawFault::default()
+    });
     raw.backend.name = "backend".into();
     let problems = stampede_core::Scenario::try_from(raw).unwrap_err().problems;
     let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
@@ -257,6 +263,7 @@ fn bad_name_routing_is_reported_with_field_paths() {
             "names[1].routing",
             "faults[1].target",
             "faults[2].target",
+            "faults[3].target",
         ],
         "{problems:#?}"
     );
@@ -365,4 +372,62 @@ fn each_call_hedges_through_its_own_budget_and_every_request_ends_once() {
     let served: u64 = report.series.service_started.iter().sum();
     let offered: u64 = report.series.backend_offered.iter().sum();
     assert!(offered >= 2 * s.success && served >= 2 * s.success);
+}
+
+/// Hedges keep gRFC A6's schedule (attempts at 0, d, 2d, …) on the main call even when the call
+/// before it fails at once. The optional dependency answers every attempt with an error, so its
+/// call (with its hedges) fails during the first attempt's launch and the main call starts at
+/// once. The main service answers in a constant 150 ms: with d = 100 ms the main call sends its
+/// first attempt at 0 and one hedge at 100 ms, and the first attempt wins at 150 ms, before a
+/// second hedge would go at 200 ms. So the main backend sees exactly 2 attempts per main call
+/// (fewer only for calls still out at the horizon), never 3.
+#[test]
+fn hedges_keep_their_schedule_after_a_call_that_failed_at_once() {
+    use stampede_core::scenario::raw::ServiceTimeLaw;
+    let sc = scenario(|r| {
+        crate::support::no_dns(r);
+        r.run.duration_s = 120.0;
+        r.fleet.attempt_timeout_ms = 2000.0;
+        r.hedging.max_attempts = 3;
+        r.hedging.delay_ms = 100.0;
+        r.backend.workers = 2000;
+        r.backend.service_time = ServiceTimeLaw::Constant;
+        r.backend.service_ms_mean = 150.0;
+        r.services = vec![RawService {
+            name: "config".into(),
+            ..RawService::default()
+        }];
+        r.names = vec![RawName {
+            name: "config.example".into(),
+            service: "config".into(),
+            ..RawName::default()
+        }];
+        r.fleets = vec![RawFleetClass {
+            name: "app".into(),
+            clients: 100,
+            depends_on: vec![RawDependency {
+                name: "config.example".into(),
+                required: false,
+            }],
+            ..RawFleetClass::default()
+        }];
+        r.faults = vec![RawFault {
+            kind: FaultKind::ErrorRate,
+            start_s: 0.0,
+            end_s: 1e6,
+            target: "service:config".into(),
+            ..RawFault::default()
+        }];
+    });
+    let report = run_checked(&sc);
+    let s = &report.summary;
+    assert_eq!(s.failed, 0, "{:?}", s.failed_by_cause);
+    let main_calls: u64 = report.series.attempts_later_call.iter().sum();
+    let offered: u64 = report.series.backend_offered.iter().sum();
+    assert!(main_calls > 1000, "{main_calls} main calls");
+    assert!(
+        offered <= 2 * main_calls && offered >= 2 * s.success,
+        "{offered} attempts at the main backend for {main_calls} main calls, {} successes",
+        s.success
+    );
 }
