@@ -33,13 +33,14 @@ pub fn Kpis(props: &KpisProps) -> Html {
         <>
             <div class="kpis">
                 { for cards(&report.summary).into_iter().map(|k| {
-                    // Matched by id: the class and service cards exist only for some scenarios.
+                    // Matched by id: the list cards (classes, services, resolvers, failover names) exist only
+                    // for some scenarios.
                     let was = baseline
                         .as_ref()
                         .and_then(|b| b.iter().find(|b| b.id == k.id))
                         .map(|b| b.value.clone());
                     html! {
-                        <div class={classes!("kpi", k.bad.then_some("bad"), matches!(k.id, "classes" | "services").then_some("kpi-list"))} data-kpi={k.id} title={k.help}>
+                        <div class={classes!("kpi", k.bad.then_some("bad"), k.list.then_some("kpi-list"))} data-kpi={k.id} title={k.help}>
                             <div class="kpi-label">{ k.label }</div>
                             <div class="kpi-value">{ k.value }</div>
                             if let Some(was) = was {
