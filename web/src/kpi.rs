@@ -24,6 +24,9 @@ pub struct Kpi {
 
 pub use stampede_core::report::thousands;
 
+/// Between the entries of a list card's value.
+pub const LIST_SEPARATOR: &str = " · ";
+
 fn recovery_text(r: &Recovery) -> (String, String, bool) {
     match r {
         Recovery::NoFault => ("no fault".into(), "no".into(), false),
@@ -52,7 +55,7 @@ pub fn cards(s: &Summary) -> Vec<Kpi> {
                 .iter()
                 .map(|c| format!("{} {:.2} %", c.name, c.availability * 100.0))
                 .collect::<Vec<_>>()
-                .join(" · "),
+                .join(LIST_SEPARATOR),
             help: "Each client class of the scenario on its own: whose settings rode out the fault.",
             bad: s.classes.iter().any(|c| c.availability < 0.99),
             list: true,
@@ -67,7 +70,7 @@ pub fn cards(s: &Summary) -> Vec<Kpi> {
                 .iter()
                 .map(|v| format!("{} {:.2}×", v.name, v.peak_load_ratio))
                 .collect::<Vec<_>>()
-                .join(" · "),
+                .join(LIST_SEPARATOR),
             help: "Most attempts per unit of capacity each service saw in any time bucket.",
             bad: s.services.iter().any(|v| v.peak_load_ratio > 1.0),
             list: true,
@@ -82,7 +85,7 @@ pub fn cards(s: &Summary) -> Vec<Kpi> {
                 .iter()
                 .map(|r| format!("{} {:.2}×", r.name, r.peak_load_ratio))
                 .collect::<Vec<_>>()
-                .join(" · "),
+                .join(LIST_SEPARATOR),
             help: "Most queries per unit of answering capacity each resolver (resolv.conf order) saw in any time bucket; above 1× it drops queries, and clients move on to the next one after their lookup timeout.",
             bad: s.resolvers.iter().any(|r| r.peak_load_ratio > 1.0),
             list: true,
@@ -97,7 +100,7 @@ pub fn cards(s: &Summary) -> Vec<Kpi> {
                 .iter()
                 .map(|n| format!("{}: {}", n.name, n.answer_history()))
                 .collect::<Vec<_>>()
-                .join(" · "),
+                .join(LIST_SEPARATOR),
             help: "When each name with Route 53 failover routing began answering its service's secondary region after its health check failed, and when it answered the primary again.",
             bad: failover.iter().any(|n| !n.switches.is_empty()),
             list: true,
