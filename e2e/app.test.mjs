@@ -8,7 +8,9 @@
 // DOM contract with the app:
 //   <main data-status="running|done" data-run="N">   N counts finished runs
 //   input[type=range][data-key="<param key>"]          each with a <label for=…>
-//   [data-kpi="<name>"] .kpi-value                     one card per KPI_NAMES entry
+//   [data-kpi="<name>"] .kpi-value                     one card per KPI_NAMES entry, then list cards
+//                                                      (classes, services, resolvers, failover_names)
+//   [data-kpi] .kpi-baseline                           the pinned baseline's value, matched by id
 //   canvas[data-chart="<name>"]                        one per CHART_NAMES entry
 //   #summary[aria-live="polite"]                       one-sentence result summary
 
@@ -278,12 +280,28 @@ async function readOutputs(page) {
 /** What the native core computes for the page's current URL (the example `kpis` in web/). */
 async function nativeOutputs(page) {
   const query = await page.evaluate(() => window.location.search.replace(/^\?/, ''));
+  return nativeFor(query);
+}
+
+/** What the native core computes for a URL query: `{ query, cards, ids, summary }`. */
+async function nativeFor(query) {
   const cargo = process.env.CARGO ?? 'cargo';
   const { stdout } = await promisify(execFile)(
     cargo, ['run', '--quiet', '-p', 'stampede-web', '--example', 'kpis', '--', query],
     { cwd: REPO, maxBuffer: 1 << 20 },
   );
   return { query, ...JSON.parse(stdout) };
+}
+
+/** Every KPI card on the page, in order, is the native core's, value for value. */
+async function assertCardsNative(page, native) {
+  const ids = await page.locator('[data-kpi]').evaluateAll((cards) => cards.map((card) => card.dataset.kpi));
+  assert.deepEqual(ids, native.ids, `the page's cards differ from the native core's for ?${native.query}`);
+  for (const id of native.ids) {
+    const shown = (await page.locator(`[data-kpi="${id}"] .kpi-value`).innerText()).trim();
+    assert.equal(shown, native.cards[id], `KPI ${id} differs from the native core for ?${native.query}`);
+  }
+  assert.equal((await page.locator('#summary').innerText()).trim(), native.summary);
 }
 
 async function screenshot(page, name) {
@@ -456,6 +474,41 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
       }
       assert.equal((await page.locator('#summary').innerText()).trim(), native.summary);
       await screenshot(page, 'classes.png');
+    });
+  });
+
+  test('several resolvers get a peak-load card, equal to the native core and to the pinned baseline', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // The current design fails over within the attempt (1 s lookup timeout); the baseline is the
+    // preset, pinned through the link.
+    const current = 'preset=two-resolvers&client_dns.lookup_timeout_ms=1000';
+    const url = `${origin}/?${current}&vs=${encodeURIComponent('preset=two-resolvers')}`;
+    await withApp(t, { url }, async ({ page }) => {
+      await assertChartsDrawn(page);
+      const native = await nativeFor(current);
+      assert.match(native.cards.resolvers ?? '', /^resolver:0 [\d.]+× · resolver:1 [\d.]+×$/, 'one entry per resolver');
+      await assertCardsNative(page, native);
+      const card = page.locator('[data-kpi="resolvers"]');
+      assert.ok(((await card.getAttribute('title')) ?? '').length > 0, 'the card explains itself');
+      assert.notEqual((await card.locator('.kpi-help').innerText()).trim(), '');
+      const pinned = await nativeFor('preset=two-resolvers');
+      const baseline = card.locator('.kpi-baseline');
+      await baseline.waitFor();
+      assert.equal((await baseline.innerText()).trim(), `baseline: ${pinned.cards.resolvers}`);
+      assert.notEqual(pinned.cards.resolvers, native.cards.resolvers, 'the designs load the resolvers differently');
+      await screenshot(page, 'resolvers.png');
+    });
+  });
+
+  test('a name with failover routing gets a card saying when it failed over, equal to the native core', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withApp(t, { url: `${origin}/?preset=dependency-failover` }, async ({ page }) => {
+      await assertChartsDrawn(page);
+      const native = await nativeOutputs(page);
+      // The failover name's service fails in its primary region: its answer moves to region 1.
+      assert.match(native.cards.failover_names ?? '', /^sts\.example: region 1 from [\d.]+ s(, primary from [\d.]+ s)?$/);
+      await assertCardsNative(page, native);
+      const card = page.locator('[data-kpi="failover_names"]');
+      assert.ok(((await card.getAttribute('title')) ?? '').length > 0, 'the card explains itself');
+      await screenshot(page, 'failover-names.png');
     });
   });
 

@@ -1,6 +1,8 @@
 //! Prints, as JSON, the KPI card values and the summary sentence the playground shows for a URL
 //! query (`preset=…&key=value…`), computed natively. The end-to-end test compares them with what
-//! the page shows, so every number on screen is checked against the core.
+//! the page shows, so every number on screen is checked against the core. `ids` lists the cards
+//! in order: the list cards (classes, services, resolvers, failover names) come and go with the
+//! scenario.
 
 fn main() {
     let query = std::env::args().nth(1).unwrap_or_default();
@@ -10,13 +12,16 @@ fn main() {
         std::process::exit(2);
     };
     let report = stampede_core::run(&scenario);
-    let cards: Vec<String> = stampede_web::kpi::cards(&report.summary)
+    let all = stampede_web::kpi::cards(&report.summary);
+    let cards: Vec<String> = all
         .iter()
         .map(|card| format!("{:?}: {:?}", card.id, card.value))
         .collect();
+    let ids: Vec<String> = all.iter().map(|card| format!("{:?}", card.id)).collect();
     let summary = stampede_web::kpi::summary_sentence(&report);
     println!(
-        "{{\"cards\": {{{}}}, \"summary\": {summary:?}}}",
-        cards.join(", ")
+        "{{\"cards\": {{{}}}, \"ids\": [{}], \"summary\": {summary:?}}}",
+        cards.join(", "),
+        ids.join(", ")
     );
 }

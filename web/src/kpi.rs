@@ -18,9 +18,14 @@ pub struct Kpi {
     pub help: &'static str,
     /// Whether the value signals trouble.
     pub bad: bool,
+    /// Whether the value lists one entry per class, service, resolver or name (drawn smaller).
+    pub list: bool,
 }
 
 pub use stampede_core::report::thousands;
+
+/// Between the entries of a list card's value.
+pub const LIST_SEPARATOR: &str = " · ";
 
 fn recovery_text(r: &Recovery) -> (String, String, bool) {
     match r {
@@ -36,8 +41,9 @@ fn recovery_text(r: &Recovery) -> (String, String, bool) {
     }
 }
 
-/// The KPI cards of a summary: the fixed ones, then one for client classes and one for services
-/// when the scenario has several.
+/// The KPI cards of a summary: the fixed ones, then one for client classes, one for services and
+/// one for resolvers when the scenario has several, and one for names with failover routing
+/// when it has any.
 pub fn cards(s: &Summary) -> Vec<Kpi> {
     let mut cards = fixed_cards(s);
     if !s.classes.is_empty() {
@@ -49,9 +55,10 @@ pub fn cards(s: &Summary) -> Vec<Kpi> {
                 .iter()
                 .map(|c| format!("{} {:.2} %", c.name, c.availability * 100.0))
                 .collect::<Vec<_>>()
-                .join(" · "),
+                .join(LIST_SEPARATOR),
             help: "Each client class of the scenario on its own: whose settings rode out the fault.",
             bad: s.classes.iter().any(|c| c.availability < 0.99),
+            list: true,
         });
     }
     if !s.services.is_empty() {
@@ -63,9 +70,40 @@ pub fn cards(s: &Summary) -> Vec<Kpi> {
                 .iter()
                 .map(|v| format!("{} {:.2}×", v.name, v.peak_load_ratio))
                 .collect::<Vec<_>>()
-                .join(" · "),
+                .join(LIST_SEPARATOR),
             help: "Most attempts per unit of capacity each service saw in any time bucket.",
             bad: s.services.iter().any(|v| v.peak_load_ratio > 1.0),
+            list: true,
+        });
+    }
+    if s.resolvers.len() > 1 {
+        cards.push(Kpi {
+            id: "resolvers",
+            label: "Peak load by resolver",
+            value: s
+                .resolvers
+                .iter()
+                .map(|r| format!("{} {:.2}×", r.name, r.peak_load_ratio))
+                .collect::<Vec<_>>()
+                .join(LIST_SEPARATOR),
+            help: "Most queries per unit of answering capacity each resolver (resolv.conf order) saw in any time bucket; above 1× it drops queries, and clients move on to the next one after their lookup timeout.",
+            bad: s.resolvers.iter().any(|r| r.peak_load_ratio > 1.0),
+            list: true,
+        });
+    }
+    let failover: Vec<_> = s.names.iter().filter(|n| n.failover).collect();
+    if !failover.is_empty() {
+        cards.push(Kpi {
+            id: "failover_names",
+            label: "Failover routing",
+            value: failover
+                .iter()
+                .map(|n| format!("{}: {}", n.name, n.answer_history()))
+                .collect::<Vec<_>>()
+                .join(LIST_SEPARATOR),
+            help: "When each name with Route 53 failover routing began answering its service's secondary region after its health check failed, and when it answered the primary again.",
+            bad: failover.iter().any(|n| !n.switches.is_empty()),
+            list: true,
         });
     }
     cards
@@ -80,6 +118,7 @@ fn fixed_cards(s: &Summary) -> Vec<Kpi> {
             value: format!("{:.2} %", s.availability * 100.0),
             help: "Share of user requests that succeeded, over the whole run.",
             bad: s.availability < 0.99,
+            list: false,
         },
         Kpi {
             id: "failed_requests",
@@ -87,6 +126,7 @@ fn fixed_cards(s: &Summary) -> Vec<Kpi> {
             value: thousands(s.failed),
             help: "User requests that failed after all their attempts.",
             bad: s.failed > 0,
+            list: false,
         },
         Kpi {
             id: "peak_amplification",
@@ -94,6 +134,7 @@ fn fixed_cards(s: &Summary) -> Vec<Kpi> {
             value: format!("{:.2}×", s.peak_amplification),
             help: "Most attempts per user request in any time bucket: the retry storm's multiplier.",
             bad: s.peak_amplification > 1.5,
+            list: false,
         },
         Kpi {
             id: "time_to_recover",
@@ -101,6 +142,7 @@ fn fixed_cards(s: &Summary) -> Vec<Kpi> {
             value: recover,
             help: "From the end of the last fault until goodput holds at 95 % of its pre-fault level.",
             bad: slow,
+            list: false,
         },
         Kpi {
             id: "metastable",
@@ -108,6 +150,7 @@ fn fixed_cards(s: &Summary) -> Vec<Kpi> {
             value: metastable,
             help: "Goodput still below its pre-fault level a whole recovery window after the fault ended.",
             bad: matches!(s.recovery, Recovery::Metastable { .. }),
+            list: false,
         },
         Kpi {
             id: "cost",
@@ -115,6 +158,7 @@ fn fixed_cards(s: &Summary) -> Vec<Kpi> {
             value: format!("${:.2}", s.cost_of_downtime),
             help: "Failed requests × the cost per failed request, plus minutes below the SLO × the cost per minute you set.",
             bad: s.cost_of_downtime > 0.0,
+            list: false,
         },
     ]
 }
@@ -191,5 +235,69 @@ mod tests {
             "{} requests failed",
             thousands(report.summary.failed)
         )));
+    }
+
+    #[test]
+    fn resolvers_and_failover_names_get_a_card_only_when_the_scenario_has_them() {
+        use stampede_core::report::{AnswerSwitch, NameSummary, ResolverSummary};
+        let preset = &stampede_core::presets::PRESETS[1];
+        let sc = stampede_core::Scenario::try_from(preset.raw().unwrap()).unwrap();
+        let mut summary = stampede_core::run(&sc).summary;
+        assert_eq!(summary.resolvers.len(), 1, "the preset has one resolver");
+        let ids = |s: &Summary| cards(s).iter().map(|c| c.id).collect::<Vec<_>>();
+        assert!(!ids(&summary).contains(&"resolvers"));
+        assert!(!ids(&summary).contains(&"failover_names"));
+
+        let resolver = |i: usize, peak_load_ratio: f64| ResolverSummary {
+            name: format!("resolver:{i}"),
+            queries: 0,
+            dropped: 0,
+            peak_load_ratio,
+            peak_load_at_s: 0.0,
+        };
+        summary.resolvers = vec![resolver(0, 2.5), resolver(1, 0.16)];
+        let name = |name: &str, failover: bool, switches: Vec<AnswerSwitch>| NameSummary {
+            name: name.into(),
+            service: "sts".into(),
+            failover,
+            switches,
+        };
+        let switch = |at_s: f64, region: u8| AnswerSwitch { at_s, region };
+        summary.names = vec![
+            name("api.example", false, vec![]),
+            name(
+                "sts.example",
+                true,
+                vec![switch(331.2, 1), switch(1021.2, 0)],
+            ),
+            name("quiet.example", true, vec![]),
+        ];
+        let all = cards(&summary);
+        let card = |id: &str| all.iter().find(|c| c.id == id).unwrap();
+        let resolvers = card("resolvers");
+        assert_eq!(resolvers.value, "resolver:0 2.50× · resolver:1 0.16×");
+        assert!(resolvers.bad && resolvers.list, "resolver 0 was overloaded");
+        // The same words as the CLI's summary row (`NameSummary::failover_text`), without the
+        // service, which the name stands for on the card.
+        let failover = card("failover_names");
+        assert_eq!(
+            failover.value,
+            "sts.example: region 1 from 331.2 s, primary from 1021.2 s · \
+             quiet.example: answered its primary throughout"
+        );
+        assert!(
+            summary.names[1].failover_text().ends_with(
+                failover
+                    .value
+                    .split(" · ")
+                    .next()
+                    .unwrap()
+                    .trim_start_matches("sts.example: ")
+            )
+        );
+        assert!(failover.bad, "a name failed over");
+        summary.resolvers.truncate(1);
+        summary.names.retain(|n| !n.failover);
+        assert_eq!(ids(&summary).len(), 6, "back to the fixed cards");
     }
 }

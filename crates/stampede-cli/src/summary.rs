@@ -6,27 +6,14 @@
 use std::fmt::Write as _;
 
 use stampede_core::report::{FAILURE_CAUSES, Outcome};
-use stampede_core::{Recovery, Report, Scenario};
+use stampede_core::{Recovery, Report, Scenario, Summary};
 
 use crate::kpi::{Cell, DIFF_KPIS, SWEEP_KPIS};
 
 /// Width of the label column.
 const LABEL_WIDTH: usize = 28;
 
-pub use stampede_core::report::thousands;
-
-/// A number with at most `decimals` decimals and no trailing zeros; `—` when not finite.
-pub fn number(v: f64, decimals: usize) -> String {
-    if !v.is_finite() {
-        return "—".to_string();
-    }
-    let s = format!("{v:.decimals$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
-}
+pub use stampede_core::report::{number, thousands};
 
 /// The recovery verdict in words.
 pub fn recovery_text(recovery: &Recovery, window_s: f64) -> String {
@@ -50,25 +37,6 @@ pub fn recovery_text(recovery: &Recovery, window_s: f64) -> String {
             number(window_s, 0)
         ),
     }
-}
-
-/// A failover name's answers over the run, in words.
-fn failover_text(service: &str, switches: &[stampede_core::report::AnswerSwitch]) -> String {
-    if switches.is_empty() {
-        return format!("failover routing to {service}: answered its primary throughout");
-    }
-    let changes: Vec<String> = switches
-        .iter()
-        .map(|w| {
-            let region = if w.region == 0 {
-                "primary".to_string()
-            } else {
-                format!("region {}", w.region)
-            };
-            format!("{region} from {} s", number(w.at_s, 1))
-        })
-        .collect();
-    format!("failover routing to {service}: {}", changes.join(", "))
 }
 
 fn row(out: &mut String, label: &str, value: impl AsRef<str>) {
@@ -156,6 +124,23 @@ pub fn summary_table(scenario: &Scenario, report: &Report) -> String {
         "peak resolver load",
         format!("{} × capacity", number(s.peak_resolver_load_ratio, 2)),
     );
+    // Each resolver on its own only when there are several: one resolver's row would repeat
+    // the line above.
+    if s.resolvers.len() > 1 {
+        for resolver in &s.resolvers {
+            row(
+                &mut out,
+                &format!("  {}", resolver.name),
+                format!(
+                    "peak {} × capacity at {} s; {} queries, {} dropped",
+                    number(resolver.peak_load_ratio, 2),
+                    number(resolver.peak_load_at_s, 1),
+                    thousands(resolver.queries),
+                    thousands(resolver.dropped)
+                ),
+            );
+        }
+    }
     for service in &s.services {
         row(
             &mut out,
@@ -173,7 +158,7 @@ pub fn summary_table(scenario: &Scenario, report: &Report) -> String {
         row(
             &mut out,
             &format!("  name {}", name.name),
-            failover_text(&name.service, &name.switches),
+            name.failover_text(),
         );
     }
     row(
@@ -261,6 +246,38 @@ fn difference_text(a: Cell, b: Cell) -> String {
     }
 }
 
+/// Rows `{kpi}.{entry}` for the entries of a per-class (or per-resolver, …) list in either run,
+/// A's order first; an entry missing from one run is empty there.
+fn list_rows<'r>(
+    rows: &mut Vec<[String; 4]>,
+    a: &'r Report,
+    b: &'r Report,
+    kpi: &str,
+    entries: impl Fn(&'r Summary) -> Vec<(&'r str, Cell)>,
+) {
+    let (in_a, in_b) = (entries(&a.summary), entries(&b.summary));
+    let mut names: Vec<&str> = in_a.iter().map(|(name, _)| *name).collect();
+    for (name, _) in &in_b {
+        if !names.contains(name) {
+            names.push(name);
+        }
+    }
+    for name in names {
+        let cell = |list: &[(&str, Cell)]| {
+            list.iter()
+                .find(|(n, _)| *n == name)
+                .map_or(Cell::Empty, |(_, cell)| *cell)
+        };
+        let (ca, cb) = (cell(&in_a), cell(&in_b));
+        rows.push([
+            format!("{kpi}.{name}"),
+            cell_text(ca),
+            cell_text(cb),
+            difference_text(ca, cb),
+        ]);
+    }
+}
+
 /// KPIs of two runs side by side, with B − A.
 pub fn diff_table(a_label: &str, a: &Report, b_label: &str, b: &Report) -> String {
     let mut rows: Vec<[String; 4]> = SWEEP_KPIS
@@ -277,27 +294,21 @@ pub fn diff_table(a_label: &str, a: &Report, b_label: &str, b: &Report) -> Strin
         })
         .collect();
     // Client classes present in either run, A's order first.
-    let mut names: Vec<&str> = a.summary.classes.iter().map(|c| c.name.as_str()).collect();
-    for c in &b.summary.classes {
-        if !names.contains(&c.name.as_str()) {
-            names.push(&c.name);
-        }
-    }
-    for name in names {
-        let cell = |r: &Report| {
-            r.summary
-                .classes
+    list_rows(&mut rows, a, b, "availability", |s| {
+        s.classes
+            .iter()
+            .map(|c| (c.name.as_str(), Cell::Number(c.availability)))
+            .collect()
+    });
+    // Each resolver, when either run has several (one resolver's row would repeat
+    // `peak_resolver_load_ratio`).
+    if a.summary.resolvers.len() > 1 || b.summary.resolvers.len() > 1 {
+        list_rows(&mut rows, a, b, "peak_resolver_load_ratio", |s| {
+            s.resolvers
                 .iter()
-                .find(|c| c.name == name)
-                .map_or(Cell::Empty, |c| Cell::Number(c.availability))
-        };
-        let (ca, cb) = (cell(a), cell(b));
-        rows.push([
-            format!("availability.{name}"),
-            cell_text(ca),
-            cell_text(cb),
-            difference_text(ca, cb),
-        ]);
+                .map(|r| (r.name.as_str(), Cell::Number(r.peak_load_ratio)))
+                .collect()
+        });
     }
     let header = [
         "kpi".to_string(),

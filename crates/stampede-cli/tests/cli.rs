@@ -773,3 +773,63 @@ fn sweeps_and_diffs_report_each_client_class() {
         "{text}"
     );
 }
+
+/// Two resolvers: `run` prints one row per resolver under the overall resolver load, with the
+/// figures of the JSON summary, and `diff` one `peak_resolver_load_ratio.<resolver>` row each;
+/// one resolver prints no such row (its row would repeat the overall one).
+#[test]
+fn runs_and_diffs_report_each_resolver_when_there_are_several() {
+    use stampede_core::report::{number, thousands};
+    let dir = TempDir::new("resolvers");
+    let one = dir.write("one.toml", SMALL);
+    let two = dir.write(
+        "two.toml",
+        &format!(
+            "{SMALL}\n[[resolvers]]\ncapacity_qps = 30.0\n\n[[resolvers]]\ncapacity_qps = 500.0\n"
+        ),
+    );
+    let json = dir.path("two.json");
+    let o = sh!("run", &two, "--json", &json);
+    assert_exit(&o, 0);
+    let text = stdout(&o);
+    let report: serde_json::Value = serde_json::from_str(&read(&json)).expect("JSON parses");
+    let resolvers = report["summary"]["resolvers"].as_array().unwrap();
+    assert_eq!(resolvers.len(), 2, "one summary per resolver");
+    for (i, r) in resolvers.iter().enumerate() {
+        let name = format!("resolver:{i}");
+        assert_eq!(r["name"], name.as_str());
+        let expected = format!(
+            "    {name:<26}peak {} × capacity at {} s; {} queries, {} dropped",
+            number(r["peak_load_ratio"].as_f64().unwrap(), 2),
+            number(r["peak_load_at_s"].as_f64().unwrap(), 1),
+            thousands(r["queries"].as_u64().unwrap()),
+            thousands(r["dropped"].as_u64().unwrap()),
+        );
+        assert!(
+            text.lines().any(|l| l == expected),
+            "{expected:?} in\n{text}"
+        );
+    }
+    let o = sh!("run", &one);
+    assert_exit(&o, 0);
+    assert!(!stdout(&o).contains("resolver:0"), "{}", stdout(&o));
+
+    let o = sh!("diff", &one, &two);
+    assert_exit(&o, 0);
+    let text = stdout(&o);
+    let row = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("peak_resolver_load_ratio.{name} ")))
+            .unwrap_or_else(|| panic!("no row for {name} in\n{text}"))
+            .split_whitespace()
+            .skip(1)
+            .collect::<Vec<_>>()
+    };
+    // Resolver 1 exists only in B: A's cell is empty.
+    assert_eq!(row("resolver:1")[0], "—", "{text}");
+    let both = row("resolver:0");
+    assert!(
+        both[0].parse::<f64>().is_ok() && both[1].parse::<f64>().is_ok(),
+        "{text}"
+    );
+}

@@ -82,7 +82,7 @@ use crate::report::thousands;
 use crate::report::{
     AnswerSwitch, ClassSummary, FAILURE_CAUSES, LATENCY_BINS, LatencyBinTable, NameSummary,
     Outcome, RecoveryInput, Report, Series, ServiceSummary, Summary, histogram_quantile,
-    recovery_verdict,
+    recovery_verdict, resolver_summaries,
 };
 use crate::rng::{Rng, StreamId};
 use crate::scenario::raw::{
@@ -3094,6 +3094,7 @@ impl<S: Shape> Engine<S> {
             } else {
                 Vec::new()
             },
+            resolvers: resolver_summaries(series, buckets_done, bucket_s),
         }
     }
 

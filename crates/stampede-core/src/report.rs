@@ -501,7 +501,8 @@ pub struct Summary {
     pub peak_backend_load_ratio: f64,
     /// Start of the bucket where backend load peaked, seconds.
     pub peak_backend_load_at_s: f64,
-    /// Largest resolver queries ÷ capacity over buckets.
+    /// Largest resolver queries ÷ capacity over buckets (every resolver together; each one on
+    /// its own: [`Summary::resolvers`]).
     pub peak_resolver_load_ratio: f64,
     /// Successes per second before the first fault (the recovery target).
     pub baseline_goodput_per_s: f64,
@@ -536,6 +537,24 @@ pub struct Summary {
     /// Per DNS name, the main one first; empty with one name.
     #[serde(default)]
     pub names: Vec<NameSummary>,
+    /// Per resolver, in resolv.conf order (one entry with a single resolver).
+    #[serde(default)]
+    pub resolvers: Vec<ResolverSummary>,
+}
+
+/// Headline figures of one resolver.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResolverSummary {
+    /// The resolver as fault targets name it: `resolver:<index>`, 0-based in resolv.conf order.
+    pub name: String,
+    /// Queries clients sent it (every try of a lookup that reached it, dropped ones included).
+    pub queries: u64,
+    /// Of them, queries it dropped (over capacity, per-client limit, down, or silent zone).
+    pub dropped: u64,
+    /// Largest queries ÷ capacity over complete buckets.
+    pub peak_load_ratio: f64,
+    /// Start of the bucket where it peaked, seconds.
+    pub peak_load_at_s: f64,
 }
 
 /// Headline figures of one DNS name.
@@ -550,6 +569,39 @@ pub struct NameSummary {
     /// When its answer changed, in order: seconds from the run's start and the region (0 =
     /// primary) it answered from then on.
     pub switches: Vec<AnswerSwitch>,
+}
+
+impl NameSummary {
+    /// When its answer moved between regions, in words: `region 1 from 331.2 s, primary from
+    /// 1021.2 s`, or `answered its primary throughout`. The CLI and the playground both say it.
+    pub fn answer_history(&self) -> String {
+        if self.switches.is_empty() {
+            return "answered its primary throughout".to_string();
+        }
+        let changes: Vec<String> = self
+            .switches
+            .iter()
+            .map(|w| {
+                let region = if w.region == 0 {
+                    "primary".to_string()
+                } else {
+                    format!("region {}", w.region)
+                };
+                format!("{region} from {} s", number(w.at_s, 1))
+            })
+            .collect();
+        changes.join(", ")
+    }
+
+    /// Its routing and answer history in words: `failover routing to sts: region 1 from 331.2
+    /// s, primary from 1021.2 s`.
+    pub fn failover_text(&self) -> String {
+        format!(
+            "failover routing to {}: {}",
+            self.service,
+            self.answer_history()
+        )
+    }
 }
 
 /// A change of a name's answer (failover or failback).
@@ -574,6 +626,41 @@ pub struct ServiceSummary {
     pub peak_load_at_s: f64,
     /// Work it served after the client gave up.
     pub wasted_work: u64,
+}
+
+/// Each resolver's summary from the per-resolver series over the first `buckets_done` buckets
+/// of `bucket_s` seconds: buckets without capacity have no ratio, as for the backend.
+pub fn resolver_summaries(
+    series: &Series,
+    buckets_done: usize,
+    bucket_s: f64,
+) -> Vec<ResolverSummary> {
+    series
+        .resolver_queries
+        .iter()
+        .zip(&series.resolver_dropped)
+        .zip(&series.resolver_capacities)
+        .enumerate()
+        .map(|(i, ((queries, dropped), capacity))| {
+            let mut peak = (0.0, 0.0);
+            for b in 0..buckets_done {
+                if capacity[b] <= 0.0 {
+                    continue;
+                }
+                let load = queries[b] as f64 / capacity[b];
+                if load > peak.0 {
+                    peak = (load, b as f64 * bucket_s);
+                }
+            }
+            ResolverSummary {
+                name: format!("resolver:{i}"),
+                queries: queries[..buckets_done].iter().sum(),
+                dropped: dropped[..buckets_done].iter().sum(),
+                peak_load_ratio: peak.0,
+                peak_load_at_s: peak.1,
+            }
+        })
+        .collect()
 }
 
 /// Headline figures of one client class.
@@ -720,6 +807,20 @@ pub fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// A number with at most `decimals` decimals and no trailing zeros; `—` when not finite: figures
+/// in the CLI's tables and in wording both front ends share.
+pub fn number(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return "—".to_string();
+    }
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
 }
 
 /// A 64-bit fingerprint of a report (FNV-1a over its `Debug` text, which prints every float with

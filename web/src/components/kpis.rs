@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::kpi::{cards, summary_sentence};
+use crate::kpi::{Kpi, LIST_SEPARATOR, cards, summary_sentence};
 use crate::state::{AppState, Status};
 
 /// KPI props.
@@ -33,15 +33,16 @@ pub fn Kpis(props: &KpisProps) -> Html {
         <>
             <div class="kpis">
                 { for cards(&report.summary).into_iter().map(|k| {
-                    // Matched by id: the class and service cards exist only for some scenarios.
+                    // Matched by id: the list cards (classes, services, resolvers, failover names) exist only
+                    // for some scenarios.
                     let was = baseline
                         .as_ref()
                         .and_then(|b| b.iter().find(|b| b.id == k.id))
                         .map(|b| b.value.clone());
                     html! {
-                        <div class={classes!("kpi", k.bad.then_some("bad"), matches!(k.id, "classes" | "services").then_some("kpi-list"))} data-kpi={k.id} title={k.help}>
+                        <div class={classes!("kpi", k.bad.then_some("bad"), k.list.then_some("kpi-list"))} data-kpi={k.id} title={k.help}>
                             <div class="kpi-label">{ k.label }</div>
-                            <div class="kpi-value">{ k.value }</div>
+                            <div class="kpi-value">{ value_html(&k) }</div>
                             if let Some(was) = was {
                                 <div class="kpi-baseline">{ format!("baseline: {was}") }</div>
                             }
@@ -52,5 +53,22 @@ pub fn Kpis(props: &KpisProps) -> Html {
             </div>
             <p id="summary" aria-live="polite">{ sentence }</p>
         </>
+    }
+}
+
+/// A card's value; a list card's entries each in a span, so a line breaks between entries
+/// before it breaks inside one (the text, and so what a screen reader reads, is unchanged).
+fn value_html(k: &Kpi) -> Html {
+    if !k.list {
+        return html! { { k.value.clone() } };
+    }
+    let entries: Vec<&str> = k.value.split(LIST_SEPARATOR).collect();
+    html! {
+        { for entries.iter().enumerate().map(|(i, entry)| html! {
+            <>
+                if i > 0 { { LIST_SEPARATOR } }
+                <span class="kpi-entry">{ *entry }</span>
+            </>
+        }) }
     }
 }

@@ -671,3 +671,99 @@ fn stale_answers_carry_the_resolvers_stale_answer_ttl() {
         );
     }
 }
+
+#[test]
+fn each_resolver_reports_its_own_peak_load() {
+    // Resolver 0 gets every lookup's first try (no rotate, no client cache, no retries), so its
+    // load is the offered query rate over its capacity. It answers its capacity and drops the
+    // rest (a token bucket with a burst of a fraction of a second); each dropped try moves to
+    // resolver 1 after the lookup timeout (resolv.conf, B1), whose load is the overflow over
+    // its own capacity. Bucket counts are Poisson, so the peak bucket lies a few standard
+    // deviations above the mean at most.
+    let (clients, rate_per_s, bucket_s) = (100u64, 2.0, 10.0);
+    let (first_qps, second_qps) = (40.0, 1000.0);
+    let report = run(|r| {
+        two_resolvers_first_down(r);
+        r.faults.clear();
+        r.run.bucket_s = bucket_s;
+        r.fleet.clients = clients;
+        r.fleet.request_rate_per_client_per_s = rate_per_s;
+        r.resolvers[0].capacity_qps = first_qps;
+        r.resolvers[1].capacity_qps = second_qps;
+    });
+    let s = &report.summary;
+    let names: Vec<&str> = s.resolvers.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["resolver:0", "resolver:1"], "resolv.conf order");
+    let (first, second) = (&s.resolvers[0], &s.resolvers[1]);
+    let offered_qps = clients as f64 * rate_per_s;
+    let per_bucket = offered_qps * bucket_s;
+    let within = |peak: f64, expected: f64, queries_per_bucket: f64| {
+        let sd = 1.0 / queries_per_bucket.sqrt();
+        peak >= expected * (1.0 - 3.0 * sd) && peak <= expected * (1.0 + 5.0 * sd)
+    };
+    let expected_first = offered_qps / first_qps;
+    assert!(
+        within(first.peak_load_ratio, expected_first, per_bucket),
+        "resolver 0 peaks at {} × capacity, expected about {expected_first}",
+        first.peak_load_ratio
+    );
+    let overflow_qps = offered_qps - first_qps;
+    let expected_second = overflow_qps / second_qps;
+    assert!(
+        within(
+            second.peak_load_ratio,
+            expected_second,
+            overflow_qps * bucket_s
+        ),
+        "resolver 1 peaks at {} × capacity, expected about {expected_second}",
+        second.peak_load_ratio
+    );
+    // Counts: one first try per lookup at resolver 0, which answers its capacity.
+    assert_eq!(first.queries, total(&report.series.attempts_first));
+    let answered = (first.queries - first.dropped) as f64;
+    let capacity = first_qps * report.now_s;
+    assert!(
+        answered >= capacity - 1.0 && answered <= capacity * 1.01,
+        "resolver 0 answered {answered}, its capacity over the run is {capacity}"
+    );
+    // Every dropped try reached resolver 1, but for lookups still waiting at the end.
+    let in_flight = s.requests_in_flight;
+    assert!(second.queries <= first.dropped && second.queries + in_flight >= first.dropped);
+    assert_eq!(second.dropped, 0);
+    // The peak is the bucket's own ratio, and when it was.
+    let b = (first.peak_load_at_s / bucket_s) as usize;
+    let series = &report.series;
+    assert_eq!(
+        first.peak_load_ratio,
+        series.resolver_queries[0][b] as f64 / series.resolver_capacities[0][b]
+    );
+}
+
+#[test]
+fn a_single_resolver_has_one_summary_and_old_reports_still_load() {
+    let report = run(|r| {
+        two_resolvers_first_down(r);
+        r.resolvers.truncate(1);
+        // A harmless fault, so the baseline goodput is a number (JSON has no NaN).
+        r.faults = vec![RawFault {
+            kind: FaultKind::DnsLatency,
+            start_s: 60.0,
+            end_s: 70.0,
+            latency_ms: 1.0,
+            ..RawFault::default()
+        }];
+    });
+    let s = &report.summary;
+    assert_eq!(s.resolvers.len(), 1);
+    // One resolver: its peak is the peak of all resolvers together.
+    assert_eq!(s.resolvers[0].peak_load_ratio, s.peak_resolver_load_ratio);
+    assert_eq!(
+        s.resolvers[0].queries,
+        total(&report.series.dns_to_resolver)
+    );
+    // A summary written before per-resolver summaries existed has none.
+    let mut json = serde_json::to_value(s).unwrap();
+    json.as_object_mut().unwrap().remove("resolvers");
+    let old: stampede_core::Summary = serde_json::from_value(json).unwrap();
+    assert!(old.resolvers.is_empty());
+}
