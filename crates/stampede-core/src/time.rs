@@ -23,11 +23,23 @@ impl SimTime {
         SimTime::from_us_f64(milliseconds * 1e3)
     }
 
+    #[inline(always)]
     fn from_us_f64(microseconds: f64) -> SimTime {
+        /// 2^52: from here on every double is an integer.
+        const TWO_POW_52: f64 = 4_503_599_627_370_496.0;
         if microseconds.is_nan() || microseconds <= 0.0 {
             SimTime(0)
         } else if microseconds >= u64::MAX as f64 {
             SimTime::NEVER
+        } else if microseconds < TWO_POW_52 {
+            // Round half away from zero, as `libm::round` does, with no float-to-integer
+            // conversion (V8 checks every wasm one with a round trip, about 20 cycles): adding
+            // 2^52 rounds to the nearest integer (ties to even) and leaves it in the mantissa;
+            // a tie that went down to the even integer goes up instead. Every step is exact.
+            let shifted = microseconds + TWO_POW_52;
+            let nearest = shifted.to_bits() - TWO_POW_52.to_bits();
+            let tie_went_down = microseconds - (shifted - TWO_POW_52) == 0.5;
+            SimTime(nearest + u64::from(tie_went_down))
         } else if microseconds < 9.0e18 {
             // Round half away from zero, as `libm::round` does, without its software rounding:
             // the fractional part of a positive double is exact, and above 2^52 it is zero.
@@ -90,6 +102,13 @@ mod tests {
             123_456.5,
             1e15 + 0.5,
             4_503_599_627_370_495.5,
+            4_503_599_627_370_495.0,
+            4_503_599_627_370_494.5,
+            4_503_599_627_370_496.0,
+            0.499_999_999_999_999_94,
+            1e-300,
+            3.5,
+            1_000_000.499_999_999_9,
             9_007_199_254_740_993.0,
             8.999_999_999_999_999e18,
             9.0e18,
@@ -104,5 +123,24 @@ mod tests {
             assert_eq!(SimTime(us).as_us_f64(), us as f64, "{us}");
         }
         assert_eq!(SimTime::from_us_f64(1e30), SimTime::NEVER);
+    }
+
+    /// Random magnitudes from 10^-3 to 10^19 µs, and the halves n + 0.5 with their neighbours
+    /// one ulp away, all round as `libm::round` does.
+    #[test]
+    fn rounds_like_libm_round_at_random_and_at_every_kind_of_half() {
+        let mut rng = crate::rng::Rng::stream(7, crate::rng::StreamId::Arrivals);
+        for _ in 0..200_000 {
+            let us = libm::pow(10.0, rng.uniform() * 22.0 - 3.0);
+            assert_eq!(SimTime::from_us_f64(us).0, libm::round(us) as u64, "{us}");
+            let half = (rng.below(1 << 52) as f64) + 0.5;
+            for v in [
+                half,
+                f64::from_bits(half.to_bits() - 1),
+                f64::from_bits(half.to_bits() + 1),
+            ] {
+                assert_eq!(SimTime::from_us_f64(v).0, libm::round(v) as u64, "{v}");
+            }
+        }
     }
 }
