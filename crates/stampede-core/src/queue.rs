@@ -85,17 +85,18 @@ impl<T: Keyed + Copy> EventQueue<T> {
         // The hole left by the least item goes down to a leaf along the lesser children (one
         // comparison per level); the last item then moves up from there, mostly not at all.
         let items = &mut self.items[..];
-        let len = items.len();
         let mut hole = 0;
         let mut child = 1;
-        while child + 1 < len {
-            child += usize::from(items[child + 1].key() < items[child].key());
-            items[hole] = items[child];
-            hole = child;
+        // One bounds check for both children (wasm keeps every check).
+        while let Some(pair) = items.get(child..child + 2) {
+            let lesser = usize::from(pair[1].key() < pair[0].key());
+            let next = pair[lesser];
+            items[hole] = next;
+            hole = child + lesser;
             child = 2 * hole + 1;
         }
-        if child + 1 == len {
-            items[hole] = items[child];
+        if let Some(&last_child) = items.get(child) {
+            items[hole] = last_child;
             hole = child;
         }
         Self::sift_up(items, hole, moving);
