@@ -153,18 +153,12 @@ enum Event {
         request: RequestId,
         ok: bool,
     },
-    /// The Route 53 health check of the primary region runs.
-    HealthCheck,
-    /// The zone starts answering `region` (a failover change has propagated).
-    DnsSwitch {
-        region: u8,
-    },
-    /// The Route 53 health check of a further name's (index in `Scenario::names`) primary runs.
-    NameHealthCheck {
+    /// The Route 53 health check of a name's (index in `Scenario::names`) primary runs.
+    HealthCheck {
         name: u8,
     },
-    /// A further name's zone starts answering `region`.
-    NameSwitch {
+    /// A name's zone starts answering `region` (a failover change has propagated).
+    DnsSwitch {
         name: u8,
         region: u8,
     },
@@ -384,8 +378,8 @@ impl Resolver {
     }
 }
 
-/// Route 53's state of a further name with failover routing: what it answers, its view of the
-/// primary (status and the streak of checks against it) and when its answer changed.
+/// Route 53's state of a DNS name: what it answers, its view of the primary (status and the
+/// streak of checks against that view, with failover routing) and when its answer changed.
 #[derive(Clone, Debug, Default)]
 struct NameRoute {
     answer_region: u8,
@@ -549,16 +543,7 @@ struct Engine<S: Shape> {
     /// Per client and call (`call_slot`): the region its DNS answer (and pooled connection)
     /// names; empty with one region.
     client_region: Vec<u8>,
-    /// Region the zone answers now.
-    answer_region: u8,
-    /// Route 53's view of the primary: unhealthy, and the streak of checks against that view.
-    primary_unhealthy: bool,
-    health_streak: u32,
-    /// When the zone's answer changed, and to which region.
-    answer_switches: Vec<(SimTime, u8)>,
-    /// Per DNS name (`Scenario::names`): Route 53's state of a further name with failover
-    /// routing (the main name's entry is unused: its state is the fields above); empty when no
-    /// further name uses failover.
+    /// Per DNS name (`Scenario::names`, the main one first): Route 53's state of the name.
     name_routes: Vec<NameRoute>,
     /// Per client: its identity token is valid until then; empty without identity.
     tokens: Vec<SimTime>,
@@ -783,15 +768,7 @@ impl<S: Shape> Engine<S> {
                 .collect(),
             backend_faults_until: SimTime::ZERO,
             client_region,
-            answer_region: 0,
-            primary_unhealthy: false,
-            health_streak: 0,
-            answer_switches: Vec::new(),
-            name_routes: if names_fail_over {
-                vec![NameRoute::default(); scenario.names.len()]
-            } else {
-                Vec::new()
-            },
+            name_routes: vec![NameRoute::default(); scenario.names.len()],
             tokens,
             leases,
             lease_ends,
@@ -861,7 +838,7 @@ impl<S: Shape> Engine<S> {
         if let Some(failover) = sim.scenario.failover {
             let mut phase = Rng::stream(sim.scenario.seed, StreamId::HealthCheck);
             let first = SimTime((phase.uniform() * failover.interval.0 as f64) as u64);
-            sim.schedule(first, Event::HealthCheck);
+            sim.schedule(first, Event::HealthCheck { name: 0 });
         }
         if names_fail_over {
             sim.schedule_name_health_checks();
@@ -1168,13 +1145,8 @@ impl<S: Shape> Engine<S> {
             } => self.on_lookup_done(request, attempt, answer),
             Event::LookupTimeout { request, attempt } => self.on_lookup_timeout(request, attempt),
             Event::TokenReady { request, ok } => self.on_token_ready(request, ok),
-            Event::HealthCheck => self.on_health_check(),
-            Event::DnsSwitch { region } => {
-                self.answer_region = region;
-                self.answer_switches.push((self.now, region));
-            }
-            Event::NameHealthCheck { name } => self.on_name_health_check(usize::from(name)),
-            Event::NameSwitch { name, region } => {
+            Event::HealthCheck { name } => self.on_health_check(usize::from(name)),
+            Event::DnsSwitch { name, region } => {
                 let route = &mut self.name_routes[usize::from(name)];
                 route.answer_region = region;
                 route.switches.push((self.now, region));
@@ -1238,39 +1210,46 @@ impl<S: Shape> Engine<S> {
         }
     }
 
-    /// Route 53 health check of the primary: after `failure_threshold` consecutive results
-    /// against its current status the status flips, and the answer follows after propagation.
-    fn on_health_check(&mut self) {
-        let Some(failover) = self.scenario.failover else {
+    /// Route 53 health check of a name's primary (its service's region 0): after
+    /// `failure_threshold` consecutive results against its current status the status flips, and
+    /// the answer follows after propagation. Each name has its own settings and state.
+    fn on_health_check(&mut self, name: usize) {
+        let Some(failover) = self.scenario.names[name].failover else {
             return;
         };
         let next = self.now.after(failover.interval);
         if next < self.scenario.duration {
-            self.schedule(next, Event::HealthCheck);
+            self.schedule(next, Event::HealthCheck { name: name as u8 });
         }
-        let passed = self.primary_check_passes();
-        if passed != self.primary_unhealthy {
-            self.health_streak = 0;
+        let primary = self
+            .scenario
+            .service_slot(self.scenario.names[name].service);
+        let passed = self.primary_check_passes(primary);
+        let route = &mut self.name_routes[name];
+        if passed != route.primary_unhealthy {
+            route.health_streak = 0;
             return;
         }
-        self.health_streak += 1;
-        if self.health_streak >= failover.failure_threshold {
-            self.health_streak = 0;
-            self.primary_unhealthy = !passed;
-            let region = u8::from(self.primary_unhealthy);
+        route.health_streak += 1;
+        if route.health_streak >= failover.failure_threshold {
+            route.health_streak = 0;
+            route.primary_unhealthy = !passed;
+            let region = u8::from(route.primary_unhealthy);
             let at = self.now.after(failover.propagation);
-            self.schedule(at, Event::DnsSwitch { region });
+            self.schedule(
+                at,
+                Event::DnsSwitch {
+                    name: name as u8,
+                    region,
+                },
+            );
         }
     }
 
-    /// Whether more than 18 % of Route 53's checkers would see the primary healthy: the share of
-    /// attempts it fails (region loss, errors; all of them with every worker lost) is below 82 %.
-    fn primary_check_passes(&self) -> bool {
-        self.slot_check_passes(0)
-    }
-
-    /// Whether Route 53 would see backend slot `slot` healthy (see `primary_check_passes`).
-    fn slot_check_passes(&self, slot: usize) -> bool {
+    /// Whether more than 18 % of Route 53's checkers would see backend slot `slot` (a primary)
+    /// healthy: the share of attempts it fails (region loss, errors; all of them with every
+    /// worker lost) is below 82 %.
+    fn primary_check_passes(&self, slot: usize) -> bool {
         let failing = self
             .scenario
             .faults
@@ -1296,43 +1275,8 @@ impl<S: Shape> Engine<S> {
         for name in 1..self.scenario.names.len() {
             if let Some(failover) = self.scenario.names[name].failover {
                 let first = SimTime((phase.uniform() * failover.interval.0 as f64) as u64);
-                self.schedule(first, Event::NameHealthCheck { name: name as u8 });
+                self.schedule(first, Event::HealthCheck { name: name as u8 });
             }
-        }
-    }
-
-    /// Route 53 health check of a further name's primary (its service's region 0), as
-    /// `on_health_check` does for the main name, with the name's own settings and state.
-    fn on_name_health_check(&mut self, name: usize) {
-        let Some(failover) = self.scenario.names[name].failover else {
-            return;
-        };
-        let next = self.now.after(failover.interval);
-        if next < self.scenario.duration {
-            self.schedule(next, Event::NameHealthCheck { name: name as u8 });
-        }
-        let primary = self
-            .scenario
-            .service_slot(self.scenario.names[name].service);
-        let passed = self.slot_check_passes(primary);
-        let route = &mut self.name_routes[name];
-        if passed != route.primary_unhealthy {
-            route.health_streak = 0;
-            return;
-        }
-        route.health_streak += 1;
-        if route.health_streak >= failover.failure_threshold {
-            route.health_streak = 0;
-            route.primary_unhealthy = !passed;
-            let region = u8::from(route.primary_unhealthy);
-            let at = self.now.after(failover.propagation);
-            self.schedule(
-                at,
-                Event::NameSwitch {
-                    name: name as u8,
-                    region,
-                },
-            );
         }
     }
 
@@ -2023,13 +1967,8 @@ impl<S: Shape> Engine<S> {
             .after(extra)
             .after(zone_latency);
         let stale_at = self.now.after(SimTime::from_ms(STALE_CLIENT_TIMEOUT_MS));
-        // Each name answers its own region: the main one's, a further name's with failover
-        // routing, else the primary.
-        let answer_region = if name == 0 {
-            self.answer_region
-        } else {
-            self.name_routes.get(name).map_or(0, |r| r.answer_region)
-        };
+        // Each name answers its own region (the primary without failover routing).
+        let answer_region = self.name_routes[name].answer_region;
         let record_ttl = self.scenario.names[name].record_ttl;
         let resolver = &mut self.resolvers[server].names[name];
         let stale_possible = serve_stale && resolver.has_stale;
@@ -2869,13 +2808,13 @@ impl<S: Shape> Engine<S> {
                 }
             }
             series.failover_fraction[b] =
-                secondary_share(&self.answer_switches, start, start.after(sc.bucket));
-            for (name, fraction) in series.name_failover_fraction.iter_mut().enumerate() {
-                let switches = match name {
-                    0 => &self.answer_switches,
-                    _ => self.name_routes.get(name).map_or(&[][..], |r| &r.switches),
-                };
-                fraction[b] = secondary_share(switches, start, start.after(sc.bucket));
+                secondary_share(&self.name_routes[0].switches, start, start.after(sc.bucket));
+            for (route, fraction) in self
+                .name_routes
+                .iter()
+                .zip(&mut series.name_failover_fraction)
+            {
+                fraction[b] = secondary_share(&route.switches, start, start.after(sc.bucket));
             }
             for (r, config) in sc.resolvers.iter().enumerate() {
                 series.resolver_capacities[r][b] = config.capacity_qps * width_s;
@@ -3107,10 +3046,7 @@ impl<S: Shape> Engine<S> {
             .iter()
             .enumerate()
             .map(|(i, name)| {
-                let switches = match i {
-                    0 => &self.answer_switches[..],
-                    _ => self.name_routes.get(i).map_or(&[][..], |r| &r.switches),
-                };
+                let switches = &self.name_routes[i].switches;
                 NameSummary {
                     name: name.name.clone(),
                     service: sc.services[name.service].name.clone(),
