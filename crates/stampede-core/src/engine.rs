@@ -2326,20 +2326,10 @@ impl<S: Shape> Engine<S> {
             let parent = self.requests[id as usize].parent;
             if parent == NO_PARENT {
                 self.requests[id as usize].phase = Phase::Backoff;
-                let r = &self.requests[id as usize];
-                if !self.one_call()
-                    && usize::from(r.call) < self.policy(r.client as usize).dependencies.len()
-                {
-                    if self.policy(r.client as usize).hedging.is_some() {
-                        self.end_hedged_call(id, Outcome::Success);
-                    }
-                    self.next_call(id, true);
-                } else {
-                    self.finish(id, Outcome::Success);
-                }
+                self.call_succeeded(id);
             } else {
                 self.release_hedge(parent, id);
-                self.hedged_call_succeeded(parent);
+                self.call_succeeded(parent);
             }
         } else {
             let bucket = self.bucket();
@@ -2459,17 +2449,46 @@ impl<S: Shape> Engine<S> {
     /// The request's current call failed for good (attempts, budget, deadline or a refusal): an
     /// optional call before the main one is skipped (fail-open); otherwise the request ends.
     fn call_failed(&mut self, id: RequestId, cause: Outcome) {
+        if self.call_is_optional(id) {
+            self.next_call(id, false);
+        } else {
+            self.finish(id, cause);
+        }
+    }
+
+    /// Whether request `id`'s current call is one before the main call.
+    #[inline(always)]
+    fn call_before_main(&self, id: RequestId) -> bool {
         let r = &self.requests[id as usize];
-        let optional = !self.one_call()
+        !self.one_call() && usize::from(r.call) < self.policy(r.client as usize).dependencies.len()
+    }
+
+    /// Whether request `id`'s current call is one before the main call that may fail open.
+    fn call_is_optional(&self, id: RequestId) -> bool {
+        let r = &self.requests[id as usize];
+        !self.one_call()
             && self
                 .policy(r.client as usize)
                 .dependencies
                 .get(usize::from(r.call))
-                .is_some_and(|d| !d.required);
-        if optional {
-            self.next_call(id, false);
+                .is_some_and(|d| !d.required)
+    }
+
+    /// An attempt of request `id`'s current call succeeded: the main call ends the request; a
+    /// call before it ends (a hedged one with its other attempts cancelled) and the next starts.
+    #[inline(always)] // runs per request: see `Engine::step`
+    fn call_succeeded(&mut self, id: RequestId) {
+        if self.call_before_main(id) {
+            if self
+                .policy(self.requests[id as usize].client as usize)
+                .hedging
+                .is_some()
+            {
+                self.end_hedged_call(id, Outcome::Success);
+            }
+            self.next_call(id, true);
         } else {
-            self.finish(id, cause);
+            self.finish(id, Outcome::Success);
         }
     }
 
@@ -2613,31 +2632,10 @@ impl<S: Shape> Engine<S> {
         }
     }
 
-    /// One attempt of hedged request `id`'s current call won: the main call ends the request; a
-    /// call before it ends (its other attempts cancelled) and the next call starts.
-    fn hedged_call_succeeded(&mut self, id: RequestId) {
-        let r = &self.requests[id as usize];
-        if self.call_stride > 1
-            && usize::from(r.call) < self.policy(r.client as usize).dependencies.len()
-        {
-            self.end_hedged_call(id, Outcome::Success);
-            self.next_call(id, true);
-        } else {
-            self.finish(id, Outcome::Success);
-        }
-    }
-
     /// Hedged request `id`'s current call failed for good: an optional call before the main one
     /// ends (its other attempts cancelled) and the next call starts; otherwise the request ends.
     fn hedged_call_failed(&mut self, id: RequestId, cause: Outcome) {
-        let r = &self.requests[id as usize];
-        let optional = self.call_stride > 1
-            && self
-                .policy(r.client as usize)
-                .dependencies
-                .get(usize::from(r.call))
-                .is_some_and(|d| !d.required);
-        if optional {
+        if self.call_is_optional(id) {
             self.end_hedged_call(id, cause);
             self.next_call(id, false);
         } else {
