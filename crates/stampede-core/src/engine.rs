@@ -2244,35 +2244,25 @@ impl<S: Shape> Engine<S> {
         let bucket = self.bucket();
         let backend = &mut self.backends[region];
         backend.busy_workers += 1;
-        if backend.service == 0 {
+        let service = backend.service;
+        // All regions of the service: their busy workers together.
+        let busy = if backend.config.regions > 1 {
+            self.backends
+                .iter()
+                .filter(|b| b.service == service)
+                .map(|b| u64::from(b.busy_workers))
+                .sum()
+        } else {
+            u64::from(backend.busy_workers)
+        };
+        let max = if service == 0 {
             self.series.service_started[bucket] += 1;
             self.series.queue_wait_ms_sum[bucket] += self.now.since(job.enqueued).as_ms();
-            // All regions of the main service: their busy workers together.
-            let busy: u32 = if self.scenario.regions > 1 {
-                self.backends
-                    .iter()
-                    .filter(|b| b.service == 0)
-                    .map(|b| b.busy_workers)
-                    .sum()
-            } else {
-                self.backends[region].busy_workers
-            };
-            let max = &mut self.series.in_service_max[bucket];
-            *max = (*max).max(u64::from(busy));
+            &mut self.series.in_service_max[bucket]
         } else {
-            let (service, mut busy) = (backend.service, u64::from(backend.busy_workers));
-            if backend.config.regions > 1 {
-                // All regions of the service: their busy workers together.
-                busy = self
-                    .backends
-                    .iter()
-                    .filter(|b| b.service == service)
-                    .map(|b| u64::from(b.busy_workers))
-                    .sum();
-            }
-            let max = &mut self.series.service_in_service_max[service][bucket];
-            *max = (*max).max(busy);
-        }
+            &mut self.series.service_in_service_max[service][bucket]
+        };
+        *max = (*max).max(busy);
         let backend = &mut self.backends[region];
         let config = &backend.config;
         assert!(
