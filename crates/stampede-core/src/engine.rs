@@ -81,7 +81,7 @@ use crate::queue::{EventQueue, Keyed};
 use crate::report::thousands;
 use crate::report::{
     AnswerSwitch, ClassSummary, FAILURE_CAUSES, LATENCY_BINS, LatencyBinTable, NameSummary,
-    Outcome, RecoveryInput, Report, Series, ServiceSummary, Summary, histogram_quantile,
+    Outcome, RecoveryInput, Report, Series, ServiceSummary, Summary, histogram_quantile, peak_load,
     recovery_verdict, resolver_summaries,
 };
 use crate::rng::{Rng, StreamId};
@@ -2885,28 +2885,27 @@ impl<S: Shape> Engine<S> {
         let failed: u64 = failed_by_cause.iter().sum();
         let finished = success + failed;
         let mut peak_amplification = (0.0, 0.0);
-        let mut peak_backend = (0.0, 0.0);
-        let mut peak_resolver: f64 = 0.0;
         for b in 0..buckets_done {
-            let t_s = b as f64 * bucket_s;
             if series.requests[b] >= 10 {
                 let attempts = (series.attempts_first[b] + series.attempts_retry[b]) as f64;
                 let ratio = attempts / series.requests[b] as f64;
                 if ratio > peak_amplification.0 {
-                    peak_amplification = (ratio, t_s);
+                    peak_amplification = (ratio, b as f64 * bucket_s);
                 }
-            }
-            if series.backend_capacity[b] > 0.0 {
-                let ratio = series.backend_offered[b] as f64 / series.backend_capacity[b];
-                if ratio > peak_backend.0 {
-                    peak_backend = (ratio, t_s);
-                }
-            }
-            if series.resolver_capacity[b] > 0.0 {
-                peak_resolver = peak_resolver
-                    .max(series.dns_to_resolver[b] as f64 / series.resolver_capacity[b]);
             }
         }
+        let peak_backend = peak_load(
+            &series.backend_offered,
+            &series.backend_capacity,
+            buckets_done,
+            bucket_s,
+        );
+        let (peak_resolver, _) = peak_load(
+            &series.dns_to_resolver,
+            &series.resolver_capacity,
+            buckets_done,
+            bucket_s,
+        );
         let window_s = sc.raw.run.recovery_window_s;
         let (baseline_per_bucket, recovery) = recovery_verdict(RecoveryInput {
             success: &series.success,
@@ -2974,18 +2973,12 @@ impl<S: Shape> Engine<S> {
                     .iter()
                     .enumerate()
                     .map(|(i, service)| {
-                        let mut peak = (0.0, 0.0);
-                        // As for the main backend: buckets without capacity have no ratio.
-                        for b in 0..buckets_done {
-                            let capacity = series.service_capacity[i][b];
-                            if capacity <= 0.0 {
-                                continue;
-                            }
-                            let load = series.service_offered[i][b] as f64 / capacity;
-                            if load > peak.0 {
-                                peak = (load, b as f64 * bucket_s);
-                            }
-                        }
+                        let peak = peak_load(
+                            &series.service_offered[i],
+                            &series.service_capacity[i],
+                            buckets_done,
+                            bucket_s,
+                        );
                         ServiceSummary {
                             name: service.name.clone(),
                             offered: series.service_offered[i][..buckets_done].iter().sum(),

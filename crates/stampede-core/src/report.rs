@@ -628,6 +628,27 @@ pub struct ServiceSummary {
     pub wasted_work: u64,
 }
 
+/// The highest load of the complete buckets, `offered / capacity`, and when its bucket starts,
+/// s; buckets without capacity have no ratio. `(0, 0)` when no bucket had load.
+pub fn peak_load(
+    offered: &[u64],
+    capacity: &[f64],
+    buckets_done: usize,
+    bucket_s: f64,
+) -> (f64, f64) {
+    let mut peak = (0.0, 0.0);
+    for b in 0..buckets_done {
+        if capacity[b] <= 0.0 {
+            continue;
+        }
+        let load = offered[b] as f64 / capacity[b];
+        if load > peak.0 {
+            peak = (load, b as f64 * bucket_s);
+        }
+    }
+    peak
+}
+
 /// Each resolver's summary from the per-resolver series over the first `buckets_done` buckets
 /// of `bucket_s` seconds: buckets without capacity have no ratio, as for the backend.
 pub fn resolver_summaries(
@@ -642,16 +663,7 @@ pub fn resolver_summaries(
         .zip(&series.resolver_capacities)
         .enumerate()
         .map(|(i, ((queries, dropped), capacity))| {
-            let mut peak = (0.0, 0.0);
-            for b in 0..buckets_done {
-                if capacity[b] <= 0.0 {
-                    continue;
-                }
-                let load = queries[b] as f64 / capacity[b];
-                if load > peak.0 {
-                    peak = (load, b as f64 * bucket_s);
-                }
-            }
+            let peak = peak_load(queries, capacity, buckets_done, bucket_s);
             ResolverSummary {
                 name: format!("resolver:{i}"),
                 queries: queries[..buckets_done].iter().sum(),
