@@ -416,6 +416,14 @@ impl Shape for Plain {
     const TOPOLOGY: bool = false;
 }
 
+impl Plain {
+    /// Whether the plain engine can run `scenario`: no classes, no calls before the main one, one
+    /// DNS name.
+    fn runs(scenario: &Scenario) -> bool {
+        scenario.fleets.is_empty() && scenario.dependencies.is_empty() && scenario.names.len() == 1
+    }
+}
+
 /// Any scenario.
 #[derive(Debug)]
 struct Topology;
@@ -447,10 +455,7 @@ macro_rules! with_engine {
 impl Simulation {
     /// Prepares a run: caches in their steady state (or cold), the first arrival scheduled.
     pub fn new(scenario: &Scenario) -> Simulation {
-        let plain = scenario.fleets.is_empty()
-            && scenario.dependencies.is_empty()
-            && scenario.names.len() == 1;
-        Simulation(if plain {
+        Simulation(if Plain::runs(scenario) {
             Shaped::Plain(Box::new(Engine::new(scenario)))
         } else {
             Shaped::Topology(Box::new(Engine::new(scenario)))
@@ -3410,8 +3415,7 @@ mod tests {
         for preset in PRESETS.iter().filter(|p| p.name != "million-clients") {
             let raw = preset.raw().expect("presets parse");
             let sc = Scenario::try_from(raw).expect("presets are valid");
-            let plain = sc.fleets.is_empty() && sc.dependencies.is_empty() && sc.names.len() == 1;
-            if !plain {
+            if !Plain::runs(&sc) {
                 continue;
             }
             let general = Engine::<Topology>::new(&sc).run_to_end();
