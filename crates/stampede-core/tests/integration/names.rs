@@ -311,45 +311,17 @@ fn the_dependency_failover_preset_shows_what_failover_of_a_dependency_buys() {
 /// shared by both calls the dependency's failures would stop the main call's hedges too.
 #[test]
 fn each_call_hedges_through_its_own_budget_and_every_request_ends_once() {
-    use stampede_core::scenario::raw::{RetryBudgetKind, ServiceTimeLaw};
+    use stampede_core::scenario::raw::RetryBudgetKind;
     let clients = 50;
     let max_tokens = 10.0;
     let sc = scenario(|r| {
-        crate::support::no_dns(r);
         r.run.duration_s = 200.0;
-        r.fleet.attempt_timeout_ms = 2000.0;
         r.hedging.max_attempts = 2;
-        r.hedging.delay_ms = 100.0;
         r.retry_budget.kind = RetryBudgetKind::GrpcThrottling;
         r.retry_budget.grpc_max_tokens = max_tokens;
         r.backend.workers = 1000;
-        r.backend.service_time = ServiceTimeLaw::Constant;
         r.backend.service_ms_mean = 300.0;
-        r.services = vec![RawService {
-            name: "config".into(),
-            ..RawService::default()
-        }];
-        r.names = vec![RawName {
-            name: "config.example".into(),
-            service: "config".into(),
-            ..RawName::default()
-        }];
-        r.fleets = vec![RawFleetClass {
-            name: "app".into(),
-            clients,
-            depends_on: vec![RawDependency {
-                name: "config.example".into(),
-                required: false,
-            }],
-            ..RawFleetClass::default()
-        }];
-        r.faults = vec![RawFault {
-            kind: FaultKind::ErrorRate,
-            start_s: 0.0,
-            end_s: 1e6,
-            target: "service:config".into(),
-            ..RawFault::default()
-        }];
+        hedged_class_with_a_failing_optional_call(r, clients);
     });
     let report = run_checked(&sc);
     let s = &report.summary;
@@ -383,41 +355,12 @@ fn each_call_hedges_through_its_own_budget_and_every_request_ends_once() {
 /// (fewer only for calls still out at the horizon), never 3.
 #[test]
 fn hedges_keep_their_schedule_after_a_call_that_failed_at_once() {
-    use stampede_core::scenario::raw::ServiceTimeLaw;
     let sc = scenario(|r| {
-        crate::support::no_dns(r);
         r.run.duration_s = 120.0;
-        r.fleet.attempt_timeout_ms = 2000.0;
         r.hedging.max_attempts = 3;
-        r.hedging.delay_ms = 100.0;
         r.backend.workers = 2000;
-        r.backend.service_time = ServiceTimeLaw::Constant;
         r.backend.service_ms_mean = 150.0;
-        r.services = vec![RawService {
-            name: "config".into(),
-            ..RawService::default()
-        }];
-        r.names = vec![RawName {
-            name: "config.example".into(),
-            service: "config".into(),
-            ..RawName::default()
-        }];
-        r.fleets = vec![RawFleetClass {
-            name: "app".into(),
-            clients: 100,
-            depends_on: vec![RawDependency {
-                name: "config.example".into(),
-                required: false,
-            }],
-            ..RawFleetClass::default()
-        }];
-        r.faults = vec![RawFault {
-            kind: FaultKind::ErrorRate,
-            start_s: 0.0,
-            end_s: 1e6,
-            target: "service:config".into(),
-            ..RawFault::default()
-        }];
+        hedged_class_with_a_failing_optional_call(r, 100);
     });
     let report = run_checked(&sc);
     let s = &report.summary;
@@ -430,4 +373,39 @@ fn hedges_keep_their_schedule_after_a_call_that_failed_at_once() {
         "{offered} attempts at the main backend for {main_calls} main calls, {} successes",
         s.success
     );
+}
+
+/// The set-up both hedging tests share: no DNS effects, hedges every 100 ms, a 2 s attempt
+/// timeout, a main service with a constant service time, and one class `app` of `clients`
+/// clients whose optional call to `config.example` (service `config`) always fails at once.
+fn hedged_class_with_a_failing_optional_call(r: &mut RawScenario, clients: u64) {
+    crate::support::no_dns(r);
+    r.fleet.attempt_timeout_ms = 2000.0;
+    r.hedging.delay_ms = 100.0;
+    r.backend.service_time = stampede_core::scenario::raw::ServiceTimeLaw::Constant;
+    r.services = vec![RawService {
+        name: "config".into(),
+        ..RawService::default()
+    }];
+    r.names = vec![RawName {
+        name: "config.example".into(),
+        service: "config".into(),
+        ..RawName::default()
+    }];
+    r.fleets = vec![RawFleetClass {
+        name: "app".into(),
+        clients,
+        depends_on: vec![RawDependency {
+            name: "config.example".into(),
+            required: false,
+        }],
+        ..RawFleetClass::default()
+    }];
+    r.faults = vec![RawFault {
+        kind: FaultKind::ErrorRate,
+        start_s: 0.0,
+        end_s: 1e6,
+        target: "service:config".into(),
+        ..RawFault::default()
+    }];
 }
