@@ -238,6 +238,9 @@ const NO_PARENT: RequestId = RequestId::MAX;
 /// Most hedges beside the first attempt (gRPC clamps `maxAttempts` to 5).
 const HEDGES_MAX: usize = 4;
 
+/// Events handled per call of `Engine::step_batch` (see there).
+const STEP_BATCH: u32 = 1024;
+
 #[derive(Clone, Copy, Debug)]
 struct Request {
     client: u32,
@@ -953,23 +956,44 @@ impl<S: Shape> Engine<S> {
     /// Processes every event before `until` (capped at the horizon), then stops.
     fn advance_to(&mut self, until: SimTime) {
         let until = until.min(self.scenario.duration);
-        while !self.budget_exhausted && self.step(until) {}
+        if cfg!(target_arch = "wasm32") {
+            while self.step_batch(until) {}
+        } else {
+            // One loop with `step` inlined: natively 2 % fewer instructions than batches.
+            while !self.budget_exhausted && self.step(until) {}
+        }
         if !self.budget_exhausted {
             self.now = self.now.max(until);
             self.update_bucket();
         }
     }
 
-    /// Handles the next event if it comes before `until`; false when there is none.
+    /// Handles up to [`STEP_BATCH`] events before `until`; false when none is left (or the event
+    /// budget ran out), true when there may be more. wasm32 only (natively `advance_to` loops
+    /// over `step` directly: batching cost 2 % more instructions there).
     ///
-    /// Not inlined into the loop on wasm32: V8 moves a wasm function from its baseline compiler to
-    /// the optimising one only at its next call (no on-stack replacement), so a loop that did all
-    /// the work inline would run a whole first call unoptimised.
+    /// Not inlined into `advance_to` on wasm32: V8 moves a wasm function from its baseline
+    /// compiler to the optimising one only at its next call (no on-stack replacement), so a loop
+    /// that did all the work inline would run a whole first call unoptimised. A call per event
+    /// (as before) cost a call's spills 1.25 M times per steady peer run; a call per 1024 events
+    /// runs the peer workload 3–5 % faster in Node, and the optimised code still takes over
+    /// within 1024 events of V8 finishing it.
     ///
     /// The small helpers every request goes through are `#[inline(always)]`: wasm calls in V8
     /// keep no register across a call, so each call spills and reloads the caller's live values
     /// (natively the same inlining saves about 10 % of the instructions).
     #[cfg_attr(target_arch = "wasm32", inline(never))]
+    fn step_batch(&mut self, until: SimTime) -> bool {
+        for _ in 0..STEP_BATCH {
+            if self.budget_exhausted || !self.step(until) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Handles the next event if it comes before `until`; false when there is none.
+    #[cfg_attr(target_arch = "wasm32", inline(always))]
     fn step(&mut self, until: SimTime) -> bool {
         let Some((key, event)) = self.pop_before(until) else {
             return false;
