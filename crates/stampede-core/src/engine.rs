@@ -221,6 +221,11 @@ impl Keyed for Scheduled {
     fn key(&self) -> u128 {
         self.key.packed()
     }
+
+    #[inline(always)]
+    fn key_high(&self) -> u64 {
+        self.key.time.0
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -481,8 +486,8 @@ impl Simulation {
     }
 
     /// Runs to the horizon and returns the report.
-    pub fn run_to_end(self) -> Report {
-        with_engine!(self.0, e => e.run_to_end())
+    pub fn run_to_end(mut self) -> Report {
+        with_engine!(&mut self.0, e => e.run_to_end())
     }
 
     /// Processes every event before `until` (capped at the horizon), then stops.
@@ -947,8 +952,9 @@ impl<S: Shape> Engine<S> {
         self.budget_exhausted || self.now >= self.scenario.duration
     }
 
-    /// Runs to the horizon and returns the report.
-    fn run_to_end(mut self) -> Report {
+    /// Runs to the horizon and returns the report. Runs in place (`&mut self`): moved onto the
+    /// stack, the engine's position there decided its speed.
+    fn run_to_end(&mut self) -> Report {
         self.advance_to(self.scenario.duration);
         self.report()
     }
