@@ -349,7 +349,7 @@ impl RetryBudgets {
     }
 
     /// A user request of `client` starts.
-    #[inline(always)] // runs per request: see `engine::Engine::step`
+    #[inline(always)] // runs per request: see `engine::Engine::step_batch`
     pub fn request_started(&mut self, client: usize, now: SimTime) {
         match &mut self.state {
             State::Envoy(v) => v[client].0 += 1,
@@ -461,7 +461,7 @@ impl RetryBudgets {
 
     /// An attempt of `client` ended; `throttled` when the backend turned it away for overload (a
     /// queue-full rejection). An Envoy retry slot it held is handed back separately.
-    #[inline(always)] // runs per request: see `engine::Engine::step`
+    #[inline(always)] // runs per request: see `engine::Engine::step_batch`
     pub fn attempt_ended(&mut self, client: usize, now: SimTime, success: bool, throttled: bool) {
         match (&mut self.state, self.config) {
             (
@@ -511,7 +511,7 @@ impl RetryBudgets {
     }
 
     /// Client-side admission of an attempt (SRE adaptive throttling); always true otherwise.
-    #[inline(always)] // runs per request: see `engine::Engine::step`
+    #[inline(always)] // runs per request: see `engine::Engine::step_batch`
     pub fn admit(&mut self, client: usize, now: SimTime, rng: &mut Rng) -> bool {
         let (State::Sre { windows, width }, RetryBudget::SreAdaptive { multiplier, .. }) =
             (&mut self.state, self.config)
@@ -527,7 +527,7 @@ impl RetryBudgets {
 
     /// AWS adaptive mode: when an attempt of `client` may be sent, at the latest at `latest`
     /// ([`SimTime::NEVER`]: no bound). Always [`Pace::Now`] for other kinds.
-    #[inline(always)] // runs per request: see `engine::Engine::step`
+    #[inline(always)] // runs per request: see `engine::Engine::step_batch`
     pub fn pace(&mut self, client: usize, now: SimTime, latest: SimTime) -> Pace {
         match &mut self.state {
             State::AwsAdaptive { limiters, .. } => limiters[client].acquire(now, latest),

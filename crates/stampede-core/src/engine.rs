@@ -1132,7 +1132,7 @@ impl<S: Shape> Engine<S> {
 
     /// Schedules the timeout of attempt `tag` of `request`, launched now, with the sequence
     /// number taken when it was launched (so it orders as if scheduled then).
-    #[inline(always)] // runs per request: see `Engine::step`
+    #[inline(always)] // runs per request: see `Engine::step_batch`
     fn schedule_attempt_timeout(&mut self, request: RequestId, tag: u32, sequence: u64) {
         let client = self.requests[request as usize].client as usize;
         let (class, _) = self.local(client);
@@ -1408,7 +1408,7 @@ impl<S: Shape> Engine<S> {
         }
     }
 
-    #[inline(always)] // runs per request: see `Engine::step`
+    #[inline(always)] // runs per request: see `Engine::step_batch`
     fn schedule_next_arrival(&mut self) {
         let gap = SimTime::from_s(self.arrivals.exponential(self.arrival_gap_mean_s));
         let at = self.now.after(gap);
@@ -1463,7 +1463,7 @@ impl<S: Shape> Engine<S> {
         self.start_attempt(id);
     }
 
-    #[inline(always)] // runs per request: see `Engine::step`
+    #[inline(always)] // runs per request: see `Engine::step_batch`
     fn allocate(&mut self, client: u32) -> RequestId {
         let fresh = Request {
             client,
@@ -1562,7 +1562,7 @@ impl<S: Shape> Engine<S> {
     }
 
     /// Starts an attempt: sends it, and schedules its timeout if it may still time out.
-    #[inline(always)] // runs per request: see `Engine::step`
+    #[inline(always)] // runs per request: see `Engine::step_batch`
     fn launch(&mut self, id: RequestId) {
         let r = &mut self.requests[id as usize];
         r.attempt += 1;
@@ -1604,7 +1604,7 @@ impl<S: Shape> Engine<S> {
 
     /// Sends attempt `tag` of request `id`: from the pooled connection, the client's DNS cache,
     /// a local override, or a lookup.
-    #[inline(always)] // runs per request: see `Engine::step`
+    #[inline(always)] // runs per request: see `Engine::step_batch`
     fn send_attempt(&mut self, id: RequestId, tag: u32, client: usize, call: u8) {
         let bucket = self.bucket();
 
@@ -1776,7 +1776,7 @@ impl<S: Shape> Engine<S> {
     /// AWS adaptive rate limiter (before anything else: the SDK sleeps before sending). An
     /// attempt that waited for its token goes now; one whose token would come after its
     /// request's deadline is too late (and takes none).
-    #[inline(always)] // runs per request: see `Engine::step`
+    #[inline(always)] // runs per request: see `Engine::step_batch`
     fn pace(&mut self, id: RequestId) -> Pace {
         let client = self.requests[id as usize].client as usize;
         let deadline = self.policy(client).deadline;
@@ -1799,7 +1799,7 @@ impl<S: Shape> Engine<S> {
 
     /// Client-side refusal of an attempt before anything is sent: adaptive throttling first (it
     /// counts every attempt the application makes), then the breaker (which admits probes).
-    #[inline(always)] // runs per request: see `Engine::step`
+    #[inline(always)] // runs per request: see `Engine::step_batch`
     fn refusal(&mut self, id: RequestId) -> Option<Outcome> {
         let (class, local) = self.local_call(id);
         if !self.budgets[class].admit(local, self.now, &mut self.throttle) {
@@ -1816,7 +1816,7 @@ impl<S: Shape> Engine<S> {
 
     /// Bookkeeping when an attempt ends: breaker and budget statistics, the Envoy retry slot, and
     /// the pooled connection (a failed backend attempt closes it).
-    #[inline(always)] // runs per request: see `Engine::step`
+    #[inline(always)] // runs per request: see `Engine::step_batch`
     fn end_attempt(&mut self, id: RequestId, cause: Outcome) {
         let success = cause == Outcome::Success;
         let client = self.requests[id as usize].client as usize;
@@ -2386,7 +2386,7 @@ impl<S: Shape> Engine<S> {
         self.leases[client] = until;
     }
 
-    #[inline(always)] // runs per request: see `Engine::step`
+    #[inline(always)] // runs per request: see `Engine::step_batch`
     fn dispatch_backend(&mut self, region: usize) {
         debug_assert!(self.now < self.backend_faults_until);
         let config = &self.backends[region].config;
@@ -2501,7 +2501,7 @@ impl<S: Shape> Engine<S> {
 
     /// An attempt of request `id`'s current call succeeded: the main call ends the request; a
     /// call before it ends (a hedged one with its other attempts cancelled) and the next starts.
-    #[inline(always)] // runs per request: see `Engine::step`
+    #[inline(always)] // runs per request: see `Engine::step_batch`
     fn call_succeeded(&mut self, id: RequestId) {
         if self.call_before_main(id) {
             if self
