@@ -122,7 +122,11 @@ pub fn summary_table(scenario: &Scenario, report: &Report) -> String {
     row(
         &mut out,
         "peak resolver load",
-        format!("{} × capacity", number(s.peak_resolver_load_ratio, 2)),
+        format!(
+            "{} × capacity, at {} s",
+            number(s.peak_resolver_load_ratio, 2),
+            number(s.peak_resolver_load_at_s, 1)
+        ),
     );
     // Each resolver on its own only when there are several: one resolver's row would repeat
     // the line above.

@@ -774,9 +774,10 @@ fn sweeps_and_diffs_report_each_client_class() {
     );
 }
 
-/// Two resolvers: `run` prints one row per resolver under the overall resolver load, with the
-/// figures of the JSON summary, and `diff` one `peak_resolver_load_ratio.<resolver>` row each;
-/// one resolver prints no such row (its row would repeat the overall one).
+/// Two resolvers: `run` prints the overall resolver load and when it peaked, then one row per
+/// resolver, with the figures of the JSON summary, and `diff` one
+/// `peak_resolver_load_ratio.<resolver>` row each; one resolver prints no such row (its row
+/// would repeat the overall one).
 #[test]
 fn runs_and_diffs_report_each_resolver_when_there_are_several() {
     use stampede_core::report::{number, thousands};
@@ -793,7 +794,15 @@ fn runs_and_diffs_report_each_resolver_when_there_are_several() {
     assert_exit(&o, 0);
     let text = stdout(&o);
     let report: serde_json::Value = serde_json::from_str(&read(&json)).expect("JSON parses");
-    let resolvers = report["summary"]["resolvers"].as_array().unwrap();
+    let summary = &report["summary"];
+    let overall = format!(
+        "  {:<28}{} × capacity, at {} s",
+        "peak resolver load",
+        number(summary["peak_resolver_load_ratio"].as_f64().unwrap(), 2),
+        number(summary["peak_resolver_load_at_s"].as_f64().unwrap(), 1),
+    );
+    assert!(text.lines().any(|l| l == overall), "{overall:?} in\n{text}");
+    let resolvers = summary["resolvers"].as_array().unwrap();
     assert_eq!(resolvers.len(), 2, "one summary per resolver");
     for (i, r) in resolvers.iter().enumerate() {
         let name = format!("resolver:{i}");

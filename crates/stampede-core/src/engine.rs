@@ -2935,7 +2935,7 @@ impl<S: Shape> Engine<S> {
             buckets_done,
             bucket_s,
         );
-        let (peak_resolver, _) = peak_load(
+        let peak_resolver = peak_load(
             &series.dns_to_resolver,
             &series.resolver_capacity,
             buckets_done,
@@ -2980,7 +2980,8 @@ impl<S: Shape> Engine<S> {
             peak_amplification_at_s: peak_amplification.1,
             peak_backend_load_ratio: peak_backend.0,
             peak_backend_load_at_s: peak_backend.1,
-            peak_resolver_load_ratio: peak_resolver,
+            peak_resolver_load_ratio: peak_resolver.0,
+            peak_resolver_load_at_s: peak_resolver.1,
             baseline_goodput_per_s: baseline_per_bucket / bucket_s,
             recovery,
             recovery_window_s: window_s,

@@ -504,6 +504,10 @@ pub struct Summary {
     /// Largest resolver queries ÷ capacity over buckets (every resolver together; each one on
     /// its own: [`Summary::resolvers`]).
     pub peak_resolver_load_ratio: f64,
+    /// Start of the bucket where the resolvers' load together peaked, seconds (each one on its
+    /// own: [`ResolverSummary::peak_load_at_s`]).
+    #[serde(default)]
+    pub peak_resolver_load_at_s: f64,
     /// Successes per second before the first fault (the recovery target).
     pub baseline_goodput_per_s: f64,
     /// Recovery verdict after the last fault.
