@@ -261,6 +261,7 @@ mod tests {
             service: "sts".into(),
             failover,
             switches,
+            time_on_secondary_s: 0.0,
         };
         let switch = |at_s: f64, region: u8| AnswerSwitch { at_s, region };
         summary.names = vec![

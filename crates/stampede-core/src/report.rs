@@ -573,6 +573,10 @@ pub struct NameSummary {
     /// When its answer changed, in order: seconds from the run's start and the region (0 =
     /// primary) it answered from then on.
     pub switches: Vec<AnswerSwitch>,
+    /// Time it answered a region other than its service's primary, up to the end of the last
+    /// complete bucket, seconds.
+    #[serde(default)]
+    pub time_on_secondary_s: f64,
 }
 
 impl NameSummary {
@@ -653,6 +657,12 @@ pub fn peak_load(
     peak
 }
 
+/// The name of the resolver at `index` in resolv.conf order, as fault targets and reports name
+/// it: `resolver:<index>`.
+pub fn resolver_name(index: usize) -> String {
+    format!("resolver:{index}")
+}
+
 /// Each resolver's summary from the per-resolver series over the first `buckets_done` buckets
 /// of `bucket_s` seconds: buckets without capacity have no ratio, as for the backend.
 pub fn resolver_summaries(
@@ -669,7 +679,7 @@ pub fn resolver_summaries(
         .map(|(i, ((queries, dropped), capacity))| {
             let peak = peak_load(queries, capacity, buckets_done, bucket_s);
             ResolverSummary {
-                name: format!("resolver:{i}"),
+                name: resolver_name(i),
                 queries: queries[..buckets_done].iter().sum(),
                 dropped: dropped[..buckets_done].iter().sum(),
                 peak_load_ratio: peak.0,
