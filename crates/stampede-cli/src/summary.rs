@@ -136,9 +136,8 @@ pub fn summary_table(scenario: &Scenario, report: &Report) -> String {
                 &mut out,
                 &format!("  {}", resolver.name),
                 format!(
-                    "peak {} × capacity at {} s; {} queries, {} dropped",
-                    number(resolver.peak_load_ratio, 2),
-                    number(resolver.peak_load_at_s, 1),
+                    "{}; {} queries, {} dropped",
+                    resolver.peak_text(),
                     thousands(resolver.queries),
                     thousands(resolver.dropped)
                 ),

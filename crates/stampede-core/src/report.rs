@@ -561,6 +561,34 @@ pub struct ResolverSummary {
     pub peak_load_at_s: f64,
 }
 
+impl ResolverSummary {
+    /// Its peak in words: `peak 0.61 × capacity at 265 s`. The CLI's per-resolver rows and the
+    /// playground's summary sentence both say it.
+    pub fn peak_text(&self) -> String {
+        format!(
+            "peak {} × capacity at {} s",
+            number(self.peak_load_ratio, 2),
+            number(self.peak_load_at_s, 1)
+        )
+    }
+}
+
+/// Of several resolvers' summaries ([`Summary::resolvers`]), the one with the highest peak load
+/// (the first in resolv.conf order of equals); `None` with one, whose peak is the overall
+/// resolver load.
+pub fn busiest_resolver(resolvers: &[ResolverSummary]) -> Option<&ResolverSummary> {
+    if resolvers.len() < 2 {
+        return None;
+    }
+    resolvers.iter().reduce(|busiest, r| {
+        if r.peak_load_ratio > busiest.peak_load_ratio {
+            r
+        } else {
+            busiest
+        }
+    })
+}
+
 /// Headline figures of one DNS name.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NameSummary {
@@ -906,6 +934,33 @@ mod tests {
             verdict(&stuck, 0.0, 50.0, 30.0),
             Recovery::Undetermined { observed_s: 50.0 }
         );
+    }
+
+    #[test]
+    fn the_busiest_resolver_is_the_first_with_the_highest_peak() {
+        let resolver = |i: usize, peak_load_ratio: f64| ResolverSummary {
+            name: resolver_name(i),
+            queries: 0,
+            dropped: 0,
+            peak_load_ratio,
+            peak_load_at_s: 0.0,
+        };
+        let busiest = |peaks: &[f64]| {
+            let resolvers: Vec<ResolverSummary> = peaks
+                .iter()
+                .enumerate()
+                .map(|(i, p)| resolver(i, *p))
+                .collect();
+            busiest_resolver(&resolvers).map(|r| r.name.clone())
+        };
+        assert_eq!(
+            busiest(&[0.5]),
+            None,
+            "one resolver: the overall load says it"
+        );
+        assert_eq!(busiest(&[0.2, 0.7, 0.1]).as_deref(), Some("resolver:1"));
+        assert_eq!(busiest(&[0.4, 0.4]).as_deref(), Some("resolver:0"));
+        assert_eq!(busiest(&[0.0, 0.0]).as_deref(), Some("resolver:0"));
     }
 
     #[test]
