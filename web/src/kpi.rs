@@ -3,6 +3,7 @@
 //! Owns: the wording and number formatting of what the playground reports.
 //! Must not: compute model figures; it only formats [`Summary`] fields.
 
+use stampede_core::report::busiest_resolver;
 use stampede_core::{Recovery, Report, Summary};
 
 /// One KPI card.
@@ -163,7 +164,9 @@ fn fixed_cards(s: &Summary) -> Vec<Kpi> {
     ]
 }
 
-/// The sentence read out by screen readers after each run.
+/// The sentence read out by screen readers after each run: backend load, recovery, failures,
+/// availability, each client class's, and with several resolvers or failover names,
+/// `dns_sentences`.
 pub fn summary_sentence(report: &Report) -> String {
     let s = &report.summary;
     let recovery = match &s.recovery {
@@ -190,13 +193,40 @@ pub fn summary_sentence(report: &Report) -> String {
         format!(" By client class: {}.", each.join(", "))
     };
     format!(
-        "Peak backend load {:.1}× capacity at {:.0} s; {}; {} requests failed; availability {:.2} %.{classes}",
+        "Peak backend load {:.1}× capacity at {:.0} s; {}; {} requests failed; availability {:.2} %.{classes}{}",
         s.peak_backend_load_ratio,
         s.peak_backend_load_at_s,
         recovery,
         thousands(s.failed),
-        s.availability * 100.0
+        s.availability * 100.0,
+        dns_sentences(s)
     )
+}
+
+/// With several resolvers, the busiest one and when it peaked; then each failover name whose
+/// answer moved, where to and when. Empty otherwise. The phrases are the core's, which the
+/// CLI's summary rows say too.
+fn dns_sentences(s: &Summary) -> String {
+    let mut out = String::new();
+    if let Some(r) = busiest_resolver(&s.resolvers) {
+        out.push_str(&format!(
+            " Busiest resolver: {}, {}.",
+            r.name,
+            r.peak_text()
+        ));
+    }
+    for name in s
+        .names
+        .iter()
+        .filter(|n| n.failover && !n.switches.is_empty())
+    {
+        out.push_str(&format!(
+            " {} failed over: {}.",
+            name.name,
+            name.answer_history()
+        ));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -235,6 +265,81 @@ mod tests {
             "{} requests failed",
             thousands(report.summary.failed)
         )));
+        assert!(
+            !sentence.contains("resolver") && !sentence.contains("failed over"),
+            "one resolver and one name: {sentence}"
+        );
+    }
+
+    /// Every preset with several resolvers or names: the sentence names the resolver with the
+    /// highest peak (and when), and each failover name whose answer moved (where to and when),
+    /// in the words of the CLI's summary rows; names that stayed put are not mentioned.
+    #[test]
+    fn the_sentence_mentions_the_busiest_resolver_and_each_failover() {
+        let (mut resolvers_seen, mut switches_seen) = (false, false);
+        for preset in stampede_core::presets::PRESETS {
+            let raw = preset.raw().unwrap();
+            if raw.resolver_list().len() < 2 && raw.names.is_empty() {
+                continue;
+            }
+            let sc = stampede_core::Scenario::try_from(raw.clone()).unwrap();
+            let report = stampede_core::run(&sc);
+            let (s, sentence) = (&report.summary, summary_sentence(&report));
+            if raw.resolver_list().len() > 1 {
+                resolvers_seen = true;
+                let peak = s
+                    .resolvers
+                    .iter()
+                    .map(|r| r.peak_load_ratio)
+                    .fold(0.0, f64::max);
+                let busiest = s
+                    .resolvers
+                    .iter()
+                    .find(|r| r.peak_load_ratio == peak)
+                    .unwrap();
+                let expected = format!(
+                    "Busiest resolver: {}, {}.",
+                    busiest.name,
+                    busiest.peak_text()
+                );
+                assert!(
+                    sentence.contains(&expected),
+                    "{}: {expected:?} in {sentence:?}",
+                    preset.name
+                );
+            } else {
+                assert!(
+                    !sentence.contains("Busiest resolver"),
+                    "{}: {sentence}",
+                    preset.name
+                );
+            }
+            for name in &s.names {
+                let mentioned = sentence.contains(&format!("{} failed over", name.name));
+                let moved = name.failover && !name.switches.is_empty();
+                assert_eq!(
+                    mentioned, moved,
+                    "{} {}: {sentence}",
+                    preset.name, name.name
+                );
+                if moved {
+                    switches_seen = true;
+                    assert!(
+                        sentence.contains(&format!(
+                            "{} failed over: {}.",
+                            name.name,
+                            name.answer_history()
+                        )),
+                        "{}: {sentence}",
+                        preset.name
+                    );
+                }
+            }
+        }
+        assert!(
+            resolvers_seen && switches_seen,
+            "some preset has several resolvers and a failover"
+        );
     }
 
     #[test]
@@ -261,6 +366,7 @@ mod tests {
             service: "sts".into(),
             failover,
             switches,
+            time_on_secondary_s: 0.0,
         };
         let switch = |at_s: f64, region: u8| AnswerSwitch { at_s, region };
         summary.names = vec![
@@ -296,6 +402,18 @@ mod tests {
             )
         );
         assert!(failover.bad, "a name failed over");
+        // The sentence: the busiest resolver, and only the name that moved.
+        let mut report = stampede_core::run(&sc);
+        report.summary = summary.clone();
+        let sentence = summary_sentence(&report);
+        assert!(
+            sentence.ends_with(
+                " Busiest resolver: resolver:0, peak 2.5 × capacity at 0 s. \
+                 sts.example failed over: region 1 from 331.2 s, primary from 1021.2 s."
+            ),
+            "{sentence}"
+        );
+        assert!(!sentence.contains("quiet.example"), "{sentence}");
         summary.resolvers.truncate(1);
         summary.names.retain(|n| !n.failover);
         assert_eq!(ids(&summary).len(), 6, "back to the fixed cards");

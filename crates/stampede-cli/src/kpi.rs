@@ -3,7 +3,8 @@
 //! Owns: KPI names (the CSV column names and `--kpi` values), units and how each is read.
 //! Must not: compute model figures; every value is a field of [`Summary`] or derived from one.
 
-use stampede_core::{Recovery, Summary};
+use stampede_core::report::{ResolverSummary, resolver_name};
+use stampede_core::{Recovery, Scenario, Summary};
 
 /// One value of a KPI.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -139,6 +140,95 @@ pub static DIFF_KPIS: &[Kpi] = &[
         name: "latency_p99_ms",
         label: "latency p99 (ms)",
         read: |s| Cell::Number(s.latency_ms_p50_p90_p99[2]),
+    },
+];
+
+/// A key figure with one value per entry of a list in the summary (a client class, a resolver, a
+/// failover name): a sweep writes it as column `{name}.{entry}`, as `diff` names its rows.
+#[derive(Clone, Copy, Debug)]
+pub struct EntryKpi {
+    /// Name before the dot, unit last.
+    pub name: &'static str,
+    /// Reads the entry's value; `None` when the run has no such entry.
+    pub read: fn(&Summary, &str) -> Option<Cell>,
+}
+
+/// Per client class (`[[fleets]]`).
+pub static CLASS_KPIS: &[EntryKpi] = &[EntryKpi {
+    name: "availability",
+    read: |s, entry| {
+        s.classes
+            .iter()
+            .find(|c| c.name == entry)
+            .map(|c| Cell::Number(c.availability))
+    },
+}];
+
+/// Per resolver (`resolver:<i>`, resolv.conf order).
+pub static RESOLVER_KPIS: &[EntryKpi] = &[
+    EntryKpi {
+        name: "peak_resolver_load_ratio",
+        read: |s, entry| resolver(s, entry).map(|r| Cell::Number(r.peak_load_ratio)),
+    },
+    EntryKpi {
+        name: "dns_dropped",
+        read: |s, entry| resolver(s, entry).map(|r| Cell::Count(r.dropped)),
+    },
+];
+
+/// Per DNS name with failover routing.
+pub static FAILOVER_NAME_KPIS: &[EntryKpi] = &[EntryKpi {
+    name: "time_on_secondary_s",
+    read: |s, entry| {
+        s.names
+            .iter()
+            .find(|n| n.name == entry)
+            .map(|n| Cell::Number(n.time_on_secondary_s))
+    },
+}];
+
+fn resolver<'s>(s: &'s Summary, name: &str) -> Option<&'s ResolverSummary> {
+    s.resolvers.iter().find(|r| r.name == name)
+}
+
+/// A list in the summary with one entry per client class, resolver or failover name: the
+/// entries a scenario's runs report, and the KPIs read per entry.
+#[derive(Clone, Copy, Debug)]
+pub struct EntryList {
+    /// The entries a run of the scenario reports, in order.
+    pub entries: fn(&Scenario) -> Vec<String>,
+    /// The KPIs of each entry.
+    pub kpis: &'static [EntryKpi],
+}
+
+/// The per-entry lists, in column order: each client class's availability; with several
+/// resolvers, each resolver's peak load, then each one's dropped queries; each failover name's
+/// time on its secondary region.
+pub static ENTRY_LISTS: &[EntryList] = &[
+    EntryList {
+        entries: |sc| sc.raw.fleets.iter().map(|c| c.name.clone()).collect(),
+        kpis: CLASS_KPIS,
+    },
+    EntryList {
+        // One resolver's columns would repeat the overall resolver load.
+        entries: |sc| {
+            let count = sc.resolvers.len();
+            (0..if count > 1 { count } else { 0 })
+                .map(resolver_name)
+                .collect()
+        },
+        kpis: RESOLVER_KPIS,
+    },
+    EntryList {
+        // Names have summaries only when there are several (`Summary::names`).
+        entries: |sc| {
+            sc.names
+                .iter()
+                .filter(|n| sc.names.len() > 1 && n.failover.is_some())
+                .map(|n| n.name.clone())
+                .collect()
+        },
+        kpis: FAILOVER_NAME_KPIS,
     },
 ];
 

@@ -418,10 +418,10 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
             ),
         });
     }
-    let grid = sweep::Grid {
+    let mut grid = sweep::Grid {
         varies,
         seeds: args.seeds.max(1),
-        classes: base.fleets.iter().map(|c| c.name.clone()).collect(),
+        entry_columns: Vec::new(),
     };
     if problems.is_empty() && grid.cells().saturating_mul(grid.seeds) > sweep::POINTS_MAX {
         problems.push(stampede_core::Problem {
@@ -435,6 +435,7 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
             problems,
         });
     }
+    grid.entry_columns = grid.entry_columns_of(&base);
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));

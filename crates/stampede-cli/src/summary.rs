@@ -122,7 +122,11 @@ pub fn summary_table(scenario: &Scenario, report: &Report) -> String {
     row(
         &mut out,
         "peak resolver load",
-        format!("{} × capacity", number(s.peak_resolver_load_ratio, 2)),
+        format!(
+            "{} × capacity, at {} s",
+            number(s.peak_resolver_load_ratio, 2),
+            number(s.peak_resolver_load_at_s, 1)
+        ),
     );
     // Each resolver on its own only when there are several: one resolver's row would repeat
     // the line above.
@@ -132,9 +136,8 @@ pub fn summary_table(scenario: &Scenario, report: &Report) -> String {
                 &mut out,
                 &format!("  {}", resolver.name),
                 format!(
-                    "peak {} × capacity at {} s; {} queries, {} dropped",
-                    number(resolver.peak_load_ratio, 2),
-                    number(resolver.peak_load_at_s, 1),
+                    "{}; {} queries, {} dropped",
+                    resolver.peak_text(),
                     thousands(resolver.queries),
                     thousands(resolver.dropped)
                 ),

@@ -21,7 +21,7 @@ use stampede_core::scenario::{self as core_scenario, Problem};
 use stampede_core::{RawScenario, Scenario};
 
 use crate::error::{CliError, CliResult};
-use crate::kpi::SWEEP_KPIS;
+use crate::kpi::{Cell, ENTRY_LISTS, EntryKpi, SWEEP_KPIS};
 use crate::progress::Progress;
 
 /// Most values one `--vary` may take.
@@ -148,9 +148,9 @@ pub struct Grid {
     pub varies: Vec<Vary>,
     /// Seeds per grid cell.
     pub seeds: usize,
-    /// Names of the scenario's client classes (`[[fleets]]`): one `availability.<name>` column
-    /// each after the KPIs (none with one class).
-    pub classes: Vec<String>,
+    /// The per-entry columns after the KPIs, each a KPI and the entry (client class, resolver,
+    /// failover name) it reads: [`Grid::entry_columns_of`].
+    pub entry_columns: Vec<(&'static EntryKpi, String)>,
 }
 
 impl Grid {
@@ -187,13 +187,49 @@ impl Grid {
         Ok(raw)
     }
 
+    /// The per-entry columns of a sweep of `base` over this grid: for each list of
+    /// [`ENTRY_LISTS`], each of its KPIs for every entry any grid cell reports (a sweep over
+    /// `resolvers.count` has a column for each resolver of its largest count; a point without
+    /// the entry leaves the cell empty). Every shard finds the same columns, as it looks at the
+    /// whole grid; a cell that does not validate adds none (`validate_points` reports it).
+    pub fn entry_columns_of(&self, base: &RawScenario) -> Vec<(&'static EntryKpi, String)> {
+        let mut entries: Vec<Vec<String>> = vec![Vec::new(); ENTRY_LISTS.len()];
+        for cell in 0..self.cells() {
+            let Some(scenario) = self
+                .raw_point(base, cell * self.seeds)
+                .ok()
+                .and_then(|raw| Scenario::try_from(raw).ok())
+            else {
+                continue;
+            };
+            for (list, seen) in ENTRY_LISTS.iter().zip(&mut entries) {
+                for entry in (list.entries)(&scenario) {
+                    if !seen.contains(&entry) {
+                        seen.push(entry);
+                    }
+                }
+            }
+        }
+        let mut columns = Vec::new();
+        for (list, entries) in ENTRY_LISTS.iter().zip(entries) {
+            for kpi in list.kpis {
+                columns.extend(entries.iter().map(|entry| (kpi, entry.clone())));
+            }
+        }
+        columns
+    }
+
     /// The CSV header.
     pub fn header(&self) -> String {
         let mut fields = vec!["point".to_string()];
         fields.extend(self.varies.iter().map(|v| v.key.clone()));
         fields.push("seed".into());
         fields.extend(SWEEP_KPIS.iter().map(|k| k.name.to_string()));
-        fields.extend(self.classes.iter().map(|c| format!("availability.{c}")));
+        fields.extend(
+            self.entry_columns
+                .iter()
+                .map(|(kpi, entry)| format!("{}.{entry}", kpi.name)),
+        );
         fields.join(",") + "\n"
     }
 
@@ -214,13 +250,11 @@ impl Grid {
         );
         fields.push(scenario.seed.to_string());
         fields.extend(SWEEP_KPIS.iter().map(|k| (k.read)(summary).csv()));
-        fields.extend(self.classes.iter().map(|name| {
-            summary
-                .classes
+        fields.extend(
+            self.entry_columns
                 .iter()
-                .find(|c| &c.name == name)
-                .map_or_else(String::new, |c| format!("{}", c.availability))
-        }));
+                .map(|(kpi, entry)| (kpi.read)(summary, entry).map_or_else(String::new, Cell::csv)),
+        );
         fields.join(",") + "\n"
     }
 }
@@ -478,13 +512,55 @@ mod tests {
                 },
             ],
             seeds: 2,
-            classes: Vec::new(),
+            entry_columns: Vec::new(),
         };
         assert_eq!(grid.points(), 12);
         assert_eq!(grid.coordinates(0), (vec![0, 0], 0));
         assert_eq!(grid.coordinates(1), (vec![0, 0], 1));
         assert_eq!(grid.coordinates(2), (vec![0, 1], 0));
         assert_eq!(grid.coordinates(11), (vec![1, 2], 1));
+    }
+
+    /// A sweep over the resolver count has columns for every resolver of its largest count,
+    /// and none from a grid whose every cell has one resolver.
+    #[test]
+    fn entry_columns_cover_every_cell_of_the_grid() {
+        use crate::kpi::RESOLVER_KPIS;
+        let base = RawScenario::default();
+        let grid = |spec: &str| {
+            let mut grid = Grid {
+                varies: vec![parse_vary(spec).unwrap()],
+                seeds: 2,
+                entry_columns: Vec::new(),
+            };
+            grid.entry_columns = grid.entry_columns_of(&base);
+            grid
+        };
+        let resolver_columns = |grid: &Grid| {
+            grid.entry_columns
+                .iter()
+                .filter(|(kpi, _)| RESOLVER_KPIS.iter().any(|k| k.name == kpi.name))
+                .map(|(kpi, entry)| format!("{}.{entry}", kpi.name))
+                .collect::<Vec<_>>()
+        };
+        let counts = grid("resolvers.count=1..3:3");
+        let largest: usize = counts.varies[0]
+            .values
+            .iter()
+            .map(|v| v.parse().unwrap())
+            .max()
+            .unwrap();
+        let expected: Vec<String> = RESOLVER_KPIS
+            .iter()
+            .flat_map(|kpi| (0..largest).map(move |i| format!("{}.resolver:{i}", kpi.name)))
+            .collect();
+        assert_eq!(resolver_columns(&counts), expected);
+        assert!(
+            counts
+                .header()
+                .ends_with(&format!("{}\n", expected.join(",")))
+        );
+        assert!(resolver_columns(&grid("resolvers.count=1")).is_empty());
     }
 
     #[test]

@@ -774,9 +774,10 @@ fn sweeps_and_diffs_report_each_client_class() {
     );
 }
 
-/// Two resolvers: `run` prints one row per resolver under the overall resolver load, with the
-/// figures of the JSON summary, and `diff` one `peak_resolver_load_ratio.<resolver>` row each;
-/// one resolver prints no such row (its row would repeat the overall one).
+/// Two resolvers: `run` prints the overall resolver load and when it peaked, then one row per
+/// resolver, with the figures of the JSON summary, and `diff` one
+/// `peak_resolver_load_ratio.<resolver>` row each; one resolver prints no such row (its row
+/// would repeat the overall one).
 #[test]
 fn runs_and_diffs_report_each_resolver_when_there_are_several() {
     use stampede_core::report::{number, thousands};
@@ -793,7 +794,15 @@ fn runs_and_diffs_report_each_resolver_when_there_are_several() {
     assert_exit(&o, 0);
     let text = stdout(&o);
     let report: serde_json::Value = serde_json::from_str(&read(&json)).expect("JSON parses");
-    let resolvers = report["summary"]["resolvers"].as_array().unwrap();
+    let summary = &report["summary"];
+    let overall = format!(
+        "  {:<28}{} × capacity, at {} s",
+        "peak resolver load",
+        number(summary["peak_resolver_load_ratio"].as_f64().unwrap(), 2),
+        number(summary["peak_resolver_load_at_s"].as_f64().unwrap(), 1),
+    );
+    assert!(text.lines().any(|l| l == overall), "{overall:?} in\n{text}");
+    let resolvers = summary["resolvers"].as_array().unwrap();
     assert_eq!(resolvers.len(), 2, "one summary per resolver");
     for (i, r) in resolvers.iter().enumerate() {
         let name = format!("resolver:{i}");
@@ -832,4 +841,110 @@ fn runs_and_diffs_report_each_resolver_when_there_are_several() {
         both[0].parse::<f64>().is_ok() && both[1].parse::<f64>().is_ok(),
         "{text}"
     );
+}
+
+/// Seconds a name answered a region other than its primary, from its switches in the JSON
+/// summary, up to `end_s`.
+fn secondary_s_from_switches(name: &serde_json::Value, end_s: f64) -> f64 {
+    let (mut region, mut since, mut secondary) = (0, 0.0, 0.0);
+    for switch in name["switches"].as_array().unwrap() {
+        let at_s = switch["at_s"].as_f64().unwrap();
+        if region != 0 {
+            secondary += at_s - since;
+        }
+        region = switch["region"].as_u64().unwrap();
+        since = at_s;
+    }
+    if region != 0 {
+        secondary += end_s - since;
+    }
+    secondary
+}
+
+/// Two resolvers and a failover name (the `dependency-failover` preset, smaller): a sweep
+/// writes each resolver's peak load and dropped queries and the failover name's time on its
+/// secondary region, the figures `run --json` reports for the same scenario and seed; names
+/// without failover routing get no column.
+#[test]
+fn sweeps_report_each_resolver_and_failover_name() {
+    use stampede_core::scenario::raw::{RawResolver, RoutingPolicy};
+    let dir = TempDir::new("entries");
+    let mut raw = stampede_core::presets::find("dependency-failover")
+        .expect("preset")
+        .raw()
+        .expect("parses");
+    for class in &mut raw.fleets {
+        class.clients = 40;
+    }
+    raw.resolvers = [30.0, 500.0]
+        .map(|capacity_qps| RawResolver {
+            capacity_qps,
+            ..raw.resolver.clone()
+        })
+        .to_vec();
+    let scenario = dir.write("entries.json", &serde_json::to_string(&raw).unwrap());
+    let json = dir.path("entries-run.json");
+    assert_exit(&sh!("run", &scenario, "--json", &json, "--quiet"), 0);
+    let report: serde_json::Value = serde_json::from_str(&read(&json)).expect("JSON parses");
+    let summary = &report["summary"];
+
+    let out = dir.path("entries.csv");
+    let o = sh!(
+        "sweep",
+        &scenario,
+        "--vary",
+        format!("retry.attempts_max={}", raw.retry.attempts_max),
+        "--seeds",
+        "2",
+        "--out",
+        &out,
+        "--quiet"
+    );
+    assert_exit(&o, 0);
+    let csv = read(&out);
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    // Point 0 is the scenario's own run.
+    let cell = |column: &str| {
+        let i = header
+            .iter()
+            .position(|h| *h == column)
+            .unwrap_or_else(|| panic!("no column {column} in {header:?}"));
+        rows[0][i]
+    };
+    let resolvers = summary["resolvers"].as_array().unwrap();
+    assert_eq!(resolvers.len(), raw.resolvers.len());
+    for r in resolvers {
+        let name = r["name"].as_str().unwrap();
+        assert_eq!(
+            cell(&format!("peak_resolver_load_ratio.{name}")),
+            r["peak_load_ratio"].as_f64().unwrap().to_string()
+        );
+        assert_eq!(
+            cell(&format!("dns_dropped.{name}")),
+            r["dropped"].as_u64().unwrap().to_string()
+        );
+    }
+    let end_s = report["buckets_done"].as_f64().unwrap() * report["bucket_s"].as_f64().unwrap();
+    let end_s = end_s.min(raw.run.duration_s);
+    for (i, name) in summary["names"].as_array().unwrap().iter().enumerate() {
+        let column = format!("time_on_secondary_s.{}", name["name"].as_str().unwrap());
+        let routing = if i == 0 {
+            raw.dns.routing
+        } else {
+            raw.names[i - 1].routing
+        };
+        let failover = routing == RoutingPolicy::Failover;
+        assert_eq!(header.contains(&column.as_str()), failover, "{header:?}");
+        if failover {
+            let secondary_s: f64 = cell(&column).parse().unwrap();
+            let expected_s = secondary_s_from_switches(name, end_s);
+            assert!(
+                expected_s > 0.0 && (secondary_s - expected_s).abs() < 1e-6,
+                "{column}: {secondary_s} vs {expected_s} from the switches"
+            );
+        }
+    }
 }

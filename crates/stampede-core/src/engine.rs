@@ -2935,7 +2935,7 @@ impl<S: Shape> Engine<S> {
             buckets_done,
             bucket_s,
         );
-        let (peak_resolver, _) = peak_load(
+        let peak_resolver = peak_load(
             &series.dns_to_resolver,
             &series.resolver_capacity,
             buckets_done,
@@ -2980,7 +2980,8 @@ impl<S: Shape> Engine<S> {
             peak_amplification_at_s: peak_amplification.1,
             peak_backend_load_ratio: peak_backend.0,
             peak_backend_load_at_s: peak_backend.1,
-            peak_resolver_load_ratio: peak_resolver,
+            peak_resolver_load_ratio: peak_resolver.0,
+            peak_resolver_load_at_s: peak_resolver.1,
             baseline_goodput_per_s: baseline_per_bucket / bucket_s,
             recovery,
             recovery_window_s: window_s,
@@ -3063,6 +3064,8 @@ impl<S: Shape> Engine<S> {
             .enumerate()
             .map(|(i, name)| {
                 let switches = &self.name_routes[i].switches;
+                // The last bucket may end after the run does.
+                let secondary = secondary_time(switches, SimTime::ZERO, until.min(sc.duration));
                 NameSummary {
                     name: name.name.clone(),
                     service: sc.services[name.service].name.clone(),
@@ -3075,6 +3078,7 @@ impl<S: Shape> Engine<S> {
                             region,
                         })
                         .collect(),
+                    time_on_secondary_s: secondary.as_s(),
                 }
             })
             .collect()
@@ -3203,6 +3207,11 @@ fn secondary_share(switches: &[(SimTime, u8)], from: SimTime, to: SimTime) -> f6
     if switches.is_empty() || to <= from {
         return 0.0;
     }
+    secondary_time(switches, from, to).0 as f64 / to.since(from).0 as f64
+}
+
+/// Time within [from, to) during which the zone answered a region other than the primary.
+fn secondary_time(switches: &[(SimTime, u8)], from: SimTime, to: SimTime) -> SimTime {
     let mut region = 0;
     let mut since = SimTime::ZERO;
     let mut secondary = 0u64;
@@ -3217,7 +3226,7 @@ fn secondary_share(switches: &[(SimTime, u8)], from: SimTime, to: SimTime) -> f6
     if region != 0 {
         secondary += overlap(since, SimTime::NEVER);
     }
-    secondary as f64 / to.since(from).0 as f64
+    SimTime(secondary)
 }
 
 /// Label of a fault kind for chart shading.

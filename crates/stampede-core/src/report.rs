@@ -504,6 +504,10 @@ pub struct Summary {
     /// Largest resolver queries ÷ capacity over buckets (every resolver together; each one on
     /// its own: [`Summary::resolvers`]).
     pub peak_resolver_load_ratio: f64,
+    /// Start of the bucket where the resolvers' load together peaked, seconds (each one on its
+    /// own: [`ResolverSummary::peak_load_at_s`]).
+    #[serde(default)]
+    pub peak_resolver_load_at_s: f64,
     /// Successes per second before the first fault (the recovery target).
     pub baseline_goodput_per_s: f64,
     /// Recovery verdict after the last fault.
@@ -557,6 +561,34 @@ pub struct ResolverSummary {
     pub peak_load_at_s: f64,
 }
 
+impl ResolverSummary {
+    /// Its peak in words: `peak 0.61 × capacity at 265 s`. The CLI's per-resolver rows and the
+    /// playground's summary sentence both say it.
+    pub fn peak_text(&self) -> String {
+        format!(
+            "peak {} × capacity at {} s",
+            number(self.peak_load_ratio, 2),
+            number(self.peak_load_at_s, 1)
+        )
+    }
+}
+
+/// Of several resolvers' summaries ([`Summary::resolvers`]), the one with the highest peak load
+/// (the first in resolv.conf order of equals); `None` with one, whose peak is the overall
+/// resolver load.
+pub fn busiest_resolver(resolvers: &[ResolverSummary]) -> Option<&ResolverSummary> {
+    if resolvers.len() < 2 {
+        return None;
+    }
+    resolvers.iter().reduce(|busiest, r| {
+        if r.peak_load_ratio > busiest.peak_load_ratio {
+            r
+        } else {
+            busiest
+        }
+    })
+}
+
 /// Headline figures of one DNS name.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NameSummary {
@@ -569,6 +601,10 @@ pub struct NameSummary {
     /// When its answer changed, in order: seconds from the run's start and the region (0 =
     /// primary) it answered from then on.
     pub switches: Vec<AnswerSwitch>,
+    /// Time it answered a region other than its service's primary, up to the end of the last
+    /// complete bucket, seconds.
+    #[serde(default)]
+    pub time_on_secondary_s: f64,
 }
 
 impl NameSummary {
@@ -649,6 +685,12 @@ pub fn peak_load(
     peak
 }
 
+/// The name of the resolver at `index` in resolv.conf order, as fault targets and reports name
+/// it: `resolver:<index>`.
+pub fn resolver_name(index: usize) -> String {
+    format!("resolver:{index}")
+}
+
 /// Each resolver's summary from the per-resolver series over the first `buckets_done` buckets
 /// of `bucket_s` seconds: buckets without capacity have no ratio, as for the backend.
 pub fn resolver_summaries(
@@ -665,7 +707,7 @@ pub fn resolver_summaries(
         .map(|(i, ((queries, dropped), capacity))| {
             let peak = peak_load(queries, capacity, buckets_done, bucket_s);
             ResolverSummary {
-                name: format!("resolver:{i}"),
+                name: resolver_name(i),
                 queries: queries[..buckets_done].iter().sum(),
                 dropped: dropped[..buckets_done].iter().sum(),
                 peak_load_ratio: peak.0,
@@ -892,6 +934,33 @@ mod tests {
             verdict(&stuck, 0.0, 50.0, 30.0),
             Recovery::Undetermined { observed_s: 50.0 }
         );
+    }
+
+    #[test]
+    fn the_busiest_resolver_is_the_first_with_the_highest_peak() {
+        let resolver = |i: usize, peak_load_ratio: f64| ResolverSummary {
+            name: resolver_name(i),
+            queries: 0,
+            dropped: 0,
+            peak_load_ratio,
+            peak_load_at_s: 0.0,
+        };
+        let busiest = |peaks: &[f64]| {
+            let resolvers: Vec<ResolverSummary> = peaks
+                .iter()
+                .enumerate()
+                .map(|(i, p)| resolver(i, *p))
+                .collect();
+            busiest_resolver(&resolvers).map(|r| r.name.clone())
+        };
+        assert_eq!(
+            busiest(&[0.5]),
+            None,
+            "one resolver: the overall load says it"
+        );
+        assert_eq!(busiest(&[0.2, 0.7, 0.1]).as_deref(), Some("resolver:1"));
+        assert_eq!(busiest(&[0.4, 0.4]).as_deref(), Some("resolver:0"));
+        assert_eq!(busiest(&[0.0, 0.0]).as_deref(), Some("resolver:0"));
     }
 
     #[test]

@@ -117,6 +117,23 @@ fn a_further_name_fails_over_within_its_own_derived_detection_window() {
             assert_eq!(back.region, 0);
             assert!(back.at_s > FAULT_END_S && back.at_s <= back_by, "{back:?}");
         }
+        // On the secondary from the switch until the failback, or the end of the run; the
+        // same time as the per-bucket failover fractions add up to.
+        let back_s = names[1]
+            .switches
+            .get(1)
+            .map_or(DURATION_S, |back| back.at_s);
+        assert!(
+            (names[1].time_on_secondary_s - (back_s - switch_s)).abs() < 1e-5,
+            "{} s on the secondary vs {back_s} − {switch_s}",
+            names[1].time_on_secondary_s
+        );
+        let from_fractions: f64 = report.series.name_failover_fraction[1]
+            .iter()
+            .map(|f| f * BUCKET_S)
+            .sum();
+        assert!((names[1].time_on_secondary_s - from_fractions).abs() < 1e-6);
+        assert_eq!(names[0].time_on_secondary_s, 0.0);
         let s = &report.series;
         let fraction = &s.name_failover_fraction[1];
         let switch_bucket = (switch_s / BUCKET_S) as usize;

@@ -19,6 +19,7 @@ fn every_preset_validates_and_runs() {
         let sc = Scenario::try_from(raw).unwrap_or_else(|e| panic!("{}: {e}", preset.name));
         let report = stampede_core::run(&sc);
         crate::support::check_accounting(&report, sc.seed);
+        crate::support::check_peaks(&report, sc.seed);
         assert!(
             report.finished && report.diagnostics.is_empty(),
             "{}: {:?}",

@@ -16,11 +16,59 @@ pub fn no_dns(raw: &mut RawScenario) {
     raw.client_dns.fixed_ttl_s = 604_800.0;
 }
 
-/// Runs and checks the accounting invariants every report must satisfy.
+/// Runs and checks the accounting invariants every report must satisfy, and its peaks.
 pub fn run_checked(sc: &Scenario) -> Report {
     let report = stampede_core::run(sc);
     check_accounting(&report, sc.seed);
+    check_peaks(&report, sc.seed);
     report
+}
+
+/// Each peak load of the summary (the backend, the resolvers together, each resolver) is the
+/// load of the first complete bucket with the most offered ÷ capacity, and says when that bucket
+/// starts; `(0, 0)` when no bucket had load.
+pub fn check_peaks(report: &Report, seed: u64) {
+    let (s, sum) = (&report.series, &report.summary);
+    let mut peaks = vec![
+        (
+            "backend".to_string(),
+            &s.backend_offered,
+            &s.backend_capacity,
+            sum.peak_backend_load_ratio,
+            sum.peak_backend_load_at_s,
+        ),
+        (
+            "resolvers together".to_string(),
+            &s.dns_to_resolver,
+            &s.resolver_capacity,
+            sum.peak_resolver_load_ratio,
+            sum.peak_resolver_load_at_s,
+        ),
+    ];
+    for (i, r) in sum.resolvers.iter().enumerate() {
+        peaks.push((
+            r.name.clone(),
+            &s.resolver_queries[i],
+            &s.resolver_capacities[i],
+            r.peak_load_ratio,
+            r.peak_load_at_s,
+        ));
+    }
+    for (what, offered, capacity, peak, at_s) in peaks {
+        let loads: Vec<(usize, f64)> = (0..report.buckets_done)
+            .filter(|&b| capacity[b] > 0.0)
+            .map(|b| (b, offered[b] as f64 / capacity[b]))
+            .collect();
+        let first_peak = loads.iter().fold(
+            (0, 0.0),
+            |best, &(b, load)| if load > best.1 { (b, load) } else { best },
+        );
+        assert_eq!(
+            (peak, at_s),
+            (first_peak.1, first_peak.0 as f64 * report.bucket_s),
+            "seed {seed}: peak load of {what} (ratio, bucket start s)"
+        );
+    }
 }
 
 /// Every user request ends in exactly one outcome, or is still in flight.
