@@ -220,11 +220,11 @@ pub static ENTRY_LISTS: &[EntryList] = &[
         kpis: RESOLVER_KPIS,
     },
     EntryList {
-        // Names have summaries only when there are several (`Summary::names`).
+        // A failover name always has a summary (`Scenario::summarises_names`).
         entries: |sc| {
             sc.names
                 .iter()
-                .filter(|n| sc.names.len() > 1 && n.failover.is_some())
+                .filter(|n| n.failover.is_some())
                 .map(|n| n.name.clone())
                 .collect()
         },

@@ -3045,7 +3045,7 @@ impl<S: Shape> Engine<S> {
                     }
                 })
                 .collect(),
-            names: if sc.names.len() > 1 {
+            names: if sc.summarises_names() {
                 self.name_summaries(buckets_done)
             } else {
                 Vec::new()

@@ -538,7 +538,8 @@ pub struct Summary {
     /// Per client class (`[[fleets]]`), in order; empty with one class.
     #[serde(default)]
     pub classes: Vec<ClassSummary>,
-    /// Per DNS name, the main one first; empty with one name.
+    /// Per DNS name, the main one first; empty with one name that does not fail over
+    /// ([`Scenario::summarises_names`](crate::Scenario::summarises_names)).
     #[serde(default)]
     pub names: Vec<NameSummary>,
     /// Per resolver, in resolv.conf order (one entry with a single resolver).

@@ -1586,6 +1586,12 @@ fn build(raw: RawScenario) -> Scenario {
 }
 
 impl Scenario {
+    /// Whether reports summarise each DNS name (`Summary::names`): with several names, or when
+    /// a name (the main one included) fails over, so that its switches are reported.
+    pub fn summarises_names(&self) -> bool {
+        self.names.len() > 1 || self.names.iter().any(|n| n.failover.is_some())
+    }
+
     /// The client classes as scenarios: this one alone without `[[fleets]]`, else each class's,
     /// in the order their simulated clients are laid out.
     pub fn classes(&self) -> Vec<&Scenario> {

@@ -20,6 +20,7 @@ fn every_preset_validates_and_runs() {
         let report = stampede_core::run(&sc);
         crate::support::check_accounting(&report, sc.seed);
         crate::support::check_peaks(&report, sc.seed);
+        crate::support::check_names(&report, &sc);
         assert!(
             report.finished && report.diagnostics.is_empty(),
             "{}: {:?}",

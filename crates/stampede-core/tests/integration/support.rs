@@ -21,6 +21,7 @@ pub fn run_checked(sc: &Scenario) -> Report {
     let report = stampede_core::run(sc);
     check_accounting(&report, sc.seed);
     check_peaks(&report, sc.seed);
+    check_names(&report, sc);
     report
 }
 
@@ -68,6 +69,45 @@ pub fn check_peaks(report: &Report, seed: u64) {
             (first_peak.1, first_peak.0 as f64 * report.bucket_s),
             "seed {seed}: peak load of {what} (ratio, bucket start s)"
         );
+    }
+}
+
+/// The summary lists the DNS names exactly when the scenario summarises them (several names, or
+/// one that fails over, the main one included), and each failover name's time on its secondary
+/// region is what its per-bucket failover fractions add up to.
+pub fn check_names(report: &Report, sc: &Scenario) {
+    let names = &report.summary.names;
+    assert_eq!(
+        names.len(),
+        if sc.summarises_names() {
+            sc.names.len()
+        } else {
+            0
+        },
+        "seed {}: the summary's names",
+        sc.seed
+    );
+    let s = &report.series;
+    for (i, name) in names.iter().enumerate() {
+        // With one name, its fractions are the main name's `failover_fraction` alone.
+        let fractions = s
+            .name_failover_fraction
+            .get(i)
+            .unwrap_or(&s.failover_fraction);
+        let from_fractions: f64 = fractions[..report.buckets_done]
+            .iter()
+            .map(|f| f * report.bucket_s)
+            .sum();
+        assert!(
+            (name.time_on_secondary_s - from_fractions).abs() < 1e-6,
+            "seed {}: {} spent {} s on its secondary, its fractions say {from_fractions} s",
+            sc.seed,
+            name.name,
+            name.time_on_secondary_s
+        );
+        if !name.failover {
+            assert!(name.switches.is_empty() && name.time_on_secondary_s == 0.0);
+        }
     }
 }
 
