@@ -3,6 +3,8 @@
 //! Owns: KPI names (the CSV column names and `--kpi` values), units and how each is read.
 //! Must not: compute model figures; every value is a field of [`Summary`] or derived from one.
 
+use std::borrow::Borrow;
+
 use stampede_core::report::{ResolverSummary, resolver_name};
 use stampede_core::{Recovery, Scenario, Summary};
 
@@ -231,6 +233,31 @@ pub static ENTRY_LISTS: &[EntryList] = &[
         kpis: FAILOVER_NAME_KPIS,
     },
 ];
+
+/// The per-entry KPIs of runs of `scenarios`: for each list of [`ENTRY_LISTS`], each of its
+/// KPIs for every entry any of the scenarios reports (the first one's entries first), as
+/// `(kpi, entry)` in column order. A run without an entry reads nothing for it.
+pub fn entry_columns(
+    scenarios: impl IntoIterator<Item = impl Borrow<Scenario>>,
+) -> Vec<(&'static EntryKpi, String)> {
+    let mut entries: Vec<Vec<String>> = vec![Vec::new(); ENTRY_LISTS.len()];
+    for scenario in scenarios {
+        for (list, seen) in ENTRY_LISTS.iter().zip(&mut entries) {
+            for entry in (list.entries)(scenario.borrow()) {
+                if !seen.contains(&entry) {
+                    seen.push(entry);
+                }
+            }
+        }
+    }
+    let mut columns = Vec::new();
+    for (list, entries) in ENTRY_LISTS.iter().zip(entries) {
+        for kpi in list.kpis {
+            columns.extend(entries.iter().map(|entry| (kpi, entry.clone())));
+        }
+    }
+    columns
+}
 
 /// Finds a sweep KPI by name.
 pub fn find(name: &str) -> Option<&'static Kpi> {

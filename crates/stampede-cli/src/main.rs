@@ -581,10 +581,8 @@ fn diff(args: &DiffArgs) -> CliResult<()> {
     print!(
         "{}",
         summary::diff_table(
-            &label(&source_a, &args.sets_a),
-            &report_a,
-            &label(&source_b, &args.sets_b),
-            &report_b
+            (&label(&source_a, &args.sets_a), &a, &report_a),
+            (&label(&source_b, &args.sets_b), &b, &report_b),
         )
     );
     Ok(())

@@ -6,9 +6,9 @@
 use std::fmt::Write as _;
 
 use stampede_core::report::{FAILURE_CAUSES, Outcome};
-use stampede_core::{Recovery, Report, Scenario, Summary};
+use stampede_core::{Recovery, Report, Scenario};
 
-use crate::kpi::{Cell, DIFF_KPIS, SWEEP_KPIS};
+use crate::kpi::{Cell, DIFF_KPIS, SWEEP_KPIS, entry_columns};
 
 /// Width of the label column.
 const LABEL_WIDTH: usize = 28;
@@ -249,40 +249,11 @@ fn difference_text(a: Cell, b: Cell) -> String {
     }
 }
 
-/// Rows `{kpi}.{entry}` for the entries of a per-class (or per-resolver, …) list in either run,
-/// A's order first; an entry missing from one run is empty there.
-fn list_rows<'r>(
-    rows: &mut Vec<[String; 4]>,
-    a: &'r Report,
-    b: &'r Report,
-    kpi: &str,
-    entries: impl Fn(&'r Summary) -> Vec<(&'r str, Cell)>,
-) {
-    let (in_a, in_b) = (entries(&a.summary), entries(&b.summary));
-    let mut names: Vec<&str> = in_a.iter().map(|(name, _)| *name).collect();
-    for (name, _) in &in_b {
-        if !names.contains(name) {
-            names.push(name);
-        }
-    }
-    for name in names {
-        let cell = |list: &[(&str, Cell)]| {
-            list.iter()
-                .find(|(n, _)| *n == name)
-                .map_or(Cell::Empty, |(_, cell)| *cell)
-        };
-        let (ca, cb) = (cell(&in_a), cell(&in_b));
-        rows.push([
-            format!("{kpi}.{name}"),
-            cell_text(ca),
-            cell_text(cb),
-            difference_text(ca, cb),
-        ]);
-    }
-}
-
 /// KPIs of two runs side by side, with B − A.
-pub fn diff_table(a_label: &str, a: &Report, b_label: &str, b: &Report) -> String {
+pub fn diff_table(
+    (a_label, sc_a, a): (&str, &Scenario, &Report),
+    (b_label, sc_b, b): (&str, &Scenario, &Report),
+) -> String {
     let mut rows: Vec<[String; 4]> = SWEEP_KPIS
         .iter()
         .chain(DIFF_KPIS)
@@ -296,23 +267,17 @@ pub fn diff_table(a_label: &str, a: &Report, b_label: &str, b: &Report) -> Strin
             ]
         })
         .collect();
-    // Client classes present in either run, A's order first.
-    list_rows(&mut rows, a, b, "availability", |s| {
-        s.classes
-            .iter()
-            .map(|c| (c.name.as_str(), Cell::Number(c.availability)))
-            .collect()
-    });
-    // Each resolver, when either run has several (one resolver's row would repeat
-    // `peak_resolver_load_ratio`).
-    if a.summary.resolvers.len() > 1 || b.summary.resolvers.len() > 1 {
-        list_rows(&mut rows, a, b, "peak_resolver_load_ratio", |s| {
-            s.resolvers
-                .iter()
-                .map(|r| (r.name.as_str(), Cell::Number(r.peak_load_ratio)))
-                .collect()
-        });
-    }
+    // Per class, resolver and failover name of either scenario, as the sweep's columns.
+    rows.extend(entry_columns([sc_a, sc_b]).into_iter().map(|(kpi, entry)| {
+        let read = |r: &Report| (kpi.read)(&r.summary, &entry).unwrap_or(Cell::Empty);
+        let (ca, cb) = (read(a), read(b));
+        [
+            format!("{}.{entry}", kpi.name),
+            cell_text(ca),
+            cell_text(cb),
+            difference_text(ca, cb),
+        ]
+    }));
     let header = [
         "kpi".to_string(),
         format!("A: {a_label}"),

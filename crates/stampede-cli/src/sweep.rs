@@ -21,7 +21,7 @@ use stampede_core::scenario::{self as core_scenario, Problem};
 use stampede_core::{RawScenario, Scenario};
 
 use crate::error::{CliError, CliResult};
-use crate::kpi::{Cell, ENTRY_LISTS, EntryKpi, SWEEP_KPIS};
+use crate::kpi::{Cell, EntryKpi, SWEEP_KPIS, entry_columns};
 use crate::progress::Progress;
 
 /// Most values one `--vary` may take.
@@ -193,30 +193,10 @@ impl Grid {
     /// the entry leaves the cell empty). Every shard finds the same columns, as it looks at the
     /// whole grid; a cell that does not validate adds none (`validate_points` reports it).
     pub fn entry_columns_of(&self, base: &RawScenario) -> Vec<(&'static EntryKpi, String)> {
-        let mut entries: Vec<Vec<String>> = vec![Vec::new(); ENTRY_LISTS.len()];
-        for cell in 0..self.cells() {
-            let Some(scenario) = self
-                .raw_point(base, cell * self.seeds)
-                .ok()
-                .and_then(|raw| Scenario::try_from(raw).ok())
-            else {
-                continue;
-            };
-            for (list, seen) in ENTRY_LISTS.iter().zip(&mut entries) {
-                for entry in (list.entries)(&scenario) {
-                    if !seen.contains(&entry) {
-                        seen.push(entry);
-                    }
-                }
-            }
-        }
-        let mut columns = Vec::new();
-        for (list, entries) in ENTRY_LISTS.iter().zip(entries) {
-            for kpi in list.kpis {
-                columns.extend(entries.iter().map(|entry| (kpi, entry.clone())));
-            }
-        }
-        columns
+        entry_columns((0..self.cells()).filter_map(|cell| {
+            let raw = self.raw_point(base, cell * self.seeds).ok()?;
+            Scenario::try_from(raw).ok()
+        }))
     }
 
     /// The CSV header.

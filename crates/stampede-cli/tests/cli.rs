@@ -864,7 +864,7 @@ fn secondary_s_from_switches(name: &serde_json::Value, end_s: f64) -> f64 {
 /// Two resolvers and a failover name (the `dependency-failover` preset, smaller): a sweep
 /// writes each resolver's peak load and dropped queries and the failover name's time on its
 /// secondary region, the figures `run --json` reports for the same scenario and seed; names
-/// without failover routing get no column.
+/// without failover routing get no column; `diff` has a row for each of those columns.
 #[test]
 fn sweeps_report_each_resolver_and_failover_name() {
     use stampede_core::scenario::raw::{RawResolver, RoutingPolicy};
@@ -947,4 +947,18 @@ fn sweeps_report_each_resolver_and_failover_name() {
             );
         }
     }
+    // `diff` compares the same entries, named and ordered as the sweep's columns after `cost`.
+    let o = sh!("diff", &scenario, &scenario);
+    assert_exit(&o, 0);
+    let text = stdout(&o);
+    let diff_rows: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|kpi| kpi.contains('.'))
+        .collect();
+    let cost = header
+        .iter()
+        .position(|h| *h == "cost")
+        .expect("a cost column");
+    assert_eq!(diff_rows, header[cost + 1..], "{text}");
 }
