@@ -3603,4 +3603,25 @@ mod tests {
             );
         }
     }
+
+    /// One name with a forwarding list of its own runs on the general engine, whose lookups
+    /// follow the list; the full list in resolv.conf order is no forwarding and stays plain.
+    #[test]
+    fn a_forwarded_name_runs_on_the_general_engine() {
+        let preset = crate::presets::find("two-resolvers").expect("preset exists");
+        for (list, plain) in [
+            (None, true),
+            (Some(vec![0, 1]), true),
+            (Some(vec![1]), false),
+        ] {
+            let mut raw = preset.raw().expect("parses");
+            raw.dns.resolvers = list.clone();
+            let sc = Scenario::try_from(raw).expect("valid");
+            assert_eq!(
+                matches!(Simulation::new(&sc).0, Shaped::Plain(_)),
+                plain,
+                "{list:?}"
+            );
+        }
+    }
 }

@@ -276,3 +276,25 @@ fn a_name_without_a_list_asks_every_resolver_in_order() {
         "the full list in resolv.conf order is no forwarding"
     );
 }
+
+/// The `conditional-forwarding` preset shows what its header says: the public name is forwarded
+/// to the VPC resolver alone and the internal name to internal resolver 1 alone, which goes down;
+/// so the storefront class (public name) loses nothing and the VPC resolver drops nothing, the
+/// ledger class (internal name) loses requests, and the unlisted resolver 2 is never asked.
+#[test]
+fn the_conditional_forwarding_preset_contains_the_outage_to_its_zone() {
+    let preset = stampede_core::presets::find("conditional-forwarding").expect("preset");
+    let sc = stampede_core::Scenario::try_from(preset.raw().unwrap()).unwrap();
+    let lists: Vec<&[usize]> = sc.names.iter().map(|n| n.resolvers.as_slice()).collect();
+    assert_eq!(lists, [&[0][..], &[1][..]]);
+    let report = run_checked(&sc);
+    let sum = &report.summary;
+    let class = |name: &str| sum.classes.iter().find(|c| c.name == name).unwrap();
+    let storefront = class("storefront");
+    assert_eq!(storefront.success, storefront.requests_finished);
+    assert!(class("ledger").availability < 1.0);
+    let resolver = |i: usize| &sum.resolvers[i];
+    assert!(resolver(0).queries > 0 && resolver(0).dropped == 0);
+    assert!(resolver(1).dropped > 0);
+    assert_eq!(resolver(2).queries, 0);
+}
