@@ -207,6 +207,31 @@ fn each_name_asks_only_its_forwarding_list_in_order() {
     }
 }
 
+/// resolv.conf `rotate` within a forwarding list (Go advances the server offset once per
+/// lookup): with three resolvers and the internal name forwarded to `[2, 1]`, resolver 2 down,
+/// each client's lookups alternate between starting at 2 (one timeout, then 1 answers) and at
+/// 1, so half of them reach resolver 2; per client the counts differ by at most one. The public
+/// name, forwarded to 0, never reaches 2. Nothing fails.
+#[test]
+fn rotate_takes_turns_within_the_forwarding_list() {
+    let sc = scenario(|r| {
+        two_names(r, Some(vec![0]), Some(vec![2, 1]), 2);
+        r.resolvers.push(RawResolver::default());
+        r.client_dns.rotate = true;
+    });
+    let report = run_checked(&sc);
+    let sum = &report.summary;
+    assert_eq!(sum.failed, 0, "{:?}", sum.failed_by_cause);
+    let internal = sc.fleets.iter().position(|f| f.name == "internal").unwrap();
+    let started: u64 = report.series.class_requests[internal].iter().sum();
+    let clients = sc.fleets[internal].scenario.simulated_clients;
+    let at_2 = sum.resolvers[2].queries;
+    assert!(
+        at_2.abs_diff(started / 2) <= clients,
+        "{at_2} of {started} internal lookups started at resolver 2"
+    );
+}
+
 #[test]
 fn forwarding_lists_are_validated_with_their_paths() {
     type Edit = dyn Fn(&mut RawScenario);
