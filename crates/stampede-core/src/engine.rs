@@ -939,14 +939,13 @@ impl<S: Shape> Engine<S> {
         Some(&self.scenario.names[name].resolvers)
     }
 
-    /// Tries one lookup of request `id` may make: its class's `attempts` rounds over the
-    /// resolvers its name's lookups go to.
+    /// Tries one lookup of request `id` by `client` may make: its class's `attempts` rounds
+    /// over the resolvers its name's lookups go to.
     #[inline]
-    fn lookup_tries_max(&self, id: RequestId) -> u32 {
+    fn lookup_tries_max(&self, id: RequestId, client: usize) -> u32 {
         let servers = self
             .forwarded_to(id)
             .map_or(self.resolvers.len(), <[usize]>::len);
-        let client = self.requests[id as usize].client as usize;
         self.policy(client).lookup_attempts * servers as u32
     }
 
@@ -1821,7 +1820,7 @@ impl<S: Shape> Engine<S> {
         if r.lookup_slot {
             r.lookup_slot = false;
             let (tag, client, tries) = (r.tag, r.client, r.lookup_tries);
-            let tries_max = self.lookup_tries_max(id);
+            let tries_max = self.lookup_tries_max(id, client as usize);
             self.ghost_lookups
                 .insert((id, tag), (client, tries, tries_max));
         }
@@ -2154,7 +2153,7 @@ impl<S: Shape> Engine<S> {
             // glibc (`res_send`: SERVFAIL → next server) and Go (`tryOneName`: `continue` on
             // errServerTemporarilyMisbehaving) ask the next nameserver; only when every try has
             // failed does the lookup fail (and client-side serve-stale get its chance).
-            let tries_max = self.lookup_tries_max(id);
+            let tries_max = self.lookup_tries_max(id, client);
             let prefetch = self.requests[id as usize].prefetch;
             if self.requests[id as usize].lookup_tries < tries_max {
                 self.query_resolver(id);
@@ -2222,7 +2221,7 @@ impl<S: Shape> Engine<S> {
         if !prefetch && self.serve_client_stale(id, client) {
             return;
         }
-        let tries_max = self.lookup_tries_max(id);
+        let tries_max = self.lookup_tries_max(id, client);
         if self.requests[id as usize].lookup_tries < tries_max {
             self.query_resolver(id);
         } else if prefetch {
