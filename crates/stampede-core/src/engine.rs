@@ -15,7 +15,11 @@
 //! DNS: each client asks its resolvers with resolv.conf semantics as Go's resolver implements
 //! them (`src/net/dnsclient_unix.go`): `lookup_attempts` rounds over the list, one
 //! `lookup_timeout` per try, moving on after a timeout or a SERVFAIL (as glibc's `res_send`
-//! does too); `rotate` starts each lookup at the next resolver. An empty answer ends the lookup. Each resolver has its own rate limiter, optional per-client limit
+//! does too); `rotate` starts each lookup at the next resolver. An empty answer ends the lookup.
+//! Conditional forwarding: a name with a resolver list of its own (`NameConfig::resolvers`) is
+//! asked only of those resolvers, in that order, with the same rounds, timeouts and rotation
+//! within the list (one rotate counter per client, shared by its names, as Go keeps one per
+//! resolver configuration); only the `Topology` engine runs such scenarios. Each resolver has its own rate limiter, optional per-client limit
 //! (GCRA), and cache; zone-scoped DNS faults hit upstream queries, resolver-scoped ones every
 //! query that resolver receives. Flapping faults schedule one edge at a time.
 //!
@@ -88,7 +92,7 @@ use crate::rng::{Rng, StreamId};
 use crate::scenario::raw::{
     BackoffKind, ClientCacheMode, FaultKind, JitterKind, QueueDiscipline, ServiceTimeLaw,
 };
-use crate::scenario::validate::{FaultTarget, ServiceConfig};
+use crate::scenario::validate::{FaultTarget, ServiceConfig, limits};
 use crate::scenario::{Fault, Scenario};
 use crate::time::SimTime;
 
@@ -96,6 +100,14 @@ use crate::time::SimTime;
 const STALE_CLIENT_TIMEOUT_MS: f64 = 1800.0;
 /// Burst the resolver's rate limiter allows, as seconds of its capacity.
 const RESOLVER_BURST_S: f64 = 0.1;
+/// Where a client's rotate counter wraps when names have forwarding lists: the least common
+/// multiple of every list length up to [`limits::RESOLVERS_MAX`] (1, 2, 3), so each list's
+/// lookups start at each of its resolvers in turn.
+const ROTATE_PERIOD_FORWARDING: usize = 6;
+const _: () = assert!(
+    limits::RESOLVERS_MAX == 3,
+    "ROTATE_PERIOD_FORWARDING is a multiple of every list length"
+);
 /// Burst an operator's throttle allows, as seconds of its rate.
 const THROTTLE_BURST_S: f64 = 0.1;
 /// Route 53 deems an endpoint healthy when more than this fraction of its checkers report it
@@ -416,7 +428,8 @@ trait Shape: std::fmt::Debug {
     const TOPOLOGY: bool;
 }
 
-/// One client class (no `[[fleets]]`), one call per request, one DNS name.
+/// One client class (no `[[fleets]]`), one call per request, one DNS name without conditional
+/// forwarding.
 #[derive(Debug)]
 struct Plain;
 
@@ -426,9 +439,12 @@ impl Shape for Plain {
 
 impl Plain {
     /// Whether the plain engine can run `scenario`: no classes, no calls before the main one, one
-    /// DNS name.
+    /// DNS name, asked of every resolver in resolv.conf order.
     fn runs(scenario: &Scenario) -> bool {
-        scenario.fleets.is_empty() && scenario.dependencies.is_empty() && scenario.names.len() == 1
+        scenario.fleets.is_empty()
+            && scenario.dependencies.is_empty()
+            && scenario.names.len() == 1
+            && !scenario.forwards()
     }
 }
 
@@ -582,13 +598,18 @@ struct Engine<S: Shape> {
     lookups_in_flight: Vec<u32>,
     /// Per client: lookups waiting for a place, as (request, attempt tag).
     lookup_queues: Vec<VecDeque<(RequestId, u32)>>,
-    /// Lookups whose attempt gave up but which still hold a place: (request, tag) → (client, tries done).
-    ghost_lookups: BTreeMap<(RequestId, u32), (u32, u32)>,
+    /// Lookups whose attempt gave up but which still hold a place: (request, tag) → (client,
+    /// tries done, tries in all).
+    ghost_lookups: BTreeMap<(RequestId, u32), (u32, u32, u32)>,
     resolvers: Vec<Resolver>,
+    /// Whether some name's lookups go to a forwarding list other than every resolver in order
+    /// (`NameConfig::resolvers`); never for [`Plain`].
+    forwarding: bool,
     /// Per (client, resolver): the theoretical arrival time of the generic cell rate algorithm
     /// that enforces `per_client_qps_limit`, µs; empty when no resolver has a limit.
     client_limit_tat: Vec<u64>,
-    /// Per client: the resolver its next lookup starts at (resolv.conf `rotate`); empty without rotate.
+    /// Per client: the resolver its next lookup starts at (resolv.conf `rotate`), as a counter
+    /// taken modulo the length of the lookup's resolver list; empty without rotate.
     rotate_next: Vec<u8>,
     series: Series,
     latency_buckets: Vec<[u64; LATENCY_BINS]>,
@@ -645,9 +666,12 @@ impl<S: Shape> Engine<S> {
         };
         // With `[[fleets]]` (even one class) every client looks its settings up by class.
         let classed = !scenario.fleets.is_empty();
+        let forwarding = scenario.forwards();
         assert!(
-            S::TOPOLOGY || (!classed && call_stride == 1 && scenario.names.len() == 1),
-            "the plain engine runs only scenarios without classes, dependencies or further names"
+            S::TOPOLOGY
+                || (!classed && call_stride == 1 && scenario.names.len() == 1 && !forwarding),
+            "the plain engine runs only scenarios without classes, dependencies, further names \
+             or conditional forwarding"
         );
         let fleet_of: Vec<u8> = if classed {
             classes
@@ -824,6 +848,7 @@ impl<S: Shape> Engine<S> {
                 scenario.names.len(),
             ),
             resolvers,
+            forwarding,
             client_limit_tat,
             rotate_next,
             latency_buckets: vec![[0; LATENCY_BINS]; buckets_total],
@@ -882,6 +907,46 @@ impl<S: Shape> Engine<S> {
     #[inline(always)]
     fn one_name(&self) -> bool {
         !S::TOPOLOGY || self.scenario.names.len() == 1
+    }
+
+    /// Whether some name's lookups go to a forwarding list of their own; never for [`Plain`].
+    #[inline(always)]
+    fn forwarding(&self) -> bool {
+        S::TOPOLOGY && self.forwarding
+    }
+
+    /// Where a client's rotate counter wraps: at the resolver count, or with forwarding lists
+    /// at a multiple of every list's length (1, 2 or 3), so that each list's lookups start at
+    /// its resolvers in turn.
+    #[inline(always)]
+    fn rotate_period(&self) -> usize {
+        if self.forwarding() {
+            ROTATE_PERIOD_FORWARDING
+        } else {
+            self.resolvers.len()
+        }
+    }
+
+    /// The resolvers a lookup of request `id` goes to: its call's name's forwarding list, or
+    /// every resolver in order (`None`).
+    #[inline]
+    fn forwarded_to(&self, id: RequestId) -> Option<&[usize]> {
+        if !self.forwarding() {
+            return None;
+        }
+        let r = &self.requests[id as usize];
+        let name = self.call_name(r.client as usize, r.call);
+        Some(&self.scenario.names[name].resolvers)
+    }
+
+    /// Tries one lookup of request `id` by `client` may make: its class's `attempts` rounds
+    /// over the resolvers its name's lookups go to.
+    #[inline]
+    fn lookup_tries_max(&self, id: RequestId, client: usize) -> u32 {
+        let servers = self
+            .forwarded_to(id)
+            .map_or(self.resolvers.len(), <[usize]>::len);
+        self.policy(client).lookup_attempts * servers as u32
     }
 
     /// The class of a simulated client, and its place in the class.
@@ -1639,9 +1704,10 @@ impl<S: Shape> Engine<S> {
             self.fail_attempt(id, Outcome::DnsEmpty);
         } else {
             if !self.rotate_next.is_empty() && self.policy(client).rotate {
+                let period = self.rotate_period();
                 let next = &mut self.rotate_next[client];
                 self.requests[id as usize].lookup_offset = *next;
-                *next = ((usize::from(*next) + 1) % self.resolvers.len()) as u8;
+                *next = ((usize::from(*next) + 1) % period) as u8;
             }
             if !self.lookups_in_flight.is_empty() && !self.take_lookup_place(client, id, tag) {
                 return;
@@ -1666,9 +1732,10 @@ impl<S: Shape> Engine<S> {
         r.phase = Phase::Lookup;
         let tag = r.tag;
         if !self.rotate_next.is_empty() && self.policy(client).rotate {
+            let period = self.rotate_period();
             let next = &mut self.rotate_next[client];
             self.requests[id as usize].lookup_offset = *next;
-            *next = ((usize::from(*next) + 1) % self.resolvers.len()) as u8;
+            *next = ((usize::from(*next) + 1) % period) as u8;
         }
         if !self.lookups_in_flight.is_empty() && !self.take_lookup_place(client, id, tag) {
             return;
@@ -1752,20 +1819,22 @@ impl<S: Shape> Engine<S> {
         let r = &mut self.requests[id as usize];
         if r.lookup_slot {
             r.lookup_slot = false;
+            let (tag, client, tries) = (r.tag, r.client, r.lookup_tries);
+            let tries_max = self.lookup_tries_max(id, client as usize);
             self.ghost_lookups
-                .insert((id, r.tag), (r.client, r.lookup_tries));
+                .insert((id, tag), (client, tries, tries_max));
         }
     }
 
     /// A DNS event of a lookup that is no longer current: if it is a ghost's, the ghost moves on
     /// (`timed_out`: to its next try, if any) or ends and hands back its place.
     fn ghost_event(&mut self, id: RequestId, tag: u32, timed_out: bool) {
-        let Some(&(client, tries)) = self.ghost_lookups.get(&(id, tag)) else {
+        let Some(&(client, tries, tries_max)) = self.ghost_lookups.get(&(id, tag)) else {
             return;
         };
-        let tries_max = self.policy(client as usize).lookup_attempts * self.resolvers.len() as u32;
         if timed_out && tries < tries_max {
-            self.ghost_lookups.insert((id, tag), (client, tries + 1));
+            self.ghost_lookups
+                .insert((id, tag), (client, tries + 1, tries_max));
             self.schedule_lookup_timeout(id, tag, client as usize);
         } else {
             self.ghost_lookups.remove(&(id, tag));
@@ -1898,12 +1967,22 @@ impl<S: Shape> Engine<S> {
     }
 
     /// Sends the next try of a lookup to the next resolver in resolv.conf order (Go
-    /// `src/net/dnsclient_unix.go`: `attempts` rounds over the servers from the rotate offset).
+    /// `src/net/dnsclient_unix.go`: `attempts` rounds over the servers from the rotate offset),
+    /// or in the order of its name's forwarding list.
     fn query_resolver(&mut self, id: RequestId) {
         let bucket = self.bucket();
         let n = self.resolvers.len();
+        let server = match self.forwarded_to(id) {
+            None => {
+                let r = &self.requests[id as usize];
+                (usize::from(r.lookup_offset) + r.lookup_tries as usize) % n
+            }
+            Some(list) => {
+                let r = &self.requests[id as usize];
+                list[(usize::from(r.lookup_offset) + r.lookup_tries as usize) % list.len()]
+            }
+        };
         let r = &mut self.requests[id as usize];
-        let server = (usize::from(r.lookup_offset) + r.lookup_tries as usize) % n;
         r.lookup_tries += 1;
         let (tag, client) = (r.tag, r.client as usize);
         self.series.dns_to_resolver[bucket] += 1;
@@ -2074,7 +2153,7 @@ impl<S: Shape> Engine<S> {
             // glibc (`res_send`: SERVFAIL → next server) and Go (`tryOneName`: `continue` on
             // errServerTemporarilyMisbehaving) ask the next nameserver; only when every try has
             // failed does the lookup fail (and client-side serve-stale get its chance).
-            let tries_max = self.policy(client).lookup_attempts * self.resolvers.len() as u32;
+            let tries_max = self.lookup_tries_max(id, client);
             let prefetch = self.requests[id as usize].prefetch;
             if self.requests[id as usize].lookup_tries < tries_max {
                 self.query_resolver(id);
@@ -2142,7 +2221,7 @@ impl<S: Shape> Engine<S> {
         if !prefetch && self.serve_client_stale(id, client) {
             return;
         }
-        let tries_max = self.policy(client).lookup_attempts * self.resolvers.len() as u32;
+        let tries_max = self.lookup_tries_max(id, client);
         if self.requests[id as usize].lookup_tries < tries_max {
             self.query_resolver(id);
         } else if prefetch {
@@ -3272,18 +3351,20 @@ fn fault_windows(sc: &Scenario) -> Vec<(f64, f64, String)> {
     windows
 }
 
-/// Resolver caches at t = 0: the first resolver's remaining lifetime is the one drawn for the
-/// client caches; the others draw theirs from their own stream (so adding a resolver does not
-/// reshuffle the client caches).
+/// Resolver caches at t = 0: the remaining lifetime drawn for the client caches is that of the
+/// first resolver the main name's lookups go to; the others draw theirs from their own stream
+/// (so adding a resolver does not reshuffle the client caches).
 fn initial_resolvers(sc: &Scenario, first_remaining: SimTime) -> Vec<Resolver> {
     let mut rng = Rng::stream(sc.seed, StreamId::ResolverInit);
+    // The first resolver the main name's lookups go to (resolver 0 unless forwarded).
+    let first = sc.names[0].resolvers[0];
     let mut resolvers: Vec<Resolver> = sc
         .resolvers
         .iter()
         .enumerate()
         .map(|(i, config)| {
             let ttl = sc.record_ttl.min(config.max_ttl);
-            let remaining = if i == 0 || sc.cold_start || ttl.0 == 0 {
+            let remaining = if i == first || sc.cold_start || ttl.0 == 0 {
                 first_remaining.min(ttl)
             } else {
                 SimTime((rng.uniform() * ttl.0 as f64) as u64)
@@ -3518,6 +3599,27 @@ mod tests {
             assert!(
                 matches!(Simulation::new(&sc).0, Shaped::Topology(_)),
                 "{name} runs on the general engine"
+            );
+        }
+    }
+
+    /// One name with a forwarding list of its own runs on the general engine, whose lookups
+    /// follow the list; the full list in resolv.conf order is no forwarding and stays plain.
+    #[test]
+    fn a_forwarded_name_runs_on_the_general_engine() {
+        let preset = crate::presets::find("two-resolvers").expect("preset exists");
+        for (list, plain) in [
+            (None, true),
+            (Some(vec![0, 1]), true),
+            (Some(vec![1]), false),
+        ] {
+            let mut raw = preset.raw().expect("parses");
+            raw.dns.resolvers = list.clone();
+            let sc = Scenario::try_from(raw).expect("valid");
+            assert_eq!(
+                matches!(Simulation::new(&sc).0, Shaped::Plain(_)),
+                plain,
+                "{list:?}"
             );
         }
     }

@@ -89,6 +89,10 @@ pub static PRESETS: &[Preset] = &[
         toml: include_str!("../../../presets/two-resolvers.toml"),
     },
     Preset {
+        name: "conditional-forwarding",
+        toml: include_str!("../../../presets/conditional-forwarding.toml"),
+    },
+    Preset {
         name: "multi-region-failover",
         toml: include_str!("../../../presets/multi-region-failover.toml"),
     },

@@ -57,7 +57,8 @@ pub struct RawScenario {
     pub services: Vec<RawService>,
     /// Further DNS names beside the main one (`[[names]]`), each answering one service; client
     /// classes choose the name they call (`calls`). They share the resolvers (their capacity,
-    /// per-client limit and caches) with the main name. A name with `routing = "failover"` has
+    /// per-client limit and caches) with the main name, unless a name's lookups are forwarded to
+    /// resolvers of their own (`resolvers`). A name with `routing = "failover"` has
     /// its own Route 53 health check of its service's primary and answers the secondary while
     /// the primary is unhealthy.
     pub names: Vec<RawName>,
@@ -179,6 +180,12 @@ pub struct RawName {
     /// Time for this name's changed answer to reach every Route 53 name server, seconds;
     /// absent = `dns.propagation_s`.
     pub propagation_s: Option<f64>,
+    /// Conditional forwarding: the resolvers (0-based indices into the resolver list) that
+    /// lookups of this name go to, in this order, as a node-local stub forwards a zone
+    /// (dnsmasq `server=/zone/ip`, systemd-resolved per-link `Domains=`, CoreDNS `forward` per
+    /// zone, Route 53 Resolver forwarding rules). The client's `timeout`, `attempts` and
+    /// `rotate` apply within this list; absent = every resolver, in resolv.conf order.
+    pub resolvers: Option<Vec<usize>>,
 }
 
 impl Default for RawName {
@@ -191,6 +198,7 @@ impl Default for RawName {
             health_check_interval_s: None,
             health_check_failure_threshold: None,
             propagation_s: None,
+            resolvers: None,
         }
     }
 }
@@ -341,6 +349,12 @@ pub struct RawDns {
     pub health_check_failure_threshold: u32,
     /// Time for a changed answer to reach every Route 53 name server, seconds (60 s).
     pub propagation_s: f64,
+    /// Conditional forwarding of the main name: the resolvers (0-based indices into the
+    /// resolver list) its lookups go to, in this order (dnsmasq `server=/zone/ip`,
+    /// systemd-resolved per-link `Domains=`, CoreDNS `forward` per zone, Route 53 Resolver
+    /// forwarding rules). The client's `timeout`, `attempts` and `rotate` apply within this
+    /// list; absent = every resolver, in resolv.conf order.
+    pub resolvers: Option<Vec<usize>>,
 }
 
 /// Route 53 routing policy of the service name.
@@ -880,6 +894,7 @@ impl Default for RawDns {
             health_check_interval_s: 30.0,
             health_check_failure_threshold: 3,
             propagation_s: 60.0,
+            resolvers: None,
         }
     }
 }

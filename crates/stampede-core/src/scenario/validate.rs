@@ -676,6 +676,10 @@ pub struct NameConfig {
     /// Its failover routing and health check, if it uses them (then its service has 2
     /// regions). The main name's is also [`Scenario::failover`].
     pub failover: Option<Failover>,
+    /// The resolvers its lookups go to (indices in [`Scenario::resolvers`]), in the order a
+    /// client tries them: its conditional-forwarding list, or every resolver in resolv.conf
+    /// order. Never empty, no index twice.
+    pub resolvers: Vec<usize>,
 }
 
 /// Which failure causes a retry policy retries.
@@ -788,6 +792,7 @@ impl TryFrom<RawScenario> for Scenario {
         }
         check_resolvers(&raw, &mut problem);
         check_services_and_names(&raw, &mut problem);
+        check_forwarding(&raw, &mut problem);
         if raw.dns.routing == RoutingPolicy::Failover && raw.backend.regions < 2 {
             problem(
                 "dns.routing".into(),
@@ -1314,6 +1319,50 @@ fn check_name_routing(raw: &RawScenario, i: usize, problem: &mut impl FnMut(Stri
     }
 }
 
+/// Conditional-forwarding lists (`dns.resolvers`, `names[i].resolvers`): when given, at least
+/// one resolver, each an index into the resolver list, none twice.
+fn check_forwarding(raw: &RawScenario, problem: &mut impl FnMut(String, String)) {
+    let count = raw.resolver_list().len();
+    let lists = std::iter::once(("dns.resolvers".to_string(), &raw.dns.resolvers)).chain(
+        raw.names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (format!("names[{i}].resolvers"), &n.resolvers)),
+    );
+    for (path, list) in lists {
+        let Some(list) = list else {
+            continue;
+        };
+        if list.is_empty() {
+            problem(
+                path.clone(),
+                "give at least one resolver, or leave the list out to use every resolver".into(),
+            );
+        }
+        for (j, &resolver) in list.iter().enumerate() {
+            if resolver >= count {
+                problem(
+                    format!("{path}[{j}]"),
+                    format!(
+                        "no resolver {resolver}: the scenario has {count} (indices 0 to {})",
+                        count - 1
+                    ),
+                );
+            } else if list[..j].contains(&resolver) {
+                problem(
+                    format!("{path}[{j}]"),
+                    format!("resolver {resolver} is listed twice"),
+                );
+            }
+        }
+    }
+}
+
+/// The resolvers a name's lookups go to: its forwarding list, or every resolver in order.
+fn forwarding_list(list: &Option<Vec<usize>>, resolvers: usize) -> Vec<usize> {
+    list.clone().unwrap_or_else(|| (0..resolvers).collect())
+}
+
 /// Index of the name a class calls (`""` = the main name), if it exists.
 fn called_name(raw: &RawScenario, calls: &str) -> Option<usize> {
     if calls.is_empty() || calls == raw.dns.name {
@@ -1491,11 +1540,13 @@ fn build(raw: RawScenario) -> Scenario {
         regions: s.regions.max(1),
     }))
     .collect::<Vec<_>>();
+    let resolver_count = raw.resolver_list().len();
     let names = std::iter::once(NameConfig {
         name: raw.dns.name.clone(),
         service: 0,
         record_ttl: SimTime::from_s(raw.dns.record_ttl_s),
         failover,
+        resolvers: forwarding_list(&raw.dns.resolvers, resolver_count),
     })
     .chain(raw.names.iter().map(|n| {
         NameConfig {
@@ -1516,6 +1567,7 @@ fn build(raw: RawScenario) -> Scenario {
                     .unwrap_or(raw.dns.health_check_failure_threshold),
                 propagation: SimTime::from_s(n.propagation_s.unwrap_or(raw.dns.propagation_s)),
             }),
+            resolvers: forwarding_list(&n.resolvers, resolver_count),
         }
     }))
     .collect();
@@ -1590,6 +1642,14 @@ impl Scenario {
     /// a name (the main one included) fails over, so that its switches are reported.
     pub fn summarises_names(&self) -> bool {
         self.names.len() > 1 || self.names.iter().any(|n| n.failover.is_some())
+    }
+
+    /// Whether some name's lookups go to a conditional-forwarding list other than every
+    /// resolver in resolv.conf order.
+    pub fn forwards(&self) -> bool {
+        self.names
+            .iter()
+            .any(|n| !n.resolvers.iter().copied().eq(0..self.resolvers.len()))
     }
 
     /// The client classes as scenarios: this one alone without `[[fleets]]`, else each class's,

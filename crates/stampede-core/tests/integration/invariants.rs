@@ -200,6 +200,30 @@ fn swarm_of_random_client_classes_keeps_every_invariant() {
     }
 }
 
+/// Conditional forwarding for some seeds: the main name and `dep.example` each get, or not, a
+/// list of the drawn resolvers (a random non-empty subset in random order). Drawn from a stream
+/// of its own, so the rest of the draw is unchanged.
+fn forwarding(raw: &mut RawScenario, seed: u64) {
+    let mut rng = Rng::stream(seed, StreamId::ResolverInit);
+    let count = raw.resolver_list().len();
+    let list = |rng: &mut Rng| -> Option<Vec<usize>> {
+        if rng.uniform() < 0.4 {
+            return None;
+        }
+        let mut order: Vec<usize> = (0..count).collect();
+        for i in (1..count).rev() {
+            order.swap(i, (rng.uniform() * (i + 1) as f64) as usize);
+        }
+        order.truncate(1 + (rng.uniform() * count as f64) as usize);
+        Some(order)
+    };
+    raw.dns.resolvers = list(&mut rng);
+    let further = list(&mut rng);
+    if let Some(name) = raw.names.last_mut() {
+        name.resolvers = further;
+    }
+}
+
 /// A further service `dep` behind the name `dep.example`, in one or two regions, with simple or
 /// failover routing (fast or default checks) and, for some seeds, its primary lost for a while.
 fn further_service(raw: &mut RawScenario, seed: u64) {
@@ -225,7 +249,9 @@ fn further_service(raw: &mut RawScenario, seed: u64) {
         health_check_interval_s: (rng.uniform() < 0.5).then_some(10.0),
         health_check_failure_threshold: Some(1 + (rng.uniform() * 3.0) as u32),
         propagation_s: Some(rng.uniform() * 30.0),
+        resolvers: None,
     });
+    forwarding(raw, seed);
     if rng.uniform() < 0.6 {
         let start_s = rng.uniform() * raw.run.duration_s;
         raw.faults.push(RawFault {

@@ -3,6 +3,7 @@
 mod control_plane;
 mod determinism;
 mod dns;
+mod forwarding;
 mod invariants;
 mod names;
 mod presets;
