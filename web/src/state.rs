@@ -51,17 +51,49 @@ fn design_query(preset: usize, raw: &RawScenario) -> String {
     }
 }
 
-/// Splits `preset=NAME&rest` into the preset index and the rest.
-fn split_preset<'a>(pairs: impl Iterator<Item = &'a str>) -> (usize, Vec<&'a str>) {
-    let mut preset = 0;
-    let mut rest = Vec::new();
+/// A design in a link: `preset=NAME&rest` split into the preset index and the other pairs.
+struct LinkDesign<'a> {
+    /// Index of the preset (the first one when the link names none or an unknown one).
+    preset: usize,
+    /// The `key=value` pairs other than `preset=`.
+    rest: Vec<&'a str>,
+    /// The problem of a preset name that names no preset.
+    problem: Option<Problem>,
+}
+
+/// Splits `preset=NAME&rest` into the preset index and the rest; an unknown name is a problem
+/// (the first preset stands in for it).
+fn split_preset<'a>(pairs: impl Iterator<Item = &'a str>) -> LinkDesign<'a> {
+    let mut design = LinkDesign {
+        preset: 0,
+        rest: Vec::new(),
+        problem: None,
+    };
     for pair in pairs {
-        match pair.strip_prefix("preset=") {
-            Some(name) => preset = PRESETS.iter().position(|p| p.name == name).unwrap_or(0),
-            None => rest.push(pair),
+        let Some(name) = pair.strip_prefix("preset=") else {
+            design.rest.push(pair);
+            continue;
+        };
+        match PRESETS.iter().position(|p| p.name == name) {
+            Some(index) => {
+                design.preset = index;
+                design.problem = None;
+            }
+            None => {
+                let known: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
+                design.preset = 0;
+                design.problem = Some(Problem {
+                    path: "preset".to_string(),
+                    message: format!(
+                        "no preset named `{name}`, showing `{}` instead; known: {}",
+                        PRESETS.first().map_or("", |p| p.name),
+                        known.join(", ")
+                    ),
+                });
+            }
         }
     }
-    (preset, rest)
+    design
 }
 
 /// Percent-encodes the characters that would break a query value.
@@ -243,8 +275,13 @@ impl AppState {
                 design.push(pair);
             }
         }
-        let (preset, rest) = split_preset(design.into_iter());
-        let (raw, url_problems) = apply_query(&preset_raw(preset), &rest.join("&"));
+        let LinkDesign {
+            preset,
+            rest,
+            problem,
+        } = split_preset(design.into_iter());
+        let (raw, problems) = apply_query(&preset_raw(preset), &rest.join("&"));
+        let url_problems = problem.into_iter().chain(problems).collect();
         let mut state = AppState {
             preset,
             raw,
@@ -266,11 +303,15 @@ impl AppState {
         };
         if let Some(vs) = baseline_query {
             let decoded = decode_component(vs);
-            let (preset, rest) = split_preset(decoded.split('&').filter(|p| !p.is_empty()));
+            let LinkDesign {
+                preset,
+                rest,
+                problem,
+            } = split_preset(decoded.split('&').filter(|p| !p.is_empty()));
             let (raw, problems) = apply_query(&preset_raw(preset), &rest.join("&"));
             state
                 .url_problems
-                .extend(problems.into_iter().map(|p| Problem {
+                .extend(problem.into_iter().chain(problems).map(|p| Problem {
                     path: format!("vs: {}", p.path),
                     ..p
                 }));
@@ -552,6 +593,30 @@ mod tests {
         let embedded = AppState::from_query("preset=naive-retry-storm&embed=1");
         assert!(embedded.embed && embedded.url_problems.is_empty());
         assert_eq!(embedded.to_query(), "preset=naive-retry-storm&embed=1");
+    }
+
+    #[test]
+    fn a_link_naming_an_unknown_preset_says_so() {
+        let s = AppState::from_query("preset=naive-retry-stom&retry.attempts_max=6");
+        let problem = s
+            .url_problems
+            .iter()
+            .find(|p| p.path == "preset")
+            .expect("the unknown preset name is listed");
+        assert!(problem.message.contains("`naive-retry-stom`"), "{problem}");
+        assert!(problem.message.contains("naive-retry-storm"), "{problem}");
+        assert_eq!(
+            s.raw.retry.attempts_max, 6,
+            "the rest of the link still applies"
+        );
+        let vs = AppState::from_query("vs=preset%3Dnope");
+        assert!(
+            vs.url_problems.iter().any(|p| p.path == "vs: preset"),
+            "{:?}",
+            vs.url_problems
+        );
+        let known = AppState::from_query("preset=naive-retry-storm");
+        assert!(known.url_problems.is_empty(), "{:?}", known.url_problems);
     }
 
     #[test]
