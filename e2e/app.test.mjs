@@ -160,12 +160,12 @@ function slug(text) {
 }
 
 /**
- * Opens the app, waits for its first finished run, runs `body({ page, problems })`, then
+ * Opens the app, waits for its first finished run (unless `firstRun: false`), runs `body({ page, problems })`, then
  * asserts the page stayed clean. On failure, saves `failure-<test>.png` and lists the problems.
  */
 async function withApp(t, options, body) {
   notFound.length = 0;
-  const { url = `${origin}/`, ...view } = options;
+  const { url = `${origin}/`, firstRun = true, ...view } = options;
   const { context, page, problems } = await openPage({ ...WIDE, colorScheme: 'light', ...view });
   try {
     await page.addInitScript(() => {
@@ -175,7 +175,7 @@ async function withApp(t, options, body) {
       }).observe({ type: 'longtask', buffered: true });
     });
     await page.goto(url);
-    await waitForRun(page, 0);
+    if (firstRun) await waitForRun(page, 0);
     await body({ page, problems });
     assertClean(problems);
   } catch (error) {
@@ -519,6 +519,22 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
       assert.match(banner, /retry\.atempts_max/);
       assert.match(banner, /did you mean `retry\.attempts_max`/);
     });
+  });
+
+  test('a link whose values cannot run together says why, embedded or not', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // Each value is in range; together they break the rule that the backoff cap is at least its base.
+    const conflict = `${origin}/?preset=naive-retry-storm&retry.backoff_base_ms=30000&retry.backoff_max_ms=1000`;
+    for (const url of [conflict, `${conflict}&embed=1`]) {
+      await withApp(t, { url, firstRun: false }, async ({ page }) => {
+        await page.locator('main[data-status="invalid"]').waitFor();
+        const banner = page.locator('.banner');
+        await banner.waitFor({ timeout: CHART_TIMEOUT_MS });
+        assert.match(await banner.innerText(), /retry\.backoff_max_ms/, `the banner names the field (${url})`);
+        const summary = (await page.locator('#summary').innerText()).trim();
+        assert.doesNotMatch(summary, /Running/, `nothing runs, so nothing says it is running (${url})`);
+        if (url.endsWith('embed=1')) await screenshot(page, 'embed-cannot-run.png');
+      });
+    }
   });
 
   test('replay moves the playhead and jump to end shows the whole run', { timeout: TEST_TIMEOUT_MS }, async (t) => {

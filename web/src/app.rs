@@ -149,6 +149,7 @@ pub fn App() -> Html {
                         { match state.status {
                             Status::Running => format!("Simulating… {progress:.0} %"),
                             Status::Done => "Up to date.".to_string(),
+                            Status::Invalid if state.report.is_none() => "Fix the highlighted parameters to run the scenario.".to_string(),
                             Status::Invalid => "Fix the highlighted parameters; the last good result stays on screen.".to_string(),
                         } }
                     </p>
@@ -200,15 +201,7 @@ fn action_for(update: RunUpdate) -> Action {
 }
 
 fn banners(state: &AppState) -> Html {
-    let mut items: Vec<String> = state
-        .url_problems
-        .iter()
-        .map(|p| format!("Ignored from the link: {p}"))
-        .collect();
-    items.extend(state.worker_problems.iter().cloned());
-    if let Some(r) = &state.report {
-        items.extend(r.diagnostics.iter().cloned());
-    }
+    let items = state.notices();
     if items.is_empty() {
         return html! {};
     }

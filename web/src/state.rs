@@ -368,6 +368,30 @@ impl AppState {
         Some(visible)
     }
 
+    /// What the banner above the results lists: what the link had that was ignored, what the
+    /// worker rejected, the report's diagnostics and, when no result can stand in for them (the
+    /// page is embedded, without controls to mark, or nothing has run yet), why the scenario
+    /// cannot run.
+    pub fn notices(&self) -> Vec<String> {
+        let mut items: Vec<String> = self
+            .url_problems
+            .iter()
+            .map(|p| format!("Ignored from the link: {p}"))
+            .collect();
+        if self.status == Status::Invalid && (self.embed || self.report.is_none()) {
+            items.extend(
+                self.problems
+                    .iter()
+                    .map(|p| format!("Cannot run this scenario: {p}")),
+            );
+        }
+        items.extend(self.worker_problems.iter().cloned());
+        if let Some(r) = &self.report {
+            items.extend(r.diagnostics.iter().cloned());
+        }
+        items
+    }
+
     fn revalidate(&mut self) {
         match Scenario::try_from(self.raw.clone()) {
             Ok(_) => {
@@ -617,6 +641,34 @@ mod tests {
         );
         let known = AppState::from_query("preset=naive-retry-storm");
         assert!(known.url_problems.is_empty(), "{:?}", known.url_problems);
+    }
+
+    #[test]
+    fn a_link_that_cannot_run_says_why_when_no_result_stands_in() {
+        // Each value is in range; together they break the rule that the cap is at least the base.
+        let conflict =
+            "preset=naive-retry-storm&retry.backoff_base_ms=30000&retry.backoff_max_ms=1000";
+        for query in [conflict.to_string(), format!("{conflict}&embed=1")] {
+            let s = AppState::from_query(&query);
+            assert_eq!(s.status, Status::Invalid, "{query}");
+            let notices = s.notices().join("\n");
+            assert!(
+                notices.contains("retry.backoff_max_ms"),
+                "{query}: {notices}"
+            );
+        }
+        let mut editing = AppState::from_query("preset=naive-retry-storm");
+        finished(&mut editing);
+        editing.apply(Action::SetParam {
+            key: "retry.backoff_base_ms".into(),
+            value: 30_000.0,
+        });
+        assert_eq!(editing.status, Status::Invalid);
+        assert!(
+            editing.notices().is_empty(),
+            "with a result on screen, the control itself shows the problem: {:?}",
+            editing.notices()
+        );
     }
 
     #[test]

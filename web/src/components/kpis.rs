@@ -16,7 +16,12 @@ pub struct KpisProps {
 #[component]
 pub fn Kpis(props: &KpisProps) -> Html {
     let Some(report) = props.state.report.as_ref() else {
-        return html! { <p id="summary" aria-live="polite">{ "Running the first simulation…" }</p> };
+        let waiting = if props.state.status == Status::Invalid {
+            "No result: this scenario cannot run until the problems above are fixed."
+        } else {
+            "Running the first simulation…"
+        };
+        return html! { <p id="summary" aria-live="polite">{ waiting }</p> };
     };
     let sentence = if props.state.status == Status::Running {
         String::new()
