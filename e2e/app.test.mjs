@@ -537,6 +537,26 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     }
   });
 
+  test('menus show the values in force after a reset and a preset change, as a fresh load of the link does', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withApp(t, { url: `${origin}/?preset=naive-retry-storm` }, async ({ page }) => {
+      const menus = () => page.$$eval('select#preset, select[data-key]', (selects) =>
+        Object.fromEntries(selects.map((select) => [select.dataset.key ?? select.id, select.selectedOptions[0]?.textContent ?? null])));
+      let run = (await mainState(page)).run;
+      // Touch the jitter menu, reset it, then load a preset that uses the option picked by hand.
+      await page.selectOption('select[data-key="retry.jitter"]', { label: 'full' });
+      run = await waitForRun(page, run);
+      await page.getByRole('button', { name: 'Reset to preset' }).click();
+      run = await waitForRun(page, run);
+      await page.selectOption('#preset', { label: 'Exponential backoff with full jitter' });
+      run = await waitForRun(page, run);
+      const shown = await menus();
+      const link = page.url();
+      await page.goto(link);
+      await waitForRun(page, 0);
+      assert.deepEqual(shown, await menus(), `the menus differ from a fresh load of ${link}`);
+    });
+  });
+
   test('replay moves the playhead and jump to end shows the whole run', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withApp(t, {}, async ({ page }) => {
       await page.getByRole('button', { name: 'Replay' }).click();

@@ -219,7 +219,10 @@ fn control(param: &'static Param, props: &ControlsProps) -> Html {
                 }
             });
             html! {
-                <select id={id.clone()} data-key={key} aria-describedby={help_id.clone()} {onchange}>
+                // `selected` picks the option when the menu is first drawn; the `value` property keeps
+                // it in step afterwards (a browser ignores a changed `selected` attribute on an
+                // option the user has picked before, so a reset or a preset would show a stale value).
+                <select id={id.clone()} data-key={key} aria-describedby={help_id.clone()} ~value={format!("{value:.0}")} {onchange}>
                     { for options.iter().enumerate().map(|(i, o)| html! {
                         <option value={i.to_string()} selected={i as f64 == value}>{ *o }</option>
                     }) }
