@@ -451,6 +451,21 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     });
   });
 
+  test('the address bar follows pinning and dropping a baseline at once', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withApp(t, { url: `${origin}/?preset=naive-retry-storm` }, async ({ page }) => {
+      const search = () => page.evaluate(() => window.location.search);
+      await page.getByRole('button', { name: 'Pin as baseline' }).click();
+      await page.waitForFunction(() => window.location.search.includes('vs='), null, { timeout: CHART_TIMEOUT_MS })
+        .catch(async () => assert.fail(`no vs= in the address bar after pinning: ${await search()}`));
+      await page.getByRole('button', { name: 'Stop comparing' }).click();
+      await page.waitForFunction(() => !window.location.search.includes('vs='), null, { timeout: CHART_TIMEOUT_MS })
+        .catch(async () => assert.fail(`vs= still in the address bar after Stop comparing: ${await search()}`));
+      await page.reload();
+      await waitForRun(page, 0);
+      assert.equal(await page.getByRole('button', { name: 'Stop comparing' }).count(), 0, 'a reload brought the dropped baseline back');
+    });
+  });
+
   test('embed mode shows the KPIs and charts without controls', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withApp(t, { url: `${origin}/?preset=naive-retry-storm&embed=1`, width: 800, height: 900 }, async ({ page }) => {
       await assertChartsDrawn(page);

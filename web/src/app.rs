@@ -69,14 +69,17 @@ pub fn App() -> Html {
         });
     }
 
+    // The address bar follows every change of the link, not only new runs: pinning or dropping a
+    // baseline starts no run of the current design, and a value that cannot run yet is still
+    // what the user typed (a reload shows it with its problem).
+    use_effect_with(state.to_query(), |query| replace_url_query(query));
+
     {
         let bridge = bridge.clone();
         let raw = state.raw.clone();
-        let query = state.to_query();
         let valid = state.status != Status::Invalid;
         use_effect_with(state.run_id, move |run_id| {
             let run_id = *run_id;
-            replace_url_query(&query);
             let pending = valid.then(|| {
                 Timeout::new(DEBOUNCE_MS, move || {
                     if let Some(b) = bridge.borrow().as_ref() {
