@@ -10,7 +10,8 @@
 //   input[type=range][data-key="<param key>"]          each with a <label for=…>
 //   [data-kpi="<name>"] .kpi-value                     one card per KPI_NAMES entry, then list cards
 //                                                      (classes, services, resolvers, failover_names)
-//   [data-kpi] .kpi-baseline                           the pinned baseline's value, matched by id
+//   [data-kpi] .kpi-baseline                           the pinned baseline's value once its run has finished, matched by id
+//   [data-kpi] .kpi-baseline-note                      instead, while it runs or when it cannot run
 //   canvas[data-chart="<name>"]                        one per CHART_NAMES entry
 //   #summary[aria-live="polite"]                       one-sentence result summary
 
@@ -448,6 +449,31 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
       assert.equal((await page.locator('[data-kpi="availability"] .kpi-baseline').innerText()).trim(), `baseline: ${naive}`);
       await assertChartsDrawn(page);
       await screenshot(page, 'compare.png');
+    });
+  });
+
+  test('a pinned baseline shows its figures only once its run has finished', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // A baseline long enough to stream in many partial reports.
+    const url = `${origin}/?preset=naive-retry-storm&vs=${encodeURIComponent('preset=dependency-failover')}`;
+    await withApp(t, { url, firstRun: false }, async ({ page }) => {
+      // Every text the availability card's baseline line takes, until it has held for STABLE_MS.
+      const shown = await page.evaluate(async ({ timeoutMs, stableMs }) => {
+        const texts = [];
+        const start = performance.now();
+        let since = start;
+        while (performance.now() - start < timeoutMs) {
+          const text = document.querySelector('[data-kpi="availability"] .kpi-baseline')?.textContent ?? null;
+          if (text !== null && texts[texts.length - 1] !== text) {
+            texts.push(text);
+            since = performance.now();
+          }
+          if (text !== null && performance.now() - since > stableMs) break;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        return texts;
+      }, { timeoutMs: RUN_TIMEOUT_MS, stableMs: 3000 });
+      assert.ok(shown.length > 0, 'the baseline never showed its availability');
+      assert.deepEqual(shown, [shown[shown.length - 1]], 'the baseline line showed figures of a run still going');
     });
   });
 

@@ -186,12 +186,20 @@ fn action_for(update: RunUpdate) -> Action {
             slot: Slot::Baseline,
             run_id,
             report,
-        }
-        | RunUpdate::Finished {
+        } => Action::BaselineReport {
+            run_id,
+            report,
+            finished: false,
+        },
+        RunUpdate::Finished {
             slot: Slot::Baseline,
             run_id,
             report,
-        } => Action::BaselineReport { run_id, report },
+        } => Action::BaselineReport {
+            run_id,
+            report,
+            finished: true,
+        },
         RunUpdate::Invalid {
             slot: Slot::Baseline,
             problems,

@@ -27,17 +27,62 @@ pub struct Baseline {
     pub preset: usize,
     /// Its parameters.
     pub raw: RawScenario,
-    /// Its report, once the worker has run it.
+    /// Its report so far (partial while its run streams in).
     pub report: Option<Report>,
+    /// Whether `report` is its run's final report.
+    pub finished: bool,
+    /// Why it cannot run (empty when it is valid).
+    pub problems: Vec<Problem>,
     /// Id of its latest run.
     pub run_id: u64,
 }
 
 impl Baseline {
+    /// A baseline about to run as run `run_id`, with its validation problems.
+    fn new(preset: usize, raw: RawScenario, run_id: u64) -> Baseline {
+        let problems = Scenario::try_from(raw.clone())
+            .err()
+            .map_or_else(Vec::new, |e| e.problems);
+        Baseline {
+            preset,
+            raw,
+            report: None,
+            finished: false,
+            problems,
+            run_id,
+        }
+    }
+
     /// The URL query of the baseline (`preset=…&key=value…`).
     pub fn query(&self) -> String {
         design_query(self.preset, &self.raw)
     }
+
+    /// What a KPI card says of the baseline: its value once the baseline's run has finished (a
+    /// partial run's figures are not the baseline's), otherwise why there is none yet.
+    pub fn card(&self, id: &str) -> BaselineCard {
+        if !self.problems.is_empty() {
+            return BaselineCard::Note("cannot run");
+        }
+        match (&self.report, self.finished) {
+            (Some(report), true) => crate::kpi::cards(&report.summary)
+                .into_iter()
+                .find(|k| k.id == id)
+                .map_or(BaselineCard::Absent, |k| BaselineCard::Value(k.value)),
+            _ => BaselineCard::Note("running…"),
+        }
+    }
+}
+
+/// What a KPI card shows of the pinned baseline.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BaselineCard {
+    /// The baseline's value for the card.
+    Value(String),
+    /// No value yet, and why (its run is still going, or it cannot run).
+    Note(&'static str),
+    /// The baseline has no such card (list cards exist only for some scenarios).
+    Absent,
 }
 
 /// `preset=NAME` plus the parameters that differ from that preset.
@@ -229,6 +274,8 @@ pub enum Action {
         run_id: u64,
         /// The report so far.
         report: Box<Report>,
+        /// Whether it is the run's final report.
+        finished: bool,
     },
     /// Replay the run from the start (`reduced_motion` jumps to the end instead).
     Play {
@@ -315,12 +362,7 @@ impl AppState {
                     path: format!("vs: {}", p.path),
                     ..p
                 }));
-            state.baseline = Some(Baseline {
-                preset,
-                raw,
-                report: None,
-                run_id: 1,
-            });
+            state.baseline = Some(Baseline::new(preset, raw, 1));
         }
         state.revalidate();
         state
@@ -383,6 +425,13 @@ impl AppState {
                 self.problems
                     .iter()
                     .map(|p| format!("Cannot run this scenario: {p}")),
+            );
+        }
+        if let Some(b) = &self.baseline {
+            items.extend(
+                b.problems
+                    .iter()
+                    .map(|p| format!("Cannot run the pinned baseline: {p}")),
             );
         }
         items.extend(self.worker_problems.iter().cloned());
@@ -473,21 +522,21 @@ impl AppState {
             }
             Action::PinBaseline => {
                 let run_id = self.baseline.as_ref().map_or(1, |b| b.run_id + 1);
-                self.baseline = Some(Baseline {
-                    preset: self.preset,
-                    raw: self.raw.clone(),
-                    report: None,
-                    run_id,
-                });
+                self.baseline = Some(Baseline::new(self.preset, self.raw.clone(), run_id));
                 self.report_seq += 1;
             }
             Action::ClearBaseline => {
                 self.baseline = None;
                 self.report_seq += 1;
             }
-            Action::BaselineReport { run_id, report } => {
+            Action::BaselineReport {
+                run_id,
+                report,
+                finished,
+            } => {
                 if let Some(b) = self.baseline.as_mut().filter(|b| b.run_id == run_id) {
                     b.report = Some(*report);
+                    b.finished = finished;
                     self.report_seq += 1;
                 }
             }
@@ -756,6 +805,7 @@ mod tests {
         back.apply(Action::BaselineReport {
             run_id: run_id + 7,
             report: Box::new(report.clone()),
+            finished: true,
         });
         assert!(
             back.baseline.as_ref().unwrap().report.is_none(),
@@ -764,10 +814,66 @@ mod tests {
         back.apply(Action::BaselineReport {
             run_id,
             report: Box::new(report),
+            finished: true,
         });
         assert!(back.baseline.as_ref().unwrap().report.is_some());
         back.apply(Action::ClearBaseline);
         assert!(!back.to_query().contains("vs="));
+    }
+
+    #[test]
+    fn the_baseline_shows_its_figures_only_once_its_run_has_finished() {
+        let mut s = AppState::from_query("preset=naive-retry-storm");
+        s.apply(Action::PinBaseline);
+        let run_id = s.baseline.as_ref().unwrap().run_id;
+        let sc = s.scenario().unwrap();
+        let mut sim = stampede_core::Simulation::new(&sc);
+        sim.advance_to(stampede_core::SimTime::from_s(1.0));
+        s.apply(Action::BaselineReport {
+            run_id,
+            report: Box::new(sim.report()),
+            finished: false,
+        });
+        let baseline = s.baseline.as_ref().unwrap();
+        assert!(
+            matches!(baseline.card("availability"), BaselineCard::Note(_)),
+            "a partial run's availability is not the baseline's: {:?}",
+            baseline.card("availability")
+        );
+        let report = stampede_core::run(&sc);
+        let expected = crate::kpi::cards(&report.summary)
+            .into_iter()
+            .find(|k| k.id == "availability")
+            .unwrap()
+            .value;
+        s.apply(Action::BaselineReport {
+            run_id,
+            report: Box::new(report),
+            finished: true,
+        });
+        let baseline = s.baseline.as_ref().unwrap();
+        assert_eq!(baseline.card("availability"), BaselineCard::Value(expected));
+        assert_eq!(baseline.card("resolvers"), BaselineCard::Absent);
+    }
+
+    #[test]
+    fn a_baseline_that_cannot_run_says_why() {
+        let vs = encode_component(
+            "preset=naive-retry-storm&retry.backoff_base_ms=30000&retry.backoff_max_ms=1000",
+        );
+        let s = AppState::from_query(&format!("preset=naive-retry-storm&vs={vs}"));
+        assert_eq!(s.status, Status::Running, "the design itself runs");
+        let baseline = s.baseline.as_ref().expect("the link pins a baseline");
+        assert_eq!(
+            baseline.card("availability"),
+            BaselineCard::Note("cannot run")
+        );
+        let notices = s.notices().join("\n");
+        assert!(
+            notices.contains("baseline") && notices.contains("retry.backoff_max_ms"),
+            "{notices}"
+        );
+        assert!(s.to_query().contains("vs="), "the link keeps the baseline");
     }
 
     #[test]
