@@ -153,27 +153,9 @@ pub fn encode_component(text: &str) -> String {
     out
 }
 
-/// Reverses [`encode_component`] (and any other `%XX` escape of ASCII).
+/// Reverses [`encode_component`] (and any other `%XX` escape).
 pub fn decode_component(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    stampede_core::scenario::percent_decode(text)
 }
 
 /// The whole state of the playground.
