@@ -412,6 +412,29 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     });
   });
 
+  test('a heavy run gives way at once to the next change', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // A million clients at one request every two seconds with one-minute metric buckets: the
+    // first bucket alone is tens of seconds of work.
+    const url = `${origin}/?preset=naive-retry-storm&fleet.clients=1000000&fleet.request_rate_per_client_per_s=0.5&run.bucket_s=60`;
+    await withApp(t, { url, firstRun: false }, async ({ page }) => {
+      await page.locator('main[data-status="running"]').waitFor();
+      await page.waitForTimeout(1500);
+      await page.locator('summary', { hasText: 'Fleet' }).click();
+      const rate = page.locator('input[type=range][data-key="fleet.request_rate_per_client_per_s"]');
+      const light = await rate.getAttribute('min');
+      const changed = Date.now();
+      await rate.fill(light);
+      const limitMs = 10_000;
+      await page.waitForFunction(
+        (value) => document.querySelector('main')?.dataset.status === 'done'
+          && new URLSearchParams(window.location.search).get('fleet.request_rate_per_client_per_s') === value,
+        light,
+        { timeout: limitMs, polling: 100 },
+      ).catch(() => assert.fail(`the light run had not finished ${limitMs} ms after the change (the heavy one held the worker)`));
+      t.diagnostic(`light run done ${Date.now() - changed} ms after the change`);
+    });
+  });
+
   test('works from a sub-path, as docs sites host it', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const subServer = await startServer(DIST, SUB_PATH);
     try {
