@@ -601,6 +601,19 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     }
   });
 
+  test('a problem on a control the current choices hide still shows next to that control', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withApp(t, { url: `${origin}/?preset=shared-resolver` }, async ({ page }) => {
+      // A DNS override strikes a service; this preset's fault aims at a name, through the fault
+      // target control, which only DNS faults (and scenarios with regions or dependencies) show.
+      await page.selectOption('select[data-key="outage.kind"]', { label: 'dns_override' });
+      await page.locator('main[data-status="invalid"]').waitFor();
+      const errors = page.locator('.control.invalid small.error');
+      await errors.first().waitFor({ timeout: CHART_TIMEOUT_MS })
+        .catch(() => assert.fail('the scenario is invalid but no control shows a problem'));
+      assert.notEqual((await errors.first().innerText()).trim(), '');
+    });
+  });
+
   test('menus show the values in force after a reset and a preset change, as a fresh load of the link does', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withApp(t, { url: `${origin}/?preset=naive-retry-storm` }, async ({ page }) => {
       const menus = () => page.$$eval('select#preset, select[data-key]', (selects) =>

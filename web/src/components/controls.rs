@@ -25,9 +25,15 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <p class="classes-note">{ note }</p>
             }
             { for Category::ALL.iter().map(|category| {
+                // A control with a problem shows even when the current choices hide it: otherwise
+                // "fix the highlighted parameters" would point at nothing.
                 let params: Vec<&'static Param> = PARAMS
                     .iter()
-                    .filter(|p| p.category == *category && relevant(p.key, &props.state.raw))
+                    .filter(|p| {
+                        p.category == *category
+                            && (relevant(p.key, &props.state.raw)
+                                || props.state.problem_for(p.key).is_some())
+                    })
                     .collect();
                 let changed = params.iter().filter(|p| is_changed(p, &props.state)).count();
                 let has_problem = params.iter().any(|p| props.state.problem_for(p.key).is_some());
