@@ -526,6 +526,22 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     });
   });
 
+  test('embedded, figures still streaming in say so', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // The million-client preset streams for seconds: long enough to look while it runs.
+    await withApp(t, { url: `${origin}/?preset=million-clients&embed=1`, width: 800, height: 900, firstRun: false }, async ({ page }) => {
+      await page.locator('[data-kpi="availability"] .kpi-value').waitFor({ timeout: RUN_TIMEOUT_MS });
+      if ((await mainState(page)).status !== 'running') {
+        t.skip('the run finished before the first look');
+        return;
+      }
+      const status = page.getByRole('status');
+      assert.equal(await status.count(), 1, 'no status line while the figures stream in');
+      assert.match(await status.innerText(), /Simulating/);
+      await waitForRun(page, 0);
+      assert.equal((await status.innerText()).trim(), '', 'a finished run needs no word');
+    });
+  });
+
   test('client classes and services each get a card, equal to the native core', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withApp(t, { url: `${origin}/?preset=shared-resolver` }, async ({ page }) => {
       await assertChartsDrawn(page);

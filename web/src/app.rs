@@ -128,9 +128,13 @@ pub fn App() -> Html {
         let full = format!("?{}", state.to_query().replace("&embed=1", ""));
         return html! {
             <div class={classes!("app", "embed", if dark { "dark" } else { "light" })}>
-                <main data-status={status} data-run={state.runs_done.to_string()}>
+                <main data-status={status} data-run={state.runs_done.to_string()} aria-busy={(state.status == Status::Running).to_string()}>
                     <section class="results" aria-label="Results">
                         { banners(&state) }
+                        // The figures stream in: say so while they do (a finished run needs no word).
+                        <p class="run-status" role="status">
+                            if state.status == Status::Running { { format!("Simulating… {progress:.0} %") } }
+                        </p>
                         <Kpis state={state.clone()} />
                         <Charts state={state.clone()} dispatch={dispatch} dark={dark} />
                         <a class="embed-link" href={full} target="_blank" rel="noopener">{ "Open this scenario in Stampede" }</a>
