@@ -10,7 +10,8 @@
 //   input[type=range][data-key="<param key>"]          each with a <label for=…>
 //   [data-kpi="<name>"] .kpi-value                     one card per KPI_NAMES entry, then list cards
 //                                                      (classes, services, resolvers, failover_names)
-//   [data-kpi] .kpi-baseline                           the pinned baseline's value, matched by id
+//   [data-kpi] .kpi-baseline                           the pinned baseline's value once its run has finished, matched by id
+//   [data-kpi] .kpi-baseline-note                      instead, while it runs or when it cannot run
 //   canvas[data-chart="<name>"]                        one per CHART_NAMES entry
 //   #summary[aria-live="polite"]                       one-sentence result summary
 
@@ -160,12 +161,12 @@ function slug(text) {
 }
 
 /**
- * Opens the app, waits for its first finished run, runs `body({ page, problems })`, then
+ * Opens the app, waits for its first finished run (unless `firstRun: false`), runs `body({ page, problems })`, then
  * asserts the page stayed clean. On failure, saves `failure-<test>.png` and lists the problems.
  */
 async function withApp(t, options, body) {
   notFound.length = 0;
-  const { url = `${origin}/`, ...view } = options;
+  const { url = `${origin}/`, firstRun = true, ...view } = options;
   const { context, page, problems } = await openPage({ ...WIDE, colorScheme: 'light', ...view });
   try {
     await page.addInitScript(() => {
@@ -175,7 +176,7 @@ async function withApp(t, options, body) {
       }).observe({ type: 'longtask', buffered: true });
     });
     await page.goto(url);
-    await waitForRun(page, 0);
+    if (firstRun) await waitForRun(page, 0);
     await body({ page, problems });
     assertClean(problems);
   } catch (error) {
@@ -411,6 +412,29 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     });
   });
 
+  test('a heavy run gives way at once to the next change', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // A million clients at one request every two seconds with one-minute metric buckets: the
+    // first bucket alone is tens of seconds of work.
+    const url = `${origin}/?preset=naive-retry-storm&fleet.clients=1000000&fleet.request_rate_per_client_per_s=0.5&run.bucket_s=60`;
+    await withApp(t, { url, firstRun: false }, async ({ page }) => {
+      await page.locator('main[data-status="running"]').waitFor();
+      await page.waitForTimeout(1500);
+      await page.locator('summary', { hasText: 'Fleet' }).click();
+      const rate = page.locator('input[type=range][data-key="fleet.request_rate_per_client_per_s"]');
+      const light = await rate.getAttribute('min');
+      const changed = Date.now();
+      await rate.fill(light);
+      const limitMs = 10_000;
+      await page.waitForFunction(
+        (value) => document.querySelector('main')?.dataset.status === 'done'
+          && new URLSearchParams(window.location.search).get('fleet.request_rate_per_client_per_s') === value,
+        light,
+        { timeout: limitMs, polling: 100 },
+      ).catch(() => assert.fail(`the light run had not finished ${limitMs} ms after the change (the heavy one held the worker)`));
+      t.diagnostic(`light run done ${Date.now() - changed} ms after the change`);
+    });
+  });
+
   test('works from a sub-path, as docs sites host it', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const subServer = await startServer(DIST, SUB_PATH);
     try {
@@ -451,6 +475,46 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     });
   });
 
+  test('a pinned baseline shows its figures only once its run has finished', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // A baseline long enough to stream in many partial reports.
+    const url = `${origin}/?preset=naive-retry-storm&vs=${encodeURIComponent('preset=dependency-failover')}`;
+    await withApp(t, { url, firstRun: false }, async ({ page }) => {
+      // Every text the availability card's baseline line takes, until it has held for STABLE_MS.
+      const shown = await page.evaluate(async ({ timeoutMs, stableMs }) => {
+        const texts = [];
+        const start = performance.now();
+        let since = start;
+        while (performance.now() - start < timeoutMs) {
+          const text = document.querySelector('[data-kpi="availability"] .kpi-baseline')?.textContent ?? null;
+          if (text !== null && texts[texts.length - 1] !== text) {
+            texts.push(text);
+            since = performance.now();
+          }
+          if (text !== null && performance.now() - since > stableMs) break;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        return texts;
+      }, { timeoutMs: RUN_TIMEOUT_MS, stableMs: 3000 });
+      assert.ok(shown.length > 0, 'the baseline never showed its availability');
+      assert.deepEqual(shown, [shown[shown.length - 1]], 'the baseline line showed figures of a run still going');
+    });
+  });
+
+  test('the address bar follows pinning and dropping a baseline at once', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withApp(t, { url: `${origin}/?preset=naive-retry-storm` }, async ({ page }) => {
+      const search = () => page.evaluate(() => window.location.search);
+      await page.getByRole('button', { name: 'Pin as baseline' }).click();
+      await page.waitForFunction(() => window.location.search.includes('vs='), null, { timeout: CHART_TIMEOUT_MS })
+        .catch(async () => assert.fail(`no vs= in the address bar after pinning: ${await search()}`));
+      await page.getByRole('button', { name: 'Stop comparing' }).click();
+      await page.waitForFunction(() => !window.location.search.includes('vs='), null, { timeout: CHART_TIMEOUT_MS })
+        .catch(async () => assert.fail(`vs= still in the address bar after Stop comparing: ${await search()}`));
+      await page.reload();
+      await waitForRun(page, 0);
+      assert.equal(await page.getByRole('button', { name: 'Stop comparing' }).count(), 0, 'a reload brought the dropped baseline back');
+    });
+  });
+
   test('embed mode shows the KPIs and charts without controls', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withApp(t, { url: `${origin}/?preset=naive-retry-storm&embed=1`, width: 800, height: 900 }, async ({ page }) => {
       await assertChartsDrawn(page);
@@ -459,6 +523,22 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
       const link = await page.locator('a.embed-link').getAttribute('href');
       assert.ok(link.includes('preset=naive-retry-storm') && !link.includes('embed=1'), link);
       await screenshot(page, 'embed.png');
+    });
+  });
+
+  test('embedded, figures still streaming in say so', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // The million-client preset streams for seconds: long enough to look while it runs.
+    await withApp(t, { url: `${origin}/?preset=million-clients&embed=1`, width: 800, height: 900, firstRun: false }, async ({ page }) => {
+      await page.locator('[data-kpi="availability"] .kpi-value').waitFor({ timeout: RUN_TIMEOUT_MS });
+      if ((await mainState(page)).status !== 'running') {
+        t.skip('the run finished before the first look');
+        return;
+      }
+      const status = page.getByRole('status');
+      assert.equal(await status.count(), 1, 'no status line while the figures stream in');
+      assert.match(await status.innerText(), /Simulating/);
+      await waitForRun(page, 0);
+      assert.equal((await status.innerText()).trim(), '', 'a finished run needs no word');
     });
   });
 
@@ -518,6 +598,55 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
       const banner = await page.locator('.banner').innerText();
       assert.match(banner, /retry\.atempts_max/);
       assert.match(banner, /did you mean `retry\.attempts_max`/);
+    });
+  });
+
+  test('a link whose values cannot run together says why, embedded or not', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // Each value is in range; together they break the rule that the backoff cap is at least its base.
+    const conflict = `${origin}/?preset=naive-retry-storm&retry.backoff_base_ms=30000&retry.backoff_max_ms=1000`;
+    for (const url of [conflict, `${conflict}&embed=1`]) {
+      await withApp(t, { url, firstRun: false }, async ({ page }) => {
+        await page.locator('main[data-status="invalid"]').waitFor();
+        const banner = page.locator('.banner');
+        await banner.waitFor({ timeout: CHART_TIMEOUT_MS });
+        assert.match(await banner.innerText(), /retry\.backoff_max_ms/, `the banner names the field (${url})`);
+        const summary = (await page.locator('#summary').innerText()).trim();
+        assert.doesNotMatch(summary, /Running/, `nothing runs, so nothing says it is running (${url})`);
+        if (url.endsWith('embed=1')) await screenshot(page, 'embed-cannot-run.png');
+      });
+    }
+  });
+
+  test('a problem on a control the current choices hide still shows next to that control', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withApp(t, { url: `${origin}/?preset=shared-resolver` }, async ({ page }) => {
+      // A DNS override strikes a service; this preset's fault aims at a name, through the fault
+      // target control, which only DNS faults (and scenarios with regions or dependencies) show.
+      await page.selectOption('select[data-key="outage.kind"]', { label: 'dns_override' });
+      await page.locator('main[data-status="invalid"]').waitFor();
+      const errors = page.locator('.control.invalid small.error');
+      await errors.first().waitFor({ timeout: CHART_TIMEOUT_MS })
+        .catch(() => assert.fail('the scenario is invalid but no control shows a problem'));
+      assert.notEqual((await errors.first().innerText()).trim(), '');
+    });
+  });
+
+  test('menus show the values in force after a reset and a preset change, as a fresh load of the link does', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withApp(t, { url: `${origin}/?preset=naive-retry-storm` }, async ({ page }) => {
+      const menus = () => page.$$eval('select#preset, select[data-key]', (selects) =>
+        Object.fromEntries(selects.map((select) => [select.dataset.key ?? select.id, select.selectedOptions[0]?.textContent ?? null])));
+      let run = (await mainState(page)).run;
+      // Touch the jitter menu, reset it, then load a preset that uses the option picked by hand.
+      await page.selectOption('select[data-key="retry.jitter"]', { label: 'full' });
+      run = await waitForRun(page, run);
+      await page.getByRole('button', { name: 'Reset to preset' }).click();
+      run = await waitForRun(page, run);
+      await page.selectOption('#preset', { label: 'Exponential backoff with full jitter' });
+      run = await waitForRun(page, run);
+      const shown = await menus();
+      const link = page.url();
+      await page.goto(link);
+      await waitForRun(page, 0);
+      assert.deepEqual(shown, await menus(), `the menus differ from a fresh load of ${link}`);
     });
   });
 

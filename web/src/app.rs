@@ -69,14 +69,17 @@ pub fn App() -> Html {
         });
     }
 
+    // The address bar follows every change of the link, not only new runs: pinning or dropping a
+    // baseline starts no run of the current design, and a value that cannot run yet is still
+    // what the user typed (a reload shows it with its problem).
+    use_effect_with(state.to_query(), |query| replace_url_query(query));
+
     {
         let bridge = bridge.clone();
         let raw = state.raw.clone();
-        let query = state.to_query();
         let valid = state.status != Status::Invalid;
         use_effect_with(state.run_id, move |run_id| {
             let run_id = *run_id;
-            replace_url_query(&query);
             let pending = valid.then(|| {
                 Timeout::new(DEBOUNCE_MS, move || {
                     if let Some(b) = bridge.borrow().as_ref() {
@@ -125,9 +128,13 @@ pub fn App() -> Html {
         let full = format!("?{}", state.to_query().replace("&embed=1", ""));
         return html! {
             <div class={classes!("app", "embed", if dark { "dark" } else { "light" })}>
-                <main data-status={status} data-run={state.runs_done.to_string()}>
+                <main data-status={status} data-run={state.runs_done.to_string()} aria-busy={(state.status == Status::Running).to_string()}>
                     <section class="results" aria-label="Results">
                         { banners(&state) }
+                        // The figures stream in: say so while they do (a finished run needs no word).
+                        <p class="run-status" role="status">
+                            if state.status == Status::Running { { format!("Simulating… {progress:.0} %") } }
+                        </p>
                         <Kpis state={state.clone()} />
                         <Charts state={state.clone()} dispatch={dispatch} dark={dark} />
                         <a class="embed-link" href={full} target="_blank" rel="noopener">{ "Open this scenario in Stampede" }</a>
@@ -149,6 +156,7 @@ pub fn App() -> Html {
                         { match state.status {
                             Status::Running => format!("Simulating… {progress:.0} %"),
                             Status::Done => "Up to date.".to_string(),
+                            Status::Invalid if state.report.is_none() => "Fix the highlighted parameters to run the scenario.".to_string(),
                             Status::Invalid => "Fix the highlighted parameters; the last good result stays on screen.".to_string(),
                         } }
                     </p>
@@ -182,12 +190,20 @@ fn action_for(update: RunUpdate) -> Action {
             slot: Slot::Baseline,
             run_id,
             report,
-        }
-        | RunUpdate::Finished {
+        } => Action::BaselineReport {
+            run_id,
+            report,
+            finished: false,
+        },
+        RunUpdate::Finished {
             slot: Slot::Baseline,
             run_id,
             report,
-        } => Action::BaselineReport { run_id, report },
+        } => Action::BaselineReport {
+            run_id,
+            report,
+            finished: true,
+        },
         RunUpdate::Invalid {
             slot: Slot::Baseline,
             problems,
@@ -200,15 +216,7 @@ fn action_for(update: RunUpdate) -> Action {
 }
 
 fn banners(state: &AppState) -> Html {
-    let mut items: Vec<String> = state
-        .url_problems
-        .iter()
-        .map(|p| format!("Ignored from the link: {p}"))
-        .collect();
-    items.extend(state.worker_problems.iter().cloned());
-    if let Some(r) = &state.report {
-        items.extend(r.diagnostics.iter().cloned());
-    }
+    let items = state.notices();
     if items.is_empty() {
         return html! {};
     }

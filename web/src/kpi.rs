@@ -25,6 +25,18 @@ pub struct Kpi {
 
 pub use stampede_core::report::thousands;
 
+/// An amount in dollars with cents, thousands separated like the counts beside it
+/// (`$26,318.63`); `—` when not finite.
+pub fn dollars(amount: f64) -> String {
+    if !amount.is_finite() {
+        return "—".to_string();
+    }
+    let sign = if amount < 0.0 { "-" } else { "" };
+    // Saturates far above any cost a bounded run can reach.
+    let cents = (amount.abs() * 100.0).round() as u64;
+    format!("{sign}${}.{:02}", thousands(cents / 100), cents % 100)
+}
+
 /// Between the entries of a list card's value.
 pub const LIST_SEPARATOR: &str = " · ";
 
@@ -156,7 +168,7 @@ fn fixed_cards(s: &Summary) -> Vec<Kpi> {
         Kpi {
             id: "cost",
             label: "Cost of downtime",
-            value: format!("${:.2}", s.cost_of_downtime),
+            value: dollars(s.cost_of_downtime),
             help: "Failed requests × the cost per failed request, plus minutes below the SLO × the cost per minute you set.",
             bad: s.cost_of_downtime > 0.0,
             list: false,
@@ -239,6 +251,33 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(3412), "3,412");
         assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn dollars_with_cents_and_separators() {
+        assert_eq!(dollars(0.0), "$0.00");
+        assert_eq!(dollars(611.335), "$611.34");
+        assert_eq!(dollars(26_318.63), "$26,318.63");
+        assert_eq!(dollars(1_234_567.0), "$1,234,567.00");
+        assert_eq!(dollars(999.999), "$1,000.00");
+        assert_eq!(dollars(f64::NAN), "—");
+    }
+
+    #[test]
+    fn the_cost_card_separates_thousands_like_the_counts_beside_it() {
+        let preset = stampede_core::presets::find("naive-retry-storm").unwrap();
+        let sc = stampede_core::Scenario::try_from(preset.raw().unwrap()).unwrap();
+        let report = stampede_core::run(&sc);
+        assert!(
+            report.summary.cost_of_downtime >= 1000.0,
+            "a cost with thousands"
+        );
+        let cost = cards(&report.summary)
+            .into_iter()
+            .find(|k| k.id == "cost")
+            .unwrap();
+        assert_eq!(cost.value, dollars(report.summary.cost_of_downtime));
+        assert!(cost.value.contains(','), "{}", cost.value);
     }
 
     #[test]

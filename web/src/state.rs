@@ -27,17 +27,62 @@ pub struct Baseline {
     pub preset: usize,
     /// Its parameters.
     pub raw: RawScenario,
-    /// Its report, once the worker has run it.
+    /// Its report so far (partial while its run streams in).
     pub report: Option<Report>,
+    /// Whether `report` is its run's final report.
+    pub finished: bool,
+    /// Why it cannot run (empty when it is valid).
+    pub problems: Vec<Problem>,
     /// Id of its latest run.
     pub run_id: u64,
 }
 
 impl Baseline {
+    /// A baseline about to run as run `run_id`, with its validation problems.
+    fn new(preset: usize, raw: RawScenario, run_id: u64) -> Baseline {
+        let problems = Scenario::try_from(raw.clone())
+            .err()
+            .map_or_else(Vec::new, |e| e.problems);
+        Baseline {
+            preset,
+            raw,
+            report: None,
+            finished: false,
+            problems,
+            run_id,
+        }
+    }
+
     /// The URL query of the baseline (`preset=…&key=value…`).
     pub fn query(&self) -> String {
         design_query(self.preset, &self.raw)
     }
+
+    /// What a KPI card says of the baseline: its value once the baseline's run has finished (a
+    /// partial run's figures are not the baseline's), otherwise why there is none yet.
+    pub fn card(&self, id: &str) -> BaselineCard {
+        if !self.problems.is_empty() {
+            return BaselineCard::Note("cannot run");
+        }
+        match (&self.report, self.finished) {
+            (Some(report), true) => crate::kpi::cards(&report.summary)
+                .into_iter()
+                .find(|k| k.id == id)
+                .map_or(BaselineCard::Absent, |k| BaselineCard::Value(k.value)),
+            _ => BaselineCard::Note("running…"),
+        }
+    }
+}
+
+/// What a KPI card shows of the pinned baseline.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BaselineCard {
+    /// The baseline's value for the card.
+    Value(String),
+    /// No value yet, and why (its run is still going, or it cannot run).
+    Note(&'static str),
+    /// The baseline has no such card (list cards exist only for some scenarios).
+    Absent,
 }
 
 /// `preset=NAME` plus the parameters that differ from that preset.
@@ -51,17 +96,49 @@ fn design_query(preset: usize, raw: &RawScenario) -> String {
     }
 }
 
-/// Splits `preset=NAME&rest` into the preset index and the rest.
-fn split_preset<'a>(pairs: impl Iterator<Item = &'a str>) -> (usize, Vec<&'a str>) {
-    let mut preset = 0;
-    let mut rest = Vec::new();
+/// A design in a link: `preset=NAME&rest` split into the preset index and the other pairs.
+struct LinkDesign<'a> {
+    /// Index of the preset (the first one when the link names none or an unknown one).
+    preset: usize,
+    /// The `key=value` pairs other than `preset=`.
+    rest: Vec<&'a str>,
+    /// The problem of a preset name that names no preset.
+    problem: Option<Problem>,
+}
+
+/// Splits `preset=NAME&rest` into the preset index and the rest; an unknown name is a problem
+/// (the first preset stands in for it).
+fn split_preset<'a>(pairs: impl Iterator<Item = &'a str>) -> LinkDesign<'a> {
+    let mut design = LinkDesign {
+        preset: 0,
+        rest: Vec::new(),
+        problem: None,
+    };
     for pair in pairs {
-        match pair.strip_prefix("preset=") {
-            Some(name) => preset = PRESETS.iter().position(|p| p.name == name).unwrap_or(0),
-            None => rest.push(pair),
+        let Some(name) = pair.strip_prefix("preset=") else {
+            design.rest.push(pair);
+            continue;
+        };
+        match PRESETS.iter().position(|p| p.name == name) {
+            Some(index) => {
+                design.preset = index;
+                design.problem = None;
+            }
+            None => {
+                let known: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
+                design.preset = 0;
+                design.problem = Some(Problem {
+                    path: "preset".to_string(),
+                    message: format!(
+                        "no preset named `{name}`, showing `{}` instead; known: {}",
+                        PRESETS.first().map_or("", |p| p.name),
+                        known.join(", ")
+                    ),
+                });
+            }
         }
     }
-    (preset, rest)
+    design
 }
 
 /// Percent-encodes the characters that would break a query value.
@@ -76,27 +153,9 @@ pub fn encode_component(text: &str) -> String {
     out
 }
 
-/// Reverses [`encode_component`] (and any other `%XX` escape of ASCII).
+/// Reverses [`encode_component`] (and any other `%XX` escape).
 pub fn decode_component(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    stampede_core::scenario::percent_decode(text)
 }
 
 /// The whole state of the playground.
@@ -197,6 +256,8 @@ pub enum Action {
         run_id: u64,
         /// The report so far.
         report: Box<Report>,
+        /// Whether it is the run's final report.
+        finished: bool,
     },
     /// Replay the run from the start (`reduced_motion` jumps to the end instead).
     Play {
@@ -243,8 +304,13 @@ impl AppState {
                 design.push(pair);
             }
         }
-        let (preset, rest) = split_preset(design.into_iter());
-        let (raw, url_problems) = apply_query(&preset_raw(preset), &rest.join("&"));
+        let LinkDesign {
+            preset,
+            rest,
+            problem,
+        } = split_preset(design.into_iter());
+        let (raw, problems) = apply_query(&preset_raw(preset), &rest.join("&"));
+        let url_problems = problem.into_iter().chain(problems).collect();
         let mut state = AppState {
             preset,
             raw,
@@ -266,20 +332,19 @@ impl AppState {
         };
         if let Some(vs) = baseline_query {
             let decoded = decode_component(vs);
-            let (preset, rest) = split_preset(decoded.split('&').filter(|p| !p.is_empty()));
+            let LinkDesign {
+                preset,
+                rest,
+                problem,
+            } = split_preset(decoded.split('&').filter(|p| !p.is_empty()));
             let (raw, problems) = apply_query(&preset_raw(preset), &rest.join("&"));
             state
                 .url_problems
-                .extend(problems.into_iter().map(|p| Problem {
+                .extend(problem.into_iter().chain(problems).map(|p| Problem {
                     path: format!("vs: {}", p.path),
                     ..p
                 }));
-            state.baseline = Some(Baseline {
-                preset,
-                raw,
-                report: None,
-                run_id: 1,
-            });
+            state.baseline = Some(Baseline::new(preset, raw, 1));
         }
         state.revalidate();
         state
@@ -325,6 +390,37 @@ impl AppState {
             visible.buckets_done = visible.buckets_done.min(buckets);
         }
         Some(visible)
+    }
+
+    /// What the banner above the results lists: what the link had that was ignored, what the
+    /// worker rejected, the report's diagnostics and, when no result can stand in for them (the
+    /// page is embedded, without controls to mark, or nothing has run yet), why the scenario
+    /// cannot run.
+    pub fn notices(&self) -> Vec<String> {
+        let mut items: Vec<String> = self
+            .url_problems
+            .iter()
+            .map(|p| format!("Ignored from the link: {p}"))
+            .collect();
+        if self.status == Status::Invalid && (self.embed || self.report.is_none()) {
+            items.extend(
+                self.problems
+                    .iter()
+                    .map(|p| format!("Cannot run this scenario: {p}")),
+            );
+        }
+        if let Some(b) = &self.baseline {
+            items.extend(
+                b.problems
+                    .iter()
+                    .map(|p| format!("Cannot run the pinned baseline: {p}")),
+            );
+        }
+        items.extend(self.worker_problems.iter().cloned());
+        if let Some(r) = &self.report {
+            items.extend(r.diagnostics.iter().cloned());
+        }
+        items
     }
 
     fn revalidate(&mut self) {
@@ -408,21 +504,21 @@ impl AppState {
             }
             Action::PinBaseline => {
                 let run_id = self.baseline.as_ref().map_or(1, |b| b.run_id + 1);
-                self.baseline = Some(Baseline {
-                    preset: self.preset,
-                    raw: self.raw.clone(),
-                    report: None,
-                    run_id,
-                });
+                self.baseline = Some(Baseline::new(self.preset, self.raw.clone(), run_id));
                 self.report_seq += 1;
             }
             Action::ClearBaseline => {
                 self.baseline = None;
                 self.report_seq += 1;
             }
-            Action::BaselineReport { run_id, report } => {
+            Action::BaselineReport {
+                run_id,
+                report,
+                finished,
+            } => {
                 if let Some(b) = self.baseline.as_mut().filter(|b| b.run_id == run_id) {
                     b.report = Some(*report);
+                    b.finished = finished;
                     self.report_seq += 1;
                 }
             }
@@ -555,6 +651,58 @@ mod tests {
     }
 
     #[test]
+    fn a_link_naming_an_unknown_preset_says_so() {
+        let s = AppState::from_query("preset=naive-retry-stom&retry.attempts_max=6");
+        let problem = s
+            .url_problems
+            .iter()
+            .find(|p| p.path == "preset")
+            .expect("the unknown preset name is listed");
+        assert!(problem.message.contains("`naive-retry-stom`"), "{problem}");
+        assert!(problem.message.contains("naive-retry-storm"), "{problem}");
+        assert_eq!(
+            s.raw.retry.attempts_max, 6,
+            "the rest of the link still applies"
+        );
+        let vs = AppState::from_query("vs=preset%3Dnope");
+        assert!(
+            vs.url_problems.iter().any(|p| p.path == "vs: preset"),
+            "{:?}",
+            vs.url_problems
+        );
+        let known = AppState::from_query("preset=naive-retry-storm");
+        assert!(known.url_problems.is_empty(), "{:?}", known.url_problems);
+    }
+
+    #[test]
+    fn a_link_that_cannot_run_says_why_when_no_result_stands_in() {
+        // Each value is in range; together they break the rule that the cap is at least the base.
+        let conflict =
+            "preset=naive-retry-storm&retry.backoff_base_ms=30000&retry.backoff_max_ms=1000";
+        for query in [conflict.to_string(), format!("{conflict}&embed=1")] {
+            let s = AppState::from_query(&query);
+            assert_eq!(s.status, Status::Invalid, "{query}");
+            let notices = s.notices().join("\n");
+            assert!(
+                notices.contains("retry.backoff_max_ms"),
+                "{query}: {notices}"
+            );
+        }
+        let mut editing = AppState::from_query("preset=naive-retry-storm");
+        finished(&mut editing);
+        editing.apply(Action::SetParam {
+            key: "retry.backoff_base_ms".into(),
+            value: 30_000.0,
+        });
+        assert_eq!(editing.status, Status::Invalid);
+        assert!(
+            editing.notices().is_empty(),
+            "with a result on screen, the control itself shows the problem: {:?}",
+            editing.notices()
+        );
+    }
+
+    #[test]
     fn presets_and_resets() {
         let mut s = AppState::from_query("");
         s.apply(Action::LoadPreset(1));
@@ -639,6 +787,7 @@ mod tests {
         back.apply(Action::BaselineReport {
             run_id: run_id + 7,
             report: Box::new(report.clone()),
+            finished: true,
         });
         assert!(
             back.baseline.as_ref().unwrap().report.is_none(),
@@ -647,10 +796,66 @@ mod tests {
         back.apply(Action::BaselineReport {
             run_id,
             report: Box::new(report),
+            finished: true,
         });
         assert!(back.baseline.as_ref().unwrap().report.is_some());
         back.apply(Action::ClearBaseline);
         assert!(!back.to_query().contains("vs="));
+    }
+
+    #[test]
+    fn the_baseline_shows_its_figures_only_once_its_run_has_finished() {
+        let mut s = AppState::from_query("preset=naive-retry-storm");
+        s.apply(Action::PinBaseline);
+        let run_id = s.baseline.as_ref().unwrap().run_id;
+        let sc = s.scenario().unwrap();
+        let mut sim = stampede_core::Simulation::new(&sc);
+        sim.advance_to(stampede_core::SimTime::from_s(1.0));
+        s.apply(Action::BaselineReport {
+            run_id,
+            report: Box::new(sim.report()),
+            finished: false,
+        });
+        let baseline = s.baseline.as_ref().unwrap();
+        assert!(
+            matches!(baseline.card("availability"), BaselineCard::Note(_)),
+            "a partial run's availability is not the baseline's: {:?}",
+            baseline.card("availability")
+        );
+        let report = stampede_core::run(&sc);
+        let expected = crate::kpi::cards(&report.summary)
+            .into_iter()
+            .find(|k| k.id == "availability")
+            .unwrap()
+            .value;
+        s.apply(Action::BaselineReport {
+            run_id,
+            report: Box::new(report),
+            finished: true,
+        });
+        let baseline = s.baseline.as_ref().unwrap();
+        assert_eq!(baseline.card("availability"), BaselineCard::Value(expected));
+        assert_eq!(baseline.card("resolvers"), BaselineCard::Absent);
+    }
+
+    #[test]
+    fn a_baseline_that_cannot_run_says_why() {
+        let vs = encode_component(
+            "preset=naive-retry-storm&retry.backoff_base_ms=30000&retry.backoff_max_ms=1000",
+        );
+        let s = AppState::from_query(&format!("preset=naive-retry-storm&vs={vs}"));
+        assert_eq!(s.status, Status::Running, "the design itself runs");
+        let baseline = s.baseline.as_ref().expect("the link pins a baseline");
+        assert_eq!(
+            baseline.card("availability"),
+            BaselineCard::Note("cannot run")
+        );
+        let notices = s.notices().join("\n");
+        assert!(
+            notices.contains("baseline") && notices.contains("retry.backoff_max_ms"),
+            "{notices}"
+        );
+        assert!(s.to_query().contains("vs="), "the link keeps the baseline");
     }
 
     #[test]

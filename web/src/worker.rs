@@ -6,12 +6,22 @@
 //! Must not: touch the DOM.
 
 use gloo_worker::{HandlerId, Worker, WorkerScope};
-use stampede_core::{Scenario, Simulation};
+use stampede_core::{Scenario, SimTime, Simulation};
 
 use crate::protocol::{RunRequest, RunUpdate, Slot};
 
 /// Wall-clock time one slice may take before the worker reports and yields, ms.
 const SLICE_MS: f64 = 40.0;
+
+/// Simulated time of a run's first step. A slice advances in steps that double while they are
+/// quick (up to one metric bucket) and halve when one is slow, so that no step holds the worker
+/// much longer than a slice: a heavy fleet with wide buckets (a million clients at one request
+/// every two seconds, one-minute buckets) has tens of seconds of work in one bucket, and a newer
+/// request (the user moving a slider) waited for all of it.
+const FIRST_STEP: SimTime = SimTime(1);
+
+/// A step slower than this, ms, halves the next one; one quicker than a quarter of it doubles it.
+const STEP_MS: f64 = 10.0;
 
 /// The worker's own messages.
 #[derive(Debug)]
@@ -24,6 +34,8 @@ struct Job {
     run_id: u64,
     client: HandlerId,
     sim: Simulation,
+    /// Simulated time the next step advances.
+    step: SimTime,
 }
 
 /// The simulation worker.
@@ -49,8 +61,10 @@ impl Worker for SimWorker {
         let started_ms = js_sys::Date::now();
         let bucket = job.sim.scenario().bucket;
         while !job.sim.is_finished() && js_sys::Date::now() - started_ms < SLICE_MS {
-            let next = job.sim.now().after(bucket);
+            let step_started_ms = js_sys::Date::now();
+            let next = job.sim.now().after(job.step);
             job.sim.advance_to(next);
+            job.step = next_step(job.step, js_sys::Date::now() - step_started_ms, bucket);
         }
         let report = Box::new(job.sim.report());
         if job.sim.is_finished() {
@@ -84,6 +98,7 @@ impl Worker for SimWorker {
                     run_id: msg.run_id,
                     client: id,
                     sim: Simulation::new(&scenario),
+                    step: FIRST_STEP,
                 });
                 yield_then_step(scope, slot, msg.run_id);
             }
@@ -100,6 +115,18 @@ impl Worker for SimWorker {
                 );
             }
         }
+    }
+}
+
+/// The step after one of `step` that took `took_ms`: halved when slow, doubled (up to `bucket`)
+/// when quick.
+fn next_step(step: SimTime, took_ms: f64, bucket: SimTime) -> SimTime {
+    if took_ms > STEP_MS {
+        SimTime((step.0 / 2).max(1))
+    } else if took_ms < STEP_MS / 4.0 {
+        SimTime(step.0.saturating_mul(2).min(bucket.0.max(1)))
+    } else {
+        step
     }
 }
 

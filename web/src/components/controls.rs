@@ -25,9 +25,15 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <p class="classes-note">{ note }</p>
             }
             { for Category::ALL.iter().map(|category| {
+                // A control with a problem shows even when the current choices hide it: otherwise
+                // "fix the highlighted parameters" would point at nothing.
                 let params: Vec<&'static Param> = PARAMS
                     .iter()
-                    .filter(|p| p.category == *category && relevant(p.key, &props.state.raw))
+                    .filter(|p| {
+                        p.category == *category
+                            && (relevant(p.key, &props.state.raw)
+                                || props.state.problem_for(p.key).is_some())
+                    })
                     .collect();
                 let changed = params.iter().filter(|p| is_changed(p, &props.state)).count();
                 let has_problem = params.iter().any(|p| props.state.problem_for(p.key).is_some());
@@ -219,7 +225,10 @@ fn control(param: &'static Param, props: &ControlsProps) -> Html {
                 }
             });
             html! {
-                <select id={id.clone()} data-key={key} aria-describedby={help_id.clone()} {onchange}>
+                // `selected` picks the option when the menu is first drawn; the `value` property keeps
+                // it in step afterwards (a browser ignores a changed `selected` attribute on an
+                // option the user has picked before, so a reset or a preset would show a stale value).
+                <select id={id.clone()} data-key={key} aria-describedby={help_id.clone()} ~value={format!("{value:.0}")} {onchange}>
                     { for options.iter().enumerate().map(|(i, o)| html! {
                         <option value={i.to_string()} selected={i as f64 == value}>{ *o }</option>
                     }) }

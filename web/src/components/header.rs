@@ -54,7 +54,8 @@ pub fn Header(props: &HeaderProps) -> Html {
             <h1>{ "Stampede" }<span class="tagline">{ " — DNS outages, retry storms and recovery" }</span></h1>
             <div class="top-controls">
                 <label for="preset">{ "Preset" }</label>
-                <select id="preset" onchange={on_preset}>
+                // `value` keeps the menu in step after the first draw (see `controls::control`).
+                <select id="preset" ~value={props.state.preset.to_string()} onchange={on_preset}>
                     { for PRESETS.iter().enumerate().map(|(i, p)| html! {
                         <option value={i.to_string()} selected={i == props.state.preset}>{ p.title() }</option>
                     }) }

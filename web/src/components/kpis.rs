@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use crate::kpi::{Kpi, LIST_SEPARATOR, cards, summary_sentence};
-use crate::state::{AppState, Status};
+use crate::state::{AppState, BaselineCard, Status};
 
 /// KPI props.
 #[derive(Properties, PartialEq)]
@@ -16,36 +16,35 @@ pub struct KpisProps {
 #[component]
 pub fn Kpis(props: &KpisProps) -> Html {
     let Some(report) = props.state.report.as_ref() else {
-        return html! { <p id="summary" aria-live="polite">{ "Running the first simulation…" }</p> };
+        let waiting = if props.state.status == Status::Invalid {
+            "No result: this scenario cannot run until the problems above are fixed."
+        } else {
+            "Running the first simulation…"
+        };
+        return html! { <p id="summary" aria-live="polite">{ waiting }</p> };
     };
     let sentence = if props.state.status == Status::Running {
         String::new()
     } else {
         summary_sentence(report)
     };
-    let baseline = props
-        .state
-        .baseline
-        .as_ref()
-        .and_then(|b| b.report.as_ref())
-        .map(|r| cards(&r.summary));
+    let baseline = props.state.baseline.as_ref();
     html! {
         <>
             <div class="kpis">
                 { for cards(&report.summary).into_iter().map(|k| {
                     // Matched by id: the list cards (classes, services, resolvers, failover names) exist only
                     // for some scenarios.
-                    let was = baseline
-                        .as_ref()
-                        .and_then(|b| b.iter().find(|b| b.id == k.id))
-                        .map(|b| b.value.clone());
+                    let was = baseline.map_or(BaselineCard::Absent, |b| b.card(k.id));
                     html! {
                         <div class={classes!("kpi", k.bad.then_some("bad"), k.list.then_some("kpi-list"))} data-kpi={k.id} title={k.help}>
                             <div class="kpi-label">{ k.label }</div>
                             <div class="kpi-value">{ value_html(&k) }</div>
-                            if let Some(was) = was {
-                                <div class="kpi-baseline">{ format!("baseline: {was}") }</div>
-                            }
+                            { match was {
+                                BaselineCard::Value(was) => html! { <div class="kpi-baseline">{ format!("baseline: {was}") }</div> },
+                                BaselineCard::Note(note) => html! { <div class="kpi-baseline-note">{ format!("baseline: {note}") }</div> },
+                                BaselineCard::Absent => html! {},
+                            } }
                             <div class="kpi-help">{ k.help }</div>
                         </div>
                     }

@@ -68,7 +68,8 @@ pub fn Transport(props: &TransportProps) -> Html {
             </button>
             <button type="button" onclick={end}>{ "Jump to end" }</button>
             <label for="speed">{ "Speed" }</label>
-            <select id="speed" onchange={speed}>
+            // `value` keeps the menu in step after the first draw (see `controls::control`).
+            <select id="speed" ~value={state.speed.to_string()} onchange={speed}>
                 { for SPEEDS.iter().map(|s| html! {
                     <option value={s.to_string()} selected={*s == state.speed}>{ format!("{s:.0} s/s") }</option>
                 }) }

@@ -89,8 +89,33 @@ pub fn to_query(raw: &RawScenario, base: &RawScenario) -> String {
         .join("&")
 }
 
+/// Reverses percent-encoding (`resolver%3A1` → `resolver:1`), as link builders such as
+/// `URLSearchParams` write keys and values; a `%` without two hex digits after it stays as it is.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Applies a URL query to a base scenario. Returns the scenario with every valid pair applied and
 /// the problems of the others (unknown keys, bad values), so nothing the user wrote is lost silently.
+/// Keys and values may be percent-encoded ([`percent_decode`]).
 pub fn apply_query(base: &RawScenario, query: &str) -> (RawScenario, Vec<Problem>) {
     let mut raw = base.clone();
     let mut problems = Vec::new();
@@ -100,7 +125,7 @@ pub fn apply_query(base: &RawScenario, query: &str) -> (RawScenario, Vec<Problem
         .filter(|s| !s.is_empty())
     {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        if let Err(p) = set_param(&mut raw, key, value) {
+        if let Err(p) = set_param(&mut raw, &percent_decode(key), &percent_decode(value)) {
             problems.push(p);
         }
     }

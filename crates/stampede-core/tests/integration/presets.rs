@@ -43,6 +43,20 @@ fn url_form_round_trips_against_the_defaults() {
 }
 
 #[test]
+fn percent_encoded_pairs_read_as_link_builders_write_them() {
+    // `new URLSearchParams({"outage.target": "resolver:1"})` writes `outage.target=resolver%3A1`.
+    let base = RawScenario::default();
+    let (plain, plain_problems) = apply_query(&base, "outage.target=resolver:1&retry.jitter=full");
+    let (encoded, encoded_problems) =
+        apply_query(&base, "outage.target=resolver%3A1&retry%2Ejitter=full");
+    assert!(plain_problems.is_empty(), "{plain_problems:?}");
+    assert!(encoded_problems.is_empty(), "{encoded_problems:?}");
+    assert_eq!(encoded, plain);
+    let (_, broken) = apply_query(&base, "retry.attempts_max=%4");
+    assert_eq!(broken.len(), 1, "a stray % is a bad value, never a panic");
+}
+
+#[test]
 fn bad_query_pairs_are_reported_and_good_ones_kept() {
     let base = RawScenario::default();
     let (raw, problems) = apply_query(
