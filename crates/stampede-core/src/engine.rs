@@ -545,6 +545,11 @@ struct Engine<S: Shape> {
     next_arrival_client: u32,
     /// Mean time between user requests of the whole fleet, s.
     arrival_gap_mean_s: f64,
+    /// Where the next gap between arrivals is drawn from: the exact (unrounded) time of the last
+    /// arrival, or the instant the rate last changed, µs. Arrival times are this rounded to the
+    /// microsecond; rounding each gap instead would shorten them on average (by 4 % at a gap of
+    /// 1 µs, a fleet sending a million requests per second) and add requests nobody sent.
+    arrival_clock_us: f64,
     /// Metric bucket of `now`, kept current as time advances (no division per event).
     bucket_index: usize,
     /// When `now` reaches this, `bucket_index` moves on; [`SimTime::NEVER`] in the last bucket.
@@ -779,6 +784,7 @@ impl<S: Shape> Engine<S> {
             next_arrival: NO_KEY,
             next_arrival_client: 0,
             arrival_gap_mean_s: 1.0 / scenario.offered_load_per_s(),
+            arrival_clock_us: 0.0,
             bucket_index: 0,
             bucket_end: SimTime::ZERO,
             arrivals: Rng::stream(scenario.seed, StreamId::Arrivals),
@@ -1305,6 +1311,7 @@ impl<S: Shape> Engine<S> {
         let gap_mean_s = 1.0 / (self.scenario.offered_load_per_s() * factor);
         if gap_mean_s != self.arrival_gap_mean_s {
             self.arrival_gap_mean_s = gap_mean_s;
+            self.arrival_clock_us = self.now.0 as f64;
             self.next_arrival = NO_KEY;
             self.schedule_next_arrival();
         }
@@ -1475,8 +1482,9 @@ impl<S: Shape> Engine<S> {
 
     #[inline(always)] // runs per request: see `Engine::step_batch`
     fn schedule_next_arrival(&mut self) {
-        let gap = SimTime::from_s(self.arrivals.exponential(self.arrival_gap_mean_s));
-        let at = self.now.after(gap);
+        self.arrival_clock_us += self.arrivals.exponential(self.arrival_gap_mean_s) * 1e6;
+        let at = SimTime::from_us_f64(self.arrival_clock_us);
+        debug_assert!(at >= self.now, "arrivals never go back in time");
         if at < self.scenario.duration {
             self.sequence += 1;
             self.next_arrival = Key {

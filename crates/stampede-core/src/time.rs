@@ -23,8 +23,9 @@ impl SimTime {
         SimTime::from_us_f64(milliseconds * 1e3)
     }
 
+    /// From microseconds, rounded to the nearest and saturating.
     #[inline(always)]
-    fn from_us_f64(microseconds: f64) -> SimTime {
+    pub fn from_us_f64(microseconds: f64) -> SimTime {
         /// 2^52: from here on every double is an integer.
         const TWO_POW_52: f64 = 4_503_599_627_370_496.0;
         if microseconds.is_nan() || microseconds <= 0.0 {
