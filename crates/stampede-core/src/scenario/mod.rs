@@ -60,6 +60,9 @@ pub fn set_param(raw: &mut RawScenario, key: &str, value: &str) -> Result<(), Pr
     if key == POLICY_KEY {
         return apply_policy(raw, value.trim());
     }
+    if let Some(rest) = key.strip_prefix(FURTHER_RESOLVER_PREFIX) {
+        return set_resolver_param(raw, key, rest, value);
+    }
     let Some(param) = find(key) else {
         let hint = match nearest(key) {
             Some(k) => format!("; did you mean `{k}`?"),
@@ -78,15 +81,81 @@ pub fn set_param(raw: &mut RawScenario, key: &str, value: &str) -> Result<(), Pr
     Ok(())
 }
 
+/// Prefix of the keys of one resolver's settings in a list of several: `resolver:1.max_ttl_s` is
+/// the `resolver.max_ttl_s` of the second resolver in resolv.conf order (`resolver.*` keys edit
+/// the first, as the playground's controls do).
+pub const FURTHER_RESOLVER_PREFIX: &str = "resolver:";
+
+/// `raw` with its resolver `index` swapped into first place, where the `resolver.*` parameters
+/// read and write.
+fn with_resolver_first(raw: &RawScenario, index: usize) -> RawScenario {
+    let mut swapped = raw.clone();
+    swapped.resolvers.swap(0, index);
+    swapped
+}
+
+/// Sets `resolver:<index>.<setting>` (see [`FURTHER_RESOLVER_PREFIX`]); `rest` is the key after
+/// the prefix.
+fn set_resolver_param(
+    raw: &mut RawScenario,
+    key: &str,
+    rest: &str,
+    value: &str,
+) -> Result<(), Problem> {
+    let problem = |message: String| Problem {
+        path: key.to_string(),
+        message,
+    };
+    let count = raw.resolver_list().len();
+    let (index, setting) = rest
+        .split_once('.')
+        .and_then(|(index, setting)| Some((index.parse::<usize>().ok()?, setting)))
+        .ok_or_else(|| problem("expected resolver:<index>.<setting>".into()))?;
+    if index >= count {
+        return Err(problem(format!(
+            "no resolver {index}: the scenario has {count} (numbered from 0)"
+        )));
+    }
+    let param = find(&format!("resolver.{setting}"))
+        .ok_or_else(|| problem(format!("unknown resolver setting `{setting}`")))?;
+    let parsed = param.parse(value).map_err(problem)?;
+    if index == 0 {
+        (param.set)(raw, parsed);
+    } else {
+        raw.resolvers.swap(0, index);
+        (param.set)(raw, parsed);
+        raw.resolvers.swap(0, index);
+    }
+    Ok(())
+}
+
 /// The URL query form of a scenario relative to a base (usually a preset): only the parameters
-/// that differ, as `key=value` pairs joined by `&`, in registry order.
+/// that differ, as `key=value` pairs joined by `&`, in registry order; then, with several
+/// resolvers, each further resolver's settings that differ from what those pairs give
+/// (`resolver:<i>.<setting>`), so that a link keeps every resolver (a policy's `[resolver]`
+/// section changes them all).
 pub fn to_query(raw: &RawScenario, base: &RawScenario) -> String {
-    PARAMS
+    let mut pairs: Vec<String> = PARAMS
         .iter()
         .filter(|p| (p.get)(raw) != (p.get)(base))
         .map(|p| format!("{}={}", p.key, p.wire((p.get)(raw))))
-        .collect::<Vec<_>>()
-        .join("&")
+        .collect();
+    let (staged, _) = apply_query(base, &pairs.join("&"));
+    for index in 1..raw.resolvers.len() {
+        let ours = with_resolver_first(raw, index);
+        let theirs = (index < staged.resolvers.len()).then(|| with_resolver_first(&staged, index));
+        for param in PARAMS.iter().filter(|p| p.key.starts_with("resolver.")) {
+            let value = (param.get)(&ours);
+            if theirs.as_ref().is_none_or(|t| (param.get)(t) != value) {
+                let setting = &param.key["resolver.".len()..];
+                pairs.push(format!(
+                    "{FURTHER_RESOLVER_PREFIX}{index}.{setting}={}",
+                    param.wire(value)
+                ));
+            }
+        }
+    }
+    pairs.join("&")
 }
 
 /// Reverses percent-encoding (`resolver%3A1` → `resolver:1`), as link builders such as

@@ -71,6 +71,30 @@ fn bad_query_pairs_are_reported_and_good_ones_kept() {
             .contains("did you mean `retry.attempts_max`")
     );
     assert_eq!(problems[1].path, "dns.record_ttl_s");
+
+    // A further resolver's keys: a resolver the scenario lacks, a malformed key, an unknown
+    // setting and a bad value are each reported with their key; the good pair applies.
+    let two = stampede_core::presets::find("two-resolvers")
+        .unwrap()
+        .raw()
+        .unwrap();
+    let (raw, problems) = apply_query(
+        &two,
+        "resolver:1.max_ttl_s=42&resolver:2.max_ttl_s=5&resolver:x.max_ttl_s=5\
+         &resolver:1.bogus=1&resolver:1.max_ttl_s=-3",
+    );
+    assert_eq!(raw.resolvers[1].max_ttl_s, 42.0);
+    assert_eq!(raw.resolvers[0], two.resolvers[0]);
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "resolver:2.max_ttl_s",
+            "resolver:x.max_ttl_s",
+            "resolver:1.bogus",
+            "resolver:1.max_ttl_s"
+        ]
+    );
 }
 
 #[test]
@@ -105,6 +129,47 @@ fn json_schema_lists_every_section_and_accepts_every_preset() {
             }
         }
     }
+}
+
+/// A link reproduces the design it was made from: every policy applied over every preset, and
+/// each further resolver of a list edited on its own, come back whole from the link's query
+/// (relative to the preset) — including a policy's `[resolver]` section, which changes every
+/// resolver of a list while the `resolver.*` controls edit the first.
+#[test]
+fn a_link_reproduces_every_policy_over_every_preset() {
+    use stampede_core::presets::POLICIES;
+    use stampede_core::scenario::overlay;
+    let mut lists_seen = 0;
+    for preset in PRESETS {
+        let base = preset.raw().unwrap();
+        let mut designs: Vec<(String, RawScenario)> = POLICIES
+            .iter()
+            .map(|policy| {
+                (
+                    policy.name.to_string(),
+                    overlay(&base, policy.toml).unwrap(),
+                )
+            })
+            .collect();
+        for index in 1..base.resolvers.len() {
+            let mut edited = base.clone();
+            edited.resolvers[index].max_ttl_s += 7.0;
+            edited.resolvers[index].serve_stale = !edited.resolvers[index].serve_stale;
+            designs.push((format!("resolver {index} edited"), edited));
+            lists_seen += 1;
+        }
+        for (what, design) in designs {
+            let query = to_query(&design, &base);
+            let (back, problems) = apply_query(&base, &query);
+            assert!(
+                problems.is_empty(),
+                "{} with {what}: {problems:?}",
+                preset.name
+            );
+            assert_eq!(back, design, "{} with {what}: ?{query}", preset.name);
+        }
+    }
+    assert!(lists_seen > 0, "some preset lists several resolvers");
 }
 
 #[test]
