@@ -454,6 +454,9 @@ impl AppState {
             Action::LoadPreset(index) => {
                 self.preset = index.min(PRESETS.len().saturating_sub(1));
                 self.raw = preset_raw(self.preset);
+                // What the link had for the design it replaces no longer applies; the pinned
+                // baseline's (`vs`) still does.
+                self.url_problems.retain(|p| p.path.starts_with("vs"));
                 self.revalidate();
             }
             Action::ResetPreset => {
@@ -672,6 +675,30 @@ mod tests {
         );
         let known = AppState::from_query("preset=naive-retry-storm");
         assert!(known.url_problems.is_empty(), "{:?}", known.url_problems);
+    }
+
+    /// Loading another preset replaces the link's design: what the link had that was ignored no
+    /// longer shows; what it had for the pinned baseline (`vs`) still does.
+    #[test]
+    fn loading_a_preset_drops_the_link_notices_of_the_design_it_replaces() {
+        let mut s =
+            AppState::from_query("preset=naive-retry-storm&retry.attempts_maxx=3&vs=preset%3Dnope");
+        assert!(
+            s.notices()
+                .iter()
+                .any(|n| n.contains("retry.attempts_maxx"))
+        );
+        s.apply(Action::LoadPreset(0));
+        let notices = s.notices();
+        assert!(
+            !notices.iter().any(|n| n.contains("retry.attempts_maxx")),
+            "{notices:?}"
+        );
+        assert!(
+            s.url_problems.iter().any(|p| p.path == "vs: preset"),
+            "{:?}",
+            s.url_problems
+        );
     }
 
     #[test]
