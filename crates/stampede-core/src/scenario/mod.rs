@@ -60,24 +60,29 @@ pub fn set_param(raw: &mut RawScenario, key: &str, value: &str) -> Result<(), Pr
     if key == POLICY_KEY {
         return apply_policy(raw, value.trim());
     }
-    if let Some(rest) = key.strip_prefix(FURTHER_RESOLVER_PREFIX) {
-        return set_resolver_param(raw, key, rest, value);
-    }
-    let Some(param) = find(key) else {
-        let hint = match nearest(key) {
-            Some(k) => format!("; did you mean `{k}`?"),
-            None => String::new(),
-        };
-        return Err(Problem {
-            path: key.to_string(),
-            message: format!("unknown parameter{hint}"),
-        });
-    };
-    let parsed = param.parse(value).map_err(|message| Problem {
+    let problem = |message: String| Problem {
         path: key.to_string(),
         message,
-    })?;
+    };
+    let (param, resolver) = match key.strip_prefix(FURTHER_RESOLVER_PREFIX) {
+        Some(rest) => resolver_param(raw, rest).map_err(problem)?,
+        None => {
+            let param = find(key).ok_or_else(|| {
+                let hint = nearest(key).map_or(String::new(), |k| format!("; did you mean `{k}`?"));
+                problem(format!("unknown parameter{hint}"))
+            })?;
+            (param, 0)
+        }
+    };
+    let parsed = param.parse(value).map_err(problem)?;
+    // The `resolver.*` parameters edit the first resolver: another one is swapped there.
+    if resolver > 0 {
+        raw.resolvers.swap(0, resolver);
+    }
     (param.set)(raw, parsed);
+    if resolver > 0 {
+        raw.resolvers.swap(0, resolver);
+    }
     Ok(())
 }
 
@@ -94,39 +99,25 @@ fn with_resolver_first(raw: &RawScenario, index: usize) -> RawScenario {
     swapped
 }
 
-/// Sets `resolver:<index>.<setting>` (see [`FURTHER_RESOLVER_PREFIX`]); `rest` is the key after
-/// the prefix.
-fn set_resolver_param(
-    raw: &mut RawScenario,
-    key: &str,
+/// The parameter and the resolver index of a key `resolver:<index>.<setting>`, given the part
+/// after [`FURTHER_RESOLVER_PREFIX`].
+fn resolver_param(
+    raw: &RawScenario,
     rest: &str,
-    value: &str,
-) -> Result<(), Problem> {
-    let problem = |message: String| Problem {
-        path: key.to_string(),
-        message,
-    };
-    let count = raw.resolver_list().len();
+) -> Result<(&'static params::Param, usize), String> {
     let (index, setting) = rest
         .split_once('.')
         .and_then(|(index, setting)| Some((index.parse::<usize>().ok()?, setting)))
-        .ok_or_else(|| problem("expected resolver:<index>.<setting>".into()))?;
+        .ok_or("expected resolver:<index>.<setting>")?;
+    let count = raw.resolver_list().len();
     if index >= count {
-        return Err(problem(format!(
+        return Err(format!(
             "no resolver {index}: the scenario has {count} (numbered from 0)"
-        )));
+        ));
     }
     let param = find(&format!("resolver.{setting}"))
-        .ok_or_else(|| problem(format!("unknown resolver setting `{setting}`")))?;
-    let parsed = param.parse(value).map_err(problem)?;
-    if index == 0 {
-        (param.set)(raw, parsed);
-    } else {
-        raw.resolvers.swap(0, index);
-        (param.set)(raw, parsed);
-        raw.resolvers.swap(0, index);
-    }
-    Ok(())
+        .ok_or_else(|| format!("unknown resolver setting `{setting}`"))?;
+    Ok((param, index))
 }
 
 /// The URL query form of a scenario relative to a base (usually a preset): only the parameters
@@ -140,18 +131,21 @@ pub fn to_query(raw: &RawScenario, base: &RawScenario) -> String {
         .filter(|p| (p.get)(raw) != (p.get)(base))
         .map(|p| format!("{}={}", p.key, p.wire((p.get)(raw))))
         .collect();
-    let (staged, _) = apply_query(base, &pairs.join("&"));
-    for index in 1..raw.resolvers.len() {
-        let ours = with_resolver_first(raw, index);
-        let theirs = (index < staged.resolvers.len()).then(|| with_resolver_first(&staged, index));
-        for param in PARAMS.iter().filter(|p| p.key.starts_with("resolver.")) {
-            let value = (param.get)(&ours);
-            if theirs.as_ref().is_none_or(|t| (param.get)(t) != value) {
-                let setting = &param.key["resolver.".len()..];
-                pairs.push(format!(
-                    "{FURTHER_RESOLVER_PREFIX}{index}.{setting}={}",
-                    param.wire(value)
-                ));
+    if raw.resolvers.len() > 1 {
+        let (staged, _) = apply_query(base, &pairs.join("&"));
+        for index in 1..raw.resolvers.len() {
+            let ours = with_resolver_first(raw, index);
+            let theirs =
+                (index < staged.resolvers.len()).then(|| with_resolver_first(&staged, index));
+            for param in PARAMS.iter().filter(|p| p.key.starts_with("resolver.")) {
+                let value = (param.get)(&ours);
+                if theirs.as_ref().is_none_or(|t| (param.get)(t) != value) {
+                    let setting = &param.key["resolver.".len()..];
+                    pairs.push(format!(
+                        "{FURTHER_RESOLVER_PREFIX}{index}.{setting}={}",
+                        param.wire(value)
+                    ));
+                }
             }
         }
     }
