@@ -400,24 +400,7 @@ fn hedged_class_with_a_failing_optional_call(r: &mut RawScenario, clients: u64) 
     r.fleet.attempt_timeout_ms = 2000.0;
     r.hedging.delay_ms = 100.0;
     r.backend.service_time = stampede_core::scenario::raw::ServiceTimeLaw::Constant;
-    r.services = vec![RawService {
-        name: "config".into(),
-        ..RawService::default()
-    }];
-    r.names = vec![RawName {
-        name: "config.example".into(),
-        service: "config".into(),
-        ..RawName::default()
-    }];
-    r.fleets = vec![RawFleetClass {
-        name: "app".into(),
-        clients,
-        depends_on: vec![RawDependency {
-            name: "config.example".into(),
-            required: false,
-        }],
-        ..RawFleetClass::default()
-    }];
+    crate::support::class_calling(r, ("app", clients), ("config.example", "config"), false);
     r.faults = vec![RawFault {
         kind: FaultKind::ErrorRate,
         start_s: 0.0,

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 
-use stampede_core::scenario::raw::ClientCacheMode;
+use stampede_core::scenario::raw::{
+    ClientCacheMode, RawDependency, RawFleetClass, RawName, RawService,
+};
 use stampede_core::{RawScenario, Report, Scenario};
 
 /// A scenario from the defaults, edited by `edit`; panics with every problem if it is invalid.
@@ -8,6 +10,35 @@ pub fn scenario(edit: impl FnOnce(&mut RawScenario)) -> Scenario {
     let mut raw = RawScenario::default();
     edit(&mut raw);
     Scenario::try_from(raw).unwrap_or_else(|e| panic!("test scenario is invalid:\n{e}"))
+}
+
+/// One client class `class` of `clients` clients whose requests first call the DNS name `name`,
+/// answered by a service of its own, `service`, before the main call; the call is required or may
+/// fail open. Replaces the scenario's further services, names and classes.
+pub fn class_calling(
+    r: &mut RawScenario,
+    (class, clients): (&str, u64),
+    (name, service): (&str, &str),
+    required: bool,
+) {
+    r.services = vec![RawService {
+        name: service.into(),
+        ..RawService::default()
+    }];
+    r.names = vec![RawName {
+        name: name.into(),
+        service: service.into(),
+        ..RawName::default()
+    }];
+    r.fleets = vec![RawFleetClass {
+        name: class.into(),
+        clients,
+        depends_on: vec![RawDependency {
+            name: name.into(),
+            required,
+        }],
+        ..RawFleetClass::default()
+    }];
 }
 
 /// A run with no DNS effects: the client cache never expires and lookups never fail.

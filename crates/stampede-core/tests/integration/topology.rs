@@ -784,9 +784,7 @@ fn class_service_and_name_targets_strike_what_they_name() {
 /// name fails every request only when it is required.
 #[test]
 fn calls_before_the_main_one_fail_the_request_only_when_required() {
-    use stampede_core::scenario::raw::{
-        FaultKind, RawDependency, RawFault, RawFleetClass, RawName, RawService,
-    };
+    use stampede_core::scenario::raw::{FaultKind, RawFault};
     let fault = |kind: FaultKind, target: &str, fraction: f64| RawFault {
         kind,
         start_s: 0.0,
@@ -806,26 +804,9 @@ fn calls_before_the_main_one_fail_the_request_only_when_required() {
             r.retry.attempts_max = 1;
             r.fleet.cold_start = true;
             r.dns.name = "api.example".into();
-            r.services = vec![RawService {
-                name: "sts".into(),
-                workers: 200,
-                ..RawService::default()
-            }];
-            r.names = vec![RawName {
-                name: "sts.example".into(),
-                service: "sts".into(),
-                record_ttl_s: 30.0,
-                ..RawName::default()
-            }];
-            r.fleets = vec![RawFleetClass {
-                name: "app".into(),
-                clients: 500,
-                depends_on: vec![RawDependency {
-                    name: "sts.example".into(),
-                    required,
-                }],
-                ..RawFleetClass::default()
-            }];
+            crate::support::class_calling(r, ("app", 500), ("sts.example", "sts"), required);
+            r.services[0].workers = 200;
+            r.names[0].record_ttl_s = 30.0;
             r.faults = vec![
                 fault(FaultKind::ErrorRate, "service:sts", p1),
                 fault(FaultKind::ErrorRate, "service:backend", p2),
@@ -867,9 +848,7 @@ fn calls_before_the_main_one_fail_the_request_only_when_required() {
 /// failures would open it and refuse the main calls too.
 #[test]
 fn each_call_has_its_own_breaker() {
-    use stampede_core::scenario::raw::{
-        BreakerKind, FaultKind, RawDependency, RawFault, RawFleetClass, RawName, RawService,
-    };
+    use stampede_core::scenario::raw::{BreakerKind, FaultKind, RawFault};
     let sc = crate::support::scenario(|r| {
         crate::support::no_dns(r);
         r.run.duration_s = 120.0;
@@ -877,24 +856,7 @@ fn each_call_has_its_own_breaker() {
         r.breaker.kind = BreakerKind::ConsecutiveFailures;
         r.breaker.consecutive_failures = 5;
         r.breaker.open_s = 30.0;
-        r.services = vec![RawService {
-            name: "telemetry".into(),
-            ..RawService::default()
-        }];
-        r.names = vec![RawName {
-            name: "otel.example".into(),
-            service: "telemetry".into(),
-            ..RawName::default()
-        }];
-        r.fleets = vec![RawFleetClass {
-            name: "app".into(),
-            clients: 200,
-            depends_on: vec![RawDependency {
-                name: "otel.example".into(),
-                required: false,
-            }],
-            ..RawFleetClass::default()
-        }];
+        crate::support::class_calling(r, ("app", 200), ("otel.example", "telemetry"), false);
         r.faults = vec![RawFault {
             kind: FaultKind::ErrorRate,
             start_s: 0.0,
