@@ -60,66 +60,64 @@ fn recovery_text(r: &Recovery) -> (String, String, bool) {
 pub fn cards(s: &Summary) -> Vec<Kpi> {
     let mut cards = fixed_cards(s);
     if !s.classes.is_empty() {
-        cards.push(Kpi {
-            id: "classes",
-            label: "Availability by client class",
-            value: s
-                .classes
+        cards.push(list_card(
+            ("classes", "Availability by client class"),
+            s.classes
                 .iter()
-                .map(|c| format!("{} {:.2} %", c.name, c.availability * 100.0))
-                .collect::<Vec<_>>()
-                .join(LIST_SEPARATOR),
-            help: "Each client class of the scenario on its own: whose settings rode out the fault.",
-            bad: s.classes.iter().any(|c| c.availability < 0.99),
-            list: true,
-        });
+                .map(|c| format!("{} {:.2} %", c.name, c.availability * 100.0)),
+            "Each client class of the scenario on its own: whose settings rode out the fault.",
+            s.classes.iter().any(|c| c.availability < 0.99),
+        ));
     }
     if !s.services.is_empty() {
-        cards.push(Kpi {
-            id: "services",
-            label: "Peak load by service",
-            value: s
-                .services
+        cards.push(list_card(
+            ("services", "Peak load by service"),
+            s.services
                 .iter()
-                .map(|v| format!("{} {:.2}×", v.name, v.peak_load_ratio))
-                .collect::<Vec<_>>()
-                .join(LIST_SEPARATOR),
-            help: "Most attempts per unit of capacity each service saw in any time bucket.",
-            bad: s.services.iter().any(|v| v.peak_load_ratio > 1.0),
-            list: true,
-        });
+                .map(|v| format!("{} {:.2}×", v.name, v.peak_load_ratio)),
+            "Most attempts per unit of capacity each service saw in any time bucket.",
+            s.services.iter().any(|v| v.peak_load_ratio > 1.0),
+        ));
     }
     if s.resolvers.len() > 1 {
-        cards.push(Kpi {
-            id: "resolvers",
-            label: "Peak load by resolver",
-            value: s
-                .resolvers
+        cards.push(list_card(
+            ("resolvers", "Peak load by resolver"),
+            s.resolvers
                 .iter()
-                .map(|r| format!("{} {:.2}×", r.name, r.peak_load_ratio))
-                .collect::<Vec<_>>()
-                .join(LIST_SEPARATOR),
-            help: "Most queries per unit of answering capacity each resolver (resolv.conf order) saw in any time bucket; above 1× it drops queries, and clients move on to the next one after their lookup timeout.",
-            bad: s.resolvers.iter().any(|r| r.peak_load_ratio > 1.0),
-            list: true,
-        });
+                .map(|r| format!("{} {:.2}×", r.name, r.peak_load_ratio)),
+            "Most queries per unit of answering capacity each resolver (resolv.conf order) saw in any time bucket; above 1× it drops queries, and clients move on to the next one after their lookup timeout.",
+            s.resolvers.iter().any(|r| r.peak_load_ratio > 1.0),
+        ));
     }
     let failover: Vec<_> = s.names.iter().filter(|n| n.failover).collect();
     if !failover.is_empty() {
-        cards.push(Kpi {
-            id: "failover_names",
-            label: "Failover routing",
-            value: failover
+        cards.push(list_card(
+            ("failover_names", "Failover routing"),
+            failover
                 .iter()
-                .map(|n| format!("{}: {}", n.name, n.answer_history()))
-                .collect::<Vec<_>>()
-                .join(LIST_SEPARATOR),
-            help: "When each name with Route 53 failover routing began answering its service's secondary region after its health check failed, and when it answered the primary again.",
-            bad: failover.iter().any(|n| !n.switches.is_empty()),
-            list: true,
-        });
+                .map(|n| format!("{}: {}", n.name, n.answer_history())),
+            "When each name with Route 53 failover routing began answering its service's secondary region after its health check failed, and when it answered the primary again.",
+            failover.iter().any(|n| !n.switches.is_empty()),
+        ));
     }
     cards
+}
+
+/// A card whose value lists one entry per class, service, resolver or name.
+fn list_card(
+    (id, label): (&'static str, &'static str),
+    entries: impl Iterator<Item = String>,
+    help: &'static str,
+    bad: bool,
+) -> Kpi {
+    Kpi {
+        id,
+        label,
+        value: entries.collect::<Vec<_>>().join(LIST_SEPARATOR),
+        help,
+        bad,
+        list: true,
+    }
 }
 
 fn fixed_cards(s: &Summary) -> Vec<Kpi> {
