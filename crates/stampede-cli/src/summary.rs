@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use stampede_core::report::{FAILURE_CAUSES, Outcome};
+use stampede_core::report::{FAILURE_CAUSES, Outcome, peak_load_text};
 use stampede_core::{Recovery, Report, Scenario};
 
 use crate::kpi::{Cell, DIFF_KPIS, SWEEP_KPIS, entry_columns};
@@ -110,23 +110,18 @@ pub fn summary_table(scenario: &Scenario, report: &Report) -> String {
             number(s.peak_amplification_at_s, 1)
         ),
     );
+    let capacity_at = |ratio: f64, at_s: f64| {
+        format!("{} × capacity, at {} s", number(ratio, 2), number(at_s, 1))
+    };
     row(
         &mut out,
         "peak backend load",
-        format!(
-            "{} × capacity, at {} s",
-            number(s.peak_backend_load_ratio, 2),
-            number(s.peak_backend_load_at_s, 1)
-        ),
+        capacity_at(s.peak_backend_load_ratio, s.peak_backend_load_at_s),
     );
     row(
         &mut out,
         "peak resolver load",
-        format!(
-            "{} × capacity, at {} s",
-            number(s.peak_resolver_load_ratio, 2),
-            number(s.peak_resolver_load_at_s, 1)
-        ),
+        capacity_at(s.peak_resolver_load_ratio, s.peak_resolver_load_at_s),
     );
     // Each resolver on its own only when there are several: one resolver's row would repeat
     // the line above.
@@ -149,9 +144,8 @@ pub fn summary_table(scenario: &Scenario, report: &Report) -> String {
             &mut out,
             &format!("  service {}", service.name),
             format!(
-                "peak {} × capacity at {} s; {} attempts, {} wasted",
-                number(service.peak_load_ratio, 2),
-                number(service.peak_load_at_s, 1),
+                "{}; {} attempts, {} wasted",
+                peak_load_text(service.peak_load_ratio, service.peak_load_at_s),
                 thousands(service.offered),
                 thousands(service.wasted_work)
             ),

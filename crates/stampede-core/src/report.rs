@@ -562,15 +562,20 @@ pub struct ResolverSummary {
     pub peak_load_at_s: f64,
 }
 
+/// A peak load in words: `peak 0.61 × capacity at 265 s`, as the CLI's per-resolver and
+/// per-service rows and the playground's summary sentence say it.
+pub fn peak_load_text(ratio: f64, at_s: f64) -> String {
+    format!(
+        "peak {} × capacity at {} s",
+        number(ratio, 2),
+        number(at_s, 1)
+    )
+}
+
 impl ResolverSummary {
-    /// Its peak in words: `peak 0.61 × capacity at 265 s`. The CLI's per-resolver rows and the
-    /// playground's summary sentence both say it.
+    /// Its peak in words ([`peak_load_text`]).
     pub fn peak_text(&self) -> String {
-        format!(
-            "peak {} × capacity at {} s",
-            number(self.peak_load_ratio, 2),
-            number(self.peak_load_at_s, 1)
-        )
+        peak_load_text(self.peak_load_ratio, self.peak_load_at_s)
     }
 }
 
