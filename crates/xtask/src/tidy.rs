@@ -157,4 +157,30 @@ mod tests {
             }
         }
     }
+    /// The simulation never runs on the page's main thread: outside its tests, no file of the
+    /// web app but the worker names the engine's entry points, so a change that would run a
+    /// simulation on the page fails here, whatever the machine's load.
+    #[test]
+    fn the_simulation_runs_only_in_the_worker() {
+        let mut files = vec![root().join("web/src")];
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if name == "worker.rs" {
+                continue; // src/worker.rs runs the core; bin/worker.rs registers it
+            }
+            let text = fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for banned in ["Simulation", "run_to_end", "advance_to"] {
+                assert!(
+                    !code.contains(banned),
+                    "{} names `{banned}` outside its tests: the simulation runs only in the worker",
+                    path.display()
+                );
+            }
+        }
+    }
 }
