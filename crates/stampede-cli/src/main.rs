@@ -6,6 +6,8 @@
 //! Must not: model anything. Scenarios are decoded, validated and run by `stampede-core`; run
 //! charts are drawn by `stampede-charts`.
 
+mod batch;
+mod boundary;
 mod error;
 mod export;
 mod input;
@@ -53,6 +55,10 @@ enum Command {
     /// Run a grid of parameter values × seeds in parallel and write one CSV row per point.
     #[command(after_help = SWEEP_HELP)]
     Sweep(SweepArgs),
+    /// Find, by bisection on one trigger parameter, the largest trigger after which the design
+    /// still recovers in a share of seeds.
+    #[command(after_help = BOUNDARY_HELP)]
+    Boundary(BoundaryArgs),
     /// Merge sweep shard CSVs into point order (byte-identical to the unsharded sweep).
     #[command(after_help = EXIT_CODES)]
     Merge(MergeArgs),
@@ -80,6 +86,43 @@ point order while rows finish out of order, and is flushed after every row: a sw
 with Ctrl-C keeps the rows already written.
 
 Exit codes: 0 success, 1 runtime or I/O error, 2 invalid input.";
+
+const BOUNDARY_HELP: &str = "\
+Each probe runs the scenario with the trigger set to one value for --seeds seeds (the scenario's
+seed plus 0..N-1, as a sweep does) and counts the seeds whose recovery verdict is `recovered`
+(goodput back within run.recovery_window_s of the last fault's end) against those called
+metastable. Both ends of the range run first: when both hold, or both fail, no boundary is in the
+range and the command says so. Otherwise the interval between a value that holds and one that
+fails is halved until it is no wider than --resolution. The search assumes a larger trigger never
+helps (or, when the low end fails and the high end holds, never hurts).
+
+Exit codes: 0 success (a boundary, or a statement that the range holds none), 1 runtime error,
+2 invalid input (also: a probe whose run ends before its recovery verdict is known).";
+
+#[derive(Debug, Args)]
+struct BoundaryArgs {
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// The trigger dimension and its range: `key=low..high`, any numeric parameter, e.g.
+    /// `outage.duration_s=60..3600`, `outage.factor=1..10`, `backend.workers=10..200`.
+    #[arg(long, value_name = "KEY=LOW..HIGH")]
+    trigger: String,
+    /// Share of seeds that must recover, from 0 to 1 (0.9 = 90 %).
+    #[arg(long, value_name = "RATIO", default_value_t = 0.9)]
+    share: f64,
+    /// Seeds per probe.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    seeds: usize,
+    /// Stop when the interval is this narrow, in the trigger's unit (default: 1 % of the range).
+    #[arg(long, value_name = "WIDTH")]
+    resolution: Option<f64>,
+    /// Worker threads (default: every core).
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Print only the answer (no probe table).
+    #[arg(long, short)]
+    quiet: bool,
+}
 
 /// Where the scenario comes from and what to change in it.
 #[derive(Debug, Args)]
@@ -153,8 +196,9 @@ struct SweepArgs {
     /// Worker threads (default: every core).
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
-    /// Run only points whose index modulo n is i, e.g. `--shard 0/2`.
-    #[arg(long, value_name = "i/n")]
+    /// Run only points whose index modulo n is i, e.g. `--shard 0/2`; `auto` reads i and n from
+    /// the batch engine (Kubernetes Indexed Job, Slurm or AWS Batch array job: docs/batch.md).
+    #[arg(long, value_name = "i/n|auto")]
     shard: Option<String>,
     /// Output CSV.
     #[arg(long, value_name = "FILE.csv")]
@@ -265,6 +309,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run(&args),
         Command::Sweep(args) => sweep(&args),
+        Command::Boundary(args) => boundary(&args),
         Command::Merge(args) => merge(&args),
         Command::Presets => {
             print!("{}", presets_text());
@@ -395,7 +440,7 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
             Err(p) => problems.push(p),
         }
     }
-    let shard = match args.shard.as_deref().map(sweep::parse_shard).transpose() {
+    let shard = match args.shard.as_deref().map(shard_of).transpose() {
         Ok(shard) => shard.unwrap_or((0, 1)),
         Err(p) => {
             problems.push(p);
@@ -476,6 +521,76 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
         );
     }
     Ok(())
+}
+
+fn boundary(args: &BoundaryArgs) -> CliResult<()> {
+    let source = args.scenario.source()?;
+    let base = input::prepare_raw(&source, &args.scenario.sets, args.scenario.seed)?;
+    input::validate(&source, base.clone())?;
+    let mut problems = Vec::new();
+    let trigger = boundary::parse_trigger(&args.trigger)
+        .map_err(|p| problems.push(p))
+        .ok();
+    if !(args.share > 0.0 && args.share <= 1.0) {
+        problems.push(stampede_core::Problem {
+            path: "--share".into(),
+            message: format!(
+                "must be above 0 and at most 1 (0.9 = 90 %), got {}",
+                args.share
+            ),
+        });
+    }
+    if !(1..=boundary::SEEDS_MAX).contains(&args.seeds) {
+        problems.push(stampede_core::Problem {
+            path: "--seeds".into(),
+            message: format!(
+                "must be from 1 to {}, got {}",
+                boundary::SEEDS_MAX,
+                args.seeds
+            ),
+        });
+    }
+    if let Some(r) = args.resolution
+        && !(r.is_finite() && r > 0.0)
+    {
+        problems.push(stampede_core::Problem {
+            path: "--resolution".into(),
+            message: format!("must be a positive number, got {r}"),
+        });
+    }
+    let Some(trigger) = trigger.filter(|_| problems.is_empty()) else {
+        return Err(CliError::Invalid {
+            source: "boundary".into(),
+            problems,
+        });
+    };
+    let plan = boundary::Search {
+        resolution: args
+            .resolution
+            .unwrap_or((trigger.high - trigger.low) / 100.0),
+        base,
+        trigger,
+        share: args.share,
+        seeds: args.seeds,
+        jobs: args
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+    };
+    let (probes, outcome) = boundary::search(&plan)?;
+    if !args.quiet {
+        print!("{}", boundary::probe_table(&plan, &probes));
+    }
+    println!("{}: {}", source.label(), boundary::answer(&plan, &outcome));
+    Ok(())
+}
+
+/// `--shard i/n`, or `auto`: the shard the batch engine this process runs under assigns it.
+fn shard_of(text: &str) -> Result<(usize, usize), stampede_core::Problem> {
+    if text.trim() == "auto" {
+        batch::shard_from_env(&|name| std::env::var(name).ok())
+    } else {
+        sweep::parse_shard(text)
+    }
 }
 
 /// "a", "a and b", "a, b and c".

@@ -962,3 +962,182 @@ fn sweeps_report_each_resolver_and_failover_name() {
         .expect("a cost column");
     assert_eq!(diff_rows, header[cost + 1..], "{text}");
 }
+
+/// A load spike into a queue whose wait crosses the clients' timeout: the survival boundary is
+/// known from queueing theory.
+///
+/// Numbers: λ = 1800 clients × 1 request/s = 1800 requests/s; the backend has c = 200 workers
+/// with a constant service time s = 100 ms, so it serves μ = c/s = 2000 requests/s (ρ = 0.9,
+/// an M/D/200 queue whose wait is a few ms before the fault). The spike multiplies arrivals
+/// by F = 1.5 to Fλ = 2700/s, so the queue grows at Fλ − μ = 700 requests/s, deterministically
+/// up to Poisson noise, and an attempt that finds Q waiting waits Q/μ. The attempt timeout
+/// T = 2 s covers wait plus service (the engine times out an attempt whose service would end at
+/// or after T), so attempts fail once the wait exceeds T − s = 1.9 s, i.e. once the queue holds
+/// μ(T − s) = 3800 requests. The spike of length D reaches that iff 700 · D > 3800:
+///
+///   D* = μ(T − s) / (Fλ − μ) = 3800 / 700 = 5.43 s,   and for a spike of D = 5 s,
+///   F* = (μ(T − s)/D + μ) / λ = (760 + 2000) / 1800 = 1.533.
+///
+/// Why crossing it is the verdict: without retries (attempts_max = 1) the attempts that waited
+/// too long are served, wasted, about T after they arrived, i.e. right after the spike ends, so
+/// goodput in the first metric buckets after the fault drops below 95 % of the baseline (1800/s:
+/// the queue drains at μ = 2000/s, so losing 0.15 s of a 1 s bucket suffices, a few dozen
+/// requests past the threshold: +0.05 s at most). With a 1 s recovery window, recovery must
+/// start in the first bucket after the fault: a dip there makes the run metastable, no dip
+/// recovers. Seed noise: the queue at D* varies by √(Fλ · D*) ≈ 121 requests, σ ≈ 0.17 s of
+/// spike, so at a 50 % share the boundary is D* within ±0.25 s (the median of 10 seeds varies
+/// by about 0.07 s), and at 90 % it is lower.
+const QUEUE_TIMEOUT: &str = r#"
+version = 1
+title = "queue wait crosses the timeout"
+
+[run]
+duration_s = 40.0
+bucket_s = 1.0
+seed = 1
+recovery_window_s = 1.0
+
+[fleet]
+clients = 1800
+request_rate_per_client_per_s = 1.0
+attempt_timeout_ms = 2000.0
+
+[retry]
+attempts_max = 1
+
+[dns]
+record_ttl_s = 3600.0
+
+[backend]
+workers = 200
+service_time = "constant"
+service_ms_mean = 100.0
+queue_capacity = 1000000
+
+[[faults]]
+kind = "load_spike"
+start_s = 10.0
+end_s = 15.0
+factor = 1.5
+"#;
+
+/// The `(holds, fails)` values of a boundary answer ("… (5.5–5.53 s: 5.5 holds, 5.53 does
+/// not)"), or `None` when it states there is none in the range.
+fn boundary_values(o: &Output) -> Option<(f64, f64)> {
+    assert_exit(o, 0);
+    let text = stdout(o);
+    let last = text.lines().last().unwrap_or_default();
+    if last.contains("no boundary in range") {
+        return None;
+    }
+    let number = |word: &str| {
+        let (before, _) = last.split_once(word).unwrap_or_else(|| panic!("{text}"));
+        before.rsplit(" ").next().unwrap().parse::<f64>().unwrap()
+    };
+    Some((number(" holds"), number(" does not")))
+}
+
+#[test]
+fn boundary_finds_where_the_queue_wait_crosses_the_timeout() {
+    let dir = TempDir::new("boundary");
+    let scenario = dir.write("queue.toml", QUEUE_TIMEOUT);
+    let search = |trigger: &str, share: &str, resolution: &str| {
+        sh!(
+            "boundary",
+            scenario,
+            "--trigger",
+            trigger,
+            "--share",
+            share,
+            "--seeds",
+            "10",
+            "--resolution",
+            resolution,
+            "--jobs",
+            "2"
+        )
+    };
+    let duration_star = 2000.0 * 1.9 / 700.0;
+    let o = search("outage.duration_s=2..10", "0.5", "0.05");
+    let (holds, fails) = boundary_values(&o).expect("a boundary");
+    assert!(holds < fails && fails - holds <= 0.05, "{}", stdout(&o));
+    assert!(
+        (holds - duration_star).abs() < 0.25 && (fails - duration_star).abs() < 0.3,
+        "D* = {duration_star:.3} s from theory: {}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("up to"), "{}", stdout(&o));
+    // A larger share of seeds holds only for shorter spikes.
+    let (holds_90, _) = boundary_values(&search("outage.duration_s=2..10", "0.9", "0.05")).unwrap();
+    assert!(holds_90 <= holds, "90 %: {holds_90} s, 50 %: {holds} s");
+
+    // The same boundary along the spike's factor, for a spike of 5 s.
+    let factor_star = (2000.0 * 1.9 / 5.0 + 2000.0) / 1800.0;
+    let o = search("outage.factor=1..3", "0.5", "0.005");
+    let (holds, fails) = boundary_values(&o).expect("a boundary");
+    // σ of the queue ≈ √(2760 · 5) ≈ 117 requests ≈ 117 / (5 s · 1800/s) ≈ 0.013 in F.
+    assert!(
+        (holds - factor_star).abs() < 0.04 && fails > holds,
+        "F* = {factor_star:.4} from theory: {}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn boundary_says_when_the_range_holds_none_and_refuses_bad_input() {
+    let dir = TempDir::new("boundary-none");
+    let scenario = dir.write("queue.toml", QUEUE_TIMEOUT);
+    // Fλ ≤ 1.1 · 1800 = 1980/s stays below μ = 2000/s: the queue never grows.
+    let o = sh!(
+        "boundary",
+        scenario,
+        "--trigger",
+        "outage.factor=1..1.1",
+        "--seeds",
+        "3"
+    );
+    assert_eq!(boundary_values(&o), None);
+    assert!(
+        stdout(&o).contains("recovers in at least 90 % of 3 seeds everywhere"),
+        "{}",
+        stdout(&o)
+    );
+    // From 8 s the queue always passes 3800 requests (700 · 8 = 5600, 20 σ above).
+    let o = sh!(
+        "boundary",
+        scenario,
+        "--trigger",
+        "outage.duration_s=8..10",
+        "--seeds",
+        "3"
+    );
+    assert_eq!(boundary_values(&o), None);
+    assert!(stdout(&o).contains("fails to recover"), "{}", stdout(&o));
+
+    for (args, expected) in [
+        (&["--trigger", "outage.kind=0..2"][..], "numeric parameter"),
+        (
+            &["--trigger", "outage.duraton_s=1..2"],
+            "did you mean `outage.duration_s`",
+        ),
+        (&["--trigger", "outage.duration_s=5..1"], "must be below"),
+        (
+            &["--trigger", "outage.duration_s=1..5", "--share", "1.5"],
+            "--share",
+        ),
+        (
+            &["--trigger", "outage.duration_s=1..5", "--seeds", "0"],
+            "--seeds",
+        ),
+        // A 35 s spike from 10 s outlasts the 40 s run: no verdict.
+        (&["--trigger", "outage.duration_s=1..35"], "run.duration_s"),
+    ] {
+        let o = stampede(
+            ["boundary".as_ref(), scenario.as_os_str()]
+                .into_iter()
+                .chain(args.iter().map(OsStr::new)),
+        );
+        assert_exit(&o, 2);
+        assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
+    }
+}
