@@ -468,11 +468,10 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
         seeds: args.seeds.max(1),
         entry_columns: Vec::new(),
     };
-    if problems.is_empty() && grid.cells().saturating_mul(grid.seeds) > sweep::POINTS_MAX {
-        problems.push(stampede_core::Problem {
-            path: "--vary".into(),
-            message: format!("more than {} points; narrow the grid", sweep::POINTS_MAX),
-        });
+    if problems.is_empty()
+        && let Some(problem) = grid.size_problem()
+    {
+        problems.push(problem);
     }
     if !problems.is_empty() {
         return Err(CliError::Invalid {

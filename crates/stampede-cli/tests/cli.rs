@@ -1141,3 +1141,119 @@ fn boundary_says_when_the_range_holds_none_and_refuses_bad_input() {
         assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
     }
 }
+
+/// Every variable `--shard auto` reads, cleared before each run so the machine's own (a CI
+/// job running under Slurm) cannot leak in.
+const BATCH_VARS: &[&str] = &[
+    "JOB_COMPLETION_INDEX",
+    "STAMPEDE_SHARD_COUNT",
+    "SLURM_ARRAY_TASK_ID",
+    "SLURM_ARRAY_TASK_COUNT",
+    "SLURM_ARRAY_TASK_MIN",
+    "SLURM_ARRAY_TASK_MAX",
+    "SLURM_ARRAY_TASK_STEP",
+    "AWS_BATCH_JOB_ARRAY_INDEX",
+    "AWS_BATCH_JOB_ARRAY_SIZE",
+];
+
+/// A batch engine's variables for task `i` of `n`.
+type EngineVars = fn(usize, usize) -> Vec<(&'static str, String)>;
+
+/// Runs the binary with `args` and exactly the batch variables `vars`.
+fn stampede_under(args: &[OsString], vars: &[(&str, String)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_stampede"));
+    command.args(args);
+    for var in BATCH_VARS {
+        command.env_remove(var);
+    }
+    command.envs(vars.iter().map(|(k, v)| (k, v)));
+    command.output().expect("the binary runs")
+}
+
+#[test]
+fn shard_auto_under_each_batch_engine_merges_to_the_unsharded_sweep() {
+    let dir = TempDir::new("shard-auto");
+    let scenario = dir.write("small.toml", SMALL);
+    let full = dir.path("full.csv");
+    assert_exit(&stampede_under(&sweep_args(&scenario, &full, &[]), &[]), 0);
+    let full_text = read(&full);
+    let count = 3;
+    // Each engine's variables for task `i` of `count`: Slurm's array is --array=1-3 (IDs from 1).
+    let engines: [(&str, EngineVars); 3] = [
+        ("kubernetes", |i, n| {
+            vec![
+                ("JOB_COMPLETION_INDEX", i.to_string()),
+                ("STAMPEDE_SHARD_COUNT", n.to_string()),
+            ]
+        }),
+        ("slurm", |i, n| {
+            vec![
+                ("SLURM_ARRAY_TASK_ID", (i + 1).to_string()),
+                ("SLURM_ARRAY_TASK_COUNT", n.to_string()),
+                ("SLURM_ARRAY_TASK_MIN", "1".to_string()),
+                ("SLURM_ARRAY_TASK_MAX", n.to_string()),
+                ("SLURM_ARRAY_TASK_STEP", "1".to_string()),
+            ]
+        }),
+        ("aws", |i, n| {
+            vec![
+                ("AWS_BATCH_JOB_ARRAY_INDEX", i.to_string()),
+                ("AWS_BATCH_JOB_ARRAY_SIZE", n.to_string()),
+            ]
+        }),
+    ];
+    for (engine, vars) in engines {
+        let mut parts = Vec::new();
+        for i in 0..count {
+            let out = dir.path(&format!("{engine}-{i}.csv"));
+            let o = stampede_under(
+                &sweep_args(&scenario, &out, &["--shard", "auto"]),
+                &vars(i, count),
+            );
+            assert_exit(&o, 0);
+            assert!(
+                stdout(&o).contains(&format!("shard {i}/{count} ran 4 ")),
+                "{engine}: {}",
+                stdout(&o)
+            );
+            parts.push(out);
+        }
+        let merged = dir.path(&format!("{engine}-merged.csv"));
+        let mut args: Vec<OsString> = vec!["merge".into()];
+        args.extend(parts.iter().rev().map(OsString::from));
+        args.extend(["--out".into(), merged.clone().into()]);
+        assert_exit(&stampede_under(&args, &[]), 0);
+        assert_eq!(
+            read(&merged),
+            full_text,
+            "{engine}: merged shards equal the unsharded sweep"
+        );
+    }
+    // No engine, a partial one, or two that disagree: exit 2 with the variables named.
+    let out = dir.path("refused.csv");
+    let args = sweep_args(&scenario, &out, &["--shard", "auto"]);
+    for (vars, expected) in [
+        (vec![], "no batch engine found"),
+        (
+            vec![("JOB_COMPLETION_INDEX", "0".to_string())],
+            "STAMPEDE_SHARD_COUNT is not set",
+        ),
+        (
+            vec![
+                ("AWS_BATCH_JOB_ARRAY_INDEX", "0".to_string()),
+                ("AWS_BATCH_JOB_ARRAY_SIZE", "2".to_string()),
+                ("JOB_COMPLETION_INDEX", "1".to_string()),
+                ("STAMPEDE_SHARD_COUNT", "2".to_string()),
+            ],
+            "says shard",
+        ),
+    ] {
+        let o = stampede_under(&args, &vars);
+        assert_exit(&o, 2);
+        assert!(
+            stderr(&o).contains("--shard auto") && stderr(&o).contains(expected),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
