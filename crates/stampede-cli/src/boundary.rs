@@ -2,8 +2,8 @@
 //! bisection over the share of seeds that recover.
 //!
 //! Owns: the `--trigger` syntax, the bisection, what counts as recovered, and the wording of the
-//! answer ("recovers … up to 10.2 s (10.1–10.3 s) in at least 90 % of 10 seeds", or that the
-//! trigger never or always leads to collapse within its range).
+//! answer ("recovers in at least 90 % of 10 seeds with outage.duration_s up to 5.5 s
+//! (5.5–5.55 s …)", or that the trigger never or always leads to collapse within its range).
 //! Must not: judge recovery by itself (the verdict is the core's [`Recovery`], the same one
 //! `run`, `sweep` and the playground report) or simulate anything: every probe is a scenario
 //! the core validates and runs, seed `s` of a probe being the scenario's seed plus `s`, as in a
@@ -155,17 +155,12 @@ pub fn search(plan: &Search) -> CliResult<(Vec<Probe>, Outcome)> {
     } else {
         (probes[1].clone(), probes[0].clone())
     };
-    let integer = plan.trigger.param.kind == ParamKind::Integer;
-    let resolution = if integer {
-        plan.resolution.max(1.0)
-    } else {
-        plan.resolution
-    };
+    let step = grid_step(plan);
     for _ in 0..STEPS_MAX {
-        if (fails.value - holds.value).abs() <= resolution {
+        if (fails.value - holds.value).abs() <= step * (1.0 + 1e-9) {
             break;
         }
-        let middle = midpoint(holds.value, fails.value, integer);
+        let middle = midpoint(low, step, holds.value, fails.value);
         if middle == holds.value || middle == fails.value {
             break;
         }
@@ -180,11 +175,21 @@ pub fn search(plan: &Search) -> CliResult<(Vec<Probe>, Outcome)> {
     Ok((probes, Outcome::Between { holds, fails }))
 }
 
-/// The middle of two values as its wire text reads back (so a probe can be rerun with
-/// `--set key=value`), whole for integer parameters.
-fn midpoint(a: f64, b: f64, integer: bool) -> f64 {
-    let m = a + (b - a) / 2.0;
-    let m = if integer { m.floor() } else { m };
+/// The spacing of the values probed inside the range: the resolution, whole for integer
+/// parameters.
+fn grid_step(plan: &Search) -> f64 {
+    if plan.trigger.param.kind == ParamKind::Integer {
+        plan.resolution.ceil().max(1.0)
+    } else {
+        plan.resolution
+    }
+}
+
+/// The value on the grid `origin + k · step` nearest the middle of `a` and `b`, as its wire text
+/// reads back (so a probe can be rerun with `--set key=value`).
+fn midpoint(origin: f64, step: f64, a: f64, b: f64) -> f64 {
+    let middle = a + (b - a) / 2.0;
+    let m = origin + ((middle - origin) / step).round() * step;
     trim_number(m).parse().unwrap_or(m)
 }
 
@@ -287,12 +292,15 @@ fn run_all(scenarios: &[Scenario], jobs: usize) -> CliResult<Vec<Summary>> {
     Ok(out.into_iter().flatten().collect())
 }
 
-/// A value of the trigger, to the decimals the resolution shows, without its unit.
+/// A value of the trigger, to the decimals of the resolution (every probe is on its grid),
+/// without its unit.
 fn number_text(param: &params::Param, value: f64, resolution: f64) -> String {
-    let decimals = if param.kind == ParamKind::Integer || resolution >= 1.0 {
+    let decimals = if param.kind == ParamKind::Integer {
         0
     } else {
-        ((-resolution.log10()).ceil().max(0.0) as usize).min(6)
+        trim_number(resolution)
+            .split_once('.')
+            .map_or(0, |(_, fraction)| fraction.len())
     };
     stampede_core::report::number(value, decimals)
 }
@@ -342,7 +350,9 @@ pub fn probe_table(plan: &Search, probes: &[Probe]) -> String {
 }
 
 /// The answer in one sentence, e.g. "recovers in at least 90 % of 10 seeds with
-/// outage.duration_s up to 10.2 s (10.1–10.3 s)", or that the range holds no boundary.
+/// outage.duration_s up to 5.5 s (5.5–5.55 s: 5.5 holds, 5.55 does not)": the headline is the
+/// probe nearest the boundary that holds, then the interval the boundary lies in. Or that the
+/// range holds no boundary.
 pub fn answer(plan: &Search, outcome: &Outcome) -> String {
     let t = &plan.trigger;
     let (key, param, resolution) = (t.param.key, t.param, plan.resolution);
@@ -380,7 +390,7 @@ pub fn answer(plan: &Search, outcome: &Outcome) -> String {
             format!(
                 "recovers in at least {share} with {key} {direction} {} ({}–{}{unit}: {} holds, \
                  {} does not)",
-                value_text(param, lo + (hi - lo) / 2.0, resolution),
+                value_text(param, holds.value, resolution),
                 number_text(param, lo, resolution),
                 number_text(param, hi, resolution),
                 number_text(param, holds.value, resolution),
@@ -410,10 +420,12 @@ mod tests {
     }
 
     #[test]
-    fn midpoints_read_back_from_their_wire_text() {
-        assert_eq!(midpoint(1.0, 2.0, false), 1.5);
-        assert_eq!(midpoint(1.0, 4.0, true), 2.0);
-        let m = midpoint(0.0, 1.0 / 3.0, false);
+    fn midpoints_lie_on_the_grid_and_read_back_from_their_wire_text() {
+        assert_eq!(midpoint(0.0, 1.0, 0.0, 60.0), 30.0);
+        assert_eq!(midpoint(0.0, 1.0, 0.0, 7.0), 4.0);
+        assert_eq!(midpoint(2.0, 0.05, 2.0, 5.5), 3.75);
+        assert_eq!(midpoint(1.0, 1.0, 1.0, 4.0), 3.0);
+        let m = midpoint(0.0, 1.0 / 3.0, 0.0, 1.0);
         assert_eq!(trim_number(m).parse::<f64>().unwrap(), m);
     }
 
