@@ -978,6 +978,11 @@ fn sweeps_report_each_resolver_and_failover_name() {
 ///   D* = μ(T − s) / (Fλ − μ) = 3800 / 700 = 5.43 s,   and for a spike of D = 5 s,
 ///   F* = (μ(T − s)/D + μ) / λ = (760 + 2000) / 1800 = 1.533.
 ///
+/// Along the worker count c (a 5 s spike) more workers help: μ = c/s = 10c per second, the
+/// queue grows at 2700 − 10c and collapses the run once it holds 10c · 1.9 = 19c, so it
+/// collapses iff 5 · (2700 − 10c) > 19c ⇔ c < 13500/69 = 195.7: the design recovers from
+/// c* = 196 workers on (σ ≈ 116/69 ≈ 1.7 workers).
+///
 /// Why crossing it is the verdict: without retries (attempts_max = 1) the attempts that waited
 /// too long are served, wasted, about T after they arrived, i.e. right after the spike ends, so
 /// goodput in the first metric buckets after the fault drops below 95 % of the baseline (1800/s:
@@ -1070,6 +1075,15 @@ fn boundary_finds_where_the_queue_wait_crosses_the_timeout() {
     // A larger share of seeds holds only for shorter spikes.
     let (holds_90, _) = boundary_values(&search("outage.duration_s=2..10", "0.9", "0.05")).unwrap();
     assert!(holds_90 <= holds, "90 %: {holds_90} s, 50 %: {holds} s");
+
+    // More workers help: the low end fails, the high end holds, the answer reads "from".
+    let o = search("backend.workers=150..250", "0.5", "1");
+    let (holds, fails) = boundary_values(&o).expect("a boundary");
+    assert!(
+        fails + 1.0 == holds && (holds - 196.0).abs() <= 4.0 && stdout(&o).contains("from"),
+        "c* = 196 workers from theory: {}",
+        stdout(&o)
+    );
 
     // The same boundary along the spike's factor, for a spike of 5 s.
     let factor_star = (2000.0 * 1.9 / 5.0 + 2000.0) / 1800.0;
