@@ -5,6 +5,8 @@
 //! series is told apart by colour alone), the shading of fault windows, and downsampling.
 //! Must not: compute model figures. Every value comes from a [`Report`].
 
+pub mod band;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use stampede_core::Report;

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use stampede_core::scenario::params::{self, ParamKind, trim_number};
 use stampede_core::scenario::{self as core_scenario, Problem};
-use stampede_core::{RawScenario, Recovery, Scenario, Summary};
+use stampede_core::{RawScenario, Recovery, Report, Scenario};
 
 use crate::error::{CliError, CliResult};
 
@@ -211,7 +211,7 @@ fn probe(plan: &Search, value: f64) -> CliResult<Probe> {
         })?;
         scenarios.push(sc);
     }
-    let summaries = run_all(&scenarios, plan.jobs)?;
+    let summaries = run_all(&scenarios, plan.jobs, |report| report.summary)?;
     let mut p = Probe {
         value,
         recovered: 0,
@@ -263,10 +263,14 @@ fn too_short(key: &str, wire: &str, sc: &Scenario, why: &str) -> CliError {
     )
 }
 
-/// Runs scenarios on `jobs` threads; summaries in input order.
-fn run_all(scenarios: &[Scenario], jobs: usize) -> CliResult<Vec<Summary>> {
+/// Runs scenarios on `jobs` threads and keeps `keep` of each report (the summary, or the whole
+/// report), in input order.
+pub fn run_all<T: Send>(
+    scenarios: &[Scenario],
+    jobs: usize,
+    keep: impl Fn(Report) -> T + Sync,
+) -> CliResult<Vec<T>> {
     let next = AtomicUsize::new(0);
-    let mut out: Vec<Option<Summary>> = vec![None; scenarios.len()];
     let results = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..jobs.clamp(1, scenarios.len().max(1)))
             .map(|_| {
@@ -275,7 +279,7 @@ fn run_all(scenarios: &[Scenario], jobs: usize) -> CliResult<Vec<Summary>> {
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(sc) = scenarios.get(i) else { break };
-                        done.push((i, stampede_core::run(sc).summary));
+                        done.push((i, keep(stampede_core::run(sc))));
                     }
                     done
                 })
@@ -283,10 +287,11 @@ fn run_all(scenarios: &[Scenario], jobs: usize) -> CliResult<Vec<Summary>> {
             .collect();
         handles.into_iter().map(|h| h.join()).collect::<Vec<_>>()
     });
+    let mut out: Vec<Option<T>> = (0..scenarios.len()).map(|_| None).collect();
     for result in results {
         let done = result.map_err(|_| CliError::Runtime("a run panicked".into()))?;
-        for (i, summary) in done {
-            out[i] = Some(summary);
+        for (i, value) in done {
+            out[i] = Some(value);
         }
     }
     Ok(out.into_iter().flatten().collect())

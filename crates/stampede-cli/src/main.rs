@@ -6,6 +6,7 @@
 //! Must not: model anything. Scenarios are decoded, validated and run by `stampede-core`; run
 //! charts are drawn by `stampede-charts`.
 
+mod bands;
 mod batch;
 mod boundary;
 mod error;
@@ -55,6 +56,10 @@ enum Command {
     /// Run a grid of parameter values × seeds in parallel and write one CSV row per point.
     #[command(after_help = SWEEP_HELP)]
     Sweep(SweepArgs),
+    /// Run one scenario over N seeds: each KPI's median with its p10–p90 interval, the share of
+    /// seeds metastable, and charts of median lines over p10–p90 bands.
+    #[command(after_help = EXIT_CODES)]
+    Bands(BandsArgs),
     /// Find, by bisection on one trigger parameter, the largest trigger after which the design
     /// still recovers in a share of seeds.
     #[command(after_help = BOUNDARY_HELP)]
@@ -98,6 +103,28 @@ helps (or, when the low end fails and the high end holds, never hurts).
 
 Exit codes: 0 success (a boundary, or a statement that the range holds none), 1 runtime error,
 2 invalid input (also: a probe whose run ends before its recovery verdict is known).";
+
+#[derive(Debug, Args)]
+struct BandsArgs {
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// Seeds: the scenario's seed plus 0..N-1, as a sweep's points.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    seeds: usize,
+    /// Worker threads (default: every core).
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Write one band chart per kind (load, outcomes, dns, queue, latency, breaker) as SVG into
+    /// this directory.
+    #[arg(long, value_name = "DIR")]
+    svg: Option<PathBuf>,
+    /// Write the same charts as PNG into this directory.
+    #[arg(long, value_name = "DIR")]
+    png: Option<PathBuf>,
+    /// Size of the charts, pixels.
+    #[arg(long, value_name = "WxH", default_value = "960x420", value_parser = parse_size)]
+    chart_size: (u32, u32),
+}
 
 #[derive(Debug, Args)]
 struct BoundaryArgs {
@@ -309,6 +336,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run(&args),
         Command::Sweep(args) => sweep(&args),
+        Command::Bands(args) => bands(&args),
         Command::Boundary(args) => boundary(&args),
         Command::Merge(args) => merge(&args),
         Command::Presets => {
@@ -518,6 +546,41 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
             started.elapsed().as_secs_f64(),
             and_list(std::iter::once(&args.out).chain(&charts))
         );
+    }
+    Ok(())
+}
+
+fn bands(args: &BandsArgs) -> CliResult<()> {
+    if !(1..=bands::SEEDS_MAX).contains(&args.seeds) {
+        return Err(CliError::invalid(
+            "bands",
+            "--seeds",
+            format!("must be from 1 to {}, got {}", bands::SEEDS_MAX, args.seeds),
+        ));
+    }
+    let source = args.scenario.source()?;
+    let base = input::prepare_raw(&source, &args.scenario.sets, args.scenario.seed)?;
+    let scenarios = bands::seed_scenarios(&base, args.seeds, &source.label())?;
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let reports = bands::run_seeds(&scenarios, jobs)?;
+    print!("{}", bands::text(&source.label(), &scenarios, &reports));
+    let mut charts = Vec::new();
+    if let Some(dir) = &args.svg {
+        charts.extend(bands::write_charts(
+            dir,
+            &reports,
+            args.chart_size,
+            ChartFormat::Svg,
+        )?);
+    }
+    if let Some(dir) = &args.png {
+        let format = ChartFormat::Png { scale: 1 };
+        charts.extend(bands::write_charts(dir, &reports, args.chart_size, format)?);
+    }
+    if !charts.is_empty() {
+        println!("\nwrote {}", and_list(&charts));
     }
     Ok(())
 }

@@ -1274,3 +1274,91 @@ fn shard_auto_under_each_batch_engine_merges_to_the_unsharded_sweep() {
         );
     }
 }
+
+/// Type-7 quantile (R's default) of sorted values, written out here independently of the core.
+fn quantile_7(sorted: &[f64], q: f64) -> f64 {
+    let h = q * (sorted.len() - 1) as f64;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] + (h - h.floor()) * (sorted[hi] - sorted[lo])
+}
+
+#[test]
+fn bands_give_the_median_and_interval_of_the_sweeps_seeds_and_draw_them() {
+    let dir = TempDir::new("bands");
+    // A slowdown right at the naive retry storm's capacity: some seeds collapse, others not.
+    let set = ["--set", "outage.factor=1.25"];
+    let csv = dir.path("seeds.csv");
+    let o = sh!(
+        "sweep",
+        "--preset",
+        "naive-retry-storm",
+        set[0],
+        set[1],
+        "--vary",
+        "outage.factor=1.25",
+        "--seeds",
+        "10",
+        "--out",
+        csv
+    );
+    assert_exit(&o, 0);
+    let text = read(&csv);
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let mut availability: Vec<f64> = rows
+        .iter()
+        .map(|r| r[column("availability")].parse::<f64>().unwrap() * 100.0)
+        .collect();
+    availability.sort_by(f64::total_cmp);
+    let metastable = rows
+        .iter()
+        .filter(|r| r[column("metastable")] == "true")
+        .count();
+
+    let charts = dir.path("charts");
+    let o = sh!(
+        "bands",
+        "--preset",
+        "naive-retry-storm",
+        set[0],
+        set[1],
+        "--seeds",
+        "10",
+        "--svg",
+        charts
+    );
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    // "availability M % (L–H %, 10 seeds)", each to one decimal.
+    let line = out
+        .lines()
+        .find(|l| l.trim().starts_with("availability"))
+        .unwrap();
+    let numbers: Vec<f64> = line
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    let expected = [0.5, 0.1, 0.9].map(|q| quantile_7(&availability, q));
+    for (shown, expected) in numbers.iter().zip(expected) {
+        assert!(
+            (shown - expected).abs() <= 0.05 + 1e-9,
+            "{line}: expected {expected:?}"
+        );
+    }
+    assert!(line.ends_with("10 seeds)"), "{line}");
+    assert!(
+        out.contains(&format!("metastable in {metastable} of 10 seeds")),
+        "{out}\n{metastable} metastable in the sweep"
+    );
+    assert!(
+        metastable > 0 && metastable < 10,
+        "the preset at 1.25 should split the seeds"
+    );
+    let svg = read(&charts.join("outcomes.svg"));
+    assert!(svg.contains("median of 10 seeds") && svg.contains("<polygon"));
+}

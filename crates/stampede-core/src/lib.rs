@@ -4,6 +4,7 @@
 //! Architecture invariant: this crate does no I/O, reads no clock and uses no global random
 //! generator. The same [`Scenario`] and seed give a bit-identical [`Report`] on every target.
 
+pub mod bands;
 pub mod breaker;
 pub mod budget;
 pub mod engine;
