@@ -1334,7 +1334,7 @@ fn bands_give_the_median_and_interval_of_the_sweeps_seeds_and_draw_them() {
     );
     assert_exit(&o, 0);
     let out = stdout(&o);
-    // "availability M % (L–H %, 10 seeds)", each to one decimal.
+    // "availability M % (L–H %, 10 seeds)", each to two decimals.
     let line = out
         .lines()
         .find(|l| l.trim().starts_with("availability"))

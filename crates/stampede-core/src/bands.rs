@@ -111,11 +111,12 @@ impl SeedBands {
     /// then "metastable in 3 of 10 seeds (30 %)".
     pub fn lines(&self) -> Vec<String> {
         let mut out = vec![
+            // Two decimals: 99.97 % must not read as 100 %.
             interval_text(
                 "availability",
                 &self.availability,
                 100.0,
-                1,
+                2,
                 " %",
                 self.seeds,
             ),
