@@ -102,7 +102,7 @@ pub struct Search {
 pub struct Probe {
     /// The trigger's value.
     pub value: f64,
-    /// Seeds that recovered (or had no fault to recover from).
+    /// Seeds that recovered.
     pub recovered: usize,
     /// Seeds whose verdict was metastable.
     pub metastable: usize,
@@ -219,7 +219,18 @@ fn probe(plan: &Search, value: f64) -> CliResult<Probe> {
     };
     for (sc, summary) in scenarios.iter().zip(&summaries) {
         match summary.recovery {
-            Recovery::NoFault | Recovery::Recovered { .. } => p.recovered += 1,
+            Recovery::NoFault => {
+                return Err(CliError::invalid(
+                    "boundary",
+                    "faults",
+                    format!(
+                        "at {key}={wire} the scenario has no fault, so nothing to recover from: \
+                         add one (a [[faults]] entry, or --set outage.kind=… and \
+                         outage.duration_s=…)"
+                    ),
+                ));
+            }
+            Recovery::Recovered { .. } => p.recovered += 1,
             Recovery::Metastable { .. } => p.metastable += 1,
             Recovery::FaultStillActive => {
                 return Err(too_short(

@@ -1131,6 +1131,22 @@ fn boundary_says_when_the_range_holds_none_and_refuses_bad_input() {
     assert_eq!(boundary_values(&o), None);
     assert!(stdout(&o).contains("fails to recover"), "{}", stdout(&o));
 
+    // Without a fault there is nothing to recover from: said, not counted as recovered.
+    let no_fault = dir.write(
+        "no-fault.toml",
+        QUEUE_TIMEOUT.split("[[faults]]").next().unwrap(),
+    );
+    let o = sh!(
+        "boundary",
+        no_fault,
+        "--trigger",
+        "backend.workers=100..200",
+        "--seeds",
+        "2"
+    );
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("no fault"), "{}", stderr(&o));
+
     for (args, expected) in [
         (&["--trigger", "outage.kind=0..2"][..], "numeric parameter"),
         (
