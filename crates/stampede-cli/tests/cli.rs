@@ -1075,6 +1075,37 @@ fn boundary_finds_where_the_queue_wait_crosses_the_timeout() {
         stdout(&o)
     );
     assert!(stdout(&o).contains("up to"), "{}", stdout(&o));
+    // Each probe is the sweep's points at that value: the seeds recovered at 5.5 s (a probe of
+    // this search, halfway between 5 and 6) are the sweep's rows there that are not metastable.
+    let probe_row = stdout(&o)
+        .lines()
+        .find(|l| l.starts_with("5.5 s "))
+        .map(|l| {
+            l.split_whitespace()
+                .nth(2)
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .expect("a probe at 5.5 s");
+    let csv = dir.path("at-5.5.csv");
+    let sweep = sh!(
+        "sweep",
+        scenario,
+        "--vary",
+        "outage.duration_s=5.5",
+        "--seeds",
+        "10",
+        "--out",
+        csv
+    );
+    assert_exit(&sweep, 0);
+    let recovered = read(&csv)
+        .lines()
+        .skip(1)
+        .filter(|l| l.contains(",false,"))
+        .count();
+    assert_eq!(probe_row, recovered, "{}", read(&csv));
     // A larger share of seeds holds only for shorter spikes.
     let (holds_90, _) = boundary_values(&search("outage.duration_s=2..10", "0.9", "0.05")).unwrap();
     assert!(holds_90 <= holds, "90 %: {holds_90} s, 50 %: {holds} s");
