@@ -27,25 +27,31 @@ mod tests {
         names
     }
 
-    /// The allowed direction: core ← charts ← {cli, web}; core ← bench; xtask depends on none of them.
+    /// The allowed direction: core ← charts ← {cli, web}; core ← lessons ← {cli, web};
+    /// core ← bench; xtask depends on none of them.
     #[test]
     fn crate_dependencies_point_one_way() {
         let internal = [
             "stampede-core",
             "stampede-charts",
+            "stampede-lessons",
             "stampede-cli",
             "stampede-web",
             "stampede-bench",
             "xtask",
         ];
-        let allowed: [(&str, &[&str]); 6] = [
+        let allowed: [(&str, &[&str]); 7] = [
             ("crates/stampede-core/Cargo.toml", &[]),
             ("crates/stampede-charts/Cargo.toml", &["stampede-core"]),
+            ("crates/stampede-lessons/Cargo.toml", &["stampede-core"]),
             (
                 "crates/stampede-cli/Cargo.toml",
-                &["stampede-core", "stampede-charts"],
+                &["stampede-core", "stampede-charts", "stampede-lessons"],
             ),
-            ("web/Cargo.toml", &["stampede-core", "stampede-charts"]),
+            (
+                "web/Cargo.toml",
+                &["stampede-core", "stampede-charts", "stampede-lessons"],
+            ),
             ("crates/stampede-bench/Cargo.toml", &["stampede-core"]),
             ("crates/xtask/Cargo.toml", &[]),
         ];
