@@ -229,11 +229,14 @@ impl Op {
     }
 }
 
-/// One condition of a goal: `kpi op value`.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// One condition of a goal: `kpi op value`, optionally of one client class.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Condition {
     /// What is measured.
     pub kpi: Kpi,
+    /// The client class (`[[fleets]]` name) whose availability is measured; `None`: the whole
+    /// fleet. Only [`Kpi::Availability`] is measured per class.
+    pub class: Option<String>,
     /// How it is compared.
     pub op: Op,
     /// The goal value, in the KPI's unit (availability as a ratio 0..1; a flag as 0 or 1).
@@ -241,11 +244,32 @@ pub struct Condition {
 }
 
 impl Condition {
+    /// What is measured, in words: `availability`, `availability of ledger`.
+    pub fn label(&self) -> String {
+        match &self.class {
+            Some(class) => format!("{} of {class}", self.kpi.label()),
+            None => self.kpi.label().to_string(),
+        }
+    }
+
+    /// The measured value in `report`; `None` when it has none (no recovery, no such class).
+    pub fn read(&self, report: &Report) -> Option<f64> {
+        match &self.class {
+            Some(class) => report
+                .summary
+                .classes
+                .iter()
+                .find(|c| &c.name == class)
+                .map(|c| c.availability),
+            None => self.kpi.read(report),
+        }
+    }
+
     /// The goal in words: `availability ≥ 99 %`, `metastable = no`.
     pub fn text(&self) -> String {
         format!(
             "{} {} {}",
-            self.kpi.label(),
+            self.label(),
             self.op.symbol(),
             self.kpi.format_goal(self.value)
         )
@@ -253,17 +277,20 @@ impl Condition {
 
     /// Checks the condition on `report`.
     pub fn verdict(&self, report: &Report) -> Verdict {
-        let value = self.kpi.read(report);
+        let value = self.read(report);
         let met = value.is_some_and(|v| self.op.holds(v, self.value));
-        let measured =
-            value.map_or_else(|| Kpi::missing(report).to_string(), |v| self.kpi.format(v));
+        let measured = match (value, &self.class) {
+            (Some(v), _) => self.kpi.format(v),
+            (None, Some(_)) => "not reported (no such class)".to_string(),
+            (None, None) => Kpi::missing(report).to_string(),
+        };
         Verdict {
-            condition: *self,
+            condition: self.clone(),
             value,
             met,
             text: format!(
                 "{} {measured}, goal {} {}",
-                self.kpi.label(),
+                self.label(),
                 self.op.symbol(),
                 self.kpi.format_goal(self.value)
             ),

@@ -75,6 +75,8 @@ struct RawStep {
 #[serde(deny_unknown_fields)]
 struct RawCondition {
     kpi: String,
+    #[serde(default)]
+    class: Option<String>,
     op: String,
     value: toml::Value,
 }
@@ -356,7 +358,7 @@ fn validate_step(
         .iter()
         .enumerate()
         .filter_map(|(i, c)| condition(c, &format!("{path}.goal[{i}]"), problems))
-        .collect();
+        .collect::<Vec<_>>();
     if raw.hints.is_empty() {
         problems.push(format!("{path}.hints"), "a step needs at least one hint");
     }
@@ -380,6 +382,17 @@ fn validate_step(
         }
     }
     let solved = applied(&start, &solution, &format!("{path}.solution"), problems);
+    let classes: Vec<&str> = start.fleets.iter().map(|f| f.name.as_str()).collect();
+    for (i, c) in goal.iter().enumerate() {
+        if let Some(class) = &c.class
+            && !classes.contains(&class.as_str())
+        {
+            problems.push(
+                format!("{path}.goal[{i}].class"),
+                format!("no client class `{class}` in the step's scenario; it has: {}", if classes.is_empty() { "none".to_string() } else { classes.join(", ") }),
+            );
+        }
+    }
     Step {
         title: raw.title,
         narrative: raw.narrative,
@@ -445,7 +458,10 @@ fn condition(raw: &RawCondition, path: &str, problems: &mut Problems) -> Option<
             format!("availability is a ratio from 0 to 1 (write 0.99 for 99 %), got {value}"),
         );
     }
-    Some(Condition { kpi, op, value })
+    if raw.class.is_some() && kpi != Kpi::Availability {
+        problems.push(format!("{path}.class"), format!("only availability is measured per class, not {}", kpi.name()));
+    }
+    Some(Condition { kpi, class: raw.class.clone(), op, value })
 }
 
 fn settings(texts: &[String], path: &str, problems: &mut Problems) -> Vec<Setting> {

@@ -35,7 +35,11 @@ macro_rules! lesson_files {
 }
 
 /// Every lesson file, in the order of the lesson list (a two-hour game day runs them in order).
-pub static LESSON_FILES: &[LessonFile] = lesson_files!["dns-cascade",];
+pub static LESSON_FILES: &[LessonFile] = lesson_files![
+    "dns-cascade",
+    "backoff-and-jitter",
+    "budgets-and-breakers",
+];
 
 /// Every embedded lesson, decoded once; a file with problems is its error.
 pub fn embedded() -> &'static [Result<Lesson, LessonError>] {
