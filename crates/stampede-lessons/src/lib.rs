@@ -39,6 +39,9 @@ pub static LESSON_FILES: &[LessonFile] = lesson_files![
     "dns-cascade",
     "backoff-and-jitter",
     "budgets-and-breakers",
+    "caches-repopulate",
+    "zone-or-resolver",
+    "conditional-forwarding",
 ];
 
 /// Every embedded lesson, decoded once; a file with problems is its error.
