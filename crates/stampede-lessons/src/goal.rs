@@ -281,16 +281,17 @@ impl Condition {
         let met = value.is_some_and(|v| self.op.holds(v, self.value));
         let measured = match (value, &self.class) {
             (Some(v), _) => self.kpi.format(v),
-            (None, Some(_)) => "not reported (no such class)".to_string(),
-            (None, None) => Kpi::missing(report).to_string(),
+            (None, Some(_)) => ": not reported (no such class)".to_string(),
+            (None, None) => format!(": {}", Kpi::missing(report)),
         };
         Verdict {
             condition: self.clone(),
             value,
             met,
             text: format!(
-                "{} {measured}, goal {} {}",
+                "{}{}{measured}, goal {} {}",
                 self.label(),
+                if value.is_some() { " " } else { "" },
                 self.op.symbol(),
                 self.kpi.format_goal(self.value)
             ),

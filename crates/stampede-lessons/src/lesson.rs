@@ -389,7 +389,14 @@ fn validate_step(
         {
             problems.push(
                 format!("{path}.goal[{i}].class"),
-                format!("no client class `{class}` in the step's scenario; it has: {}", if classes.is_empty() { "none".to_string() } else { classes.join(", ") }),
+                format!(
+                    "no client class `{class}` in the step's scenario; it has: {}",
+                    if classes.is_empty() {
+                        "none".to_string()
+                    } else {
+                        classes.join(", ")
+                    }
+                ),
             );
         }
     }
@@ -459,9 +466,20 @@ fn condition(raw: &RawCondition, path: &str, problems: &mut Problems) -> Option<
         );
     }
     if raw.class.is_some() && kpi != Kpi::Availability {
-        problems.push(format!("{path}.class"), format!("only availability is measured per class, not {}", kpi.name()));
+        problems.push(
+            format!("{path}.class"),
+            format!(
+                "only availability is measured per class, not {}",
+                kpi.name()
+            ),
+        );
     }
-    Some(Condition { kpi, class: raw.class.clone(), op, value })
+    Some(Condition {
+        kpi,
+        class: raw.class.clone(),
+        op,
+        value,
+    })
 }
 
 fn settings(texts: &[String], path: &str, problems: &mut Problems) -> Vec<Setting> {

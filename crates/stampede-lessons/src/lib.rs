@@ -42,6 +42,11 @@ pub static LESSON_FILES: &[LessonFile] = lesson_files![
     "caches-repopulate",
     "zone-or-resolver",
     "conditional-forwarding",
+    "region-failover",
+    "identity-and-telemetry",
+    "metastability",
+    "concentration-risk",
+    "october-2025-replay",
 ];
 
 /// Every embedded lesson, decoded once; a file with problems is its error.
