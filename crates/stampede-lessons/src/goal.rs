@@ -165,7 +165,7 @@ impl Kpi {
 /// Availability as a percentage with enough digits to tell 99.0 from 99.04: one decimal, or
 /// two above 99 %, truncated (never rounded up to a goal it has not reached).
 fn percent(ratio: f64) -> String {
-    let digits = if ratio >= 0.99 && ratio < 1.0 { 2 } else { 1 };
+    let digits = if (0.99..1.0).contains(&ratio) { 2 } else { 1 };
     let scale = 10f64.powi(digits);
     let value = (ratio * 100.0 * scale).floor() / scale;
     format!("{value:.*}", digits as usize)
