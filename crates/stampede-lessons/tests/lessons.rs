@@ -87,9 +87,12 @@ fn the_template_is_valid() {
     assert!(l.steps[0].solved.resolver.serve_stale);
 }
 
+/// Replacements in the template, the field path of the problem, and the start of its message.
+type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+
 #[test]
 fn bad_lesson_files_name_the_field_and_what_is_wrong() {
-    let cases: &[(&[(&str, &str)], &str, &str)] = &[
+    let cases: &[Case] = &[
         (
             &[
                 ("CONTROLS", r#""retry.bakoff""#),

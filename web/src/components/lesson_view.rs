@@ -175,7 +175,7 @@ fn controls_section(step: &Step, props: &LessonViewProps) -> Html {
         dispatch: props.dispatch.clone(),
     };
     let shown = |keys: &[String]| -> Html {
-        html! { for keys.iter().filter_map(|k| find(k)).map(|p| control(p, &controls_props)) }
+        html! { <>{ for keys.iter().filter_map(|k| find(k)).map(|p| control(p, &controls_props)) }</> }
     };
     let restart = props
         .dispatch
