@@ -241,4 +241,77 @@ mod tests {
         };
         assert_eq!(p.hints, lesson.steps[0].hints.len());
     }
+
+    use crate::state::{Action, AppState};
+
+    /// A short report for the run in flight (its figures do not matter to these tests).
+    fn finish(state: &mut AppState) {
+        let sc = state.scenario().expect("valid");
+        let mut sim = stampede_core::Simulation::new(&sc);
+        sim.advance_to(stampede_core::SimTime::from_s(1.0));
+        let report = Box::new(sim.report());
+        state.apply(Action::Finished {
+            run_id: state.run_id,
+            report,
+        });
+    }
+
+    fn progress(state: &AppState) -> &LessonProgress {
+        match &state.page {
+            Page::Lesson(p) => p,
+            other => panic!("expected a lesson page, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_lesson_link_starts_from_the_step_and_keeps_the_learners_changes() {
+        let lesson = find("caches-repopulate").expect("the lesson");
+        let query = "lesson=caches-repopulate&step=2&attempts=3&resolver.negative_ttl_s=5";
+        let state = AppState::from_query(query);
+        let mut expected = lesson.steps[1].start.clone();
+        expected.first_resolver_mut().negative_ttl_s = 5.0;
+        assert_eq!(state.raw, expected);
+        assert_eq!(progress(&state).attempts, 3);
+        assert_eq!(state.to_query(), query);
+        assert!(state.url_problems.is_empty(), "{:?}", state.url_problems);
+    }
+
+    #[test]
+    fn a_run_after_a_change_is_an_attempt_and_a_rerun_is_not() {
+        let mut state = AppState::from_query("lesson=caches-repopulate&step=1&attempts=0");
+        finish(&mut state);
+        assert_eq!(
+            progress(&state).attempts,
+            0,
+            "the starting run is no attempt"
+        );
+        state.apply(Action::SetParam {
+            key: "resolver.serve_stale".into(),
+            value: 1.0,
+        });
+        finish(&mut state);
+        assert_eq!(progress(&state).attempts, 1);
+        finish(&mut state);
+        assert_eq!(progress(&state).attempts, 1);
+        assert!(
+            state
+                .to_query()
+                .starts_with("lesson=caches-repopulate&step=1&attempts=1&")
+        );
+    }
+
+    #[test]
+    fn the_solution_and_restart_set_the_steps_recorded_settings() {
+        let lesson = find("caches-repopulate").expect("the lesson");
+        let mut state = AppState::from_query("lesson=caches-repopulate&step=1&facilitator=1");
+        state.apply(Action::Lesson(LessonAction::ApplySolution));
+        assert_eq!(state.raw, lesson.steps[0].solved);
+        assert!(state.raw.resolver.serve_stale);
+        state.apply(Action::Lesson(LessonAction::Restart));
+        assert_eq!(state.raw, lesson.steps[0].start);
+        state.apply(Action::Lesson(LessonAction::Hint));
+        state.apply(Action::Lesson(LessonAction::Hint));
+        state.apply(Action::Lesson(LessonAction::Hint));
+        assert_eq!(progress(&state).hints, lesson.steps[0].hints.len());
+    }
 }
