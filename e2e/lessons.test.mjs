@@ -245,6 +245,8 @@ describe('Game-day lessons', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
           await waitForRun(page, 0);
           assert.equal((await goal(page)).state, 'met');
           await page.screenshot({ path: path.join(ARTIFACTS, `lesson-${name}-${scheme}.png`), fullPage: true });
+          // The first screen as the learner sees it (the full page of a phone is long).
+          await page.screenshot({ path: path.join(ARTIFACTS, `lesson-${name}-${scheme}-first-screen.png`) });
         }, { view, colorScheme: scheme });
       }
     }
@@ -255,6 +257,9 @@ describe('Game-day lessons', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     await withPage(t, `lesson=${LESSON}&step=2&attempts=0&facilitator=1`, async (page) => {
       await waitForRun(page, 0);
       await page.screenshot({ path: path.join(ARTIFACTS, 'lesson-facilitator-desktop-dark.png'), fullPage: true });
+      await page.setViewportSize(PHONE);
+      await page.locator('.facilitator').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(ARTIFACTS, 'lesson-facilitator-phone-dark.png') });
     }, { colorScheme: 'dark' });
   });
 });
