@@ -111,6 +111,35 @@ mod tests {
         }
     }
 
+    /// The lessons crate is pure like the core (the web app and the CLI both use it): no I/O,
+    /// clock or printing in its sources, and no dependencies beyond the core, serde and toml.
+    #[test]
+    fn lessons_crate_is_pure() {
+        let deps = dependencies("crates/stampede-lessons/Cargo.toml");
+        for dep in &deps {
+            assert!(
+                ["stampede-core", "serde", "toml"].contains(&dep.as_str()),
+                "stampede-lessons must not depend on {dep}"
+            );
+        }
+        let src = root().join("crates/stampede-lessons/src");
+        for entry in fs::read_dir(&src).unwrap() {
+            let path = entry.unwrap().path();
+            let text = fs::read_to_string(&path).unwrap();
+            for banned in [
+                "std::time",
+                "Instant::now",
+                "std::fs",
+                "std::net",
+                "std::env",
+                "println!",
+                "HashMap",
+            ] {
+                assert!(!text.contains(banned), "{} uses {banned}", path.display());
+            }
+        }
+    }
+
     /// PNG export and its embedded font stay in the CLI: the charts crate draws on any backend,
     /// the web app uses the browser's fonts, and plotters never looks for fonts of its own.
     #[test]
