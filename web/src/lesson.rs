@@ -274,6 +274,10 @@ mod tests {
         assert_eq!(progress(&state).attempts, 3);
         assert_eq!(state.to_query(), query);
         assert!(state.url_problems.is_empty(), "{:?}", state.url_problems);
+        // The playground link carries the same design over the lesson's preset.
+        let playground = AppState::from_query(&state.playground_query());
+        assert_eq!(playground.page, Page::Playground);
+        assert_eq!(playground.raw, state.raw);
     }
 
     #[test]

@@ -396,6 +396,12 @@ impl AppState {
         query
     }
 
+    /// The link of the current parameters in the full playground (`preset=…&key=value…`), as a
+    /// lesson step offers it to go on exploring.
+    pub fn playground_query(&self) -> String {
+        design_query(self.preset, &self.raw)
+    }
+
     /// The validated scenario, when the parameters are valid.
     pub fn scenario(&self) -> Option<Scenario> {
         Scenario::try_from(self.raw.clone()).ok()

@@ -195,7 +195,10 @@ fn controls_section(step: &Step, props: &LessonViewProps) -> Html {
                     </fieldset>
                 }
             </form>
-            <button type="button" onclick={restart}>{ "Back to the step's start" }</button>
+            <p class="lesson-actions">
+                <button type="button" onclick={restart}>{ "Back to the step's start" }</button>
+                <a href={format!("?{}", props.state.playground_query())} title="Every control, starting from these settings">{ "Open in the playground" }</a>
+            </p>
         </section>
     }
 }
