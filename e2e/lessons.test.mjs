@@ -186,6 +186,11 @@ describe('Game-day lessons', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
       assert.equal(url.searchParams.get('lesson'), LESSON);
       assert.equal(url.searchParams.get('attempts'), '1', 'the attempt is counted in the link');
       assert.equal(url.searchParams.get('resolver.serve_stale'), 'true', 'the learner\'s change is in the link');
+      // The playground link carries the design over the lesson's preset.
+      const playground = new URL(await page.getByRole('link', { name: 'Open in the playground' }).getAttribute('href'), page.url());
+      assert.equal(playground.searchParams.get('preset'), 'serve-stale');
+      assert.equal(playground.searchParams.get('resolver.serve_stale'), null, 'serve-stale is the preset\'s own value');
+      assert.equal(playground.searchParams.get('lesson'), null);
     });
   });
 
