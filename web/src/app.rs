@@ -10,8 +10,10 @@ use gloo_worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
 use crate::components::{
-    charts::Charts, controls::Controls, header::Header, kpis::Kpis, transport::Transport,
+    charts::Charts, controls::Controls, header::Header, kpis::Kpis, lesson_list::LessonList,
+    lesson_view::LessonView, transport::Transport,
 };
+use crate::lesson::Page;
 use crate::protocol::{RunRequest, RunUpdate, Slot};
 use crate::state::{Action, AppState, Status};
 use crate::worker::SimWorker;
@@ -77,7 +79,9 @@ pub fn App() -> Html {
     {
         let bridge = bridge.clone();
         let raw = state.raw.clone();
-        let valid = state.status != Status::Invalid;
+        // The lesson list shows no run: it starts none.
+        let valid =
+            state.status != Status::Invalid && !matches!(state.page, Page::LessonList { .. });
         use_effect_with(state.run_id, move |run_id| {
             let run_id = *run_id;
             let pending = valid.then(|| {
@@ -142,6 +146,15 @@ pub fn App() -> Html {
                 </main>
             </div>
         };
+    }
+    match &state.page {
+        Page::Lesson(_) => {
+            return html! { <LessonView state={state.clone()} dispatch={dispatch} dark={dark} system_dark={system_dark} /> };
+        }
+        Page::LessonList { .. } => {
+            return html! { <LessonList state={state.clone()} dispatch={dispatch} dark={dark} system_dark={system_dark} /> };
+        }
+        Page::Playground => {}
     }
     html! {
         <div class={classes!("app", if dark { "dark" } else { "light" })}>

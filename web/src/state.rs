@@ -9,6 +9,8 @@ use stampede_core::scenario::params::find;
 use stampede_core::scenario::{apply_query, to_query};
 use stampede_core::{Problem, RawScenario, Report, Scenario};
 
+use crate::lesson::{LessonAction, Page};
+
 /// Where the run in flight is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -195,6 +197,8 @@ pub struct AppState {
     pub embed: bool,
     /// A pinned design to compare with (`vs=` in the URL).
     pub baseline: Option<Baseline>,
+    /// The page shown: the playground, the lesson list or a lesson step (`crate::lesson`).
+    pub page: Page,
 }
 
 /// Replay speeds offered, simulated seconds per wall second.
@@ -274,6 +278,8 @@ pub enum Action {
     Speed(f64),
     /// Wall time passed while playing, milliseconds.
     Tick(f64),
+    /// Something done in a lesson (`crate::lesson`).
+    Lesson(LessonAction),
 }
 
 /// The raw scenario of preset `index` (the first one if the index is out of range).
@@ -289,6 +295,7 @@ impl AppState {
     /// The state for a page opened with `query` (`preset=NAME&key=value...`).
     pub fn from_query(query: &str) -> AppState {
         let mut design = Vec::new();
+        let mut lesson_pairs = Vec::new();
         let mut embed = false;
         let mut baseline_query = None;
         for pair in query
@@ -300,6 +307,8 @@ impl AppState {
                 embed = true;
             } else if let Some(vs) = pair.strip_prefix("vs=") {
                 baseline_query = Some(vs);
+            } else if crate::lesson::is_lesson_pair(pair) {
+                lesson_pairs.push(pair);
             } else {
                 design.push(pair);
             }
@@ -309,7 +318,19 @@ impl AppState {
             rest,
             problem,
         } = split_preset(design.into_iter());
-        let (raw, problems) = apply_query(&preset_raw(preset), &rest.join("&"));
+        // A lesson step starts from its own settings; the link's pairs are the learner's changes.
+        let page = crate::lesson::page_from_pairs(&lesson_pairs);
+        let (preset, base) = match (&page, crate::lesson::base_raw(&page)) {
+            (Page::Lesson(p), Some(base)) => (
+                PRESETS
+                    .iter()
+                    .position(|x| x.name == p.lesson.preset)
+                    .unwrap_or(preset),
+                base,
+            ),
+            _ => (preset, preset_raw(preset)),
+        };
+        let (raw, problems) = apply_query(&base, &rest.join("&"));
         let url_problems = problem.into_iter().chain(problems).collect();
         let mut state = AppState {
             preset,
@@ -329,6 +350,7 @@ impl AppState {
             speed: SPEEDS[1],
             embed,
             baseline: None,
+            page,
         };
         if let Some(vs) = baseline_query {
             let decoded = decode_component(vs);
@@ -352,6 +374,18 @@ impl AppState {
 
     /// The URL query that reproduces the current parameters.
     pub fn to_query(&self) -> String {
+        match &self.page {
+            Page::Playground => {}
+            Page::LessonList { .. } => return "lessons".to_string(),
+            Page::Lesson(progress) => {
+                let changes = to_query(&self.raw, &progress.step().start);
+                return if changes.is_empty() {
+                    progress.query()
+                } else {
+                    format!("{}&{changes}", progress.query())
+                };
+            }
+        }
         let mut query = design_query(self.preset, &self.raw);
         if let Some(b) = &self.baseline {
             query = format!("{query}&vs={}", encode_component(&b.query()));
@@ -360,6 +394,12 @@ impl AppState {
             query.push_str("&embed=1");
         }
         query
+    }
+
+    /// The link of the current parameters in the full playground (`preset=…&key=value…`), as a
+    /// lesson step offers it to go on exploring.
+    pub fn playground_query(&self) -> String {
+        design_query(self.preset, &self.raw)
     }
 
     /// The validated scenario, when the parameters are valid.
@@ -449,6 +489,9 @@ impl AppState {
                     return;
                 }
                 (param.set)(&mut self.raw, value);
+                if let Page::Lesson(progress) = &mut self.page {
+                    progress.changed = true;
+                }
                 self.revalidate();
             }
             Action::LoadPreset(index) => {
@@ -488,6 +531,12 @@ impl AppState {
                     self.worker_problems.clear();
                     self.status = Status::Done;
                     self.runs_done += 1;
+                    if let Page::Lesson(progress) = &mut self.page
+                        && progress.changed
+                    {
+                        progress.attempts += 1;
+                        progress.changed = false;
+                    }
                 }
             }
             Action::ToggleDark { system_dark } => {
@@ -560,6 +609,26 @@ impl AppState {
                         self.playhead_s = Some(next);
                     }
                 }
+            }
+            Action::Lesson(action) => self.lesson_action(action),
+        }
+    }
+
+    /// A lesson action: a hint, back to the step's start, or the recorded solution.
+    fn lesson_action(&mut self, action: LessonAction) {
+        let Page::Lesson(progress) = &mut self.page else {
+            return;
+        };
+        let step = progress.step();
+        match action {
+            LessonAction::Hint => progress.hints = (progress.hints + 1).min(step.hints.len()),
+            LessonAction::Restart => {
+                self.raw = step.start.clone();
+                self.revalidate();
+            }
+            LessonAction::ApplySolution => {
+                self.raw = step.solved.clone();
+                self.revalidate();
             }
         }
     }

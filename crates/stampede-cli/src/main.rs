@@ -13,6 +13,7 @@ mod error;
 mod export;
 mod input;
 mod kpi;
+mod lesson;
 mod plot;
 mod progress;
 mod raster;
@@ -82,6 +83,29 @@ enum Command {
     /// Run two scenarios with the same seed and print each KPI for A, B and B − A.
     #[command(after_help = EXIT_CODES)]
     Diff(DiffArgs),
+    /// Game-day lessons: list them, or check that each step's goal is unmet at its start and
+    /// met by its recorded solution.
+    #[command(subcommand)]
+    Lesson(LessonCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum LessonCommand {
+    /// List the built-in lessons with their audience, duration and steps.
+    List,
+    /// For every step of a lesson (or of all), on several seeds: the goal is NOT met by the
+    /// step's starting state and IS met by its solution. Exit 1 names each failing condition.
+    #[command(after_help = EXIT_CODES)]
+    Check {
+        /// A lesson id, or a lesson file (`.toml`); all built-in lessons when absent.
+        lesson: Option<String>,
+        /// Seeds per step: the scenario's seed plus 0..N-1.
+        #[arg(long, value_name = "N", default_value_t = 3)]
+        seeds: u64,
+        /// Worker threads (default: every core).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+    },
 }
 
 const SWEEP_HELP: &str = "\
@@ -357,6 +381,15 @@ fn main() -> ExitCode {
             Ok(())
         }
         Command::Diff(args) => diff(&args),
+        Command::Lesson(LessonCommand::List) => {
+            print!("{}", lesson::list_text());
+            Ok(())
+        }
+        Command::Lesson(LessonCommand::Check {
+            lesson,
+            seeds,
+            jobs,
+        }) => lesson_check(lesson.as_deref(), seeds, jobs),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),
@@ -726,6 +759,26 @@ fn validate(scenario: &str) -> CliResult<()> {
         sc.seed
     );
     Ok(())
+}
+
+fn lesson_check(which: Option<&str>, seeds: u64, jobs: Option<usize>) -> CliResult<()> {
+    if seeds == 0 {
+        return Err(CliError::invalid(
+            "lesson check",
+            "--seeds",
+            "must be at least 1",
+        ));
+    }
+    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let (text, passed) = lesson::check(which, seeds, jobs)?;
+    print!("{text}");
+    if passed {
+        Ok(())
+    } else {
+        Err(CliError::Runtime(
+            "a lesson check failed (see FAIL lines above)".into(),
+        ))
+    }
 }
 
 fn schema() -> CliResult<()> {

@@ -1409,3 +1409,109 @@ fn bands_give_the_median_and_interval_of_the_sweeps_seeds_and_draw_them() {
     let svg = read(&charts.join("outcomes.svg"));
     assert!(svg.contains("median of 10 seeds") && svg.contains("<polygon"));
 }
+
+/// Every built-in lesson, every step, three seeds: the goal is unmet at the start and met by the
+/// recorded solution (a model change that breaks a lesson fails here).
+#[test]
+fn lesson_check_passes_for_every_built_in_lesson() {
+    let o = stampede(["lesson", "check"]);
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    assert!(!out.contains("FAIL"), "{out}");
+    let list = stdout(&stampede(["lesson", "list"]));
+    let ids: Vec<&str> = list
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with(' '))
+        .collect();
+    assert!(ids.len() >= 10, "{list}");
+    for id in ids {
+        assert!(
+            out.contains(&format!("ok    {id} step 1 ")),
+            "{id} not checked:\n{out}"
+        );
+    }
+    assert!(
+        out.contains("3 seed(s) each: every goal is unmet at the start and met by the solution"),
+        "{out}"
+    );
+}
+
+/// A lesson file whose solution does not reach its goal: exit 1, the failing condition with its
+/// measured figure and the goal.
+#[test]
+fn lesson_check_names_the_condition_a_solution_misses() {
+    let dir = TempDir::new("lesson");
+    let lesson = r#"
+id = "bad-solution"
+title = "A solution that misses"
+audience = "tests"
+duration_min = 5
+summary = "The solution changes nothing that matters."
+
+[start]
+preset = "serve-stale"
+set = ["run.duration_s=180", "outage.start_s=60", "outage.duration_s=60", "fleet.clients=100"]
+
+[[steps]]
+title = "Step one"
+narrative = "The zone times out; serve-stale is off."
+controls = ["resolver.serve_stale", "resolver.stale_answer_ttl_s"]
+set = ["resolver.serve_stale=false"]
+goal = [{ kpi = "availability", op = ">=", value = 0.99 }]
+hints = ["Serve stale answers."]
+solution = ["resolver.stale_answer_ttl_s=60"]
+expected = "It does not work."
+debrief = "RFC 8767."
+"#;
+    let path = dir.write("bad-solution.toml", lesson);
+    let o = stampede([
+        OsStr::new("lesson"),
+        OsStr::new("check"),
+        path.as_os_str(),
+        OsStr::new("--seeds"),
+        OsStr::new("2"),
+    ]);
+    assert_exit(&o, 1);
+    let out = stdout(&o);
+    let fails: Vec<&str> = out.lines().filter(|l| l.starts_with("FAIL")).collect();
+    assert_eq!(fails.len(), 2, "one line per seed:\n{out}");
+    for line in fails {
+        assert!(line.contains("bad-solution step 1 (seed "), "{line}");
+        assert!(
+            line.contains("the solution misses the goal: availability "),
+            "{line}"
+        );
+        assert!(line.ends_with(" %, goal ≥ 99 %"), "{line}");
+    }
+    assert!(
+        stderr(&o).contains("a lesson check failed"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// An unknown lesson id and a lesson file with an unknown control key are invalid input (exit 2),
+/// each reported with what is known or the field path.
+#[test]
+fn lesson_check_refuses_unknown_ids_and_bad_files() {
+    let o = stampede(["lesson", "check", "no-such-lesson"]);
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("no lesson `no-such-lesson`; known: dns-cascade"),
+        "{}",
+        stderr(&o)
+    );
+    let dir = TempDir::new("lesson-bad");
+    let path = dir.write(
+        "bad.toml",
+        "id = \"bad\"\ntitle = \"t\"\naudience = \"a\"\nduration_min = 5\nsummary = \"s\"\n[start]\npreset = \"serve-stale\"\n[[steps]]\ntitle = \"t\"\nnarrative = \"n\"\ncontrols = [\"retry.bakoff\"]\ngoal = [{ kpi = \"availability\", op = \">=\", value = 0.99 }]\nhints = [\"h\"]\nsolution = [\"retry.bakoff=exponential\"]\nexpected = \"e\"\ndebrief = \"d\"\n",
+    );
+    let o = stampede([OsStr::new("lesson"), OsStr::new("check"), path.as_os_str()]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("steps[0].controls[0]: unknown control key `retry.bakoff`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `retry.backoff`?"), "{err}");
+}

@@ -27,25 +27,31 @@ mod tests {
         names
     }
 
-    /// The allowed direction: core ← charts ← {cli, web}; core ← bench; xtask depends on none of them.
+    /// The allowed direction: core ← charts ← {cli, web}; core ← lessons ← {cli, web};
+    /// core ← bench; xtask depends on none of them.
     #[test]
     fn crate_dependencies_point_one_way() {
         let internal = [
             "stampede-core",
             "stampede-charts",
+            "stampede-lessons",
             "stampede-cli",
             "stampede-web",
             "stampede-bench",
             "xtask",
         ];
-        let allowed: [(&str, &[&str]); 6] = [
+        let allowed: [(&str, &[&str]); 7] = [
             ("crates/stampede-core/Cargo.toml", &[]),
             ("crates/stampede-charts/Cargo.toml", &["stampede-core"]),
+            ("crates/stampede-lessons/Cargo.toml", &["stampede-core"]),
             (
                 "crates/stampede-cli/Cargo.toml",
-                &["stampede-core", "stampede-charts"],
+                &["stampede-core", "stampede-charts", "stampede-lessons"],
             ),
-            ("web/Cargo.toml", &["stampede-core", "stampede-charts"]),
+            (
+                "web/Cargo.toml",
+                &["stampede-core", "stampede-charts", "stampede-lessons"],
+            ),
             ("crates/stampede-bench/Cargo.toml", &["stampede-core"]),
             ("crates/xtask/Cargo.toml", &[]),
         ];
@@ -99,6 +105,35 @@ mod tests {
                 "HashMap",
                 "HashSet",
                 "println!",
+            ] {
+                assert!(!text.contains(banned), "{} uses {banned}", path.display());
+            }
+        }
+    }
+
+    /// The lessons crate is pure like the core (the web app and the CLI both use it): no I/O,
+    /// clock or printing in its sources, and no dependencies beyond the core, serde and toml.
+    #[test]
+    fn lessons_crate_is_pure() {
+        let deps = dependencies("crates/stampede-lessons/Cargo.toml");
+        for dep in &deps {
+            assert!(
+                ["stampede-core", "serde", "toml"].contains(&dep.as_str()),
+                "stampede-lessons must not depend on {dep}"
+            );
+        }
+        let src = root().join("crates/stampede-lessons/src");
+        for entry in fs::read_dir(&src).unwrap() {
+            let path = entry.unwrap().path();
+            let text = fs::read_to_string(&path).unwrap();
+            for banned in [
+                "std::time",
+                "Instant::now",
+                "std::fs",
+                "std::net",
+                "std::env",
+                "println!",
+                "HashMap",
             ] {
                 assert!(!text.contains(banned), "{} uses {banned}", path.display());
             }

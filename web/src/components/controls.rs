@@ -206,7 +206,8 @@ fn is_changed(param: &Param, state: &AppState) -> bool {
     (param.get)(&state.raw) != (param.get)(&crate::state::preset_raw(state.preset))
 }
 
-fn control(param: &'static Param, props: &ControlsProps) -> Html {
+/// One parameter's control (also shown, one by one, by a lesson step).
+pub(crate) fn control(param: &'static Param, props: &ControlsProps) -> Html {
     let value = (param.get)(&props.state.raw);
     let id = format!("p-{}", param.key.replace('.', "-"));
     let help_id = format!("{id}-help");

@@ -75,6 +75,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                 if comparing {
                     <button type="button" onclick={unpin}>{ "Stop comparing" }</button>
                 }
+                <a class="lessons-link" href="?lessons">{ "Game-day lessons" }</a>
                 <button type="button" onclick={toggle_dark} aria-pressed={props.state.dark.unwrap_or(system_dark).to_string()}>
                     { "Dark mode" }
                 </button>

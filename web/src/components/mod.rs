@@ -4,4 +4,7 @@ pub mod charts;
 pub mod controls;
 pub mod header;
 pub mod kpis;
+pub mod lesson_list;
+pub mod lesson_timer;
+pub mod lesson_view;
 pub mod transport;
