@@ -14,6 +14,7 @@ mod plot;
 mod progress;
 mod raster;
 mod reference;
+mod report_reference;
 mod summary;
 mod sweep;
 
@@ -64,10 +65,19 @@ enum Command {
         /// Scenario file (TOML or JSON) or `preset:NAME`.
         scenario: String,
     },
-    /// Print the JSON Schema of scenario files.
-    Schema,
-    /// Print the scenario reference (every field, unit, default and source) as Markdown.
-    Reference,
+    /// Print the JSON Schema of scenario files (or, with --report, of the JSON report).
+    Schema {
+        /// The schema of the report `run --json` writes instead of the scenario's.
+        #[arg(long)]
+        report: bool,
+    },
+    /// Print the scenario reference (every field, unit, default and source) as Markdown (or,
+    /// with --report, the report reference).
+    Reference {
+        /// The reference of the report `run --json` writes instead of the scenario's.
+        #[arg(long)]
+        report: bool,
+    },
     /// Run two scenarios with the same seed and print each KPI for A, B and B − A.
     #[command(after_help = EXIT_CODES)]
     Diff(DiffArgs),
@@ -278,9 +288,13 @@ fn main() -> ExitCode {
             }
             other => other,
         },
-        Command::Schema => schema(),
-        Command::Reference => {
-            print!("{}", reference::markdown());
+        Command::Schema { report } => schema(report),
+        Command::Reference { report } => {
+            if report {
+                print!("{}", report_reference::markdown());
+            } else {
+                print!("{}", reference::markdown());
+            }
             Ok(())
         }
         Command::Diff(args) => diff(&args),
@@ -331,7 +345,12 @@ fn run(args: &RunArgs) -> CliResult<()> {
         };
         charts.extend(export::write_charts(dir, &report, args.chart_size, format)?);
     }
-    if !args.quiet {
+    // With a report on standard output (`--json -`, `--csv -`) the summary stays off it.
+    let to_stdout = [&args.json, &args.csv]
+        .into_iter()
+        .flatten()
+        .any(|p| export::is_stdout(p));
+    if !args.quiet && !to_stdout {
         print!("{}", summary::summary_table(&scenario, &report));
         let written = [&args.json, &args.csv]
             .into_iter()
@@ -402,10 +421,28 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
             (0, 1)
         }
     };
-    if args.seeds == 0 {
+    for (i, vary) in varies.iter().enumerate() {
+        if varies[..i].iter().any(|v| v.key == vary.key) {
+            problems.push(stampede_core::Problem {
+                path: format!("--vary {}", vary.key),
+                message: "this key is varied twice; give its values in one --vary".into(),
+            });
+        }
+    }
+    if args.seeds == 0 || args.seeds > sweep::POINTS_MAX {
         problems.push(stampede_core::Problem {
             path: "--seeds".into(),
-            message: "must be at least 1".into(),
+            message: format!(
+                "must be from 1 to {}, got {}",
+                sweep::POINTS_MAX,
+                args.seeds
+            ),
+        });
+    }
+    if args.jobs == Some(0) {
+        problems.push(stampede_core::Problem {
+            path: "--jobs".into(),
+            message: "must be at least 1 (leave it out to use every core)".into(),
         });
     }
     let kpi = args.chart.kpi()?;
@@ -425,8 +462,13 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
     };
     if problems.is_empty() && grid.cells().saturating_mul(grid.seeds) > sweep::POINTS_MAX {
         problems.push(stampede_core::Problem {
-            path: "--vary".into(),
-            message: format!("more than {} points; narrow the grid", sweep::POINTS_MAX),
+            path: "--vary × --seeds".into(),
+            message: format!(
+                "{} cells × {} seeds is more than {} points; narrow the grid or take fewer seeds",
+                grid.cells(),
+                grid.seeds,
+                sweep::POINTS_MAX
+            ),
         });
     }
     if !problems.is_empty() {
@@ -458,13 +500,21 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
         None => Vec::new(),
     };
     if !args.quiet {
+        // The CSV may be on standard output (`--out -`): the line goes to standard error then.
+        let line = |text: String| {
+            if export::is_stdout(&args.out) {
+                eprintln!("{text}");
+            } else {
+                println!("{text}");
+            }
+        };
         let shape: Vec<String> = plan
             .grid
             .varies
             .iter()
             .map(|v| v.values.len().to_string())
             .collect();
-        println!(
+        line(format!(
             "sweep: {} points ({} values × {} seed(s)), shard {}/{} ran {count} on {jobs} thread(s) in {:.1} s; wrote {}",
             plan.grid.points(),
             shape.join(" × "),
@@ -473,7 +523,7 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
             shard.1,
             started.elapsed().as_secs_f64(),
             and_list(std::iter::once(&args.out).chain(&charts))
-        );
+        ));
     }
     Ok(())
 }
@@ -491,9 +541,13 @@ fn merge(args: &MergeArgs) -> CliResult<()> {
     let kpi = args.chart.kpi()?;
     let mut tables = Vec::new();
     for path in &args.files {
-        let text = std::fs::read_to_string(path).map_err(|e| CliError::io("read", path, &e))?;
+        let bytes = input::read_input(path)?;
         let name = path.display().to_string();
-        let (table, skipped) = sweep::Table::parse(&text, &name)?;
+        let text = input::utf8(&bytes).map_err(|p| CliError::Invalid {
+            source: name.clone(),
+            problems: vec![p],
+        })?;
+        let (table, skipped) = sweep::Table::parse(text, &name)?;
         if skipped > 0 {
             eprintln!("warning: {name}: skipped {skipped} incomplete row(s)");
         }
@@ -551,8 +605,12 @@ fn validate(scenario: &str) -> CliResult<()> {
     Ok(())
 }
 
-fn schema() -> CliResult<()> {
-    println!("{}", stampede_core::scenario::json_schema());
+fn schema(report: bool) -> CliResult<()> {
+    if report {
+        println!("{}", stampede_core::report::json_schema());
+    } else {
+        println!("{}", stampede_core::scenario::json_schema());
+    }
     Ok(())
 }
 

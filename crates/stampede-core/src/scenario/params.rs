@@ -197,6 +197,9 @@ fn unit_suffix(unit: &str) -> String {
 pub fn trim_number(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{}", value as i64)
+    } else if value.abs() >= 1e15 {
+        // Short form: `1e308`, not 309 digits.
+        format!("{value:e}")
     } else {
         let s = format!("{value:.6}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -218,7 +221,8 @@ pub fn nearest(key: &str) -> Option<&'static str> {
         .map(|(_, k)| k)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance between two keys, in characters.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -740,7 +744,7 @@ pub static PARAMS: &[Param] = &[
         set: |r, v| r.client_dns.rotate = v != 0.0,
     },
     Param {
-        key: "client_dns.cold_start",
+        key: "fleet.cold_start",
         label: "Cold start",
         unit: "",
         kind: ParamKind::Bool,
