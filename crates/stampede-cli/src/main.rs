@@ -645,3 +645,103 @@ fn diff(args: &DiffArgs) -> CliResult<()> {
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `stampede …` command shown in a code block of a doc, continuation lines joined.
+    fn documented_commands(doc: &str) -> Vec<String> {
+        let mut commands = Vec::new();
+        let mut in_block = false;
+        let mut pending: Option<String> = None;
+        for line in doc.lines() {
+            if line.trim_start().starts_with("```") {
+                in_block = !in_block;
+                continue;
+            }
+            if !in_block {
+                continue;
+            }
+            let text = line.trim().trim_start_matches("$ ");
+            let text = match pending.take() {
+                Some(start) => format!("{start} {text}"),
+                None if text.starts_with("stampede ") => text.to_string(),
+                None => continue,
+            };
+            match text.strip_suffix('\\') {
+                Some(start) => pending = Some(start.trim_end().to_string()),
+                None => commands.push(text),
+            }
+        }
+        commands
+    }
+
+    /// The scenario keys, option names, presets and policies of a parsed command exist: a doc
+    /// whose command names a renamed key or flag fails here (the run itself is not repeated).
+    fn check_names(cli: Cli) -> CliResult<()> {
+        let exists = |source: &Source| match source {
+            Source::File(path) => path.exists(),
+            Source::Preset(_) => true,
+        };
+        match cli.command {
+            Command::Run(args) => {
+                let source = args.scenario.source()?;
+                if exists(&source) {
+                    input::prepare(&source, &args.scenario.sets, args.scenario.seed)?;
+                }
+            }
+            Command::Sweep(args) => {
+                for vary in &args.varies {
+                    sweep::parse_vary(vary).map_err(|p| CliError::Invalid {
+                        source: "--vary".into(),
+                        problems: vec![p],
+                    })?;
+                }
+                args.chart.kpi()?;
+                let source = args.scenario.source()?;
+                if exists(&source) {
+                    input::prepare(&source, &args.scenario.sets, args.scenario.seed)?;
+                }
+            }
+            Command::Diff(args) => {
+                for (text, sets) in [(&args.a, &args.sets_a), (&args.b, &args.sets_b)] {
+                    let source = Source::parse(text);
+                    if exists(&source) {
+                        input::prepare(&source, sets, args.seed)?;
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Every command in README.md, docs/cli.md and docs/cookbook.md parses with today's flags
+    /// and names only keys, options, presets, policies and KPIs that exist.
+    #[test]
+    fn documented_commands_parse_and_name_what_exists() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut checked = 0;
+        let mut wrong = Vec::new();
+        for doc in ["README.md", "docs/cli.md", "docs/cookbook.md"] {
+            let text = std::fs::read_to_string(root.join(doc)).expect("the doc exists");
+            for command in documented_commands(&text) {
+                // Placeholders of the synopses (`SCENARIO|--preset NAME`, `[--seed N]`).
+                if command.contains('[') || command.contains('|') || command.contains("...") {
+                    continue;
+                }
+                checked += 1;
+                let words = command.split_whitespace();
+                let result = Cli::try_parse_from(words)
+                    .map_err(|e| e.to_string())
+                    .and_then(|cli| check_names(cli).map_err(|e| e.to_string()));
+                if let Err(e) = result {
+                    wrong.push(format!("{doc}: `{command}`:\n{e}"));
+                }
+            }
+        }
+        assert!(checked >= 20, "only {checked} commands found");
+        assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+    }
+}

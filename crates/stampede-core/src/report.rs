@@ -1088,7 +1088,13 @@ pub fn number(v: f64, decimals: usize) -> String {
     if !v.is_finite() {
         return "—".to_string();
     }
-    let s = format!("{v:.decimals$}");
+    // An empty float sum is −0 (a run without a fault's downtime): never print "-0", nor "-0"
+    // for a negative value that rounds to zero.
+    let s = format!("{:.decimals$}", v + 0.0);
+    let s = match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        _ => s,
+    };
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
@@ -1124,6 +1130,14 @@ mod tests {
 
     /// The report's keyed causes follow [`Outcome::FAILURES`] and [`Outcome::key`]: a value
     /// put at a cause's index comes back under that cause's name.
+    #[test]
+    fn zero_is_never_negative_in_words() {
+        let empty: f64 = Vec::<f64>::new().iter().sum();
+        assert_eq!(number(empty, 2), "0");
+        assert_eq!(number(-0.001, 2), "0");
+        assert_eq!(number(-1.5, 1), "-1.5");
+    }
+
     #[test]
     fn causes_are_keyed_by_name_in_order() {
         let values: [u64; FAILURE_CAUSES] = std::array::from_fn(|i| i as u64 * 10);
