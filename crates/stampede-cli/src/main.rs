@@ -78,7 +78,8 @@ enum Command {
         #[arg(long)]
         report: bool,
     },
-    /// Run two scenarios with the same seed and print each KPI for A, B and B − A.
+    /// Run two scenarios with the same seed and print each KPI for A, B and B − A (or compare
+    /// two saved reports of `run --json`).
     #[command(after_help = EXIT_CODES)]
     Diff(DiffArgs),
 }
@@ -614,7 +615,48 @@ fn schema(report: bool) -> CliResult<()> {
     Ok(())
 }
 
+/// A saved report (`run --json`) given to `diff`: a `.json` file whose object has a `summary`.
+fn saved_report(text: &str) -> CliResult<Option<stampede_core::Summary>> {
+    let path = Path::new(text);
+    if !path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        || !path.exists()
+    {
+        return Ok(None);
+    }
+    let bytes = input::read_input(path)?;
+    let json = input::utf8(&bytes).map_err(|p| CliError::Invalid {
+        source: text.to_string(),
+        problems: vec![p],
+    })?;
+    let is_report = serde_json::from_str::<serde_json::Value>(json)
+        .ok()
+        .is_some_and(|v| v.get("summary").is_some());
+    if !is_report {
+        return Ok(None);
+    }
+    stampede_core::report::summary_from_report_json(json)
+        .map(Some)
+        .map_err(|message| CliError::invalid(text, "format_version", message))
+}
+
 fn diff(args: &DiffArgs) -> CliResult<()> {
+    let (saved_a, saved_b) = (saved_report(&args.a)?, saved_report(&args.b)?);
+    if let (Some(a), Some(b)) = (&saved_a, &saved_b) {
+        print!(
+            "{}",
+            summary::diff_reports("saved reports", (&args.a, a), (&args.b, b), Vec::new())
+        );
+        return Ok(());
+    }
+    if saved_a.is_some() || saved_b.is_some() {
+        return Err(CliError::invalid(
+            "diff",
+            "A B",
+            "give two scenarios or two saved reports (run --json), not one of each",
+        ));
+    }
     let (source_a, source_b) = (Source::parse(&args.a), Source::parse(&args.b));
     let raw_a = input::prepare_raw(&source_a, &args.sets_a, args.seed)?;
     let seed = raw_a.run.seed;

@@ -1178,3 +1178,44 @@ fn bad_input_is_named_and_exits_as_documented() {
     assert_exit(&o, 2);
     assert!(stdout(&o).len() < 400, "{}", stdout(&o));
 }
+
+/// Saved reports compare with `diff`; a report of another format version is refused, naming
+/// both versions.
+#[test]
+fn diff_compares_saved_reports_and_refuses_another_format_version() {
+    let dir = TempDir::new("report-version");
+    let small = dir.write("small.toml", SMALL);
+    let (a, b) = (dir.path("a.json"), dir.path("b.json"));
+    assert_exit(&sh!("run", &small, "--json", &a, "--quiet"), 0);
+    assert_exit(
+        &sh!(
+            "run",
+            &small,
+            "--set",
+            "dns.record_ttl_s=60",
+            "--json",
+            &b,
+            "--quiet"
+        ),
+        0,
+    );
+    let report: serde_json::Value = serde_json::from_str(&read(&a)).unwrap();
+    assert_eq!(report["format_version"], 1);
+    assert_eq!(report["stampede_version"], env!("CARGO_PKG_VERSION"));
+    assert!(report["summary"]["failed_by_cause"]["dns_empty"].is_u64());
+    assert!(report["series"]["failed"]["dns_empty"].is_array());
+    let o = sh!("diff", &a, &b);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("availability"), "{}", stdout(&o));
+
+    let mut old = report.clone();
+    old["format_version"] = 0.into();
+    let old_path = dir.write("old.json", &old.to_string());
+    let o = sh!("diff", &old_path, &b);
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("report format version 0") && stderr(&o).contains("reads version 1"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -12,6 +12,65 @@ use serde::{Deserialize, Serialize};
 /// another version. Reports without the field are from before the format was versioned (0).
 pub const REPORT_FORMAT_VERSION: u32 = 1;
 
+/// Reads the summary of a report from its JSON text (what `stampede run --json` writes),
+/// refusing a report of another format version with both versions named. The report writes
+/// undefined numbers as `null`; they come back as NaN.
+pub fn summary_from_report_json(text: &str) -> Result<Summary, String> {
+    let mut value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not a report: {e}"))?;
+    let found = value
+        .get("format_version")
+        .and_then(|v| v.as_u64())
+        .unwrap_or(0);
+    if found != u64::from(REPORT_FORMAT_VERSION) {
+        let writer = match value.get("stampede_version").and_then(|v| v.as_str()) {
+            Some(version) if !version.is_empty() => format!("Stampede {version}"),
+            _ => "an older Stampede".to_string(),
+        };
+        return Err(format!(
+            "report format version {found} (written by {writer}), but Stampede \
+             {STAMPEDE_VERSION} reads version {REPORT_FORMAT_VERSION}: run the scenario again \
+             to get a current report"
+        ));
+    }
+    let mut summary = value
+        .get_mut("summary")
+        .map(serde_json::Value::take)
+        .ok_or("not a report: no `summary`")?;
+    nulls_to(&mut summary, NULL_SENTINEL);
+    let mut summary: Summary = serde_json::from_value(summary)
+        .map_err(|e| format!("not a report of version {REPORT_FORMAT_VERSION}: {e}"))?;
+    let undefined = |v: &mut f64| {
+        if *v == NULL_SENTINEL {
+            *v = f64::NAN;
+        }
+    };
+    undefined(&mut summary.baseline_goodput_per_s);
+    undefined(&mut summary.latency_ms_mean);
+    undefined(&mut summary.queue_wait_ms_mean);
+    summary
+        .latency_ms_p50_p90_p99
+        .iter_mut()
+        .for_each(undefined);
+    Ok(summary)
+}
+
+/// Stands for `null` while a summary is decoded (no report figure is this value).
+const NULL_SENTINEL: f64 = f64::MIN;
+
+fn nulls_to(value: &mut serde_json::Value, number: f64) {
+    match value {
+        serde_json::Value::Null => {
+            if let Some(n) = serde_json::Number::from_f64(number) {
+                *value = serde_json::Value::Number(n);
+            }
+        }
+        serde_json::Value::Array(list) => list.iter_mut().for_each(|v| nulls_to(v, number)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| nulls_to(v, number)),
+        _ => {}
+    }
+}
+
 /// The Stampede version that writes reports.
 pub const STAMPEDE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
