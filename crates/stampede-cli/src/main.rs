@@ -18,6 +18,7 @@ mod plot;
 mod progress;
 mod raster;
 mod reference;
+mod report_reference;
 mod summary;
 mod sweep;
 
@@ -76,11 +77,21 @@ enum Command {
         /// Scenario file (TOML or JSON) or `preset:NAME`.
         scenario: String,
     },
-    /// Print the JSON Schema of scenario files.
-    Schema,
-    /// Print the scenario reference (every field, unit, default and source) as Markdown.
-    Reference,
-    /// Run two scenarios with the same seed and print each KPI for A, B and B − A.
+    /// Print the JSON Schema of scenario files (or, with --report, of the JSON report).
+    Schema {
+        /// The schema of the report `run --json` writes instead of the scenario's.
+        #[arg(long)]
+        report: bool,
+    },
+    /// Print the scenario reference (every field, unit, default and source) as Markdown (or,
+    /// with --report, the report reference).
+    Reference {
+        /// The reference of the report `run --json` writes instead of the scenario's.
+        #[arg(long)]
+        report: bool,
+    },
+    /// Run two scenarios with the same seed and print each KPI for A, B and B − A (or compare
+    /// two saved reports of `run --json`).
     #[command(after_help = EXIT_CODES)]
     Diff(DiffArgs),
     /// Game-day lessons: list them, or check that each step's goal is unmet at its start and
@@ -375,9 +386,13 @@ fn main() -> ExitCode {
             }
             other => other,
         },
-        Command::Schema => schema(),
-        Command::Reference => {
-            print!("{}", reference::markdown());
+        Command::Schema { report } => schema(report),
+        Command::Reference { report } => {
+            if report {
+                print!("{}", report_reference::markdown());
+            } else {
+                print!("{}", reference::markdown());
+            }
             Ok(())
         }
         Command::Diff(args) => diff(&args),
@@ -437,7 +452,12 @@ fn run(args: &RunArgs) -> CliResult<()> {
         };
         charts.extend(export::write_charts(dir, &report, args.chart_size, format)?);
     }
-    if !args.quiet {
+    // With a report on standard output (`--json -`, `--csv -`) the summary stays off it.
+    let to_stdout = [&args.json, &args.csv]
+        .into_iter()
+        .flatten()
+        .any(|p| export::is_stdout(p));
+    if !args.quiet && !to_stdout {
         print!("{}", summary::summary_table(&scenario, &report));
         let written = [&args.json, &args.csv]
             .into_iter()
@@ -508,10 +528,28 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
             (0, 1)
         }
     };
-    if args.seeds == 0 {
+    for (i, vary) in varies.iter().enumerate() {
+        if varies[..i].iter().any(|v| v.key == vary.key) {
+            problems.push(stampede_core::Problem {
+                path: format!("--vary {}", vary.key),
+                message: "this key is varied twice; give its values in one --vary".into(),
+            });
+        }
+    }
+    if args.seeds == 0 || args.seeds > sweep::POINTS_MAX {
         problems.push(stampede_core::Problem {
             path: "--seeds".into(),
-            message: "must be at least 1".into(),
+            message: format!(
+                "must be from 1 to {}, got {}",
+                sweep::POINTS_MAX,
+                args.seeds
+            ),
+        });
+    }
+    if args.jobs == Some(0) {
+        problems.push(stampede_core::Problem {
+            path: "--jobs".into(),
+            message: "must be at least 1 (leave it out to use every core)".into(),
         });
     }
     let kpi = args.chart.kpi()?;
@@ -563,13 +601,21 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
         None => Vec::new(),
     };
     if !args.quiet {
+        // The CSV may be on standard output (`--out -`): the line goes to standard error then.
+        let line = |text: String| {
+            if export::is_stdout(&args.out) {
+                eprintln!("{text}");
+            } else {
+                println!("{text}");
+            }
+        };
         let shape: Vec<String> = plan
             .grid
             .varies
             .iter()
             .map(|v| v.values.len().to_string())
             .collect();
-        println!(
+        line(format!(
             "sweep: {} points ({} values × {} seed(s)), shard {}/{} ran {count} on {jobs} thread(s) in {:.1} s; wrote {}",
             plan.grid.points(),
             shape.join(" × "),
@@ -578,7 +624,7 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
             shard.1,
             started.elapsed().as_secs_f64(),
             and_list(std::iter::once(&args.out).chain(&charts))
-        );
+        ));
     }
     Ok(())
 }
@@ -701,9 +747,13 @@ fn merge(args: &MergeArgs) -> CliResult<()> {
     let kpi = args.chart.kpi()?;
     let mut tables = Vec::new();
     for path in &args.files {
-        let text = std::fs::read_to_string(path).map_err(|e| CliError::io("read", path, &e))?;
+        let bytes = input::read_input(path)?;
         let name = path.display().to_string();
-        let (table, skipped) = sweep::Table::parse(&text, &name)?;
+        let text = input::utf8(&bytes).map_err(|p| CliError::Invalid {
+            source: name.clone(),
+            problems: vec![p],
+        })?;
+        let (table, skipped) = sweep::Table::parse(text, &name)?;
         if skipped > 0 {
             eprintln!("warning: {name}: skipped {skipped} incomplete row(s)");
         }
@@ -781,12 +831,57 @@ fn lesson_check(which: Option<&str>, seeds: u64, jobs: Option<usize>) -> CliResu
     }
 }
 
-fn schema() -> CliResult<()> {
-    println!("{}", stampede_core::scenario::json_schema());
+fn schema(report: bool) -> CliResult<()> {
+    if report {
+        println!("{}", stampede_core::report::json_schema());
+    } else {
+        println!("{}", stampede_core::scenario::json_schema());
+    }
     Ok(())
 }
 
+/// A saved report (`run --json`) given to `diff`: a `.json` file whose object has a `summary`.
+fn saved_report(text: &str) -> CliResult<Option<stampede_core::Summary>> {
+    let path = Path::new(text);
+    if !path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        || !path.exists()
+    {
+        return Ok(None);
+    }
+    let bytes = input::read_input(path)?;
+    let json = input::utf8(&bytes).map_err(|p| CliError::Invalid {
+        source: text.to_string(),
+        problems: vec![p],
+    })?;
+    let is_report = serde_json::from_str::<serde_json::Value>(json)
+        .ok()
+        .is_some_and(|v| v.get("summary").is_some());
+    if !is_report {
+        return Ok(None);
+    }
+    stampede_core::report::summary_from_report_json(json)
+        .map(Some)
+        .map_err(|message| CliError::invalid(text, "format_version", message))
+}
+
 fn diff(args: &DiffArgs) -> CliResult<()> {
+    let (saved_a, saved_b) = (saved_report(&args.a)?, saved_report(&args.b)?);
+    if let (Some(a), Some(b)) = (&saved_a, &saved_b) {
+        print!(
+            "{}",
+            summary::diff_reports("saved reports", (&args.a, a), (&args.b, b), Vec::new())
+        );
+        return Ok(());
+    }
+    if saved_a.is_some() || saved_b.is_some() {
+        return Err(CliError::invalid(
+            "diff",
+            "A B",
+            "give two scenarios or two saved reports (run --json), not one of each",
+        ));
+    }
     let (source_a, source_b) = (Source::parse(&args.a), Source::parse(&args.b));
     let raw_a = input::prepare_raw(&source_a, &args.sets_a, args.seed)?;
     let seed = raw_a.run.seed;
@@ -816,4 +911,104 @@ fn diff(args: &DiffArgs) -> CliResult<()> {
         )
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `stampede …` command shown in a code block of a doc, continuation lines joined.
+    fn documented_commands(doc: &str) -> Vec<String> {
+        let mut commands = Vec::new();
+        let mut in_block = false;
+        let mut pending: Option<String> = None;
+        for line in doc.lines() {
+            if line.trim_start().starts_with("```") {
+                in_block = !in_block;
+                continue;
+            }
+            if !in_block {
+                continue;
+            }
+            let text = line.trim().trim_start_matches("$ ");
+            let text = match pending.take() {
+                Some(start) => format!("{start} {text}"),
+                None if text.starts_with("stampede ") => text.to_string(),
+                None => continue,
+            };
+            match text.strip_suffix('\\') {
+                Some(start) => pending = Some(start.trim_end().to_string()),
+                None => commands.push(text),
+            }
+        }
+        commands
+    }
+
+    /// The scenario keys, option names, presets and policies of a parsed command exist: a doc
+    /// whose command names a renamed key or flag fails here (the run itself is not repeated).
+    fn check_names(cli: Cli) -> CliResult<()> {
+        let exists = |source: &Source| match source {
+            Source::File(path) => path.exists(),
+            Source::Preset(_) => true,
+        };
+        match cli.command {
+            Command::Run(args) => {
+                let source = args.scenario.source()?;
+                if exists(&source) {
+                    input::prepare(&source, &args.scenario.sets, args.scenario.seed)?;
+                }
+            }
+            Command::Sweep(args) => {
+                for vary in &args.varies {
+                    sweep::parse_vary(vary).map_err(|p| CliError::Invalid {
+                        source: "--vary".into(),
+                        problems: vec![p],
+                    })?;
+                }
+                args.chart.kpi()?;
+                let source = args.scenario.source()?;
+                if exists(&source) {
+                    input::prepare(&source, &args.scenario.sets, args.scenario.seed)?;
+                }
+            }
+            Command::Diff(args) => {
+                for (text, sets) in [(&args.a, &args.sets_a), (&args.b, &args.sets_b)] {
+                    let source = Source::parse(text);
+                    if exists(&source) {
+                        input::prepare(&source, sets, args.seed)?;
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Every command in README.md, docs/cli.md and docs/cookbook.md parses with today's flags
+    /// and names only keys, options, presets, policies and KPIs that exist.
+    #[test]
+    fn documented_commands_parse_and_name_what_exists() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut checked = 0;
+        let mut wrong = Vec::new();
+        for doc in ["README.md", "docs/cli.md", "docs/cookbook.md"] {
+            let text = std::fs::read_to_string(root.join(doc)).expect("the doc exists");
+            for command in documented_commands(&text) {
+                // Placeholders of the synopses (`SCENARIO|--preset NAME`, `[--seed N]`).
+                if command.contains('[') || command.contains('|') || command.contains("...") {
+                    continue;
+                }
+                checked += 1;
+                let words = command.split_whitespace();
+                let result = Cli::try_parse_from(words)
+                    .map_err(|e| e.to_string())
+                    .and_then(|cli| check_names(cli).map_err(|e| e.to_string()));
+                if let Err(e) = result {
+                    wrong.push(format!("{doc}: `{command}`:\n{e}"));
+                }
+            }
+        }
+        assert!(checked >= 20, "only {checked} commands found");
+        assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+    }
 }

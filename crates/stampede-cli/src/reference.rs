@@ -4,6 +4,7 @@
 //! a test keeps it up to date.
 
 use serde_json::Value;
+use stampede_core::scenario::aliases;
 use stampede_core::scenario::params::{PARAMS, find};
 
 fn resolve<'a>(schema: &'a Value, node: &'a Value) -> &'a Value {
@@ -153,6 +154,19 @@ pub fn markdown() -> String {
         "\n## Playground and URL keys for the first fault\n\nThe playground's Outage panel and links edit the first entry of `faults` with these keys:\n\n{}\n",
         outage.join("\n")
     ));
+    out.push_str(
+        "\n## Deprecated spellings\n\nOld names that still work everywhere (files, `--set`, links), \
+         each with a one-line warning naming the current one:\n\n",
+    );
+    for alias in aliases::KEY_ALIASES {
+        out.push_str(&format!("- key `{}`: now `{}`\n", alias.old, alias.new));
+    }
+    for alias in aliases::VALUE_ALIASES {
+        out.push_str(&format!(
+            "- `{}` = `{}`: now `{}`\n",
+            alias.key, alias.old, alias.new
+        ));
+    }
     out
 }
 

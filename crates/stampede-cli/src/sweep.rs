@@ -69,8 +69,24 @@ pub fn parse_vary(text: &str) -> Result<Vary, Problem> {
             values,
         });
     }
-    let Some(param) = params::find(key) else {
-        let hint = params::nearest(key).map_or(String::new(), |k| format!("; did you mean `{k}`?"));
+    let (key, notice) = core_scenario::aliases::canonical_key(key);
+    if let Some(notice) = notice {
+        crate::input::warn("--vary", &[notice]);
+    }
+    // `resolver:<i>.<setting>` varies a further resolver, as `--set` takes it: the values are
+    // checked against `resolver.<setting>`'s range here, the index when each point is built.
+    let registry_key = match key.strip_prefix(core_scenario::FURTHER_RESOLVER_PREFIX) {
+        Some(rest) => match rest.split_once('.') {
+            Some((index, setting)) if index.parse::<usize>().is_ok() => {
+                format!("resolver.{setting}")
+            }
+            _ => return Err(problem("expected resolver:<index>.<setting>".into())),
+        },
+        None => key.to_string(),
+    };
+    let Some(param) = params::find(&registry_key) else {
+        let hint = params::nearest(&registry_key)
+            .map_or(String::new(), |k| format!("; did you mean `{k}`?"));
         return Err(problem(format!("unknown parameter `{key}`{hint}")));
     };
     let values = if let Some((range, steps)) = spec.split_once("..").map(|(a, rest)| {
@@ -85,6 +101,16 @@ pub fn parse_vary(text: &str) -> Result<Vary, Problem> {
                 .ok_or_else(|| problem(format!("`{t}` is not a number")))
         };
         let (a, b) = (number(range.0)?, number(range.1)?);
+        if steps.trim() == "1" && a != b {
+            return Err(problem(format!(
+                "one step from {} to {} would keep only {}; give 2 or more steps, or the value \
+                 alone (`{key}={}`)",
+                range.0.trim(),
+                range.1.trim(),
+                range.0.trim(),
+                range.0.trim()
+            )));
+        }
         let steps: usize = steps
             .trim()
             .parse()
@@ -332,7 +358,11 @@ pub fn run(
     points: Vec<(usize, Scenario)>,
     progress: &Progress,
 ) -> CliResult<String> {
-    let mut file = File::create(plan.out).map_err(|e| CliError::io("create", plan.out, &e))?;
+    let mut file: Box<dyn Write> = if crate::export::is_stdout(plan.out) {
+        Box::new(std::io::stdout())
+    } else {
+        Box::new(File::create(plan.out).map_err(|e| CliError::io("create", plan.out, &e))?)
+    };
     let header = plan.grid.header();
     let mut written = header.clone();
     file.write_all(header.as_bytes())
@@ -410,12 +440,34 @@ impl Table {
             .collect();
         let mut rows = Vec::new();
         let mut skipped = 0;
-        for line in lines.filter(|l| !l.is_empty()) {
+        let mut problems = Vec::new();
+        for (number, line) in lines.enumerate().filter(|(_, l)| !l.is_empty()) {
             let fields: Vec<String> = line.split(',').map(str::to_string).collect();
-            match fields[0].parse::<usize>() {
-                Ok(point) if fields.len() == header.len() => rows.push((point, fields)),
-                _ => skipped += 1,
+            if fields.len() != header.len() {
+                // A row cut short by an interrupted sweep.
+                skipped += 1;
+                continue;
             }
+            match fields[0].parse::<usize>() {
+                Ok(point) if point < POINTS_MAX => rows.push((point, fields)),
+                _ => problems.push(Problem {
+                    path: format!("line {}", number + 2),
+                    message: format!(
+                        "point `{}` is not a point index (a whole number from 0 to {})",
+                        stampede_core::scenario::decode::shorten(&fields[0]),
+                        POINTS_MAX - 1
+                    ),
+                }),
+            }
+            if problems.len() >= 20 {
+                break;
+            }
+        }
+        if !problems.is_empty() {
+            return Err(CliError::Invalid {
+                source: name.to_string(),
+                problems,
+            });
         }
         Ok((Table { header, rows }, skipped))
     }
@@ -512,6 +564,33 @@ mod tests {
         let e = parse_vary("dns.record_tl_s=1..2:2").unwrap_err();
         assert!(e.message.contains("dns.record_ttl_s"), "{e}");
         assert!(parse_vary("dns.record_ttl_s=1..2:0").is_err());
+        // One step of a range that is not one value would drop `b` silently.
+        let e = parse_vary("dns.record_ttl_s=5..60:1").unwrap_err();
+        assert!(e.message.contains("keep only 5"), "{e}");
+        assert_eq!(parse_vary("dns.record_ttl_s=5..5:1").unwrap().values, ["5"]);
+        // A further resolver's setting, as `--set` takes it, checked against its range.
+        let v = parse_vary("resolver:1.capacity_qps=512,1024").unwrap();
+        assert_eq!(v.key, "resolver:1.capacity_qps");
+        assert!(parse_vary("resolver:1.capacity_qps=-5").is_err());
+        assert!(parse_vary("resolver:x.capacity_qps=5").is_err());
+        // An old key works under its current name.
+        assert_eq!(
+            parse_vary("client_dns.cold_start=true,false").unwrap().key,
+            "fleet.cold_start"
+        );
+    }
+
+    #[test]
+    fn merge_refuses_rows_that_name_no_point() {
+        for point in ["-1", "abc", "99999999999999999999999"] {
+            let text = format!("point,a,seed\n0,1,1\n{point},2,1\n");
+            let Err(CliError::Invalid { problems, .. }) = Table::parse(&text, "x.csv") else {
+                panic!("point {point} must be refused");
+            };
+            assert_eq!(problems[0].path, "line 3", "{point}");
+        }
+        let (table, skipped) = Table::parse("point,a,seed\n0,1,1\n1,2\n", "x.csv").unwrap();
+        assert_eq!((table.rows.len(), skipped), (1, 1));
     }
 
     #[test]

@@ -1490,6 +1490,263 @@ debrief = "RFC 8767."
     );
 }
 
+/// Runs the binary with `args` and `input` on standard input.
+fn stampede_with_stdin(args: &[OsString], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stampede"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(input)
+        .expect("stdin takes the input");
+    child.wait_with_output().expect("the binary ends")
+}
+
+/// One bad input of the list: the arguments (`{small}` is the small scenario's path,
+/// `{csv}` a sweep CSV's), what goes to standard input, the exit status, and what the output
+/// must say (stdout and stderr together).
+struct Case {
+    args: &'static str,
+    stdin: &'static [u8],
+    exit: i32,
+    says: &'static [&'static str],
+}
+
+/// Every documented command-line contract on bad (or unusual) input, one row each: what a user
+/// types and what they must be told, with the exit status docs/cli.md promises.
+#[test]
+fn bad_input_is_named_and_exits_as_documented() {
+    let dir = TempDir::new("contract");
+    let small = dir.write("small.toml", SMALL);
+    let csv = dir.path("sweep.csv");
+    assert_exit(
+        &sh!(
+            "sweep",
+            &small,
+            "--vary",
+            "retry.attempts_max=1,2",
+            "--out",
+            &csv,
+            "--quiet"
+        ),
+        0,
+    );
+    let header = read(&csv).lines().next().unwrap().to_string();
+    let columns = header.split(',').count() - 1;
+    for (name, point) in [("minus", "-1"), ("abc", "abc"), ("huge", "99999999999")] {
+        let row = format!("{point}{}", ",1".repeat(columns));
+        dir.write(&format!("{name}.csv"), &format!("{header}\n{row}\n"));
+    }
+    let cases = [
+        Case {
+            args: "merge {dir}/minus.csv --out {dir}/m.csv",
+            stdin: b"",
+            exit: 2,
+            says: &["line 2", "point `-1`"],
+        },
+        Case {
+            args: "merge {dir}/abc.csv --out {dir}/m.csv",
+            stdin: b"",
+            exit: 2,
+            says: &["line 2", "point `abc`"],
+        },
+        Case {
+            args: "merge {dir}/huge.csv --out {dir}/m.csv",
+            stdin: b"",
+            exit: 2,
+            says: &["point `99999999999`"],
+        },
+        Case {
+            args: "sweep {small} --vary retry.attempts_max=1,2 --vary retry.attempts_max=3 --out {dir}/x.csv",
+            stdin: b"",
+            exit: 2,
+            says: &["--vary retry.attempts_max", "varied twice"],
+        },
+        Case {
+            args: "sweep {small} --vary dns.record_ttl_s=1 --seeds 1000000000 --out {dir}/x.csv",
+            stdin: b"",
+            exit: 2,
+            says: &["--seeds: must be from 1 to 10000000, got 1000000000"],
+        },
+        Case {
+            args: "sweep {small} --vary dns.record_ttl_s=1 --jobs 0 --out {dir}/x.csv",
+            stdin: b"",
+            exit: 2,
+            says: &["--jobs: must be at least 1"],
+        },
+        Case {
+            args: "sweep {small} --vary dns.record_ttl_s=5..60:1 --out {dir}/x.csv",
+            stdin: b"",
+            exit: 2,
+            says: &["would keep only 5"],
+        },
+        Case {
+            args: "run {small} --set =5",
+            stdin: b"",
+            exit: 2,
+            says: &["the parameter name is empty"],
+        },
+        Case {
+            args: "run {small} --set client_dns.cold_start=true --quiet",
+            stdin: b"",
+            exit: 0,
+            says: &[
+                "warning: --set: client_dns.cold_start: deprecated name, use `fleet.cold_start`",
+            ],
+        },
+        Case {
+            args: "run {small} --set retry_budget.kind=aws_standard2026 --quiet",
+            stdin: b"",
+            exit: 0,
+            says: &["`aws_standard2026` is a deprecated spelling, use `aws_standard_2026`"],
+        },
+        Case {
+            args: "run {small} --set retry.deadline_ms=5",
+            stdin: b"",
+            exit: 2,
+            says: &["did you mean `fleet.deadline_ms`"],
+        },
+        Case {
+            args: "validate -",
+            stdin: b"[run]\ntitle = \"\xff\"\n",
+            exit: 2,
+            says: &["not UTF-8 text: byte 15 (line 2)"],
+        },
+        Case {
+            args: "validate -",
+            stdin: b"{\"retry_budget\": {\"kind\": 5}}",
+            exit: 2,
+            says: &[
+                "retry_budget.kind: not an option name; expected one of: none, aws_standard, aws_standard_2026",
+            ],
+        },
+        Case {
+            args: "validate {dir}/top.json",
+            stdin: b"",
+            exit: 2,
+            says: &["(scenario): invalid type: boolean `true`, expected a table of settings"],
+        },
+        Case {
+            args: "validate -",
+            stdin: b"[client_dns]\ncold_start = true\n",
+            exit: 2,
+            says: &[
+                "client_dns.cold_start: unknown field `cold_start`; did you mean `fleet.cold_start`?",
+            ],
+        },
+        Case {
+            args: "validate -",
+            stdin: b"[run]\nduration_s = 1e308\n",
+            exit: 2,
+            says: &["got 1e308 s"],
+        },
+        Case {
+            args: "validate -",
+            stdin: b"[[resolvers]]\ncapacity_qps = 0\n[[resolvers]]\ncapacity_qps = 0\n",
+            exit: 2,
+            says: &["resolvers[0].capacity_qps", "resolvers[1].capacity_qps"],
+        },
+        Case {
+            args: "validate -",
+            stdin: b"[retry_budget]\nkind = \"aws_standard2026\"\n",
+            exit: 0,
+            says: &[
+                "retry_budget.kind: `aws_standard2026` is a deprecated spelling",
+                "valid",
+            ],
+        },
+        Case {
+            args: "run {small} --csv - --quiet",
+            stdin: b"",
+            exit: 0,
+            says: &["bucket,start_s,"],
+        },
+        Case {
+            args: "sweep {small} --set resolvers.count=2 --vary resolver:1.capacity_qps=500,1000 --out - --quiet",
+            stdin: b"",
+            exit: 0,
+            says: &["point,resolver:1.capacity_qps,seed,", "\n1,1000,7,"],
+        },
+    ];
+    dir.write("top.json", "true");
+    let dir_text = dir.0.display().to_string();
+    let mut wrong = Vec::new();
+    for case in &cases {
+        let args: Vec<OsString> = case
+            .args
+            .split(' ')
+            .map(|a| {
+                a.replace("{small}", &small.display().to_string())
+                    .replace("{dir}", &dir_text)
+                    .into()
+            })
+            .collect();
+        let o = stampede_with_stdin(&args, case.stdin);
+        let said = format!("{}{}", stdout(&o), stderr(&o));
+        if o.status.code() != Some(case.exit) || case.says.iter().any(|s| !said.contains(s)) {
+            wrong.push(format!(
+                "`{}` exit {:?}:\n{said}",
+                case.args,
+                o.status.code()
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+    // A huge value is echoed in short form, never as hundreds of digits or a caret line.
+    let long = format!("[run]\nduration_s = {}\n", "9".repeat(100_000));
+    let o = stampede_with_stdin(&["validate".into(), "-".into()], long.as_bytes());
+    assert_exit(&o, 2);
+    assert!(stdout(&o).len() < 400, "{}", stdout(&o));
+}
+
+/// Saved reports compare with `diff`; a report of another format version is refused, naming
+/// both versions.
+#[test]
+fn diff_compares_saved_reports_and_refuses_another_format_version() {
+    let dir = TempDir::new("report-version");
+    let small = dir.write("small.toml", SMALL);
+    let (a, b) = (dir.path("a.json"), dir.path("b.json"));
+    assert_exit(&sh!("run", &small, "--json", &a, "--quiet"), 0);
+    assert_exit(
+        &sh!(
+            "run",
+            &small,
+            "--set",
+            "dns.record_ttl_s=60",
+            "--json",
+            &b,
+            "--quiet"
+        ),
+        0,
+    );
+    let report: serde_json::Value = serde_json::from_str(&read(&a)).unwrap();
+    assert_eq!(report["format_version"], 1);
+    assert_eq!(report["stampede_version"], env!("CARGO_PKG_VERSION"));
+    assert!(report["summary"]["failed_by_cause"]["dns_empty"].is_u64());
+    assert!(report["series"]["failed"]["dns_empty"].is_array());
+    let o = sh!("diff", &a, &b);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("availability"), "{}", stdout(&o));
+
+    let mut old = report.clone();
+    old["format_version"] = 0.into();
+    let old_path = dir.write("old.json", &old.to_string());
+    let o = sh!("diff", &old_path, &b);
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("report format version 0") && stderr(&o).contains("reads version 1"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 /// An unknown lesson id and a lesson file with an unknown control key are invalid input (exit 2),
 /// each reported with what is known or the field path.
 #[test]

@@ -197,6 +197,9 @@ fn unit_suffix(unit: &str) -> String {
 pub fn trim_number(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{}", value as i64)
+    } else if value.abs() >= 1e15 {
+        // Short form: `1e308`, not 309 digits.
+        format!("{value:e}")
     } else {
         let s = format!("{value:.6}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -218,7 +221,8 @@ pub fn nearest(key: &str) -> Option<&'static str> {
         .map(|(_, k)| k)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance between two keys, in characters.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -635,7 +639,7 @@ pub static PARAMS: &[Param] = &[
         min: 0.0,
         max: 7.0,
         step: 1.0,
-        help: "Where the fault strikes: for DNS faults the authoritative zone (every resolver sees it) or one resolver (dns_timeout = that resolver is down); for backend faults a region (the primary by default); or the identity or telemetry dependency, whatever the kind.",
+        help: "Where the fault strikes: for DNS faults the authoritative zone (every resolver sees it) or one resolver (dns_timeout = that resolver is down); for backend faults a region (the primary by default); or the identity or telemetry dependency, whatever the kind. A dns_servfail or dns_empty at the zone is hidden by each resolver's cache until its entry expires (up to a record TTL, `resolver.max_ttl_s` at most): aim it at `resolver:<i>` to fail lookups at once.",
         why: "With resolv.conf semantics one resolver down costs each lookup a timeout (5 s) before the next is tried, unless `rotate` spreads the first tries (resilience-semantics B1, B4).",
         category: Category::Outage,
         get: |r| {
@@ -663,7 +667,7 @@ pub static PARAMS: &[Param] = &[
         min: 0.0,
         max: 2.0,
         step: 1.0,
-        help: "none (glibc, Go, Node.js), record_ttl (honour the TTL), fixed (JVM 30 s).",
+        help: "none (glibc, Go, Node.js), record_ttl (honour the TTL), fixed (JVM 30 s). record_ttl takes the TTL the resolver has left, so clients behind one resolver expire together and re-resolve in the same moment.",
         why: "Without a client cache every new connection needs the resolver; with one, the fleet rides out outages shorter than the TTL.",
         category: Category::ClientDns,
         get: |r| cache_mode_index(r.client_dns.cache),
@@ -740,7 +744,7 @@ pub static PARAMS: &[Param] = &[
         set: |r, v| r.client_dns.rotate = v != 0.0,
     },
     Param {
-        key: "client_dns.cold_start",
+        key: "fleet.cold_start",
         label: "Cold start",
         unit: "",
         kind: ParamKind::Bool,
@@ -762,7 +766,7 @@ pub static PARAMS: &[Param] = &[
         min: 0.0,
         max: 86_400.0,
         step: 5.0,
-        help: "TTL the zone sets on the service's record (ELB alias records: 60 s).",
+        help: "TTL the zone sets on the service's record (ELB alias records: 60 s). No effect while it is at most `fleet.connection_lifetime_s` (and the clients cache it): only a new connection resolves, and by then a TTL that short has expired anyway.",
         why: "The hit ratio of a TTL cache is λT/(1+λT) (Jung et al. 2003): longer TTLs shield the resolver and ride out short outages.",
         category: Category::Resolvers,
         get: |r| r.dns.record_ttl_s,
@@ -1818,7 +1822,7 @@ pub static PARAMS: &[Param] = &[
         min: 0.0,
         max: 86_400.0,
         step: 10.0,
-        help: "Maximum lifetime of a client's pooled connection; only opening one needs a DNS lookup. 0 = a new connection per attempt.",
+        help: "Maximum lifetime of a client's pooled connection; only opening one needs a DNS lookup, so DNS settings act only when connections are opened. 0 = a new connection per attempt.",
         why: "Established connections do not re-resolve: during the October 2025 outage existing connections lived on while new ones failed.",
         category: Category::Fleet,
         get: |r| r.fleet.connection_lifetime_s,

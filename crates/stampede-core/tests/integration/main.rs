@@ -7,6 +7,7 @@ mod forwarding;
 mod invariants;
 mod names;
 mod presets;
+mod report_contract;
 mod resilience;
 mod support;
 mod topology;
