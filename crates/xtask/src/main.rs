@@ -34,7 +34,7 @@ commands:
                              build, e2e. --skip-e2e leaves out build and e2e.
   bench [--seeds N] [--skip-peer] [--skip-wasm]
                              time the steady workload against the SimPy peer
-                             (../shared/peers/) and wasm in Node against native, seeds 1..=N
+                             (docs/sources.md E) and wasm in Node against native, seeds 1..=N
                              (default 3), then the million-clients preset; prints PASS/MISS
                              per target (docs/benchmarks.md)
 ";

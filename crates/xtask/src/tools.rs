@@ -11,7 +11,7 @@ use std::fs;
 use std::path::Path;
 
 /// Trunk, installed with `cargo install trunk --version TRUNK_VERSION --locked`.
-/// 0.22.x needs a newer rustc than the one we use (see `shared/reference/toolchain.md`).
+/// 0.22.x needs a newer rustc than the one we use (docs/sources.md F).
 pub const TRUNK_VERSION: &str = "0.21.14";
 
 /// npm `binaryen` package that provides `wasm-opt` (Debian's binaryen is too old).
@@ -22,7 +22,7 @@ pub const BINARYEN_VERSION: &str = "132.0.0";
 pub const PLAYWRIGHT_CORE_VERSION: &str = "1.65.1";
 
 /// SimPy, installed with pip into `target/peer-venv` for the peer model `cargo xtask bench` runs
-/// (the version `shared/peers/README.md` measured).
+/// (the version docs/sources.md E names).
 pub const SIMPY_VERSION: &str = "4.1.2";
 
 /// Rust target the web app and the wasm tests build for.
