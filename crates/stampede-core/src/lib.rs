@@ -6,6 +6,7 @@
 
 pub mod breaker;
 pub mod budget;
+pub mod caption;
 pub mod engine;
 pub mod presets;
 pub mod queue;
@@ -13,6 +14,7 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod time;
+pub mod version;
 pub mod window;
 
 pub use engine::Simulation;
