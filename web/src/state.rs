@@ -193,6 +193,8 @@ pub struct AppState {
     pub speed: f64,
     /// Embedded in another page (`embed=1`): charts and KPIs only, no controls.
     pub embed: bool,
+    /// What the embed link asks for (charts, cards, live controls, title, caption, theme).
+    pub embedding: crate::embed::EmbedOptions,
     /// A pinned design to compare with (`vs=` in the URL).
     pub baseline: Option<Baseline>,
 }
@@ -289,15 +291,15 @@ impl AppState {
     /// The state for a page opened with `query` (`preset=NAME&key=value...`).
     pub fn from_query(query: &str) -> AppState {
         let mut design = Vec::new();
-        let mut embed = false;
+        let mut embedding = crate::embed::EmbedOptions::new();
         let mut baseline_query = None;
         for pair in query
             .trim_start_matches('?')
             .split('&')
             .filter(|p| !p.is_empty())
         {
-            if pair == "embed=1" {
-                embed = true;
+            if embedding.take(pair) {
+                continue;
             } else if let Some(vs) = pair.strip_prefix("vs=") {
                 baseline_query = Some(vs);
             } else {
@@ -322,12 +324,13 @@ impl AppState {
             worker_problems: Vec::new(),
             run_id: 0,
             runs_done: 0,
-            dark: None,
+            dark: embedding.theme.dark(),
             cursor_s: None,
             playhead_s: None,
             playing: false,
             speed: SPEEDS[1],
-            embed,
+            embed: embedding.embed,
+            embedding,
             baseline: None,
         };
         if let Some(vs) = baseline_query {
@@ -350,16 +353,23 @@ impl AppState {
         state
     }
 
-    /// The URL query that reproduces the current parameters.
+    /// The URL query that reproduces the current parameters (and, embedded, the embed options).
     pub fn to_query(&self) -> String {
-        let mut query = design_query(self.preset, &self.raw);
-        if let Some(b) = &self.baseline {
-            query = format!("{query}&vs={}", encode_component(&b.query()));
-        }
+        let mut query = self.playground_query();
         if self.embed {
-            query.push_str("&embed=1");
+            query = format!("{query}&{}", self.embedding.to_query());
         }
         query
+    }
+
+    /// The URL query of the current design and baseline, without embed options: what "Open in
+    /// Stampede" opens.
+    pub fn playground_query(&self) -> String {
+        let query = design_query(self.preset, &self.raw);
+        match &self.baseline {
+            Some(b) => format!("{query}&vs={}", encode_component(&b.query())),
+            None => query,
+        }
     }
 
     /// The validated scenario, when the parameters are valid.
@@ -650,7 +660,7 @@ mod tests {
         assert_eq!(bad.url_problems.len(), 1);
         let embedded = AppState::from_query("preset=naive-retry-storm&embed=1");
         assert!(embedded.embed && embedded.url_problems.is_empty());
-        assert_eq!(embedded.to_query(), "preset=naive-retry-storm&embed=1");
+        assert_eq!(embedded.to_query(), "preset=naive-retry-storm&embed=1&v=1");
     }
 
     #[test]

@@ -2,6 +2,8 @@
 
 pub mod charts;
 pub mod controls;
+pub mod embed;
 pub mod header;
 pub mod kpis;
+pub mod linked_text;
 pub mod transport;
