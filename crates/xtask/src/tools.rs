@@ -25,6 +25,13 @@ pub const PLAYWRIGHT_CORE_VERSION: &str = "1.65.1";
 /// (the version docs/sources.md E names).
 pub const SIMPY_VERSION: &str = "4.1.2";
 
+/// mdBook, which builds the documentation site (`cargo xtask docs`), installed with
+/// `cargo install mdbook --version MDBOOK_VERSION --locked` and [`MDBOOK_FEATURES`].
+pub const MDBOOK_VERSION: &str = "0.5.4";
+
+/// mdBook's features the site needs: search only (no `serve`/`watch`: a shorter compile).
+pub const MDBOOK_FEATURES: &str = "search";
+
 /// Rust target the web app and the wasm tests build for.
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
