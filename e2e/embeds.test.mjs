@@ -20,6 +20,8 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -82,6 +84,15 @@ ${frames}
 }
 
 const notFound = [];
+
+/** What the native core computes for a URL query (the example `kpis` in web/): cards, summary, caption. */
+async function nativeFor(query) {
+  const { stdout } = await promisify(execFile)(
+    process.env.CARGO ?? 'cargo', ['run', '--quiet', '-p', 'stampede-web', '--example', 'kpis', '--', query],
+    { cwd: path.resolve(HERE, '..'), maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(stdout);
+}
 
 /** Serves `root` on 127.0.0.1; `extra` maps a path to generated HTML. Records 404s. */
 async function startServer(root, extra = {}) {
@@ -247,6 +258,8 @@ describe('Stampede embeds', { timeout: TEST_TIMEOUT_MS * 3 }, () => {
       assert.equal(b.title, 'Two charts, dark');
       assert.equal(a.captionLive, 'polite', 'the caption is read out');
       assert.match(a.caption, /Goodput had not come back .* metastable/, `caption: ${a.caption}`);
+      // Word for word what the native core writes for the same link.
+      assert.equal(a.caption, (await nativeFor(EMBED_A.query)).caption);
       const resizes = await page.evaluate(() => window.__resizes.length);
       assert.ok(resizes >= 2, `resize messages: ${resizes}`);
       await page.screenshot({ path: path.join(ARTIFACTS, 'embeds-host.png'), fullPage: true });
@@ -292,7 +305,7 @@ describe('Stampede embeds', { timeout: TEST_TIMEOUT_MS * 3 }, () => {
       // same links and the scenarios they stand for).
       for (const query of [
         'preset=october-2025-dns&client_dns.fixed_ttl_s=5&dns.record_ttl_s=60&embed=1',
-        'preset=naive-retry-storm&retry.attempts_max=6&retry.backoff=exponential&retry.backoff_base_ms=100&run.seed=7'
+        'preset=naive-retry-storm&retry.attempts_max=6&retry.backoff=exponential&retry.backoff_base_ms=100&retry.backoff_max_ms=2000&run.seed=7'
           + '&embed=1&charts=load,outcomes&kpis=availability,time_to_recover&controls=retry.attempts_max'
           + '&title=Retry%20storms&caption=auto&theme=dark&height=compact&v=1',
       ]) {

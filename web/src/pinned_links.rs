@@ -30,6 +30,7 @@ fn decoded(link: &str) -> AppState {
         "{link}: {:?}",
         state.embedding.ignored
     );
+    assert!(state.scenario().is_some(), "{link}: {:?}", state.problems);
     state
 }
 
@@ -49,7 +50,7 @@ fn links_written_before_the_format_had_a_version_read_as_version_1() {
 fn link_format_1_still_decodes_to_the_same_scenario_and_embed() {
     // Released 2026-12-04 with the embed options (docs/embedding.md's example).
     let link = "preset=naive-retry-storm&retry.attempts_max=6&retry.backoff=exponential\
-                &retry.backoff_base_ms=100&run.seed=7&embed=1&charts=load,outcomes\
+                &retry.backoff_base_ms=100&retry.backoff_max_ms=2000&run.seed=7&embed=1&charts=load,outcomes\
                 &kpis=availability,time_to_recover&controls=retry.attempts_max\
                 &title=Retry%20storms&caption=auto&theme=dark&height=compact&v=1";
     let state = decoded(link);
@@ -57,6 +58,7 @@ fn link_format_1_still_decodes_to_the_same_scenario_and_embed() {
     expected.retry.attempts_max = 6;
     expected.retry.backoff = BackoffKind::Exponential;
     expected.retry.backoff_base_ms = 100.0;
+    expected.retry.backoff_max_ms = 2000.0;
     expected.run.seed = 7;
     assert_eq!(state.raw, expected);
     let e = &state.embedding;

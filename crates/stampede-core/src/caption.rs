@@ -128,13 +128,13 @@ fn failures_sentence(report: &Report) -> String {
     )
 }
 
-/// A fraction as a percentage: two decimals under 100 %, so 99.99 % never reads as 100 %.
+/// A fraction as a percentage with two decimals, as the playground's cards write it (`33.73 %`);
+/// a whole `100 %`.
 fn percent(fraction: f64) -> String {
     if fraction >= 1.0 {
         "100 %".to_string()
     } else {
-        let p = (fraction * 100.0 * 100.0).floor() / 100.0;
-        format!("{p:.2} %")
+        format!("{:.2} %", fraction * 100.0)
     }
 }
 
@@ -160,7 +160,7 @@ mod tests {
         assert_eq!(duration(200.0), "3 min 20 s");
         assert_eq!(duration(-3.0), "0 s");
         assert_eq!(percent(1.0), "100 %");
-        assert_eq!(percent(0.99999), "99.99 %");
+        assert_eq!(percent(0.337_25), "33.73 %");
         assert_eq!(percent(0.5), "50.00 %");
     }
 }
