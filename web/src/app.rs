@@ -10,8 +10,8 @@ use gloo_worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
 use crate::components::{
-    charts::Charts, controls::Controls, header::Header, kpis::Kpis, lesson_list::LessonList,
-    lesson_view::LessonView, transport::Transport,
+    charts::Charts, controls::Controls, embed::EmbedView, header::Header, kpis::Kpis,
+    lesson_list::LessonList, lesson_view::LessonView, transport::Transport,
 };
 use crate::lesson::Page;
 use crate::protocol::{RunRequest, RunUpdate, Slot};
@@ -129,23 +129,7 @@ pub fn App() -> Html {
         r.buckets_done as f64 / r.buckets_total.max(1) as f64 * 100.0
     });
     if state.embed {
-        let full = format!("?{}", state.to_query().replace("&embed=1", ""));
-        return html! {
-            <div class={classes!("app", "embed", if dark { "dark" } else { "light" })}>
-                <main data-status={status} data-run={state.runs_done.to_string()} aria-busy={(state.status == Status::Running).to_string()}>
-                    <section class="results" aria-label="Results">
-                        { banners(&state) }
-                        // The figures stream in: say so while they do (a finished run needs no word).
-                        <p class="run-status" role="status">
-                            if state.status == Status::Running { { format!("Simulating… {progress:.0} %") } }
-                        </p>
-                        <Kpis state={state.clone()} />
-                        <Charts state={state.clone()} dispatch={dispatch} dark={dark} />
-                        <a class="embed-link" href={full} target="_blank" rel="noopener">{ "Open this scenario in Stampede" }</a>
-                    </section>
-                </main>
-            </div>
-        };
+        return html! { <EmbedView state={state.clone()} dispatch={dispatch} dark={dark} banner={banners(&state)} /> };
     }
     match &state.page {
         Page::Lesson(_) => {

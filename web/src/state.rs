@@ -195,6 +195,8 @@ pub struct AppState {
     pub speed: f64,
     /// Embedded in another page (`embed=1`): charts and KPIs only, no controls.
     pub embed: bool,
+    /// What the embed link asks for (charts, cards, live controls, title, caption, theme).
+    pub embedding: crate::embed::EmbedOptions,
     /// A pinned design to compare with (`vs=` in the URL).
     pub baseline: Option<Baseline>,
     /// The page shown: the playground, the lesson list or a lesson step (`crate::lesson`).
@@ -296,15 +298,15 @@ impl AppState {
     pub fn from_query(query: &str) -> AppState {
         let mut design = Vec::new();
         let mut lesson_pairs = Vec::new();
-        let mut embed = false;
+        let mut embedding = crate::embed::EmbedOptions::new();
         let mut baseline_query = None;
         for pair in query
             .trim_start_matches('?')
             .split('&')
             .filter(|p| !p.is_empty())
         {
-            if pair == "embed=1" {
-                embed = true;
+            if embedding.take(pair) {
+                continue;
             } else if let Some(vs) = pair.strip_prefix("vs=") {
                 baseline_query = Some(vs);
             } else if crate::lesson::is_lesson_pair(pair) {
@@ -343,12 +345,13 @@ impl AppState {
             worker_problems: Vec::new(),
             run_id: 0,
             runs_done: 0,
-            dark: None,
+            dark: embedding.theme.dark(),
             cursor_s: None,
             playhead_s: None,
             playing: false,
             speed: SPEEDS[1],
-            embed,
+            embed: embedding.embed,
+            embedding,
             baseline: None,
             page,
         };
@@ -372,7 +375,7 @@ impl AppState {
         state
     }
 
-    /// The URL query that reproduces the current parameters.
+    /// The URL query that reproduces the current parameters (and, embedded, the embed options).
     pub fn to_query(&self) -> String {
         match &self.page {
             Page::Playground => {}
@@ -386,20 +389,21 @@ impl AppState {
                 };
             }
         }
-        let mut query = design_query(self.preset, &self.raw);
-        if let Some(b) = &self.baseline {
-            query = format!("{query}&vs={}", encode_component(&b.query()));
-        }
+        let mut query = self.playground_query();
         if self.embed {
-            query.push_str("&embed=1");
+            query = format!("{query}&{}", self.embedding.to_query());
         }
         query
     }
 
-    /// The link of the current parameters in the full playground (`preset=…&key=value…`), as a
-    /// lesson step offers it to go on exploring.
+    /// The URL query of the current design and baseline, without embed options: what "Open in
+    /// Stampede" opens.
     pub fn playground_query(&self) -> String {
-        design_query(self.preset, &self.raw)
+        let query = design_query(self.preset, &self.raw);
+        match &self.baseline {
+            Some(b) => format!("{query}&vs={}", encode_component(&b.query())),
+            None => query,
+        }
     }
 
     /// The validated scenario, when the parameters are valid.
@@ -719,7 +723,7 @@ mod tests {
         assert_eq!(bad.url_problems.len(), 1);
         let embedded = AppState::from_query("preset=naive-retry-storm&embed=1");
         assert!(embedded.embed && embedded.url_problems.is_empty());
-        assert_eq!(embedded.to_query(), "preset=naive-retry-storm&embed=1");
+        assert_eq!(embedded.to_query(), "preset=naive-retry-storm&embed=1&v=1");
     }
 
     #[test]

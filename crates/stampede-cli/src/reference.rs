@@ -94,7 +94,12 @@ pub fn markdown() -> String {
          and the parameter registry (ranges, labels, sources); do not edit by hand.\n\
          A scenario file is TOML or JSON; every field is optional and takes the default shown.\n\
          Times carry their unit in the field name (`_s`, `_ms`). The JSON Schema is printed by \
-         `stampede schema`.\n\n",
+         `stampede schema`.\n\n\
+         On the documentation site, three of the keys below, live (an embed, docs/embedding.md):\n\n\
+         <iframe class=\"stampede-embed\" src=\"playground/?preset=naive-retry-storm&embed=1&charts=load\
+         &kpis=peak_amplification,time_to_recover&controls=retry.attempts_max,retry.backoff,retry.jitter\
+         &height=compact&v=1\" title=\"Retry keys, live\" width=\"100%\" height=\"560\" loading=\"lazy\" \
+         style=\"border:0\"></iframe>\n\n",
     );
     let Some(sections) = schema["properties"].as_object() else {
         return out;

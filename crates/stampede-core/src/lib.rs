@@ -7,6 +7,7 @@
 pub mod bands;
 pub mod breaker;
 pub mod budget;
+pub mod caption;
 pub mod engine;
 pub mod presets;
 pub mod queue;
@@ -14,6 +15,7 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod time;
+pub mod version;
 pub mod window;
 
 pub use engine::Simulation;

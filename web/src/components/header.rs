@@ -4,6 +4,7 @@ use stampede_core::presets::{POLICIES, PRESETS};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::components::linked_text::LinkedText;
 use crate::state::{Action, AppState};
 
 /// Header props.
@@ -81,7 +82,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                 </button>
             </div>
             if let Some(p) = preset {
-                <p class="preset-help">{ p.description() }</p>
+                <p class="preset-help"><LinkedText text={p.description()} /></p>
             }
         </header>
     }

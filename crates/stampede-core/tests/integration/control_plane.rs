@@ -1,5 +1,5 @@
 //! Leases, operator throttles and load-balancer health checks: the October 2025 control-plane
-//! mechanisms (resilience-semantics.md section C, phases P4 and P5). Expected values come from
+//! mechanisms (docs/sources.md C, phases P4 and P5). Expected values come from
 //! the model's definitions or from probability, never from a run.
 
 use crate::support::{no_dns, run_checked, scenario};

@@ -1,5 +1,6 @@
 //! Integration tests of the simulation core, built as one binary.
 
+mod caption;
 mod control_plane;
 mod determinism;
 mod dns;
