@@ -6,6 +6,7 @@
 
 pub mod breaker;
 pub mod budget;
+pub mod cost;
 pub mod engine;
 pub mod presets;
 pub mod queue;

@@ -771,6 +771,19 @@ fn one() -> u64 {
     1
 }
 
+impl Report {
+    /// Whether the run stopped before its horizon at its event budget or memory bound (the
+    /// diagnostics say which): its figures cover only the simulated part.
+    pub fn stopped_early(&self) -> bool {
+        self.finished && self.buckets_done < self.buckets_total
+    }
+
+    /// Whether the figures are partial: the run is still going, or it stopped early.
+    pub fn is_partial(&self) -> bool {
+        !self.finished || self.stopped_early()
+    }
+}
+
 /// Fraction of baseline goodput that counts as recovered.
 pub const RECOVERED_GOODPUT_FRACTION: f64 = 0.95;
 /// Consecutive recovered buckets needed to call recovery sustained.
@@ -876,11 +889,13 @@ pub fn number(v: f64, decimals: usize) -> String {
         return "—".to_string();
     }
     let s = format!("{v:.decimals$}");
-    if s.contains('.') {
+    let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         s
-    }
+    };
+    // -0.0, or a small negative rounded to zero, reads as a plain zero.
+    if s == "-0" { "0".to_string() } else { s }
 }
 
 /// A 64-bit fingerprint of a report (FNV-1a over its `Debug` text, which prints every float with
@@ -896,6 +911,15 @@ pub fn fingerprint(report: &Report) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn number_never_writes_minus_zero() {
+        assert_eq!(number(-0.0, 2), "0");
+        assert_eq!(number(-0.004, 2), "0");
+        assert_eq!(number(-0.4, 0), "0");
+        assert_eq!(number(-1.26, 1), "-1.3");
+        assert_eq!(number(0.0, 3), "0");
+    }
 
     fn verdict(success: &[u64], start: f64, end: f64, window: f64) -> Recovery {
         recovery_verdict(RecoveryInput {

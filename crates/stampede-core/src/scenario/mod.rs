@@ -4,6 +4,7 @@
 //! two-stage raw → validated conversion.
 //! Must not: run anything. Decoding never panics; every problem is reported with its field path.
 
+pub mod bounds;
 pub mod params;
 pub mod raw;
 pub mod validate;
@@ -16,11 +17,13 @@ use params::{PARAMS, find, nearest};
 /// Decodes a scenario from TOML text. Syntax and type errors come back as one problem with the
 /// location the decoder reports.
 pub fn raw_from_toml(text: &str) -> Result<RawScenario, ScenarioError> {
+    bounds::check_text(text, "(toml)")?;
     toml::from_str(text).map_err(|e| one_problem("(toml)", e.to_string()))
 }
 
 /// Decodes a scenario from JSON text.
 pub fn raw_from_json(text: &str) -> Result<RawScenario, ScenarioError> {
+    bounds::check_text(text, "(json)")?;
     serde_json::from_str(text).map_err(|e| one_problem("(json)", e.to_string()))
 }
 
@@ -57,6 +60,7 @@ fn one_problem(path: &str, message: String) -> ScenarioError {
 
 /// Sets one parameter from `key=value` text (the `--set` and URL form).
 pub fn set_param(raw: &mut RawScenario, key: &str, value: &str) -> Result<(), Problem> {
+    bounds::check_pair(key, value)?;
     if key == POLICY_KEY {
         return apply_policy(raw, value.trim());
     }
@@ -178,9 +182,14 @@ pub fn percent_decode(text: &str) -> String {
 
 /// Applies a URL query to a base scenario. Returns the scenario with every valid pair applied and
 /// the problems of the others (unknown keys, bad values), so nothing the user wrote is lost silently.
-/// Keys and values may be percent-encoded ([`percent_decode`]).
+/// Keys and values may be percent-encoded ([`percent_decode`]). A query over the
+/// [`bounds`] is not applied at all (one problem says why); problems are capped
+/// ([`bounds::cap_problems`]).
 pub fn apply_query(base: &RawScenario, query: &str) -> (RawScenario, Vec<Problem>) {
     let mut raw = base.clone();
+    if let Err(p) = bounds::check_query(query) {
+        return (raw, vec![p]);
+    }
     let mut problems = Vec::new();
     for pair in query
         .trim_start_matches('?')
@@ -192,7 +201,7 @@ pub fn apply_query(base: &RawScenario, query: &str) -> (RawScenario, Vec<Problem
             problems.push(p);
         }
     }
-    (raw, problems)
+    (raw, bounds::cap_problems(problems))
 }
 
 /// The `--set`/`--vary` key that applies a policy fragment by name (`policy=dns-jvm`).
