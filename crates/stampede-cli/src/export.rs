@@ -29,7 +29,8 @@ fn count(v: &[u64], b: usize) -> String {
 /// A real number, or an empty cell (not finite, or a series the run did not record).
 fn real(v: &[f64], b: usize) -> String {
     match v.get(b) {
-        Some(x) if x.is_finite() => format!("{x}"),
+        // `+ 0.0` turns -0.0 into 0.0: no "-0" cells.
+        Some(x) if x.is_finite() => format!("{}", x + 0.0),
         _ => String::new(),
     }
 }

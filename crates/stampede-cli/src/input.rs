@@ -71,10 +71,34 @@ pub fn load_raw(source: &Source) -> CliResult<RawScenario> {
                 .map_err(|e| CliError::scenario(source.label(), e))
         }
         Source::File(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| CliError::io("read", path, &e))?;
+            let text = read_bounded(path, scenario::bounds::INPUT_BYTES_MAX as u64)?;
             decode(path, &text).map_err(|e| CliError::scenario(source.label(), e))
         }
     }
+}
+
+/// Reads a text file of at most `bytes_max` bytes; a longer one (or a stream that goes on, such
+/// as `/dev/zero`) is refused after reading one byte past the limit, never read whole.
+pub fn read_bounded(path: &Path, bytes_max: u64) -> CliResult<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| CliError::io("read", path, &e))?;
+    let mut bytes = Vec::new();
+    file.take(bytes_max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| CliError::io("read", path, &e))?;
+    if bytes.len() as u64 > bytes_max {
+        return Err(CliError::invalid(
+            path.display().to_string(),
+            "(file)",
+            format!("more than {bytes_max} bytes; the limit is {bytes_max} bytes"),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        CliError::Runtime(format!(
+            "cannot read {}: not UTF-8 text ({e})",
+            path.display()
+        ))
+    })
 }
 
 /// Decodes file text: JSON for `.json` files or text that starts with `{`, TOML otherwise.

@@ -6,16 +6,17 @@
 //! Must not: model anything. Scenarios are decoded, validated and run by `stampede-core`; run
 //! charts are drawn by `stampede-charts`.
 
-mod error;
+mod cost;
 mod export;
 mod input;
-mod kpi;
+mod out;
 mod plot;
-mod progress;
 mod raster;
 mod reference;
 mod summary;
-mod sweep;
+
+// The decoders the fuzz targets share live in the library (`lib.rs`).
+use stampede_cli::{error, kpi, progress, sweep};
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -33,6 +34,8 @@ Exit codes:
   0  success
   1  runtime or I/O error (a file that cannot be read or written, a chart that cannot be drawn)
   2  invalid input (bad arguments, a scenario with problems, an unknown preset or parameter key)
+  3  refused: the run's estimated cost (requests × events) is over its budget; nothing ran
+  4  the run stopped at its event budget or memory bound: outputs written, figures partial
 
 A scenario is a TOML or JSON file (JSON when the name ends in .json), or `preset:NAME` wherever a
 file is expected. See `stampede presets` for the names.";
@@ -79,7 +82,8 @@ a point is the scenario's seed (after --seed and --set) plus its seed index 0..N
 point order while rows finish out of order, and is flushed after every row: a sweep interrupted
 with Ctrl-C keeps the rows already written.
 
-Exit codes: 0 success, 1 runtime or I/O error, 2 invalid input.";
+Exit codes: 0 success, 1 runtime or I/O error, 2 invalid input, 3 refused (a point's estimated
+cost over its budget, or the points' together over the sweep budget).";
 
 /// Where the scenario comes from and what to change in it.
 #[derive(Debug, Args)]
@@ -266,29 +270,26 @@ fn main() -> ExitCode {
         Command::Run(args) => run(&args),
         Command::Sweep(args) => sweep(&args),
         Command::Merge(args) => merge(&args),
-        Command::Presets => {
-            print!("{}", presets_text());
-            Ok(())
-        }
+        Command::Presets => out::print(&presets_text()),
         Command::Validate { scenario } => match validate(&scenario) {
-            // The problems are what `validate` is asked for: print them on stdout.
+            // The problems are what `validate` is asked for: print them on stdout (a closed
+            // stdout does not change the verdict).
             Err(e @ CliError::Invalid { .. }) => {
-                println!("{e}");
+                let _ = out::print(&format!("{e}\n"));
                 return ExitCode::from(e.exit_code());
             }
             other => other,
         },
         Command::Schema => schema(),
-        Command::Reference => {
-            print!("{}", reference::markdown());
-            Ok(())
-        }
+        Command::Reference => out::print(&reference::markdown()),
         Command::Diff(args) => diff(&args),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),
+        // A reader that closed stdout took what it wanted: end quietly, as on success.
+        Err(CliError::Closed) => ExitCode::from(EXIT_OK),
         Err(e) => {
-            eprintln!("error: {e}");
+            out::eprint_line(&format!("error: {e}"));
             ExitCode::from(e.exit_code())
         }
     }
@@ -309,6 +310,7 @@ fn run(args: &RunArgs) -> CliResult<()> {
     }
     let source = args.scenario.source()?;
     let scenario = input::prepare(&source, &args.scenario.sets, args.scenario.seed)?;
+    cost::check_run(&source.label(), &scenario)?;
     let report = progress::run_with_progress(&scenario, &Progress::new(!args.quiet));
     if let Some(path) = &args.json {
         export::write_file(path, export::report_json(&report)?)?;
@@ -332,7 +334,7 @@ fn run(args: &RunArgs) -> CliResult<()> {
         charts.extend(export::write_charts(dir, &report, args.chart_size, format)?);
     }
     if !args.quiet {
-        print!("{}", summary::summary_table(&scenario, &report));
+        out::print(&summary::summary_table(&scenario, &report))?;
         let written = [&args.json, &args.csv]
             .into_iter()
             .flatten()
@@ -340,10 +342,10 @@ fn run(args: &RunArgs) -> CliResult<()> {
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>();
         if !written.is_empty() {
-            println!("\nwrote {}", written.join(", "));
+            out::print(&format!("\nwrote {}\n", written.join(", ")))?;
         }
     }
-    Ok(())
+    cost::check_stopped(&source.label(), &report)
 }
 
 /// Parses `WxH` pixels, each from 100 to 10000.
@@ -447,6 +449,7 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
         out: &args.out,
     };
     let points = sweep::validate_points(&plan)?;
+    cost::check_sweep(&points)?;
     let started = std::time::Instant::now();
     let count = points.len();
     let csv = sweep::run(&plan, points, &Progress::new(!args.quiet))?;
@@ -464,8 +467,8 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
             .iter()
             .map(|v| v.values.len().to_string())
             .collect();
-        println!(
-            "sweep: {} points ({} values × {} seed(s)), shard {}/{} ran {count} on {jobs} thread(s) in {:.1} s; wrote {}",
+        out::print(&format!(
+            "sweep: {} points ({} values × {} seed(s)), shard {}/{} ran {count} on {jobs} thread(s) in {:.1} s; wrote {}\n",
             plan.grid.points(),
             shape.join(" × "),
             plan.grid.seeds,
@@ -473,7 +476,7 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
             shard.1,
             started.elapsed().as_secs_f64(),
             and_list(std::iter::once(&args.out).chain(&charts))
-        );
+        ))?;
     }
     Ok(())
 }
@@ -491,22 +494,23 @@ fn merge(args: &MergeArgs) -> CliResult<()> {
     let kpi = args.chart.kpi()?;
     let mut tables = Vec::new();
     for path in &args.files {
-        let text = std::fs::read_to_string(path).map_err(|e| CliError::io("read", path, &e))?;
+        let text = input::read_bounded(path, sweep::CSV_BYTES_MAX)?;
         let name = path.display().to_string();
         let (table, skipped) = sweep::Table::parse(&text, &name)?;
         if skipped > 0 {
-            eprintln!("warning: {name}: skipped {skipped} incomplete row(s)");
+            out::eprint_line(&format!(
+                "warning: {name}: skipped {skipped} incomplete row(s)"
+            ));
         }
         tables.push((name, table));
     }
-    let (merged, missing) = sweep::merge(tables)?;
-    if !missing.is_empty() {
-        let shown: Vec<String> = missing.iter().take(10).map(usize::to_string).collect();
-        eprintln!(
-            "warning: {} point(s) missing, e.g. {}",
-            missing.len(),
+    let (merged, missing_count, missing) = sweep::merge(tables)?;
+    if missing_count > 0 {
+        let shown: Vec<String> = missing.iter().map(usize::to_string).collect();
+        out::eprint_line(&format!(
+            "warning: {missing_count} point(s) missing, e.g. {}",
             shown.join(", ")
-        );
+        ));
     }
     export::write_file(&args.out, merged.to_csv())?;
     if let Some(kpi) = kpi {
@@ -539,21 +543,19 @@ fn validate(scenario: &str) -> CliResult<()> {
     let source = Source::parse(scenario);
     let raw = input::load_raw(&source)?;
     let sc = input::validate(&source, raw)?;
-    println!(
-        "{}: valid — \"{}\", {} s, {} clients, {} fault(s), seed {}",
+    out::print(&format!(
+        "{}: valid — \"{}\", {} s, {} clients, {} fault(s), seed {}\n",
         source.label(),
         sc.raw.title,
         summary::number(sc.duration.as_s(), 3),
         sc.clients,
         sc.faults.len(),
         sc.seed
-    );
-    Ok(())
+    ))
 }
 
 fn schema() -> CliResult<()> {
-    println!("{}", stampede_core::scenario::json_schema());
-    Ok(())
+    out::print(&format!("{}\n", stampede_core::scenario::json_schema()))
 }
 
 fn diff(args: &DiffArgs) -> CliResult<()> {
@@ -565,6 +567,8 @@ fn diff(args: &DiffArgs) -> CliResult<()> {
         input::validate(&source_a, raw_a)?,
         input::validate(&source_b, raw_b)?,
     );
+    cost::check_run(&source_a.label(), &a)?;
+    cost::check_run(&source_b.label(), &b)?;
     let (report_a, report_b) = std::thread::scope(|s| {
         let handle = s.spawn(|| stampede_core::run(&b));
         let report_a = stampede_core::run(&a);
@@ -578,12 +582,10 @@ fn diff(args: &DiffArgs) -> CliResult<()> {
             format!("{} {}", source.label(), sets.join(" "))
         }
     };
-    print!(
-        "{}",
-        summary::diff_table(
-            (&label(&source_a, &args.sets_a), &a, &report_a),
-            (&label(&source_b, &args.sets_b), &b, &report_b),
-        )
-    );
-    Ok(())
+    out::print(&summary::diff_table(
+        (&label(&source_a, &args.sets_a), &a, &report_a),
+        (&label(&source_b, &args.sets_b), &b, &report_b),
+    ))?;
+    cost::check_stopped(&source_a.label(), &report_a)?;
+    cost::check_stopped(&source_b.label(), &report_b)
 }

@@ -28,6 +28,16 @@ use crate::progress::Progress;
 pub const STEPS_MAX: usize = 10_000;
 /// Most points one sweep may have (grid × seeds).
 pub const POINTS_MAX: usize = 10_000_000;
+/// Longest `--vary` spec, bytes (10,000 values of a few digits each).
+pub const VARY_BYTES_MAX: usize = 256 * 1024;
+/// Largest sweep CSV `merge` reads, bytes (a full 10,000,000-point sweep is about 2 GB: shard
+/// it finer).
+pub const CSV_BYTES_MAX: u64 = 1 << 30;
+/// Most columns of a sweep CSV (the KPIs, the varied keys and up to 8 classes, 3 resolvers and
+/// 9 names' own columns are fewer than 200).
+pub const CSV_COLUMNS_MAX: usize = 1024;
+/// Missing points `merge` lists (the rest are counted).
+pub const MISSING_LISTED_MAX: usize = 10;
 
 /// One varied parameter and its values, as wire text.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,14 +51,27 @@ pub struct Vary {
 /// Parses `key=a..b:steps` (evenly spaced, both ends included, integers rounded) or
 /// `key=v1,v2,…` (values as written, e.g. option names).
 pub fn parse_vary(text: &str) -> Result<Vary, Problem> {
+    let shown: String = text.chars().take(60).collect();
     let problem = |message: String| Problem {
-        path: format!("--vary {text}"),
+        path: format!("--vary {shown}"),
         message,
     };
+    if text.len() > VARY_BYTES_MAX {
+        return Err(problem(format!(
+            "a spec of {} bytes; the limit is {VARY_BYTES_MAX} bytes",
+            text.len()
+        )));
+    }
     let Some((key, spec)) = text.split_once('=') else {
         return Err(problem("expected key=a..b:steps or key=v1,v2,…".into()));
     };
     let key = key.trim();
+    let listed = spec.split(',').count();
+    if listed > STEPS_MAX {
+        return Err(problem(format!(
+            "{listed} values; at most {STEPS_MAX} per --vary"
+        )));
+    }
     if key == stampede_core::scenario::POLICY_KEY {
         let values: Vec<String> = spec.split(',').map(|v| v.trim().to_string()).collect();
         if values
@@ -156,12 +179,15 @@ pub struct Grid {
 impl Grid {
     /// Grid cells (product of the value counts).
     pub fn cells(&self) -> usize {
-        self.varies.iter().map(|v| v.values.len()).product()
+        // Saturating: five keys of 10,000 values overflow a usize, and are refused by size.
+        self.varies
+            .iter()
+            .fold(1usize, |cells, v| cells.saturating_mul(v.values.len()))
     }
 
     /// Points (cells × seeds).
     pub fn points(&self) -> usize {
-        self.cells() * self.seeds
+        self.cells().saturating_mul(self.seeds)
     }
 
     /// The value index of each varied key and the seed index of point `p`.
@@ -360,25 +386,43 @@ pub struct Table {
 
 impl Table {
     /// Parses sweep CSV text. Rows with the wrong field count (a row cut by an interruption) are
-    /// skipped and counted in the second return value.
+    /// skipped and counted in the second return value. A header over [`CSV_COLUMNS_MAX`]
+    /// columns, or a point index at or above [`POINTS_MAX`], is refused before rows are kept.
     pub fn parse(text: &str, name: &str) -> CliResult<(Table, usize)> {
         let mut lines = text.lines();
-        let header: Vec<String> = lines
+        let header_line = lines
             .next()
             .filter(|h| h.starts_with("point,"))
             .ok_or_else(|| {
                 CliError::invalid(name, "header", "not a sweep CSV (no `point,…` header)")
-            })?
-            .split(',')
-            .map(str::to_string)
-            .collect();
+            })?;
+        let columns = header_line.split(',').count();
+        if columns > CSV_COLUMNS_MAX {
+            return Err(CliError::invalid(
+                name,
+                "header",
+                format!("{columns} columns; a sweep CSV has at most {CSV_COLUMNS_MAX}"),
+            ));
+        }
+        let header: Vec<String> = header_line.split(',').map(str::to_string).collect();
         let mut rows = Vec::new();
         let mut skipped = 0;
-        for line in lines.filter(|l| !l.is_empty()) {
+        for (line_index, line) in lines.enumerate().filter(|(_, l)| !l.is_empty()) {
+            if line.split(',').count() != header.len() {
+                skipped += 1;
+                continue;
+            }
             let fields: Vec<String> = line.split(',').map(str::to_string).collect();
             match fields[0].parse::<usize>() {
-                Ok(point) if fields.len() == header.len() => rows.push((point, fields)),
-                _ => skipped += 1,
+                Ok(point) if point >= POINTS_MAX => {
+                    return Err(CliError::invalid(
+                        name,
+                        format!("line {}", line_index + 2),
+                        format!("point {point}: sweeps have fewer than {POINTS_MAX} points"),
+                    ));
+                }
+                Ok(point) => rows.push((point, fields)),
+                Err(_) => skipped += 1,
             }
         }
         Ok((Table { header, rows }, skipped))
@@ -407,8 +451,9 @@ impl Table {
 }
 
 /// Merges shard tables (same header) into point order. A point present twice must have the same
-/// row. Returns the merged table and the missing point indices below the largest one.
-pub fn merge(tables: Vec<(String, Table)>) -> CliResult<(Table, Vec<usize>)> {
+/// row. Returns the merged table, how many point indices below the largest one are missing, and
+/// the first [`MISSING_LISTED_MAX`] of them.
+pub fn merge(tables: Vec<(String, Table)>) -> CliResult<(Table, usize, Vec<usize>)> {
     let mut iter = tables.into_iter();
     let Some((first_name, first)) = iter.next() else {
         return Err(CliError::invalid(
@@ -446,16 +491,26 @@ pub fn merge(tables: Vec<(String, Table)>) -> CliResult<(Table, Vec<usize>)> {
     if !problems.is_empty() {
         return Err(CliError::Invalid {
             source: "merge".into(),
-            problems,
+            problems: core_scenario::bounds::cap_problems(problems),
         });
     }
+    // Points are below POINTS_MAX (Table::parse), so the gaps are counted in bounded time.
     let last = rows.keys().next_back().copied().unwrap_or(0);
-    let missing = (0..last).filter(|p| !rows.contains_key(p)).collect();
+    let missing_count = if rows.is_empty() {
+        0
+    } else {
+        last + 1 - rows.len()
+    };
+    let missing = (0..last)
+        .filter(|p| !rows.contains_key(p))
+        .take(MISSING_LISTED_MAX)
+        .collect();
     Ok((
         Table {
             header,
             rows: rows.into_iter().collect(),
         },
+        missing_count,
         missing,
     ))
 }
