@@ -4,6 +4,7 @@
 //! Architecture invariant: the simulation never runs on the main thread; every number shown comes
 //! from a [`stampede_core::Report`].
 
+pub mod guard;
 pub mod kpi;
 pub mod protocol;
 pub mod state;
@@ -12,5 +13,7 @@ pub mod state;
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod supervisor;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
