@@ -90,7 +90,12 @@ pub fn parse_vary(text: &str) -> Result<Vary, Problem> {
         });
     }
     let Some(param) = params::find(key) else {
-        let hint = params::nearest(key).map_or(String::new(), |k| format!("; did you mean `{k}`?"));
+        // A long key names no parameter: it is not compared with every key for a hint (the
+        // comparison costs its length times each key's).
+        let hint = (key.len() <= core_scenario::bounds::KEY_BYTES_MAX)
+            .then(|| params::nearest(key))
+            .flatten()
+            .map_or(String::new(), |k| format!("; did you mean `{k}`?"));
         return Err(problem(format!("unknown parameter `{key}`{hint}")));
     };
     let values = if let Some((range, steps)) = spec.split_once("..").map(|(a, rest)| {
