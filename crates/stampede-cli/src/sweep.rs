@@ -525,6 +525,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_long_vary_key_is_unknown_without_a_hint() {
+        // Found by the sweep_spec fuzz target: a 64 kB key was compared with every registry key
+        // for a "did you mean" hint, seconds per spec.
+        let spec = format!("{}=1,2", "retry.attempts_max".repeat(3000));
+        let problem = parse_vary(&spec).unwrap_err();
+        assert!(
+            problem.message.starts_with("unknown parameter"),
+            "{problem:?}"
+        );
+        assert!(!problem.message.contains("did you mean"), "{problem:?}");
+        // A short near miss still gets its hint.
+        let near = parse_vary("retry.attempt_max=1,2").unwrap_err();
+        assert!(
+            near.message.contains("did you mean `retry.attempts_max`"),
+            "{near:?}"
+        );
+    }
+
+    #[test]
     fn vary_ranges_and_lists() {
         let v = parse_vary("dns.record_ttl_s=5..60:4").unwrap();
         assert_eq!(v.values, ["5", "23.333333", "41.666667", "60"]);
