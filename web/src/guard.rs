@@ -32,6 +32,10 @@ pub fn worker_failed(detail: &str) -> String {
 /// worker stays silent this long, even on a loaded machine.
 pub const WORKER_SILENCE_MS: u32 = 20_000;
 
+/// The same for a new worker that has not answered yet (it compiles its wasm first, seconds on
+/// a loaded machine), ms.
+pub const WORKER_STARTUP_MS: u32 = 60_000;
+
 #[cfg(test)]
 mod tests {
     use super::*;

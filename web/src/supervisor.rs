@@ -3,7 +3,8 @@
 //!
 //! Owns: the worker bridge, the watchdog, and when a worker counts as failed (it panicked, as
 //! its panic hook says on a broadcast channel, or it was silent for
-//! [`guard::WORKER_SILENCE_MS`] while a run was due).
+//! [`guard::WORKER_SILENCE_MS`] while a run was due, [`guard::WORKER_STARTUP_MS`] before its
+//! first answer).
 //! Must not: decide what runs (the app sends requests) or touch the message protocol.
 
 use std::cell::{Cell, RefCell};
@@ -44,6 +45,8 @@ pub struct Supervisor {
     panics: RefCell<Option<PanicListener>>,
     /// Workers spawned so far (the first is 1).
     generation: Cell<u32>,
+    /// Whether the current worker has answered at least once.
+    alive: Cell<bool>,
 }
 
 impl Supervisor {
@@ -59,6 +62,7 @@ impl Supervisor {
             watchdog: RefCell::new(None),
             panics: RefCell::new(None),
             generation: Cell::new(0),
+            alive: Cell::new(false),
         });
         supervisor.spawn();
         let weak = Rc::downgrade(&supervisor);
@@ -98,6 +102,7 @@ impl Supervisor {
                     return; // a replaced worker's last words
                 }
                 s.heard_ms.set(js_sys::Date::now());
+                s.alive.set(true);
                 match &update {
                     RunUpdate::Finished { slot, .. } | RunUpdate::Invalid { slot, .. } => {
                         s.mark(*slot, false);
@@ -109,6 +114,7 @@ impl Supervisor {
             // Relative to the page, so the site also works under a sub-path.
             .spawn("./worker.js");
         *self.bridge.borrow_mut() = Some(bridge);
+        self.alive.set(false);
     }
 
     /// Replaces the worker and reports why.
@@ -122,7 +128,12 @@ impl Supervisor {
 
     fn watch(self: &Rc<Self>) {
         let silent_ms = js_sys::Date::now() - self.heard_ms.get();
-        if self.awaiting.get().contains(&true) && silent_ms > f64::from(guard::WORKER_SILENCE_MS) {
+        let limit_ms = if self.alive.get() {
+            guard::WORKER_SILENCE_MS
+        } else {
+            guard::WORKER_STARTUP_MS
+        };
+        if self.awaiting.get().contains(&true) && silent_ms > f64::from(limit_ms) {
             self.fail(format!(
                 "no answer for {} s while a run was in flight",
                 (silent_ms / 1000.0).round()
