@@ -6,7 +6,6 @@
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
-use gloo_worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
 use crate::components::{
@@ -16,7 +15,7 @@ use crate::components::{
 use crate::lesson::Page;
 use crate::protocol::{RunRequest, RunUpdate, Slot};
 use crate::state::{Action, AppState, Status};
-use crate::worker::SimWorker;
+use crate::supervisor::Supervisor;
 
 /// Wait after the last parameter change before starting a run, ms (debounce while dragging).
 const DEBOUNCE_MS: u32 = 120;
@@ -57,16 +56,20 @@ fn replace_url_query(query: &str) {
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(|| AppState::from_query(&location_query()));
-    let bridge = use_mut_ref(|| None::<WorkerBridge<SimWorker>>);
+    // The worker behind its supervisor, which replaces it when it fails (`supervisor.rs`).
+    let bridge = use_mut_ref(|| None::<Rc<Supervisor>>);
 
     {
         let bridge = bridge.clone();
         let dispatcher = state.dispatcher();
+        let failures = state.dispatcher();
         use_effect_with((), move |_| {
-            let spawned = SimWorker::spawner()
-                .callback(move |update: RunUpdate| dispatcher.dispatch(action_for(update)))
-                // Relative to the page, so the site also works under a sub-path.
-                .spawn("./worker.js");
+            let spawned = Supervisor::start(
+                Callback::from(move |update: RunUpdate| dispatcher.dispatch(action_for(update))),
+                Callback::from(move |detail: String| {
+                    failures.dispatch(Action::WorkerFailed { detail })
+                }),
+            );
             *bridge.borrow_mut() = Some(spawned);
         });
     }
@@ -152,7 +155,9 @@ pub fn App() -> Html {
                     <p class="run-status" role="status">
                         { match state.status {
                             Status::Running => format!("Simulating… {progress:.0} %"),
+                            Status::Done if state.report.as_ref().is_some_and(|r| r.stopped_early()) => partial_text(&state),
                             Status::Done => "Up to date.".to_string(),
+                            Status::Invalid if state.problems.is_empty() => "Not run: see the message above.".to_string(),
                             Status::Invalid if state.report.is_none() => "Fix the highlighted parameters to run the scenario.".to_string(),
                             Status::Invalid => "Fix the highlighted parameters; the last good result stays on screen.".to_string(),
                         } }
@@ -210,6 +215,15 @@ fn action_for(update: RunUpdate) -> Action {
             problems,
         },
     }
+}
+
+/// The status line of a run that stopped at its budget: its figures are partial.
+pub(crate) fn partial_text(state: &AppState) -> String {
+    let now_s = state.report.as_ref().map_or(0.0, |r| r.now_s);
+    format!(
+        "Partial: the run stopped at its budget; every figure covers only the first {} s.",
+        stampede_core::report::number(now_s, 1)
+    )
 }
 
 fn banners(state: &AppState) -> Html {

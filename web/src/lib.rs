@@ -5,6 +5,7 @@
 //! from a [`stampede_core::Report`].
 
 pub mod embed;
+pub mod guard;
 pub mod kpi;
 pub mod lesson;
 pub mod links;
@@ -17,5 +18,7 @@ pub mod state;
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod supervisor;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;

@@ -42,9 +42,17 @@ pub struct Baseline {
 impl Baseline {
     /// A baseline about to run as run `run_id`, with its validation problems.
     fn new(preset: usize, raw: RawScenario, run_id: u64) -> Baseline {
-        let problems = Scenario::try_from(raw.clone())
-            .err()
-            .map_or_else(Vec::new, |e| e.problems);
+        let problems = match Scenario::try_from(raw.clone()) {
+            Err(e) => e.problems,
+            // Over the playground's budget: the worker refuses it too.
+            Ok(sc) => crate::guard::refusal(&sc)
+                .map(|message| Problem {
+                    path: "(cost)".into(),
+                    message,
+                })
+                .into_iter()
+                .collect(),
+        };
         Baseline {
             preset,
             raw,
@@ -242,6 +250,12 @@ pub enum Action {
         run_id: u64,
         /// Every problem, as text.
         problems: Vec<String>,
+    },
+    /// The worker failed (trapped, panicked or fell silent) and was replaced: what it was
+    /// showing is dropped (partial figures of a run that will never finish).
+    WorkerFailed {
+        /// What happened, for people.
+        detail: String,
     },
     /// Toggle dark mode (from the system default `system_dark`).
     ToggleDark {
@@ -469,8 +483,16 @@ impl AppState {
 
     fn revalidate(&mut self) {
         match Scenario::try_from(self.raw.clone()) {
+            // Over the playground's budget: refused with its numbers, never started.
+            Ok(sc) if let Some(refusal) = crate::guard::refusal(&sc) => {
+                self.problems.clear();
+                self.worker_problems = vec![refusal];
+                self.status = Status::Invalid;
+            }
             Ok(_) => {
                 self.problems.clear();
+                // A refusal or failure was about the design this one replaces.
+                self.worker_problems.clear();
                 self.run_id += 1;
                 self.status = Status::Running;
             }
@@ -520,6 +542,17 @@ impl AppState {
                 if run_id == self.run_id {
                     self.report = Some(*report);
                     self.report_seq += 1;
+                }
+            }
+            Action::WorkerFailed { detail } => {
+                self.report = None;
+                self.report_seq += 1;
+                self.worker_problems = vec![crate::guard::worker_failed(&detail)];
+                self.status = Status::Invalid;
+                if let Some(b) = &mut self.baseline
+                    && !b.finished
+                {
+                    b.report = None;
                 }
             }
             Action::Rejected { run_id, problems } => {

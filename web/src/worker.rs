@@ -93,6 +93,19 @@ impl Worker for SimWorker {
     fn received(&mut self, scope: &WorkerScope<Self>, msg: RunRequest, id: HandlerId) {
         let slot = msg.slot;
         match Scenario::try_from(msg.raw) {
+            // Over the playground's budget (the page refuses it first; a baseline from a link
+            // comes here too): refused with its numbers, never started.
+            Ok(scenario) if let Some(refusal) = crate::guard::refusal(&scenario) => {
+                self.jobs[slot as usize] = None;
+                scope.respond(
+                    id,
+                    RunUpdate::Invalid {
+                        slot,
+                        run_id: msg.run_id,
+                        problems: vec![refusal],
+                    },
+                );
+            }
             Ok(scenario) => {
                 self.jobs[slot as usize] = Some(Job {
                     run_id: msg.run_id,

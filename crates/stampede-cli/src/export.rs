@@ -6,6 +6,7 @@
 //! Must not: change a value. The JSON is the report's own serde form; the CSV prints each series
 //! value with the shortest decimal that round-trips.
 
+pub use stampede_cli::stdio::is_stdout;
 use std::path::{Path, PathBuf};
 
 use stampede_charts::{ChartKind, Theme};
@@ -29,7 +30,8 @@ fn count(v: &[u64], b: usize) -> String {
 /// A real number, or an empty cell (not finite, or a series the run did not record).
 fn real(v: &[f64], b: usize) -> String {
     match v.get(b) {
-        Some(x) if x.is_finite() => format!("{x}"),
+        // `+ 0.0` turns -0.0 into 0.0: no "-0" cells.
+        Some(x) if x.is_finite() => format!("{}", x + 0.0),
         _ => String::new(),
     }
 }
@@ -181,11 +183,6 @@ pub fn write_file(path: &Path, contents: impl AsRef<[u8]>) -> CliResult<()> {
             .map_err(|e| CliError::io("write", Path::new("standard output"), &e));
     }
     std::fs::write(path, contents).map_err(|e| CliError::io("write", path, &e))
-}
-
-/// Whether an output path means standard output (`-`).
-pub fn is_stdout(path: &Path) -> bool {
-    path.as_os_str() == crate::input::STDIO_PATH
 }
 
 /// How chart files are encoded.

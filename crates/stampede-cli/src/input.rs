@@ -71,7 +71,7 @@ pub fn load_raw(source: &Source) -> CliResult<RawScenario> {
                 .map_err(|e| CliError::scenario(source.label(), e))
         }
         Source::File(path) => {
-            let bytes = read_input(path)?;
+            let bytes = read_input(path, scenario::bounds::INPUT_BYTES_MAX as u64)?;
             let text = utf8(&bytes).map_err(|p| CliError::Invalid {
                 source: source.label(),
                 problems: vec![p],
@@ -83,21 +83,34 @@ pub fn load_raw(source: &Source) -> CliResult<RawScenario> {
     }
 }
 
-/// Path that means standard input where a file is read, and standard output where one is written.
-pub const STDIO_PATH: &str = "-";
+pub use stampede_cli::stdio::{STDIO_PATH, warn};
 
-/// The bytes of a file, or of standard input for [`STDIO_PATH`].
-pub fn read_input(path: &Path) -> CliResult<Vec<u8>> {
-    if path.as_os_str() == STDIO_PATH {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-            .map_err(|e| CliError::io("read", Path::new("standard input"), &e))?;
-        Ok(bytes)
+/// The bytes of a file, or of standard input for [`STDIO_PATH`], at most `bytes_max` of them: a
+/// longer input (or a stream that goes on, such as `/dev/zero`) is refused after reading one byte
+/// past the limit, never read whole.
+pub fn read_input(path: &Path, bytes_max: u64) -> CliResult<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let (label, read) = if path.as_os_str() == STDIO_PATH {
+        let label = Path::new("standard input");
+        (
+            label,
+            std::io::stdin().take(bytes_max + 1).read_to_end(&mut bytes),
+        )
     } else {
-        std::fs::read(path).map_err(|e| CliError::io("read", path, &e))
+        let file = std::fs::File::open(path).map_err(|e| CliError::io("read", path, &e))?;
+        (path, file.take(bytes_max + 1).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| CliError::io("read", label, &e))?;
+    if bytes.len() as u64 > bytes_max {
+        return Err(CliError::invalid(
+            label.display().to_string(),
+            "(file)",
+            format!("more than {bytes_max} bytes; the limit is {bytes_max} bytes"),
+        ));
     }
+    Ok(bytes)
 }
-
 /// Text of a file, or a problem naming the byte offset (and line) of the first byte that is
 /// not UTF-8: a bad scenario (exit 2), not an I/O failure.
 pub fn utf8(bytes: &[u8]) -> Result<&str, Problem> {
@@ -112,13 +125,6 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, Problem> {
             ),
         }
     })
-}
-
-/// Prints deprecation notices (warnings: the input still works) on standard error.
-pub fn warn(source: &str, notices: &[Problem]) {
-    for notice in notices {
-        eprintln!("warning: {source}: {}: {}", notice.path, notice.message);
-    }
 }
 
 /// Decodes file text: JSON for `.json` files or text that starts with `{`, TOML otherwise.

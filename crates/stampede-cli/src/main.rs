@@ -9,18 +9,19 @@
 mod bands;
 mod batch;
 mod boundary;
-mod error;
+mod cost;
 mod export;
 mod input;
-mod kpi;
 mod lesson;
+mod out;
 mod plot;
-mod progress;
 mod raster;
 mod reference;
 mod report_reference;
 mod summary;
-mod sweep;
+
+// The decoders the fuzz targets share live in the library (`lib.rs`).
+use stampede_cli::{error, kpi, progress, sweep};
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -38,6 +39,8 @@ Exit codes:
   0  success
   1  runtime or I/O error (a file that cannot be read or written, a chart that cannot be drawn)
   2  invalid input (bad arguments, a scenario with problems, an unknown preset or parameter key)
+  3  refused: the run's estimated cost (requests × events) is over its budget; nothing ran
+  4  the run stopped at its event budget or memory bound: outputs written, figures partial
 
 A scenario is a TOML or JSON file (JSON when the name ends in .json), or `preset:NAME` wherever a
 file is expected. See `stampede presets` for the names.";
@@ -125,7 +128,8 @@ a point is the scenario's seed (after --seed and --set) plus its seed index 0..N
 point order while rows finish out of order, and is flushed after every row: a sweep interrupted
 with Ctrl-C keeps the rows already written.
 
-Exit codes: 0 success, 1 runtime or I/O error, 2 invalid input.";
+Exit codes: 0 success, 1 runtime or I/O error, 2 invalid input, 3 refused (a point's estimated
+cost over its budget, or the points' together over the sweep budget).";
 
 const BOUNDARY_HELP: &str = "\
 Each probe runs the scenario with the trigger set to one value for --seeds seeds (the scenario's
@@ -374,14 +378,12 @@ fn main() -> ExitCode {
         Command::Bands(args) => bands(&args),
         Command::Boundary(args) => boundary(&args),
         Command::Merge(args) => merge(&args),
-        Command::Presets => {
-            print!("{}", presets_text());
-            Ok(())
-        }
+        Command::Presets => out::print(&presets_text()),
         Command::Validate { scenario } => match validate(&scenario) {
-            // The problems are what `validate` is asked for: print them on stdout.
+            // The problems are what `validate` is asked for: print them on stdout (a closed
+            // stdout does not change the verdict).
             Err(e @ CliError::Invalid { .. }) => {
-                println!("{e}");
+                let _ = out::print(&format!("{e}\n"));
                 return ExitCode::from(e.exit_code());
             }
             other => other,
@@ -389,17 +391,13 @@ fn main() -> ExitCode {
         Command::Schema { report } => schema(report),
         Command::Reference { report } => {
             if report {
-                print!("{}", report_reference::markdown());
+                out::print(&report_reference::markdown())
             } else {
-                print!("{}", reference::markdown());
+                out::print(&reference::markdown())
             }
-            Ok(())
         }
         Command::Diff(args) => diff(&args),
-        Command::Lesson(LessonCommand::List) => {
-            print!("{}", lesson::list_text());
-            Ok(())
-        }
+        Command::Lesson(LessonCommand::List) => out::print(&lesson::list_text()),
         Command::Lesson(LessonCommand::Check {
             lesson,
             seeds,
@@ -408,8 +406,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),
+        // A reader that closed stdout took what it wanted: end quietly, as on success.
+        Err(CliError::Closed) => ExitCode::from(EXIT_OK),
         Err(e) => {
-            eprintln!("error: {e}");
+            out::eprint_line(&format!("error: {e}"));
             ExitCode::from(e.exit_code())
         }
     }
@@ -430,6 +430,7 @@ fn run(args: &RunArgs) -> CliResult<()> {
     }
     let source = args.scenario.source()?;
     let scenario = input::prepare(&source, &args.scenario.sets, args.scenario.seed)?;
+    cost::check_run(&source.label(), &scenario)?;
     let report = progress::run_with_progress(&scenario, &Progress::new(!args.quiet));
     if let Some(path) = &args.json {
         export::write_file(path, export::report_json(&report)?)?;
@@ -458,7 +459,7 @@ fn run(args: &RunArgs) -> CliResult<()> {
         .flatten()
         .any(|p| export::is_stdout(p));
     if !args.quiet && !to_stdout {
-        print!("{}", summary::summary_table(&scenario, &report));
+        out::print(&summary::summary_table(&scenario, &report))?;
         let written = [&args.json, &args.csv]
             .into_iter()
             .flatten()
@@ -466,10 +467,10 @@ fn run(args: &RunArgs) -> CliResult<()> {
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>();
         if !written.is_empty() {
-            println!("\nwrote {}", written.join(", "));
+            out::print(&format!("\nwrote {}\n", written.join(", ")))?;
         }
     }
-    Ok(())
+    cost::check_stopped(&source.label(), &report)
 }
 
 /// Parses `WxH` pixels, each from 100 to 10000.
@@ -590,6 +591,7 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
         out: &args.out,
     };
     let points = sweep::validate_points(&plan)?;
+    cost::check_sweep(&points)?;
     let started = std::time::Instant::now();
     let count = points.len();
     let csv = sweep::run(&plan, points, &Progress::new(!args.quiet))?;
@@ -602,20 +604,13 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
     };
     if !args.quiet {
         // The CSV may be on standard output (`--out -`): the line goes to standard error then.
-        let line = |text: String| {
-            if export::is_stdout(&args.out) {
-                eprintln!("{text}");
-            } else {
-                println!("{text}");
-            }
-        };
         let shape: Vec<String> = plan
             .grid
             .varies
             .iter()
             .map(|v| v.values.len().to_string())
             .collect();
-        line(format!(
+        let text = format!(
             "sweep: {} points ({} values × {} seed(s)), shard {}/{} ran {count} on {jobs} thread(s) in {:.1} s; wrote {}",
             plan.grid.points(),
             shape.join(" × "),
@@ -624,7 +619,12 @@ fn sweep(args: &SweepArgs) -> CliResult<()> {
             shard.1,
             started.elapsed().as_secs_f64(),
             and_list(std::iter::once(&args.out).chain(&charts))
-        ));
+        );
+        if export::is_stdout(&args.out) {
+            out::eprint_line(&text);
+        } else {
+            out::print(&format!("{text}\n"))?;
+        }
     }
     Ok(())
 }
@@ -644,7 +644,7 @@ fn bands(args: &BandsArgs) -> CliResult<()> {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let reports = bands::run_seeds(&scenarios, jobs)?;
-    print!("{}", bands::text(&source.label(), &scenarios, &reports));
+    out::print(&bands::text(&source.label(), &scenarios, &reports))?;
     let mut charts = Vec::new();
     if let Some(dir) = &args.svg {
         charts.extend(bands::write_charts(
@@ -659,7 +659,7 @@ fn bands(args: &BandsArgs) -> CliResult<()> {
         charts.extend(bands::write_charts(dir, &reports, args.chart_size, format)?);
     }
     if !charts.is_empty() {
-        println!("\nwrote {}", and_list(&charts));
+        out::print(&format!("\nwrote {}\n", and_list(&charts)))?;
     }
     Ok(())
 }
@@ -719,10 +719,13 @@ fn boundary(args: &BoundaryArgs) -> CliResult<()> {
     };
     let (probes, outcome) = boundary::search(&plan)?;
     if !args.quiet {
-        print!("{}", boundary::probe_table(&plan, &probes));
+        out::print(&boundary::probe_table(&plan, &probes))?;
     }
-    println!("{}: {}", source.label(), boundary::answer(&plan, &outcome));
-    Ok(())
+    out::print(&format!(
+        "{}: {}\n",
+        source.label(),
+        boundary::answer(&plan, &outcome)
+    ))
 }
 
 /// `--shard i/n`, or `auto`: the shard the batch engine this process runs under assigns it.
@@ -747,7 +750,7 @@ fn merge(args: &MergeArgs) -> CliResult<()> {
     let kpi = args.chart.kpi()?;
     let mut tables = Vec::new();
     for path in &args.files {
-        let bytes = input::read_input(path)?;
+        let bytes = input::read_input(path, sweep::CSV_BYTES_MAX)?;
         let name = path.display().to_string();
         let text = input::utf8(&bytes).map_err(|p| CliError::Invalid {
             source: name.clone(),
@@ -755,18 +758,19 @@ fn merge(args: &MergeArgs) -> CliResult<()> {
         })?;
         let (table, skipped) = sweep::Table::parse(text, &name)?;
         if skipped > 0 {
-            eprintln!("warning: {name}: skipped {skipped} incomplete row(s)");
+            out::eprint_line(&format!(
+                "warning: {name}: skipped {skipped} incomplete row(s)"
+            ));
         }
         tables.push((name, table));
     }
-    let (merged, missing) = sweep::merge(tables)?;
-    if !missing.is_empty() {
-        let shown: Vec<String> = missing.iter().take(10).map(usize::to_string).collect();
-        eprintln!(
-            "warning: {} point(s) missing, e.g. {}",
-            missing.len(),
+    let (merged, missing_count, missing) = sweep::merge(tables)?;
+    if missing_count > 0 {
+        let shown: Vec<String> = missing.iter().map(usize::to_string).collect();
+        out::eprint_line(&format!(
+            "warning: {missing_count} point(s) missing, e.g. {}",
             shown.join(", ")
-        );
+        ));
     }
     export::write_file(&args.out, merged.to_csv())?;
     if let Some(kpi) = kpi {
@@ -799,16 +803,15 @@ fn validate(scenario: &str) -> CliResult<()> {
     let source = Source::parse(scenario);
     let raw = input::load_raw(&source)?;
     let sc = input::validate(&source, raw)?;
-    println!(
-        "{}: valid — \"{}\", {} s, {} clients, {} fault(s), seed {}",
+    out::print(&format!(
+        "{}: valid — \"{}\", {} s, {} clients, {} fault(s), seed {}\n",
         source.label(),
         sc.raw.title,
         summary::number(sc.duration.as_s(), 3),
         sc.clients,
         sc.faults.len(),
         sc.seed
-    );
-    Ok(())
+    ))
 }
 
 fn lesson_check(which: Option<&str>, seeds: u64, jobs: Option<usize>) -> CliResult<()> {
@@ -821,7 +824,7 @@ fn lesson_check(which: Option<&str>, seeds: u64, jobs: Option<usize>) -> CliResu
     }
     let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let (text, passed) = lesson::check(which, seeds, jobs)?;
-    print!("{text}");
+    out::print(&text)?;
     if passed {
         Ok(())
     } else {
@@ -833,11 +836,10 @@ fn lesson_check(which: Option<&str>, seeds: u64, jobs: Option<usize>) -> CliResu
 
 fn schema(report: bool) -> CliResult<()> {
     if report {
-        println!("{}", stampede_core::report::json_schema());
+        out::print(&format!("{}\n", stampede_core::report::json_schema()))
     } else {
-        println!("{}", stampede_core::scenario::json_schema());
+        out::print(&format!("{}\n", stampede_core::scenario::json_schema()))
     }
-    Ok(())
 }
 
 /// A saved report (`run --json`) given to `diff`: a `.json` file whose object has a `summary`.
@@ -850,7 +852,7 @@ fn saved_report(text: &str) -> CliResult<Option<stampede_core::Summary>> {
     {
         return Ok(None);
     }
-    let bytes = input::read_input(path)?;
+    let bytes = input::read_input(path, REPORT_BYTES_MAX)?;
     let json = input::utf8(&bytes).map_err(|p| CliError::Invalid {
         source: text.to_string(),
         problems: vec![p],
@@ -866,14 +868,18 @@ fn saved_report(text: &str) -> CliResult<Option<stampede_core::Summary>> {
         .map_err(|message| CliError::invalid(text, "format_version", message))
 }
 
+/// The largest saved report `diff` reads, bytes (a day-long run at one-second buckets is tens of MB).
+const REPORT_BYTES_MAX: u64 = 1 << 30;
+
 fn diff(args: &DiffArgs) -> CliResult<()> {
     let (saved_a, saved_b) = (saved_report(&args.a)?, saved_report(&args.b)?);
     if let (Some(a), Some(b)) = (&saved_a, &saved_b) {
-        print!(
-            "{}",
-            summary::diff_reports("saved reports", (&args.a, a), (&args.b, b), Vec::new())
-        );
-        return Ok(());
+        return out::print(&summary::diff_reports(
+            "saved reports",
+            (&args.a, a),
+            (&args.b, b),
+            Vec::new(),
+        ));
     }
     if saved_a.is_some() || saved_b.is_some() {
         return Err(CliError::invalid(
@@ -890,6 +896,8 @@ fn diff(args: &DiffArgs) -> CliResult<()> {
         input::validate(&source_a, raw_a)?,
         input::validate(&source_b, raw_b)?,
     );
+    cost::check_run(&source_a.label(), &a)?;
+    cost::check_run(&source_b.label(), &b)?;
     let (report_a, report_b) = std::thread::scope(|s| {
         let handle = s.spawn(|| stampede_core::run(&b));
         let report_a = stampede_core::run(&a);
@@ -903,14 +911,12 @@ fn diff(args: &DiffArgs) -> CliResult<()> {
             format!("{} {}", source.label(), sets.join(" "))
         }
     };
-    print!(
-        "{}",
-        summary::diff_table(
-            (&label(&source_a, &args.sets_a), &a, &report_a),
-            (&label(&source_b, &args.sets_b), &b, &report_b),
-        )
-    );
-    Ok(())
+    out::print(&summary::diff_table(
+        (&label(&source_a, &args.sets_a), &a, &report_a),
+        (&label(&source_b, &args.sets_b), &b, &report_b),
+    ))?;
+    cost::check_stopped(&source_a.label(), &report_a)?;
+    cost::check_stopped(&source_b.label(), &report_b)
 }
 
 #[cfg(test)]

@@ -67,6 +67,13 @@ pub fn summary_table(scenario: &Scenario, report: &Report) -> String {
             " (stopped early)"
         }
     );
+    if report.stopped_early() {
+        let _ = writeln!(
+            out,
+            "  PARTIAL: the run stopped at its budget; every figure covers only the first {} s",
+            number(report.now_s, 1)
+        );
+    }
     let _ = writeln!(out);
     row(
         &mut out,

@@ -31,6 +31,16 @@ pub const STEPS_MAX: usize = 10_000;
 /// 0.1–0.3 s a preset's run takes on one core, days of work on one machine, and a CSV of about
 /// a gigabyte. Larger grids are refused before anything runs ([`Grid::size_problem`]).
 pub const POINTS_MAX: usize = 10_000_000;
+/// Longest `--vary` spec, bytes (10,000 values of a few digits each).
+pub const VARY_BYTES_MAX: usize = 256 * 1024;
+/// Largest sweep CSV `merge` reads, bytes (a full 10,000,000-point sweep is about 2 GB: shard
+/// it finer).
+pub const CSV_BYTES_MAX: u64 = 1 << 30;
+/// Most columns of a sweep CSV (the KPIs, the varied keys and up to 8 classes, 3 resolvers and
+/// 9 names' own columns are fewer than 200).
+pub const CSV_COLUMNS_MAX: usize = 1024;
+/// Missing points `merge` lists (the rest are counted).
+pub const MISSING_LISTED_MAX: usize = 10;
 
 /// One varied parameter and its values, as wire text.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,14 +54,27 @@ pub struct Vary {
 /// Parses `key=a..b:steps` (evenly spaced, both ends included, integers rounded) or
 /// `key=v1,v2,…` (values as written, e.g. option names).
 pub fn parse_vary(text: &str) -> Result<Vary, Problem> {
+    let shown: String = text.chars().take(60).collect();
     let problem = |message: String| Problem {
-        path: format!("--vary {text}"),
+        path: format!("--vary {shown}"),
         message,
     };
+    if text.len() > VARY_BYTES_MAX {
+        return Err(problem(format!(
+            "a spec of {} bytes; the limit is {VARY_BYTES_MAX} bytes",
+            text.len()
+        )));
+    }
     let Some((key, spec)) = text.split_once('=') else {
         return Err(problem("expected key=a..b:steps or key=v1,v2,…".into()));
     };
     let key = key.trim();
+    let listed = spec.split(',').count();
+    if listed > STEPS_MAX {
+        return Err(problem(format!(
+            "{listed} values; at most {STEPS_MAX} per --vary"
+        )));
+    }
     if key == stampede_core::scenario::POLICY_KEY {
         let values: Vec<String> = spec.split(',').map(|v| v.trim().to_string()).collect();
         if values
@@ -71,7 +94,7 @@ pub fn parse_vary(text: &str) -> Result<Vary, Problem> {
     }
     let (key, notice) = core_scenario::aliases::canonical_key(key);
     if let Some(notice) = notice {
-        crate::input::warn("--vary", &[notice]);
+        crate::stdio::warn("--vary", &[notice]);
     }
     // `resolver:<i>.<setting>` varies a further resolver, as `--set` takes it: the values are
     // checked against `resolver.<setting>`'s range here, the index when each point is built.
@@ -85,7 +108,11 @@ pub fn parse_vary(text: &str) -> Result<Vary, Problem> {
         None => key.to_string(),
     };
     let Some(param) = params::find(&registry_key) else {
-        let hint = params::nearest(&registry_key)
+        // A long key names no parameter: it is not compared with every key for a hint (the
+        // comparison costs its length times each key's).
+        let hint = (registry_key.len() <= core_scenario::bounds::KEY_BYTES_MAX)
+            .then(|| params::nearest(&registry_key))
+            .flatten()
             .map_or(String::new(), |k| format!("; did you mean `{k}`?"));
         return Err(problem(format!("unknown parameter `{key}`{hint}")));
     };
@@ -185,12 +212,15 @@ pub struct Grid {
 impl Grid {
     /// Grid cells (product of the value counts).
     pub fn cells(&self) -> usize {
-        self.varies.iter().map(|v| v.values.len()).product()
+        // Saturating: five keys of 10,000 values overflow a usize, and are refused by size.
+        self.varies
+            .iter()
+            .fold(1usize, |cells, v| cells.saturating_mul(v.values.len()))
     }
 
     /// Points (cells × seeds); the caller has checked the size with [`Grid::size_problem`].
     pub fn points(&self) -> usize {
-        self.cells() * self.seeds
+        self.cells().saturating_mul(self.seeds)
     }
 
     /// Points (cells × seeds), or `None` when the product does not fit in a `usize`.
@@ -358,7 +388,7 @@ pub fn run(
     points: Vec<(usize, Scenario)>,
     progress: &Progress,
 ) -> CliResult<String> {
-    let mut file: Box<dyn Write> = if crate::export::is_stdout(plan.out) {
+    let mut file: Box<dyn Write> = if crate::stdio::is_stdout(plan.out) {
         Box::new(std::io::stdout())
     } else {
         Box::new(File::create(plan.out).map_err(|e| CliError::io("create", plan.out, &e))?)
@@ -426,18 +456,25 @@ pub struct Table {
 
 impl Table {
     /// Parses sweep CSV text. Rows with the wrong field count (a row cut by an interruption) are
-    /// skipped and counted in the second return value.
+    /// skipped and counted in the second return value. A header over [`CSV_COLUMNS_MAX`]
+    /// columns, or a point index at or above [`POINTS_MAX`], is refused before rows are kept.
     pub fn parse(text: &str, name: &str) -> CliResult<(Table, usize)> {
         let mut lines = text.lines();
-        let header: Vec<String> = lines
+        let header_line = lines
             .next()
             .filter(|h| h.starts_with("point,"))
             .ok_or_else(|| {
                 CliError::invalid(name, "header", "not a sweep CSV (no `point,…` header)")
-            })?
-            .split(',')
-            .map(str::to_string)
-            .collect();
+            })?;
+        let columns = header_line.split(',').count();
+        if columns > CSV_COLUMNS_MAX {
+            return Err(CliError::invalid(
+                name,
+                "header",
+                format!("{columns} columns; a sweep CSV has at most {CSV_COLUMNS_MAX}"),
+            ));
+        }
+        let header: Vec<String> = header_line.split(',').map(str::to_string).collect();
         let mut rows = Vec::new();
         let mut skipped = 0;
         let mut problems = Vec::new();
@@ -495,8 +532,9 @@ impl Table {
 }
 
 /// Merges shard tables (same header) into point order. A point present twice must have the same
-/// row. Returns the merged table and the missing point indices below the largest one.
-pub fn merge(tables: Vec<(String, Table)>) -> CliResult<(Table, Vec<usize>)> {
+/// row. Returns the merged table, how many point indices below the largest one are missing, and
+/// the first [`MISSING_LISTED_MAX`] of them.
+pub fn merge(tables: Vec<(String, Table)>) -> CliResult<(Table, usize, Vec<usize>)> {
     let mut iter = tables.into_iter();
     let Some((first_name, first)) = iter.next() else {
         return Err(CliError::invalid(
@@ -534,16 +572,26 @@ pub fn merge(tables: Vec<(String, Table)>) -> CliResult<(Table, Vec<usize>)> {
     if !problems.is_empty() {
         return Err(CliError::Invalid {
             source: "merge".into(),
-            problems,
+            problems: core_scenario::bounds::cap_problems(problems),
         });
     }
+    // Points are below POINTS_MAX (Table::parse), so the gaps are counted in bounded time.
     let last = rows.keys().next_back().copied().unwrap_or(0);
-    let missing = (0..last).filter(|p| !rows.contains_key(p)).collect();
+    let missing_count = if rows.is_empty() {
+        0
+    } else {
+        last + 1 - rows.len()
+    };
+    let missing = (0..last)
+        .filter(|p| !rows.contains_key(p))
+        .take(MISSING_LISTED_MAX)
+        .collect();
     Ok((
         Table {
             header,
             rows: rows.into_iter().collect(),
         },
+        missing_count,
         missing,
     ))
 }
@@ -551,6 +599,25 @@ pub fn merge(tables: Vec<(String, Table)>) -> CliResult<(Table, Vec<usize>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_vary_key_is_unknown_without_a_hint() {
+        // Found by the sweep_spec fuzz target: a 64 kB key was compared with every registry key
+        // for a "did you mean" hint, seconds per spec.
+        let spec = format!("{}=1,2", "retry.attempts_max".repeat(3000));
+        let problem = parse_vary(&spec).unwrap_err();
+        assert!(
+            problem.message.starts_with("unknown parameter"),
+            "{problem:?}"
+        );
+        assert!(!problem.message.contains("did you mean"), "{problem:?}");
+        // A short near miss still gets its hint.
+        let near = parse_vary("retry.attempt_max=1,2").unwrap_err();
+        assert!(
+            near.message.contains("did you mean `retry.attempts_max`"),
+            "{near:?}"
+        );
+    }
 
     #[test]
     fn vary_ranges_and_lists() {

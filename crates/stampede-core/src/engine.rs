@@ -258,6 +258,9 @@ const HEDGES_MAX: usize = 4;
 /// Events handled per call of `Engine::step_batch` (see there).
 const STEP_BATCH: u32 = 1024;
 
+/// Events between two checks of the memory bound (a few thousand entries more at most).
+const MEMORY_CHECK_EVENTS: u64 = 4096;
+
 #[derive(Clone, Copy, Debug)]
 struct Request {
     client: u32,
@@ -623,6 +626,14 @@ struct Engine<S: Shape> {
     in_flight: u64,
     events: u64,
     budget_exhausted: bool,
+    /// Events handled when the limits are next checked (the event budget, or sooner the
+    /// memory bound): one comparison per event, as the budget alone took.
+    limits_check_at: u64,
+    /// The memory bound of the run (`cost::estimate`): requests, events and queued jobs held
+    /// at once, entries.
+    memory_entries_max: u64,
+    /// Whether the run stopped at its memory bound (then `budget_exhausted` is set too).
+    memory_exhausted: bool,
     buckets_total: usize,
 }
 
@@ -863,6 +874,9 @@ impl<S: Shape> Engine<S> {
             in_flight: 0,
             events: 0,
             budget_exhausted: false,
+            limits_check_at: scenario.event_budget.min(MEMORY_CHECK_EVENTS),
+            memory_entries_max: crate::cost::estimate(&scenario).memory_entries_max,
+            memory_exhausted: false,
             buckets_total,
             scenario,
         };
@@ -1084,11 +1098,32 @@ impl<S: Shape> Engine<S> {
             self.update_backend_faults();
         }
         self.events += 1;
-        if self.events >= self.scenario.event_budget {
-            self.budget_exhausted = true;
+        if self.events >= self.limits_check_at {
+            self.check_limits();
         }
         self.handle(event);
         true
+    }
+
+    /// Stops the run at its event budget or its memory bound (checked every
+    /// [`MEMORY_CHECK_EVENTS`] events), and says when to check next.
+    #[cold]
+    fn check_limits(&mut self) {
+        let budget = self.scenario.event_budget;
+        if self.events >= budget {
+            self.budget_exhausted = true;
+        } else if self.memory_entries() > self.memory_entries_max {
+            self.memory_exhausted = true;
+            self.budget_exhausted = true;
+        }
+        self.limits_check_at = budget.min(self.events + MEMORY_CHECK_EVENTS);
+    }
+
+    /// Requests (slots of the request table), events and queued jobs held now, entries.
+    fn memory_entries(&self) -> u64 {
+        let timeouts: usize = self.class_timeouts.iter().map(VecDeque::len).sum();
+        let queued: usize = self.backends.iter().map(|b| b.queue.len()).sum();
+        (self.heap.len() + self.timeouts.len() + timeouts + self.requests.len() + queued) as u64
     }
 
     /// Recomputes the bucket of `now` and where it ends.
@@ -2966,7 +3001,15 @@ impl<S: Shape> Engine<S> {
         }
         let summary = self.summary(&series, buckets_done);
         let mut diagnostics = Vec::new();
-        if self.budget_exhausted {
+        if self.memory_exhausted {
+            diagnostics.push(format!(
+                "The run stopped at {:.1} s of {:.1} s: it reached its memory bound of {} requests, events and queued jobs held at once (about {} MB, from its load and queue sizes). Lower the request rate, the queue capacities or the timeouts.",
+                self.now.as_s(),
+                sc.duration.as_s(),
+                thousands(self.memory_entries_max),
+                self.memory_entries_max * crate::cost::BYTES_PER_ENTRY / 1_000_000
+            ));
+        } else if self.budget_exhausted {
             diagnostics.push(format!(
                 "The run stopped at {:.1} s of {:.1} s: it reached its event budget of {} events. Shorten the horizon, shrink the fleet or raise run.event_budget.",
                 self.now.as_s(),
@@ -3055,7 +3098,8 @@ impl<S: Shape> Engine<S> {
                 let start = SimTime(sc.bucket.0 * b as u64);
                 sc.bucket.min(sc.duration.since(start)).as_s()
             })
-            .sum::<f64>()
+            // From +0.0: `sum` starts at -0.0, so a run with no downtime said "-0 min".
+            .fold(0.0, |total, width_s| total + width_s)
             / 60.0;
         Summary {
             requests_finished: finished,

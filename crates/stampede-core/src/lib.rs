@@ -8,6 +8,7 @@ pub mod bands;
 pub mod breaker;
 pub mod budget;
 pub mod caption;
+pub mod cost;
 pub mod engine;
 pub mod presets;
 pub mod queue;

@@ -1043,6 +1043,19 @@ pub fn json_schema() -> String {
     serde_json::to_string_pretty(&schema).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
+impl Report {
+    /// Whether the run stopped before its horizon at its event budget or memory bound (the
+    /// diagnostics say which): its figures cover only the simulated part.
+    pub fn stopped_early(&self) -> bool {
+        self.finished && self.buckets_done < self.buckets_total
+    }
+
+    /// Whether the figures are partial: the run is still going, or it stopped early.
+    pub fn is_partial(&self) -> bool {
+        !self.finished || self.stopped_early()
+    }
+}
+
 /// Fraction of baseline goodput that counts as recovered.
 pub const RECOVERED_GOODPUT_FRACTION: f64 = 0.95;
 /// Consecutive recovered buckets needed to call recovery sustained.
@@ -1147,18 +1160,14 @@ pub fn number(v: f64, decimals: usize) -> String {
     if !v.is_finite() {
         return "—".to_string();
     }
-    // An empty float sum is −0 (a run without a fault's downtime): never print "-0", nor "-0"
-    // for a negative value that rounds to zero.
-    let s = format!("{:.decimals$}", v + 0.0);
-    let s = match s.strip_prefix('-') {
-        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
-        _ => s,
-    };
-    if s.contains('.') {
+    let s = format!("{v:.decimals$}");
+    let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         s
-    }
+    };
+    // -0.0, or a small negative rounded to zero, reads as a plain zero.
+    if s == "-0" { "0".to_string() } else { s }
 }
 
 /// A 64-bit fingerprint of a report (FNV-1a over its `Debug` text, which prints every float with
@@ -1174,6 +1183,15 @@ pub fn fingerprint(report: &Report) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn number_never_writes_minus_zero() {
+        assert_eq!(number(-0.0, 2), "0");
+        assert_eq!(number(-0.004, 2), "0");
+        assert_eq!(number(-0.4, 0), "0");
+        assert_eq!(number(-1.26, 1), "-1.3");
+        assert_eq!(number(0.0, 3), "0");
+    }
 
     fn verdict(success: &[u64], start: f64, end: f64, window: f64) -> Recovery {
         recovery_verdict(RecoveryInput {

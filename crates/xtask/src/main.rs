@@ -1,14 +1,16 @@
 //! `cargo xtask`: the project's automation, in Rust rather than shell scripts.
 //!
-//! Owns: the command line (`setup`, `serve`, `test`, `bench`) and dispatch to the modules below.
+//! Owns: the command line (`setup`, `serve`, `test`, `bench`, `fuzz`, `swarm`) and dispatch to the modules below.
 //! Must not: pin tool versions anywhere but `tools`.
 
 mod bench;
 mod ci;
 mod cmd;
 mod docs;
+mod fuzz;
 mod paths;
 mod setup;
+mod swarm;
 mod tidy;
 mod tools;
 mod trunk;
@@ -19,7 +21,9 @@ use bench::BenchConfig;
 use ci::{Step, TestConfig};
 use cmd::Error;
 use docs::DocsConfig;
+use fuzz::FuzzConfig;
 use setup::Needs;
+use swarm::SwarmConfig;
 use trunk::ServeConfig;
 
 const USAGE: &str = "\
@@ -43,6 +47,14 @@ commands:
                              (docs/sources.md E) and wasm in Node against native, seeds 1..=N
                              (default 3), then the million-clients preset; prints PASS/MISS
                              per target (docs/benchmarks.md)
+  fuzz [--seconds N] [--target NAME]...
+                             run every cargo-fuzz target in fuzz/ (nightly; cargo install
+                             cargo-fuzz) N seconds each (default 60) from the seed corpus, and
+                             print the executions each reached (docs/testing.md)
+  swarm [--scenarios N] [--seed S]
+                             draw N random scenarios (default 1000) from seed S (default 0),
+                             run each and check every invariant; print the seed and a shrunk
+                             scenario of a failure (docs/testing.md)
 ";
 
 /// A parsed command line.
@@ -54,6 +66,8 @@ enum Command {
     Docs(DocsConfig),
     Test(TestConfig),
     Bench(BenchConfig),
+    Fuzz(FuzzConfig),
+    Swarm(SwarmConfig),
     Help,
 }
 
@@ -78,6 +92,8 @@ fn run(command: Command) -> Result<(), Error> {
         Command::Docs(config) => docs::docs(&root, config).map(|_| ()),
         Command::Test(config) => ci::test(&root, &config),
         Command::Bench(config) => bench::bench(&root, &config),
+        Command::Fuzz(config) => fuzz::fuzz(&root, &config),
+        Command::Swarm(config) => swarm::swarm(&root, &config),
         Command::Help => {
             print!("{USAGE}");
             Ok(())
@@ -107,6 +123,8 @@ fn parse(args: &[String]) -> Result<Command, Error> {
         },
         "test" => parse_test(&mut rest).map(Command::Test),
         "bench" => parse_bench(&mut rest).map(Command::Bench),
+        "fuzz" => parse_fuzz(&mut rest).map(Command::Fuzz),
+        "swarm" => parse_swarm(&mut rest).map(Command::Swarm),
         "help" | "-h" | "--help" => Ok(Command::Help),
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     }
@@ -171,6 +189,54 @@ fn parse_bench<'a>(args: &mut impl Iterator<Item = &'a str>) -> Result<BenchConf
     Ok(config)
 }
 
+fn parse_fuzz<'a>(args: &mut impl Iterator<Item = &'a str>) -> Result<FuzzConfig, Error> {
+    let mut config = FuzzConfig::default();
+    while let Some(arg) = args.next() {
+        match arg {
+            "--seconds" => {
+                let value = args.next().ok_or("--seconds needs a number")?;
+                config.seconds = value
+                    .parse()
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .ok_or_else(|| format!("--seconds: `{value}` is not a positive number"))?;
+            }
+            "--target" => {
+                let value = args.next().ok_or("--target needs a target name")?;
+                if !fuzz::TARGETS.contains(&value) {
+                    return Err(format!(
+                        "unknown fuzz target `{value}`; targets: {}",
+                        fuzz::TARGETS.join(", ")
+                    ));
+                }
+                config.only.push(value.to_string());
+            }
+            other => return Err(unknown(other)),
+        }
+    }
+    Ok(config)
+}
+
+fn parse_swarm<'a>(args: &mut impl Iterator<Item = &'a str>) -> Result<SwarmConfig, Error> {
+    let mut config = SwarmConfig::default();
+    while let Some(arg) = args.next() {
+        let mut number = |name: &str| -> Result<u64, Error> {
+            let value = args
+                .next()
+                .ok_or_else(|| format!("{name} needs a number"))?;
+            value
+                .parse()
+                .map_err(|_| format!("{name}: `{value}` is not a whole number"))
+        };
+        match arg {
+            "--scenarios" => config.scenarios = number("--scenarios")?,
+            "--seed" => config.seed = number("--seed")?,
+            other => return Err(unknown(other)),
+        }
+    }
+    Ok(config)
+}
+
 fn unknown(arg: &str) -> Error {
     format!("unexpected argument `{arg}`\n\n{USAGE}")
 }
@@ -223,6 +289,22 @@ mod tests {
     }
 
     #[test]
+    fn parses_fuzz() {
+        let Ok(Command::Fuzz(config)) = parse_words("fuzz --seconds 5 --target url_query") else {
+            panic!("fuzz command did not parse");
+        };
+        assert_eq!(
+            (config.seconds, config.only),
+            (5, vec!["url_query".to_string()])
+        );
+        let Ok(Command::Swarm(config)) = parse_words("swarm --scenarios 20 --seed 7") else {
+            panic!("swarm command did not parse");
+        };
+        assert_eq!((config.scenarios, config.seed), (20, 7));
+        assert!(parse_words("swarm --seed x").is_err());
+    }
+
+    #[test]
     fn rejects_bad_arguments() {
         assert!(parse_words("serve --port x").is_err());
         assert!(parse_words("serve --port").is_err());
@@ -234,5 +316,7 @@ mod tests {
         assert!(parse_words("bench --seeds 0").is_err());
         assert!(parse_words("bench --seeds").is_err());
         assert!(parse_words("bench --fast").is_err());
+        assert!(parse_words("fuzz --seconds 0").is_err());
+        assert!(parse_words("fuzz --target nope").is_err());
     }
 }

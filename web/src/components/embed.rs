@@ -120,6 +120,7 @@ pub fn EmbedView(props: &EmbedViewProps) -> Html {
                     // The figures stream in: say so while they do (a finished run needs no word).
                     <p class="run-status" role="status">
                         if state.status == Status::Running { { format!("Simulating… {progress:.0} %") } }
+                        else if state.report.as_ref().is_some_and(|r| r.stopped_early()) { { crate::app::partial_text(state) } }
                     </p>
                     if !options.controls.is_empty() {
                         <form class="controls embed-controls" aria-label="Parameters" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>

@@ -25,6 +25,7 @@ pub const ROOT_PATH: &str = "(scenario)";
 /// Decodes TOML text. A problem names its field path, its line and column, and for an option
 /// the allowed names.
 pub fn decode_toml(text: &str) -> Result<Decoded, ScenarioError> {
+    super::bounds::check_text(text, "(toml)")?;
     let located = |path: &str, e: &toml::de::Error| {
         let at = e.span().map(|s| location(text, s.start));
         problem(path, e.message(), at)
@@ -44,6 +45,7 @@ pub fn decode_toml(text: &str) -> Result<Decoded, ScenarioError> {
 
 /// Decodes JSON text, with the same wording of problems as [`decode_toml`].
 pub fn decode_json(text: &str) -> Result<Decoded, ScenarioError> {
+    super::bounds::check_text(text, "(json)")?;
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let raw: RawScenario = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let inner = e.inner();

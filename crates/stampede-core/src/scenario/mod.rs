@@ -5,6 +5,7 @@
 //! Must not: run anything. Decoding never panics; every problem is reported with its field path.
 
 pub mod aliases;
+pub mod bounds;
 pub mod decode;
 pub mod params;
 pub mod raw;
@@ -72,6 +73,7 @@ pub fn set_param_noting(
     value: &str,
     notices: &mut Vec<Problem>,
 ) -> Result<(), Problem> {
+    bounds::check_pair(key, value)?;
     if key.trim().is_empty() {
         return Err(Problem {
             path: "(key)".to_string(),
@@ -202,9 +204,14 @@ pub fn percent_decode(text: &str) -> String {
 
 /// Applies a URL query to a base scenario. Returns the scenario with every valid pair applied and
 /// the problems of the others (unknown keys, bad values), so nothing the user wrote is lost silently.
-/// Keys and values may be percent-encoded ([`percent_decode`]).
+/// Keys and values may be percent-encoded ([`percent_decode`]). A query over the
+/// [`bounds`] is not applied at all (one problem says why); problems are capped
+/// ([`bounds::cap_problems`]).
 pub fn apply_query(base: &RawScenario, query: &str) -> (RawScenario, Vec<Problem>) {
     let mut raw = base.clone();
+    if let Err(p) = bounds::check_query(query) {
+        return (raw, vec![p]);
+    }
     let mut problems = Vec::new();
     for pair in query
         .trim_start_matches('?')
@@ -216,7 +223,7 @@ pub fn apply_query(base: &RawScenario, query: &str) -> (RawScenario, Vec<Problem
             problems.push(p);
         }
     }
-    (raw, problems)
+    (raw, bounds::cap_problems(problems))
 }
 
 /// The `--set`/`--vary` key that applies a policy fragment by name (`policy=dns-jvm`).

@@ -740,6 +740,8 @@ impl TryFrom<RawScenario> for Scenario {
     type Error = ScenarioError;
 
     fn try_from(raw: RawScenario) -> Result<Scenario, ScenarioError> {
+        // Lists over their limits first: the checks below work per entry.
+        super::bounds::check_lists(&raw)?;
         let mut problems = Vec::new();
         let mut problem = |path: String, message: String| {
             let message = super::decode::shorten_numbers(&message);
@@ -954,7 +956,7 @@ impl TryFrom<RawScenario> for Scenario {
             }
         }
         if !problems.is_empty() {
-            return Err(ScenarioError { problems });
+            return Err(ScenarioError::capped(problems));
         }
         // Classes are checked once the top level is valid, so its problems are not repeated
         // under every class.
@@ -962,7 +964,7 @@ impl TryFrom<RawScenario> for Scenario {
             problems.push(Problem { path, message })
         });
         if !problems.is_empty() {
-            return Err(ScenarioError { problems });
+            return Err(ScenarioError::capped(problems));
         }
         let mut scenario = build(raw);
         if !classes.is_empty() {
