@@ -110,6 +110,17 @@ pub fn App() -> Html {
         });
     }
 
+    {
+        // For the browser benchmark: when a report of the current run reached the screen.
+        let (run_id, done) = (state.run_id, state.status == Status::Done);
+        let shown = state.report.is_some();
+        use_effect_with(state.report_seq, move |_| {
+            if shown {
+                crate::perf::mark_kpis_shown(run_id, done);
+            }
+        });
+    }
+
     let system_dark = system_prefers_dark();
     let dark = state.dark.unwrap_or(system_dark);
     let dispatch = {
@@ -180,7 +191,11 @@ fn action_for(update: RunUpdate) -> Action {
             slot: Slot::Current,
             run_id,
             report,
-        } => Action::Finished { run_id, report },
+            timings,
+        } => {
+            crate::perf::mark_worker_finished(run_id, &timings);
+            Action::Finished { run_id, report }
+        }
         RunUpdate::Invalid {
             slot: Slot::Current,
             run_id,
@@ -199,6 +214,7 @@ fn action_for(update: RunUpdate) -> Action {
             slot: Slot::Baseline,
             run_id,
             report,
+            ..
         } => Action::BaselineReport {
             run_id,
             report,

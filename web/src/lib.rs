@@ -13,4 +13,6 @@ pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
 #[cfg(target_arch = "wasm32")]
+pub mod perf;
+#[cfg(target_arch = "wasm32")]
 pub mod worker;

@@ -46,6 +46,8 @@ pub enum RunUpdate {
         run_id: u64,
         /// Report.
         report: Box<Report>,
+        /// What the run cost the worker.
+        timings: WorkerTimings,
     },
     /// The scenario was rejected.
     Invalid {
@@ -56,4 +58,22 @@ pub enum RunUpdate {
         /// Every problem, as text.
         problems: Vec<String>,
     },
+}
+
+/// What one run cost the worker, by its own clock: the engine's share of the time a run takes
+/// (the browser benchmark prints the rest as overhead).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct WorkerTimings {
+    /// When the worker received the request, ms since the Unix epoch (comparable across threads).
+    pub received_epoch_ms: f64,
+    /// When the worker sent the final report, ms since the Unix epoch.
+    pub finished_epoch_ms: f64,
+    /// Inside the engine: validating the scenario, building the simulation and advancing it, ms.
+    pub engine_ms: f64,
+    /// Building what the messages carry (reports), ms.
+    pub report_ms: f64,
+    /// Encoding and posting the messages, ms.
+    pub send_ms: f64,
+    /// Messages sent for the run, the final one included.
+    pub messages: u32,
 }

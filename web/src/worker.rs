@@ -8,7 +8,8 @@
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use stampede_core::{Scenario, SimTime, Simulation};
 
-use crate::protocol::{RunRequest, RunUpdate, Slot};
+use crate::perf::{epoch_ms, now_ms};
+use crate::protocol::{RunRequest, RunUpdate, Slot, WorkerTimings};
 
 /// Wall-clock time one slice may take before the worker reports and yields, ms.
 const SLICE_MS: f64 = 40.0;
@@ -36,6 +37,8 @@ struct Job {
     sim: Simulation,
     /// Simulated time the next step advances.
     step: SimTime,
+    /// What the run has cost so far.
+    timings: WorkerTimings,
 }
 
 /// The simulation worker.
@@ -58,22 +61,31 @@ impl Worker for SimWorker {
         let Some(job) = entry.as_mut().filter(|j| j.run_id == run_id) else {
             return; // cancelled: a newer run replaced this one
         };
-        let started_ms = js_sys::Date::now();
+        let started_ms = now_ms();
         let bucket = job.sim.scenario().bucket;
-        while !job.sim.is_finished() && js_sys::Date::now() - started_ms < SLICE_MS {
-            let step_started_ms = js_sys::Date::now();
+        while !job.sim.is_finished() && now_ms() - started_ms < SLICE_MS {
+            let step_started_ms = now_ms();
             let next = job.sim.now().after(job.step);
             job.sim.advance_to(next);
-            job.step = next_step(job.step, js_sys::Date::now() - step_started_ms, bucket);
+            let took_ms = now_ms() - step_started_ms;
+            job.timings.engine_ms += took_ms;
+            job.step = next_step(job.step, took_ms, bucket);
         }
+        let report_started_ms = now_ms();
         let report = Box::new(job.sim.report());
+        job.timings.report_ms += now_ms() - report_started_ms;
+        job.timings.messages += 1;
+        let send_started_ms = now_ms();
         if job.sim.is_finished() {
+            let mut timings = job.timings;
+            timings.finished_epoch_ms = epoch_ms();
             scope.respond(
                 job.client,
                 RunUpdate::Finished {
                     slot,
                     run_id,
                     report,
+                    timings,
                 },
             );
             *entry = None;
@@ -86,19 +98,29 @@ impl Worker for SimWorker {
                     report,
                 },
             );
+            job.timings.send_ms += now_ms() - send_started_ms;
             yield_then_step(scope, slot, run_id);
         }
     }
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: RunRequest, id: HandlerId) {
         let slot = msg.slot;
+        let received_epoch_ms = epoch_ms();
+        let started_ms = now_ms();
         match Scenario::try_from(msg.raw) {
             Ok(scenario) => {
+                let sim = Simulation::new(&scenario);
+                let timings = WorkerTimings {
+                    received_epoch_ms,
+                    engine_ms: now_ms() - started_ms,
+                    ..WorkerTimings::default()
+                };
                 self.jobs[slot as usize] = Some(Job {
                     run_id: msg.run_id,
                     client: id,
-                    sim: Simulation::new(&scenario),
+                    sim,
                     step: FIRST_STEP,
+                    timings,
                 });
                 yield_then_step(scope, slot, msg.run_id);
             }

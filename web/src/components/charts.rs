@@ -78,12 +78,17 @@ pub fn Charts(props: &ChartsProps) -> Html {
             (state.report_seq, dark, cursor_bits, playhead_bits),
             move |_| {
                 if let Some(report) = state.visible_report() {
+                    let started_ms = crate::perf::now_ms();
+                    let mut drawn = 0;
                     for (kind, node) in ChartKind::ALL.iter().zip(refs.iter()) {
                         if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
                             let baseline = state.baseline.as_ref().and_then(|b| b.report.as_ref());
                             draw_on(&canvas, *kind, &report, baseline, dark, state.cursor_s);
+                            drawn += 1;
                         }
                     }
+                    let took_ms = crate::perf::now_ms() - started_ms;
+                    crate::perf::mark_charts_drawn(state.run_id, drawn, took_ms);
                 }
             },
         );
