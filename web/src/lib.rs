@@ -4,6 +4,8 @@
 //! Architecture invariant: the simulation never runs on the main thread; every number shown comes
 //! from a [`stampede_core::Report`].
 
+pub mod delta;
+pub mod inbox;
 pub mod kpi;
 pub mod protocol;
 pub mod state;

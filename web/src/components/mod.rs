@@ -4,4 +4,5 @@ pub mod charts;
 pub mod controls;
 pub mod header;
 pub mod kpis;
+pub mod painter;
 pub mod transport;
