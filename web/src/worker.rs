@@ -61,9 +61,11 @@ struct Job {
     timings: WorkerTimings,
 }
 
-/// The warm-up runs still to go, with the engine time left for the current one.
+/// Where the warm-up is: the next of [`WARM_UP_PRESETS`], its run (built on its first step)
+/// and the engine time left for it.
 struct WarmUp {
-    sims: Vec<Simulation>,
+    next: usize,
+    sim: Option<Simulation>,
     left_ms: f64,
 }
 
@@ -79,17 +81,12 @@ impl Worker for SimWorker {
     type Output = RunUpdate;
 
     fn create(scope: &WorkerScope<Self>) -> Self {
-        let sims = WARM_UP_PRESETS
-            .iter()
-            .filter_map(|name| PRESETS.iter().find(|p| p.name == *name))
-            .filter_map(|p| Scenario::try_from(p.raw().ok()?).ok())
-            .map(|scenario| Simulation::new(&scenario))
-            .collect();
         yield_then(scope, Tick::WarmUp);
         SimWorker {
             jobs: [None, None],
             warm_up: Some(WarmUp {
-                sims,
+                next: 0,
+                sim: None,
                 left_ms: WARM_UP_MS,
             }),
         }
@@ -209,8 +206,15 @@ impl SimWorker {
         let Some(warm) = self.warm_up.as_mut() else {
             return;
         };
-        let Some(sim) = warm.sims.last_mut() else {
-            self.warm_up = None;
+        if warm.sim.is_none() {
+            warm.sim = WARM_UP_PRESETS
+                .get(warm.next)
+                .and_then(|name| PRESETS.iter().find(|p| p.name == *name))
+                .and_then(|p| Scenario::try_from(p.raw().ok()?).ok())
+                .map(|scenario| Simulation::new(&scenario));
+        }
+        let Some(sim) = warm.sim.as_mut() else {
+            self.warm_up = None; // every preset warmed (or none found)
             return;
         };
         let started_ms = now_ms();
@@ -225,14 +229,11 @@ impl SimWorker {
         let _ = ReportDelta::since(report, done.saturating_sub(1));
         warm.left_ms -= now_ms() - started_ms;
         if warm.left_ms <= 0.0 || sim.is_finished() {
-            warm.sims.pop();
+            warm.sim = None;
+            warm.next += 1;
             warm.left_ms = WARM_UP_MS;
         }
-        if warm.sims.is_empty() {
-            self.warm_up = None;
-        } else {
-            yield_then(scope, Tick::WarmUp);
-        }
+        yield_then(scope, Tick::WarmUp);
     }
 }
 
