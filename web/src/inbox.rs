@@ -2,9 +2,11 @@
 //! most once per animation frame.
 //!
 //! Owns: batching the [`Action`]s made from worker messages. Progress (deltas of a run still
-//! going) waits for the next animation frame and is merged into one action per run; anything
-//! else (a run's final message, a rejection) is dispatched at once, after what waited before it,
-//! so order is kept and a finished run is never held back by a hidden tab's paused frames.
+//! going) waits for an animation frame at least [`PROGRESS_SPACING_MS`] after the previous batch
+//! (a run's first report only for the next frame) and is merged into one action per run;
+//! anything else (a run's final message, a rejection) is dispatched at once, after what waited
+//! before it, so order is kept and a finished run is never held back by a hidden tab's paused
+//! frames.
 //! Must not: look inside reports (the reducer appends the deltas).
 
 #[cfg(target_arch = "wasm32")]
@@ -17,6 +19,12 @@ use wasm_bindgen::prelude::*;
 
 use crate::state::Action;
 
+/// Least time between two batches of progress, ms: every batch re-renders the page (cards,
+/// controls, charts on screen), and on a loaded 2-core machine that work competes with the
+/// worker for the CPU; ten updates a second still stream.
+#[cfg(target_arch = "wasm32")]
+const PROGRESS_SPACING_MS: f64 = 100.0;
+
 /// Actions waiting for the next frame, and whether a frame has been asked for.
 #[cfg(target_arch = "wasm32")]
 #[derive(Default)]
@@ -24,6 +32,10 @@ struct Waiting {
     actions: Vec<Action>,
     frame_asked: bool,
     on_frame: Option<Closure<dyn FnMut()>>,
+    /// When the last batch went out (`performance.now()`), ms.
+    flushed_ms: f64,
+    /// A run's first report is waiting: it goes on the next frame.
+    urgent: bool,
 }
 
 /// Batches worker actions per animation frame; cheap to clone (shared).
@@ -47,7 +59,11 @@ impl Inbox {
     /// Takes one action made from a worker message.
     pub fn push(&self, action: Action) {
         let streaming = can_wait(&action);
-        self.waiting.borrow_mut().actions.push(action);
+        {
+            let mut waiting = self.waiting.borrow_mut();
+            waiting.urgent |= matches!(action, Action::Progress { .. });
+            waiting.actions.push(action);
+        }
         if streaming {
             self.ask_for_frame();
         } else {
@@ -57,7 +73,12 @@ impl Inbox {
 
     /// Dispatches everything waiting, adjacent deltas of one run merged into one action.
     fn flush(&self) {
-        let actions = std::mem::take(&mut self.waiting.borrow_mut().actions);
+        let actions = {
+            let mut waiting = self.waiting.borrow_mut();
+            waiting.flushed_ms = crate::perf::now_ms();
+            waiting.urgent = false;
+            std::mem::take(&mut waiting.actions)
+        };
         for action in merge(actions) {
             (self.dispatch)(action);
         }
@@ -73,8 +94,17 @@ impl Inbox {
             let inbox = self.clone();
             let callback = waiting.on_frame.get_or_insert_with(|| {
                 Closure::new(move || {
-                    inbox.waiting.borrow_mut().frame_asked = false;
-                    inbox.flush();
+                    let due = {
+                        let mut waiting = inbox.waiting.borrow_mut();
+                        waiting.frame_asked = false;
+                        waiting.urgent
+                            || crate::perf::now_ms() - waiting.flushed_ms >= PROGRESS_SPACING_MS
+                    };
+                    if due {
+                        inbox.flush();
+                    } else {
+                        inbox.ask_for_frame();
+                    }
                 })
             });
             let asked = web_sys::window().is_some_and(|w| {

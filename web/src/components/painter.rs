@@ -1,5 +1,5 @@
 //! When the charts redraw: at most once per animation frame, only a chart whose picture changed,
-//! and while a run streams only the charts on screen.
+//! and while a run streams only the charts on screen, at most every [`STREAMING_REDRAW_MS`].
 //!
 //! Owns: each chart's canvas, whether it is on screen (an `IntersectionObserver`), which version
 //! of the picture it shows, and the frame callback that brings the stale ones up to date.
@@ -14,6 +14,11 @@ use stampede_charts::ChartKind;
 use stampede_core::Report;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
+
+/// Least time between two redraws while a run streams, ms: a chart costs 5–50 ms to draw on a
+/// loaded 2-core machine, and that time is taken from the worker. A finished run's charts, a
+/// moved cursor or a replay redraw on the next frame.
+const STREAMING_REDRAW_MS: f64 = 250.0;
 
 /// What the charts should show.
 #[derive(Clone)]
@@ -55,6 +60,8 @@ struct Inner {
     frame_asked: bool,
     on_frame: Option<Closure<dyn FnMut()>>,
     observer: Option<Watcher>,
+    /// When the last streaming redraw started (`performance.now()`), ms.
+    streamed_ms: f64,
 }
 
 /// The charts' painter; cheap to clone (shared).
@@ -81,6 +88,7 @@ impl Painter {
             frame_asked: false,
             on_frame: None,
             observer: None,
+            streamed_ms: f64::NEG_INFINITY,
         })))
     }
 
@@ -190,6 +198,11 @@ impl Painter {
             let Some(scene) = inner.scene.clone() else {
                 return;
             };
+            let now_ms = crate::perf::now_ms();
+            if scene.streaming && now_ms - inner.streamed_ms < STREAMING_REDRAW_MS {
+                drop(inner);
+                return self.ask_for_frame();
+            }
             let version = inner.version;
             let mut jobs = Vec::new();
             let mut off_screen_left = usize::from(!scene.streaming);
@@ -212,6 +225,9 @@ impl Painter {
             }
             for (index, _) in &jobs {
                 inner.drawn[*index] = version;
+            }
+            if scene.streaming && !jobs.is_empty() {
+                inner.streamed_ms = now_ms;
             }
             (inner.draw, scene, jobs, more)
         };
