@@ -20,6 +20,10 @@ use web_sys::HtmlCanvasElement;
 /// moved cursor or a replay redraw on the next frame.
 const STREAMING_REDRAW_MS: f64 = 250.0;
 
+/// While a run streams, redraws also wait this many times as long as the last one took, so that
+/// drawing takes at most a fifth of the main thread however slow the machine.
+const STREAMING_REDRAW_SHARE: f64 = 4.0;
+
 /// What the charts should show.
 #[derive(Clone)]
 pub struct Scene {
@@ -62,6 +66,8 @@ struct Inner {
     observer: Option<Watcher>,
     /// When the last streaming redraw started (`performance.now()`), ms.
     streamed_ms: f64,
+    /// How long the last streaming redraw took, ms.
+    streamed_cost_ms: f64,
 }
 
 /// The charts' painter; cheap to clone (shared).
@@ -89,6 +95,7 @@ impl Painter {
             on_frame: None,
             observer: None,
             streamed_ms: f64::NEG_INFINITY,
+            streamed_cost_ms: 0.0,
         })))
     }
 
@@ -199,7 +206,9 @@ impl Painter {
                 return;
             };
             let now_ms = crate::perf::now_ms();
-            if scene.streaming && now_ms - inner.streamed_ms < STREAMING_REDRAW_MS {
+            let spacing_ms =
+                STREAMING_REDRAW_MS.max(STREAMING_REDRAW_SHARE * inner.streamed_cost_ms);
+            if scene.streaming && now_ms - inner.streamed_ms < spacing_ms {
                 drop(inner);
                 return self.ask_for_frame();
             }
@@ -237,6 +246,9 @@ impl Painter {
                 draw(canvas, ChartKind::ALL[*index], &scene);
             }
             let took_ms = crate::perf::now_ms() - started_ms;
+            if scene.streaming {
+                self.0.borrow_mut().streamed_cost_ms = took_ms;
+            }
             crate::perf::mark_charts_drawn(scene.run_id, jobs.len(), took_ms);
         }
         if more {
