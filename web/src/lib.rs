@@ -5,8 +5,13 @@
 //! from a [`stampede_core::Report`].
 
 pub mod delta;
+pub mod embed;
 pub mod inbox;
 pub mod kpi;
+pub mod lesson;
+pub mod links;
+#[cfg(test)]
+mod pinned_links;
 pub mod protocol;
 pub mod state;
 

@@ -1902,7 +1902,7 @@ impl<S: Shape> Engine<S> {
         if let Some(breakers) = &mut self.breakers[class] {
             breakers.record(local, self.now, r.breaker_epoch, !success);
         }
-        let throttled = cause == Outcome::Rejected;
+        let throttled = matches!(cause, Outcome::Rejected | Outcome::OperatorThrottled);
         self.budgets[class].attempt_ended(local, self.now, success, throttled);
         if r.retry_slot {
             r.retry_slot = false;
@@ -1910,7 +1910,10 @@ impl<S: Shape> Engine<S> {
         }
         if matches!(
             cause,
-            Outcome::RequestTimeout | Outcome::Rejected | Outcome::ServerError
+            Outcome::RequestTimeout
+                | Outcome::Rejected
+                | Outcome::OperatorThrottled
+                | Outcome::ServerError
         ) && let Some(connection) = self
             .connections
             .get_mut(client * self.call_stride + usize::from(self.requests[id as usize].call))
@@ -2333,7 +2336,7 @@ impl<S: Shape> Engine<S> {
                 (backend.throttle_tokens + elapsed_s * rate).min(throttle_burst(rate));
             if backend.throttle_tokens < 1.0 {
                 self.series.backend_throttled[bucket] += 1;
-                self.fail_attempt(id, Outcome::Rejected);
+                self.fail_attempt(id, Outcome::OperatorThrottled);
                 return;
             }
             backend.throttle_tokens -= 1.0;
@@ -2517,7 +2520,7 @@ impl<S: Shape> Engine<S> {
         let retryable = match cause {
             Outcome::DnsEmpty | Outcome::DnsServfail | Outcome::DnsTimeout => on.dns_failure,
             Outcome::RequestTimeout => on.timeout,
-            Outcome::Rejected => on.rejected,
+            Outcome::Rejected | Outcome::OperatorThrottled => on.rejected,
             Outcome::ServerError => on.server_error,
             _ => true,
         };
@@ -2545,7 +2548,7 @@ impl<S: Shape> Engine<S> {
         }
         let after = match cause {
             Outcome::RequestTimeout => RetryAfter::Timeout,
-            Outcome::Rejected => RetryAfter::Throttling,
+            Outcome::Rejected | Outcome::OperatorThrottled => RetryAfter::Throttling,
             _ => RetryAfter::Error,
         };
         let Some(grant) = self.budgets[class].try_retry(local, self.now, after) else {
@@ -2981,6 +2984,8 @@ impl<S: Shape> Engine<S> {
             ));
         }
         Report {
+            format_version: crate::report::REPORT_FORMAT_VERSION,
+            stampede_version: crate::report::STAMPEDE_VERSION.to_string(),
             title: sc.raw.title.clone(),
             seed: sc.seed,
             bucket_s,
@@ -3009,7 +3014,7 @@ impl<S: Shape> Engine<S> {
         let mut peak_amplification = (0.0, 0.0);
         for b in 0..buckets_done {
             if series.requests[b] >= 10 {
-                let attempts = (series.attempts_first[b] + series.attempts_retry[b]) as f64;
+                let attempts = crate::report::attempts_in_bucket(series, b) as f64;
                 let ratio = attempts / series.requests[b] as f64;
                 if ratio > peak_amplification.0 {
                     peak_amplification = (ratio, b as f64 * bucket_s);
@@ -3138,6 +3143,7 @@ impl<S: Shape> Engine<S> {
                 Vec::new()
             },
             resolvers: resolver_summaries(series, buckets_done, bucket_s),
+            totals: crate::report::Totals::of(series),
         }
     }
 

@@ -4,8 +4,10 @@
 //! Architecture invariant: this crate does no I/O, reads no clock and uses no global random
 //! generator. The same [`Scenario`] and seed give a bit-identical [`Report`] on every target.
 
+pub mod bands;
 pub mod breaker;
 pub mod budget;
+pub mod caption;
 pub mod engine;
 pub mod presets;
 pub mod queue;
@@ -13,6 +15,7 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod time;
+pub mod version;
 pub mod window;
 
 pub use engine::Simulation;

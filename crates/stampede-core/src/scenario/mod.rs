@@ -4,6 +4,8 @@
 //! two-stage raw → validated conversion.
 //! Must not: run anything. Decoding never panics; every problem is reported with its field path.
 
+pub mod aliases;
+pub mod decode;
 pub mod params;
 pub mod raw;
 pub mod validate;
@@ -13,15 +15,17 @@ pub use validate::{Breaker, Fault, Problem, RetryBudget, Scenario, ScenarioError
 
 use params::{PARAMS, find, nearest};
 
-/// Decodes a scenario from TOML text. Syntax and type errors come back as one problem with the
-/// location the decoder reports.
+pub use decode::{Decoded, decode_json, decode_toml};
+
+/// Decodes a scenario from TOML text. Every problem names its field path and its line and
+/// column (see [`decode_toml`], which also returns deprecation notices).
 pub fn raw_from_toml(text: &str) -> Result<RawScenario, ScenarioError> {
-    toml::from_str(text).map_err(|e| one_problem("(toml)", e.to_string()))
+    decode_toml(text).map(|d| d.raw)
 }
 
-/// Decodes a scenario from JSON text.
+/// Decodes a scenario from JSON text (see [`decode_json`]).
 pub fn raw_from_json(text: &str) -> Result<RawScenario, ScenarioError> {
-    serde_json::from_str(text).map_err(|e| one_problem("(json)", e.to_string()))
+    decode_json(text).map(|d| d.raw)
 }
 
 /// Decodes and validates TOML text.
@@ -55,8 +59,28 @@ fn one_problem(path: &str, message: String) -> ScenarioError {
     }
 }
 
-/// Sets one parameter from `key=value` text (the `--set` and URL form).
+/// Sets one parameter from `key=value` text (the `--set` and URL form). Old spellings of keys
+/// and options work ([`aliases`]); [`set_param_noting`] also returns their deprecation notices.
 pub fn set_param(raw: &mut RawScenario, key: &str, value: &str) -> Result<(), Problem> {
+    set_param_noting(raw, key, value, &mut Vec::new())
+}
+
+/// [`set_param`], pushing a deprecation notice onto `notices` for each old spelling used.
+pub fn set_param_noting(
+    raw: &mut RawScenario,
+    key: &str,
+    value: &str,
+    notices: &mut Vec<Problem>,
+) -> Result<(), Problem> {
+    if key.trim().is_empty() {
+        return Err(Problem {
+            path: "(key)".to_string(),
+            message: format!("the parameter name is empty in `={value}`; write key=value"),
+        });
+    }
+    let (key, key_notice) = aliases::canonical_key(key);
+    let (value, value_notice) = aliases::canonical_value(key, value);
+    notices.extend(key_notice.into_iter().chain(value_notice));
     if key == POLICY_KEY {
         return apply_policy(raw, value.trim());
     }
