@@ -12,13 +12,16 @@ use crate::components::{
     charts::Charts, controls::Controls, embed::EmbedView, header::Header, kpis::Kpis,
     lesson_list::LessonList, lesson_view::LessonView, transport::Transport,
 };
+use crate::inbox::Inbox;
 use crate::lesson::Page;
-use crate::protocol::{RunRequest, RunUpdate, Slot};
+use crate::protocol::{ReportUpdate, RunRequest, RunUpdate, Slot};
 use crate::state::{Action, AppState, Status};
 use crate::supervisor::Supervisor;
 
-/// Wait after the last parameter change before starting a run, ms (debounce while dragging).
-const DEBOUNCE_MS: u32 = 120;
+/// Least time between two runs the page asks for, ms: a change starts its run at once, unless
+/// the previous run started less than this ago (a dragged slider), then when this has passed
+/// (the worker drops a replaced run between two slices anyway).
+const RUN_SPACING_MS: f64 = 120.0;
 
 impl Reducible for AppState {
     type Action = Action;
@@ -64,8 +67,9 @@ pub fn App() -> Html {
         let dispatcher = state.dispatcher();
         let failures = state.dispatcher();
         use_effect_with((), move |_| {
+            let inbox = Inbox::new(move |action| dispatcher.dispatch(action));
             let spawned = Supervisor::start(
-                Callback::from(move |update: RunUpdate| dispatcher.dispatch(action_for(update))),
+                Callback::from(move |update: RunUpdate| inbox.push(action_for(update))),
                 Callback::from(move |detail: String| {
                     failures.dispatch(Action::WorkerFailed { detail })
                 }),
@@ -81,23 +85,32 @@ pub fn App() -> Html {
 
     {
         let bridge = bridge.clone();
+        let last_sent_ms = use_mut_ref(|| f64::NEG_INFINITY);
         let raw = state.raw.clone();
         // The lesson list shows no run: it starts none.
         let valid =
             state.status != Status::Invalid && !matches!(state.page, Page::LessonList { .. });
         use_effect_with(state.run_id, move |run_id| {
             let run_id = *run_id;
-            let pending = valid.then(|| {
-                Timeout::new(DEBOUNCE_MS, move || {
-                    if let Some(b) = bridge.borrow().as_ref() {
-                        b.send(RunRequest {
-                            slot: Slot::Current,
-                            run_id,
-                            raw,
-                        });
-                    }
-                })
-            });
+            let wait_ms = RUN_SPACING_MS - (crate::perf::now_ms() - *last_sent_ms.borrow());
+            let send = move || {
+                *last_sent_ms.borrow_mut() = crate::perf::now_ms();
+                if let Some(b) = bridge.borrow().as_ref() {
+                    b.send(RunRequest {
+                        slot: Slot::Current,
+                        run_id,
+                        raw,
+                    });
+                }
+            };
+            let pending = match (valid, wait_ms > 0.0) {
+                (false, _) => None,
+                (true, false) => {
+                    send();
+                    None
+                }
+                (true, true) => Some(Timeout::new(wait_ms.ceil() as u32, send)),
+            };
             move || drop(pending)
         });
     }
@@ -113,6 +126,17 @@ pub fn App() -> Html {
                     run_id,
                     raw,
                 });
+            }
+        });
+    }
+
+    {
+        // For the browser benchmark: when a report of the current run reached the screen.
+        let (run_id, done) = (state.run_id, state.status == Status::Done);
+        let shown = state.report.is_some();
+        use_effect_with(state.report_seq, move |_| {
+            if shown {
+                crate::perf::mark_kpis_shown(run_id, done);
             }
         });
     }
@@ -174,38 +198,26 @@ pub fn App() -> Html {
 fn action_for(update: RunUpdate) -> Action {
     match update {
         RunUpdate::Progress {
-            slot: Slot::Current,
+            slot,
             run_id,
-            report,
-        } => Action::Progress { run_id, report },
+            update,
+        } => report_action(slot, run_id, update, false),
         RunUpdate::Finished {
-            slot: Slot::Current,
+            slot,
             run_id,
-            report,
-        } => Action::Finished { run_id, report },
+            update,
+            timings,
+        } => {
+            if slot == Slot::Current {
+                crate::perf::mark_worker_finished(run_id, &timings);
+            }
+            report_action(slot, run_id, update, true)
+        }
         RunUpdate::Invalid {
             slot: Slot::Current,
             run_id,
             problems,
         } => Action::Rejected { run_id, problems },
-        RunUpdate::Progress {
-            slot: Slot::Baseline,
-            run_id,
-            report,
-        } => Action::BaselineReport {
-            run_id,
-            report,
-            finished: false,
-        },
-        RunUpdate::Finished {
-            slot: Slot::Baseline,
-            run_id,
-            report,
-        } => Action::BaselineReport {
-            run_id,
-            report,
-            finished: true,
-        },
         RunUpdate::Invalid {
             slot: Slot::Baseline,
             problems,
@@ -224,6 +236,30 @@ pub(crate) fn partial_text(state: &AppState) -> String {
         "Partial: the run stopped at its budget; every figure covers only the first {} s.",
         stampede_core::report::number(now_s, 1)
     )
+}
+
+/// The action for a report message of `slot`: a whole report replaces the one on screen, a
+/// delta appends to it (its `finished` flag ends the run).
+fn report_action(slot: Slot, run_id: u64, update: ReportUpdate, finished: bool) -> Action {
+    match (slot, update) {
+        (Slot::Current, ReportUpdate::Whole(report)) if finished => {
+            Action::Finished { run_id, report }
+        }
+        (Slot::Current, ReportUpdate::Whole(report)) => Action::Progress { run_id, report },
+        (Slot::Current, ReportUpdate::Delta(delta)) => Action::Appended {
+            run_id,
+            deltas: vec![*delta],
+        },
+        (Slot::Baseline, ReportUpdate::Whole(report)) => Action::BaselineReport {
+            run_id,
+            report,
+            finished,
+        },
+        (Slot::Baseline, ReportUpdate::Delta(delta)) => Action::BaselineAppended {
+            run_id,
+            deltas: vec![*delta],
+        },
+    }
 }
 
 fn banners(state: &AppState) -> Html {

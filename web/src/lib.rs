@@ -4,8 +4,10 @@
 //! Architecture invariant: the simulation never runs on the main thread; every number shown comes
 //! from a [`stampede_core::Report`].
 
+pub mod delta;
 pub mod embed;
 pub mod guard;
+pub mod inbox;
 pub mod kpi;
 pub mod lesson;
 pub mod links;
@@ -18,6 +20,7 @@ pub mod state;
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
+pub mod perf;
 #[cfg(target_arch = "wasm32")]
 pub mod supervisor;
 #[cfg(target_arch = "wasm32")]

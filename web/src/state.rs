@@ -1,14 +1,19 @@
 //! The playground's state and its reducer: plain Rust, unit-tested natively.
 //!
 //! Owns: the parameters being edited, the validation problems, the last good report, which run is
-//! in flight, and every transition between them ([`Action`]).
+//! in flight, and every transition between them ([`Action`]). Reports are shared (`Rc`): an
+//! action copies no report, and a streaming run's deltas are appended to the one report kept
+//! (copied first only if an older state still holds it, once per batch of deltas).
 //! Must not: touch the DOM, the worker or the URL (effects in `app.rs` do that).
+
+use std::rc::Rc;
 
 use stampede_core::presets::PRESETS;
 use stampede_core::scenario::params::find;
 use stampede_core::scenario::{apply_query, to_query};
 use stampede_core::{Problem, RawScenario, Report, Scenario};
 
+use crate::delta::{DeltaError, ReportDelta};
 use crate::lesson::{LessonAction, Page};
 
 /// Where the run in flight is.
@@ -30,7 +35,7 @@ pub struct Baseline {
     /// Its parameters.
     pub raw: RawScenario,
     /// Its report so far (partial while its run streams in).
-    pub report: Option<Report>,
+    pub report: Option<Rc<Report>>,
     /// Whether `report` is its run's final report.
     pub finished: bool,
     /// Why it cannot run (empty when it is valid).
@@ -180,7 +185,7 @@ pub struct AppState {
     /// Problems found in the URL the page was opened with (kept on screen, never dropped silently).
     pub url_problems: Vec<Problem>,
     /// The last report received (partial while running).
-    pub report: Option<Report>,
+    pub report: Option<Rc<Report>>,
     /// Status.
     pub status: Status,
     /// Bumped whenever `report` changes (charts redraw on it).
@@ -244,6 +249,14 @@ pub enum Action {
         /// The report.
         report: Box<Report>,
     },
+    /// What is new in the current run's report, in the order the worker sent it; the last delta
+    /// may end the run (`ReportDelta::finished`).
+    Appended {
+        /// Run id.
+        run_id: u64,
+        /// The deltas, oldest first.
+        deltas: Vec<ReportDelta>,
+    },
     /// The worker rejected a run's scenario.
     Rejected {
         /// Run id.
@@ -278,6 +291,13 @@ pub enum Action {
         report: Box<Report>,
         /// Whether it is the run's final report.
         finished: bool,
+    },
+    /// What is new in the baseline run's report, oldest first.
+    BaselineAppended {
+        /// Run id.
+        run_id: u64,
+        /// The deltas, oldest first.
+        deltas: Vec<ReportDelta>,
     },
     /// Replay the run from the start (`reduced_motion` jumps to the end instead).
     Play {
@@ -439,15 +459,16 @@ impl AppState {
         })
     }
 
-    /// The report as the charts show it: cut at the playhead while replaying.
-    pub fn visible_report(&self) -> Option<Report> {
+    /// The report as the charts show it: cut at the playhead while replaying (a copy only then).
+    pub fn visible_report(&self) -> Option<Rc<Report>> {
         let report = self.report.as_ref()?;
-        let mut visible = report.clone();
-        if let Some(t) = self.playhead_s {
-            let buckets = (t / report.bucket_s).ceil() as usize;
-            visible.buckets_done = visible.buckets_done.min(buckets);
-        }
-        Some(visible)
+        let Some(t) = self.playhead_s else {
+            return Some(Rc::clone(report));
+        };
+        let buckets = (t / report.bucket_s).ceil() as usize;
+        let mut visible = Report::clone(report);
+        visible.buckets_done = visible.buckets_done.min(buckets);
+        Some(Rc::new(visible))
     }
 
     /// What the banner above the results lists: what the link had that was ignored, what the
@@ -503,6 +524,19 @@ impl AppState {
         }
     }
 
+    /// The current run's report is its final one.
+    fn finish(&mut self) {
+        self.worker_problems.clear();
+        self.status = Status::Done;
+        self.runs_done += 1;
+        if let Page::Lesson(progress) = &mut self.page
+            && progress.changed
+        {
+            progress.attempts += 1;
+            progress.changed = false;
+        }
+    }
+
     /// Applies one action.
     pub fn apply(&mut self, action: Action) {
         match action {
@@ -540,7 +574,7 @@ impl AppState {
             }
             Action::Progress { run_id, report } => {
                 if run_id == self.run_id {
-                    self.report = Some(*report);
+                    self.report = Some(Rc::from(report));
                     self.report_seq += 1;
                 }
             }
@@ -555,6 +589,18 @@ impl AppState {
                     b.report = None;
                 }
             }
+            Action::Appended { run_id, deltas } => {
+                let Some(report) = self.report.as_mut().filter(|_| run_id == self.run_id) else {
+                    return;
+                };
+                let appended = append(report, deltas);
+                self.report_seq += 1;
+                match appended {
+                    Ok(false) => {}
+                    Ok(true) => self.finish(),
+                    Err(e) => self.worker_problems = vec![e.to_string()],
+                }
+            }
             Action::Rejected { run_id, problems } => {
                 if run_id == self.run_id {
                     self.worker_problems = problems;
@@ -563,17 +609,9 @@ impl AppState {
             }
             Action::Finished { run_id, report } => {
                 if run_id == self.run_id {
-                    self.report = Some(*report);
+                    self.report = Some(Rc::from(report));
                     self.report_seq += 1;
-                    self.worker_problems.clear();
-                    self.status = Status::Done;
-                    self.runs_done += 1;
-                    if let Page::Lesson(progress) = &mut self.page
-                        && progress.changed
-                    {
-                        progress.attempts += 1;
-                        progress.changed = false;
-                    }
+                    self.finish();
                 }
             }
             Action::ToggleDark { system_dark } => {
@@ -606,10 +644,23 @@ impl AppState {
                 finished,
             } => {
                 if let Some(b) = self.baseline.as_mut().filter(|b| b.run_id == run_id) {
-                    b.report = Some(*report);
+                    b.report = Some(Rc::from(report));
                     b.finished = finished;
                     self.report_seq += 1;
                 }
+            }
+            Action::BaselineAppended { run_id, deltas } => {
+                let Some(b) = self.baseline.as_mut().filter(|b| b.run_id == run_id) else {
+                    return;
+                };
+                let Some(report) = b.report.as_mut() else {
+                    return;
+                };
+                match append(report, deltas) {
+                    Ok(finished) => b.finished = finished,
+                    Err(e) => self.worker_problems = vec![format!("pinned baseline: {e}")],
+                }
+                self.report_seq += 1;
             }
             Action::Play { reduced_motion } => {
                 if reduced_motion {
@@ -671,6 +722,16 @@ impl AppState {
     }
 }
 
+/// Appends `deltas` to `report`, oldest first, copying the report first only if an older state
+/// still holds it; returns whether the last delta ended the run.
+fn append(report: &mut Rc<Report>, deltas: Vec<ReportDelta>) -> Result<bool, DeltaError> {
+    let report = Rc::make_mut(report);
+    for delta in deltas {
+        delta.apply_to(report)?;
+    }
+    Ok(report.finished)
+}
+
 /// Path of the field a registry key edits, for matching validation problems (outage keys edit the first fault).
 fn key_path(key: &str) -> String {
     match key.strip_prefix("outage.") {
@@ -695,6 +756,93 @@ mod tests {
         });
     }
 
+    /// Streams the state's scenario as the worker does: the first report whole, then deltas of
+    /// the buckets done since, `batch` deltas per action. Returns the engine's final report.
+    fn stream(state: &mut AppState, run_id: u64, batch: usize) -> Report {
+        let sc = state.scenario().expect("valid");
+        let mut sim = stampede_core::Simulation::new(&sc);
+        let step = stampede_core::SimTime::from_s(sc.bucket.as_s() * 1.5);
+        sim.advance_to(step);
+        let first = sim.report();
+        let mut sent = first.buckets_done;
+        state.apply(Action::Progress {
+            run_id,
+            report: Box::new(first),
+        });
+        let mut pending = Vec::new();
+        while !sim.is_finished() {
+            sim.advance_to(sim.now().after(step));
+            let report = sim.report();
+            let done = report.buckets_done;
+            pending.push(ReportDelta::since(report, sent));
+            sent = done;
+            if pending.len() == batch || sim.is_finished() {
+                let deltas = std::mem::take(&mut pending);
+                state.apply(Action::Appended { run_id, deltas });
+            }
+        }
+        sim.report()
+    }
+
+    #[test]
+    fn deltas_append_to_the_one_report_kept_and_the_last_one_finishes_the_run() {
+        for batch in [1, 4] {
+            let mut s = AppState::from_query("preset=naive-retry-storm");
+            let run_id = s.run_id;
+            let final_report = stream(&mut s, run_id, batch);
+            assert_eq!(s.status, Status::Done, "batch {batch}");
+            assert_eq!(s.runs_done, 1);
+            let shown = s.report.as_deref().expect("a report");
+            assert_eq!(
+                serde_json::to_string(shown).unwrap(),
+                serde_json::to_string(&final_report).unwrap(),
+                "batch {batch}: the appended report is the engine's final report"
+            );
+        }
+    }
+
+    #[test]
+    fn deltas_of_an_older_run_or_of_another_scenario_change_nothing() {
+        let mut s = AppState::from_query("preset=naive-retry-storm");
+        let old = s.run_id;
+        stream(&mut s, old, 2);
+        s.apply(Action::SetParam {
+            key: "retry.attempts_max".into(),
+            value: 2.0,
+        });
+        let before = s.report.clone();
+        let other = stampede_core::Simulation::new(&s.scenario().unwrap()).report();
+        let stale = ReportDelta::between(other, 0, 1);
+        s.apply(Action::Appended {
+            run_id: old,
+            deltas: vec![stale],
+        });
+        let same = |a: &Option<Rc<Report>>, b: &Option<Rc<Report>>| match (a, b) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        };
+        assert!(same(&s.report, &before), "a stale run's delta is ignored");
+        assert_eq!(s.status, Status::Running);
+        let mixed = AppState::from_query("preset=mixed-runtimes")
+            .scenario()
+            .unwrap();
+        let misfit = ReportDelta::between(stampede_core::Simulation::new(&mixed).report(), 0, 1);
+        let run_id = s.run_id;
+        s.apply(Action::Appended {
+            run_id,
+            deltas: vec![misfit],
+        });
+        assert_eq!(
+            s.report.as_deref().map(|r| r.buckets_done),
+            before.as_deref().map(|r| r.buckets_done)
+        );
+        assert!(
+            s.notices().iter().any(|n| n.contains("does not fit")),
+            "{:?}",
+            s.notices()
+        );
+    }
+
     #[test]
     fn a_parameter_change_starts_a_new_run_and_ignores_stale_reports() {
         let mut s = AppState::from_query("");
@@ -707,7 +855,7 @@ mod tests {
         });
         assert_eq!(s.run_id, first + 1);
         assert_eq!(s.status, Status::Running);
-        let stale = s.report.clone().map(Box::new).unwrap();
+        let stale = Box::new(Report::clone(s.report.as_ref().unwrap()));
         s.apply(Action::Finished {
             run_id: first,
             report: stale,
@@ -910,7 +1058,7 @@ mod tests {
         assert_eq!(back.raw, s.raw);
         assert_eq!(back.to_query(), q);
         let run_id = baseline.run_id;
-        let report = s.report.clone().unwrap_or_else(|| {
+        let report = s.report.as_deref().cloned().unwrap_or_else(|| {
             let sc = s.scenario().unwrap();
             let mut sim = stampede_core::Simulation::new(&sc);
             sim.advance_to(stampede_core::SimTime::from_s(1.0));

@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::bench_browser::{BrowserConfig, compare_in_browser};
 use crate::cmd::{Cmd, Error, say};
 use crate::paths::tool_path;
 use crate::setup::{Needs, setup};
@@ -52,6 +53,12 @@ pub struct BenchConfig {
     pub skip_peer: bool,
     /// Leave out the wasm build and comparison.
     pub skip_wasm: bool,
+    /// Leave out the playground in headless Chromium.
+    pub skip_browser: bool,
+    /// Only the playground in headless Chromium (no SimPy, Node or million-client native runs).
+    pub browser_only: bool,
+    /// What the browser section measures.
+    pub browser: BrowserConfig,
 }
 
 impl Default for BenchConfig {
@@ -60,6 +67,9 @@ impl Default for BenchConfig {
             seeds: 3,
             skip_peer: false,
             skip_wasm: false,
+            skip_browser: false,
+            browser_only: false,
+            browser: BrowserConfig::default(),
         }
     }
 }
@@ -94,15 +104,21 @@ pub fn bench(root: &Path, config: &BenchConfig) -> Result<(), Error> {
     let load_before = load_average();
     let native = build_native(root)?;
     let mut findings = Findings::default();
-    if !config.skip_peer {
+    if !config.skip_peer && !config.browser_only {
         let python = ensure_peer_venv(root)?;
         compare_with_peer(root, &python, &native, config.seeds, &mut findings)?;
     }
-    if !config.skip_wasm {
+    if !config.skip_wasm && !config.browser_only {
         let wasm_dir = build_wasm(root)?;
         compare_with_wasm(root, &wasm_dir, &native, config.seeds, &mut findings)?;
     }
-    time_million_preset(root, &native, &mut findings)?;
+    if !config.browser_only {
+        time_million_preset(root, &native, &mut findings)?;
+    }
+    if !config.skip_browser {
+        let lines = compare_in_browser(root, &native, &config.browser)?;
+        findings.lines.extend(lines);
+    }
 
     println!();
     say("benchmark summary");
@@ -111,7 +127,7 @@ pub fn bench(root: &Path, config: &BenchConfig) -> Result<(), Error> {
         "load average (1 min) before: {load_before}, after: {}",
         load_average()
     );
-    println!("command: cargo xtask bench --seeds {}", config.seeds);
+    println!("command: {}", command_line(config));
     for line in &findings.lines {
         println!("{line}");
     }
@@ -123,6 +139,29 @@ pub fn bench(root: &Path, config: &BenchConfig) -> Result<(), Error> {
             findings.disagreements.join("\n  ")
         ))
     }
+}
+
+/// The command that reproduces this benchmark.
+fn command_line(config: &BenchConfig) -> String {
+    let mut line = format!("cargo xtask bench --seeds {}", config.seeds);
+    for (on, flag) in [
+        (config.skip_peer, "--skip-peer"),
+        (config.skip_wasm, "--skip-wasm"),
+        (config.skip_browser, "--skip-browser"),
+        (config.browser_only, "--browser-only"),
+    ] {
+        if on {
+            line.push(' ');
+            line.push_str(flag);
+        }
+    }
+    if !config.browser.presets.is_empty() {
+        line.push_str(&format!(" --presets {}", config.browser.presets.join(",")));
+    }
+    if config.browser.changes != BrowserConfig::default().changes {
+        line.push_str(&format!(" --changes {}", config.browser.changes));
+    }
+    line
 }
 
 fn build_native(root: &Path) -> Result<PathBuf, Error> {

@@ -4,6 +4,7 @@
 //! Must not: pin tool versions anywhere but `tools`.
 
 mod bench;
+mod bench_browser;
 mod ci;
 mod cmd;
 mod docs;
@@ -42,11 +43,14 @@ commands:
                              setup (plus Chromium), then run the steps in order, stopping at
                              the first failure: fmt, clippy, clippy-wasm, test, test-wasm,
                              build, e2e. --skip-e2e leaves out build and e2e.
-  bench [--seeds N] [--skip-peer] [--skip-wasm]
+  bench [--seeds N] [--skip-peer] [--skip-wasm] [--skip-browser] [--browser-only]
+        [--presets A,B] [--changes N]
                              time the steady workload against the SimPy peer
                              (docs/sources.md E) and wasm in Node against native, seeds 1..=N
-                             (default 3), then the million-clients preset; prints PASS/MISS
-                             per target (docs/benchmarks.md)
+                             (default 3), then the million-clients preset, then the playground
+                             in headless Chromium against native for every preset (or those
+                             of --presets; first load and N control changes each, default 2);
+                             prints PASS/MISS per target (docs/benchmarks.md)
   fuzz [--seconds N] [--target NAME]...
                              run every cargo-fuzz target in fuzz/ (nightly; cargo install
                              cargo-fuzz) N seconds each (default 60) from the seed corpus, and
@@ -183,6 +187,23 @@ fn parse_bench<'a>(args: &mut impl Iterator<Item = &'a str>) -> Result<BenchConf
             }
             "--skip-peer" => config.skip_peer = true,
             "--skip-wasm" => config.skip_wasm = true,
+            "--skip-browser" => config.skip_browser = true,
+            "--browser-only" => config.browser_only = true,
+            "--presets" => {
+                let value = args.next().ok_or("--presets needs preset names")?;
+                config.browser.presets = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|name| !name.is_empty())
+                    .map(str::to_string)
+                    .collect();
+            }
+            "--changes" => {
+                let value = args.next().ok_or("--changes needs a number")?;
+                config.browser.changes = value
+                    .parse()
+                    .map_err(|_| format!("--changes: `{value}` is not a number"))?;
+            }
             other => return Err(unknown(other)),
         }
     }
@@ -286,6 +307,14 @@ mod tests {
             (config.seeds, config.skip_peer, config.skip_wasm),
             (5, false, true)
         );
+        let Ok(Command::Bench(config)) =
+            parse_words("bench --browser-only --presets a,b --changes 4")
+        else {
+            panic!("browser bench options did not parse");
+        };
+        assert!(config.browser_only && !config.skip_browser);
+        assert_eq!(config.browser.presets, ["a", "b"]);
+        assert_eq!(config.browser.changes, 4);
     }
 
     #[test]
@@ -318,5 +347,7 @@ mod tests {
         assert!(parse_words("bench --fast").is_err());
         assert!(parse_words("fuzz --seconds 0").is_err());
         assert!(parse_words("fuzz --target nope").is_err());
+        assert!(parse_words("bench --presets").is_err());
+        assert!(parse_words("bench --changes many").is_err());
     }
 }

@@ -1,5 +1,6 @@
 //! The charts: plotters drawing on canvases scaled for the device pixel ratio, a shared time
-//! cursor with a value readout, and a data-table alternative per chart.
+//! cursor with a value readout, and a data-table alternative per chart. When they redraw (once
+//! per frame at most, only what changed, off-screen charts after the run) is the painter's call.
 
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -9,7 +10,8 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use crate::state::{Action, AppState};
+use crate::components::painter::{Painter, Scene};
+use crate::state::{Action, AppState, Status};
 
 /// Charts props.
 #[derive(Properties, PartialEq)]
@@ -67,26 +69,57 @@ fn draw_on(
     }
 }
 
+fn draw_scene(canvas: &HtmlCanvasElement, kind: ChartKind, scene: &Scene) {
+    let baseline = scene.baseline.as_deref();
+    draw_on(
+        canvas,
+        kind,
+        &scene.report,
+        baseline,
+        scene.dark,
+        scene.cursor_s,
+    );
+}
+
 /// Every chart.
 #[component]
 pub fn Charts(props: &ChartsProps) -> Html {
     let refs = use_memo((), |_| ChartKind::ALL.map(|_| NodeRef::default()));
+    let painter = use_memo((), |_| Painter::new(draw_scene));
     {
-        let refs = refs.clone();
+        let (refs, painter) = (refs.clone(), painter.clone());
+        use_effect_with((), move |_| {
+            for (index, node) in refs.iter().enumerate() {
+                if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
+                    painter.attach(index, canvas);
+                }
+            }
+            move || painter.detach()
+        });
+    }
+    {
         let state = props.state.clone();
         let dark = props.dark;
         let cursor_bits = state.cursor_s.map(f64::to_bits);
         let playhead_bits = state.playhead_s.map(f64::to_bits);
         use_effect_with(
-            (state.report_seq, dark, cursor_bits, playhead_bits),
+            (
+                state.report_seq,
+                dark,
+                cursor_bits,
+                playhead_bits,
+                state.status,
+            ),
             move |_| {
                 if let Some(report) = state.visible_report() {
-                    for (kind, node) in ChartKind::ALL.iter().zip(refs.iter()) {
-                        if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
-                            let baseline = state.baseline.as_ref().and_then(|b| b.report.as_ref());
-                            draw_on(&canvas, *kind, &report, baseline, dark, state.cursor_s);
-                        }
-                    }
+                    painter.show(Scene {
+                        report,
+                        baseline: state.baseline.as_ref().and_then(|b| b.report.clone()),
+                        dark,
+                        cursor_s: state.cursor_s,
+                        run_id: state.run_id,
+                        streaming: state.status == Status::Running,
+                    });
                 }
             },
         );

@@ -9,4 +9,5 @@ pub mod lesson_list;
 pub mod lesson_timer;
 pub mod lesson_view;
 pub mod linked_text;
+pub mod painter;
 pub mod transport;
