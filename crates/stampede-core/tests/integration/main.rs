@@ -4,6 +4,7 @@ mod control_plane;
 mod determinism;
 mod dns;
 mod forwarding;
+mod golden;
 mod invariants;
 mod names;
 mod presets;
