@@ -1,0 +1,383 @@
+//! Backend slots: admission (throttle, errors, region loss), queues, service, leases.
+//!
+//! Control plane (October 2025, stages 2 and 3): with leases each client holds one until
+//! `lifetime` after its last success; an attempt that reaches the backend after its client's
+//! lease lapsed re-establishes it and costs `reestablish_work_factor` times the service time.
+//! Leases held are counted per bucket end with a per-bucket tally of lease ends, O(1) per renewal.
+//! An operator's `throttle` is a token bucket at the backend's door (rejections are throttling
+//! errors); with `flush_queue` it drops the queue when it starts. `health_check_flapping` takes
+//! workers out of service as capacity loss does, capped by velocity control.
+
+use super::*;
+
+/// The backend faults in force in one backend slot (capacity loss, slowdown, error rate, region
+/// loss), computed when a backend fault starts, ends or flaps instead of scanning the fault list
+/// on every backend event.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct BackendFaults {
+    /// Workers serving: `workers × (1 − lost)` under a capacity loss.
+    pub(super) workers: u32,
+    /// Service time factor.
+    pub(super) slowdown: f64,
+    /// Fraction of attempts answered with an error, if an error-rate fault is in force.
+    pub(super) error_rate: Option<f64>,
+    /// Fraction of attempts the region refuses, if a region loss is in force.
+    pub(super) region_lost: Option<f64>,
+    /// Admissions per second, if an operator's throttle is in force.
+    pub(super) throttle_per_s: Option<f64>,
+}
+
+/// One backend slot (a region of the main service, or a further service): its waiting queue,
+/// busy workers, settings and the faults in force.
+#[derive(Clone, Debug)]
+pub(super) struct Backend {
+    pub(super) queue: VecDeque<Job>,
+    pub(super) busy_workers: u32,
+    /// The service this slot runs (index in `Scenario::services`) and its settings, copied here
+    /// so the hot path reads one struct.
+    pub(super) service: usize,
+    pub(super) config: ServiceConfig,
+    pub(super) faults: BackendFaults,
+    /// Tokens of the operator's throttle (a bucket of [`THROTTLE_BURST_S`] of its rate), and
+    /// when they were last refilled; full when a throttle starts.
+    pub(super) throttle_tokens: f64,
+    pub(super) throttle_refilled_at: SimTime,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Job {
+    pub(super) request: RequestId,
+    pub(super) tag: u32,
+    pub(super) enqueued: SimTime,
+    /// Whether serving it re-establishes a lapsed lease (decided when it reached the backend).
+    pub(super) reestablish: bool,
+}
+
+/// The backend faults in force at `t` in `region`: the first fault of each kind aimed at it that
+/// is active.
+pub(super) fn backend_faults_at(sc: &Scenario, t: SimTime, region: usize) -> BackendFaults {
+    let fault = |kind: FaultKind| {
+        sc.faults
+            .iter()
+            .find(|f| f.kind == kind && f.target == FaultTarget::Region(region) && f.active(t))
+    };
+    let lost = fault(FaultKind::CapacityLoss).map_or(0.0, |f| f.fraction);
+    let removed = health_check_removed(sc, t, region);
+    let workers = sc.services[sc.slot_service(region)].workers;
+    BackendFaults {
+        workers: (f64::from(workers) * (1.0 - lost) * (1.0 - removed)) as u32,
+        slowdown: fault(FaultKind::ServiceSlowdown).map_or(1.0, |f| f.factor),
+        error_rate: fault(FaultKind::ErrorRate).map(|f| f.fraction),
+        region_lost: fault(FaultKind::RegionLoss).map(|f| f.fraction),
+        throttle_per_s: fault(FaultKind::Throttle).map(|f| f.rate_per_s),
+    }
+}
+
+/// Fraction of `region`'s workers its load balancer has taken out of service at `t` because
+/// their health checks fail: the fault's fraction, at most what velocity control allows.
+pub(super) fn health_check_removed(sc: &Scenario, t: SimTime, region: usize) -> f64 {
+    sc.faults
+        .iter()
+        .find(|f| {
+            f.kind == FaultKind::HealthCheckFlapping
+                && f.target == FaultTarget::Region(region)
+                && f.active(t)
+        })
+        .map_or(0.0, |f| {
+            f.fraction.min(sc.health_check_removal_max_fraction)
+        })
+}
+
+/// Tokens an operator's throttle of `rate_per_s` holds at most (none when it admits nothing).
+pub(super) fn throttle_burst(rate_per_s: f64) -> f64 {
+    if rate_per_s > 0.0 {
+        (rate_per_s * THROTTLE_BURST_S).max(1.0)
+    } else {
+        0.0
+    }
+}
+
+/// The metric bucket in which a lease ending at `until` ends; `buckets_total` for the horizon and
+/// beyond.
+pub(super) fn lease_bucket(sc: &Scenario, buckets_total: usize, until: SimTime) -> usize {
+    ((until.0 / sc.bucket.0) as usize).min(buckets_total)
+}
+
+/// After `t`, the first time a fault aimed at a region starts, ends or flaps; [`SimTime::NEVER`]
+/// when none will.
+pub(super) fn backend_faults_until(sc: &Scenario, t: SimTime) -> SimTime {
+    sc.faults
+        .iter()
+        .filter(|f| matches!(f.target, FaultTarget::Region(_)))
+        .map(|f| {
+            if t < f.start {
+                f.start
+            } else if t >= f.end {
+                SimTime::NEVER
+            } else {
+                f.next_flap_edge(t).unwrap_or(f.end)
+            }
+        })
+        .min()
+        .unwrap_or(SimTime::NEVER)
+}
+
+impl<S: Shape> Engine<S> {
+    /// Recomputes the backend faults in force at `now` in every region, and until when they hold.
+    /// Events at an edge's instant see the same state as [`Fault::active`] at that instant.
+    #[cold]
+    pub(super) fn update_backend_faults(&mut self) {
+        let now = self.now;
+        for (region, backend) in self.backends.iter_mut().enumerate() {
+            let throttled = backend.faults.throttle_per_s.is_some();
+            backend.faults = backend_faults_at(&self.scenario, now, region);
+            if let Some(rate) = backend.faults.throttle_per_s
+                && !throttled
+            {
+                backend.throttle_tokens = throttle_burst(rate);
+                backend.throttle_refilled_at = now;
+            }
+            // At every start of the throttle (each period of a flapping one).
+            let restart = self.scenario.faults.iter().any(|f| {
+                f.kind == FaultKind::Throttle
+                    && f.flush_queue
+                    && f.target == FaultTarget::Region(region)
+                    && f.active(now)
+                    && (now == f.start || !f.active(SimTime(now.0 - 1)))
+            });
+            if restart {
+                let flushed = backend.queue.len() as u64;
+                backend.queue.clear();
+                self.series.dropped_abandoned[self.bucket_index] += flushed;
+            }
+        }
+        self.backend_faults_until = backend_faults_until(&self.scenario, now);
+    }
+
+    pub(super) fn workers_in_force(&self, region: usize) -> u32 {
+        debug_assert!(self.now < self.backend_faults_until);
+        self.backends[region].faults.workers
+    }
+
+    pub(super) fn send_to_backend(&mut self, id: RequestId) {
+        let bucket = self.bucket();
+        let (tag, client) = (
+            self.requests[id as usize].tag,
+            self.requests[id as usize].client as usize,
+        );
+        // Only a class calling a further name can reach a further service.
+        let service = if self.one_name() {
+            0
+        } else {
+            self.scenario.names[self.call_name(client, self.requests[id as usize].call)].service
+        };
+        // Backend slots: the main service's regions, then one per further service. With one
+        // region, `report` copies `backend_offered` into `region_offered`.
+        let region = if service > 0 {
+            self.series.service_offered[service][bucket] += 1;
+            // The region its call's answer names (the primary without failover routing).
+            let slot = self.call_slot(client, self.requests[id as usize].call);
+            let in_service = self.client_region.get(slot).map_or(0, |r| usize::from(*r));
+            self.series.service_region_offered[service][in_service][bucket] += 1;
+            self.scenario.service_slot(service) + in_service
+        } else {
+            self.series.backend_offered[bucket] += 1;
+            let slot = self.call_slot(client, self.requests[id as usize].call);
+            match self.client_region.get(slot) {
+                Some(region) => {
+                    let region = usize::from(*region);
+                    self.series.region_offered[region][bucket] += 1;
+                    region
+                }
+                None => 0,
+            }
+        };
+        self.requests[id as usize].region = region as u8;
+        let lifetime = self.policy(client).connection_lifetime;
+        let slot = self.call_slot(client, self.requests[id as usize].call);
+        if lifetime > SimTime::ZERO && self.connections[slot] <= self.now {
+            self.connections[slot] = self.now.after(lifetime);
+        }
+        self.requests[id as usize].phase = Phase::Backend;
+        let job = Job {
+            request: id,
+            tag,
+            enqueued: self.now,
+            reestablish: service == 0 && self.leases.get(client).is_some_and(|l| *l <= self.now),
+        };
+        debug_assert!(self.now < self.backend_faults_until);
+        let backend = &mut self.backends[region];
+        let faults = backend.faults;
+        if let Some(rate) = faults.throttle_per_s {
+            let elapsed_s = self.now.since(backend.throttle_refilled_at).as_s();
+            backend.throttle_refilled_at = self.now;
+            backend.throttle_tokens =
+                (backend.throttle_tokens + elapsed_s * rate).min(throttle_burst(rate));
+            if backend.throttle_tokens < 1.0 {
+                self.series.backend_throttled[bucket] += 1;
+                self.fail_attempt(id, Outcome::Rejected);
+                return;
+            }
+            backend.throttle_tokens -= 1.0;
+        }
+        if faults.error_rate.is_some_and(|p| self.faults_rng.chance(p))
+            || faults
+                .region_lost
+                .is_some_and(|p| self.faults_rng.chance(p))
+        {
+            self.fail_attempt(id, Outcome::ServerError);
+        } else if backend.busy_workers < faults.workers {
+            self.start_service(job, region);
+        } else if backend.queue.len() < backend.config.queue_capacity as usize {
+            backend.queue.push_back(job);
+            let len = backend.queue.len() as u64;
+            let max = if service == 0 {
+                &mut self.series.queue_len_max[bucket]
+            } else {
+                &mut self.series.service_queue_len_max[service][bucket]
+            };
+            *max = (*max).max(len);
+        } else {
+            self.fail_attempt(id, Outcome::Rejected);
+        }
+    }
+
+    // Natively only: in wasm, inlined twice into `step` it made V8's first call slower.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    pub(super) fn start_service(&mut self, job: Job, region: usize) {
+        let bucket = self.bucket();
+        let backend = &mut self.backends[region];
+        backend.busy_workers += 1;
+        let service = backend.service;
+        // All regions of the service: their busy workers together.
+        let busy = if backend.config.regions > 1 {
+            self.backends
+                .iter()
+                .filter(|b| b.service == service)
+                .map(|b| u64::from(b.busy_workers))
+                .sum()
+        } else {
+            u64::from(backend.busy_workers)
+        };
+        let max = if service == 0 {
+            self.series.service_started[bucket] += 1;
+            self.series.queue_wait_ms_sum[bucket] += self.now.since(job.enqueued).as_ms();
+            &mut self.series.in_service_max[bucket]
+        } else {
+            &mut self.series.service_in_service_max[service][bucket]
+        };
+        *max = (*max).max(busy);
+        let backend = &mut self.backends[region];
+        let config = &backend.config;
+        assert!(
+            backend.busy_workers <= config.workers,
+            "busy workers never exceed the worker count"
+        );
+        let (law, sigma) = (config.service_time, config.service_sigma);
+        let mut mean_ms = config.service_ms_mean * backend.faults.slowdown;
+        if job.reestablish
+            && let Some(lease) = self.scenario.lease
+        {
+            mean_ms *= lease.reestablish_work_factor;
+            self.series.lease_reestablished[bucket] += 1;
+        }
+        let duration_ms = match law {
+            ServiceTimeLaw::Constant => mean_ms,
+            ServiceTimeLaw::Exponential => self.service.exponential(mean_ms),
+            ServiceTimeLaw::LogNormal => {
+                // Mean-preserving: E[exp(μ + σZ)] = exp(μ + σ²/2) = mean.
+                let mu = libm::log(mean_ms) - sigma * sigma / 2.0;
+                libm::exp(mu + sigma * self.service.normal())
+            }
+        };
+        let at = self.now.after(SimTime::from_ms(duration_ms));
+        let r = &mut self.requests[job.request as usize];
+        if r.tag == job.tag {
+            r.served_until = at;
+        }
+        self.schedule(
+            at,
+            Event::ServiceDone {
+                request: job.request,
+                attempt: job.tag,
+                region: region as u8,
+            },
+        );
+    }
+
+    pub(super) fn on_service_done(&mut self, id: RequestId, tag: u32, region: u8) {
+        let region = usize::from(region);
+        let backend = &mut self.backends[region];
+        assert!(backend.busy_workers > 0);
+        backend.busy_workers -= 1;
+        let service = self.backends[region].service;
+        if self.current(id, tag, Phase::Backend) {
+            let client = self.requests[id as usize].client as usize;
+            if !self.leases.is_empty() && service == 0 {
+                self.renew_lease(client);
+            }
+            self.end_attempt(id, Outcome::Success);
+            let parent = self.requests[id as usize].parent;
+            if parent == NO_PARENT {
+                self.requests[id as usize].phase = Phase::Backoff;
+                self.call_succeeded(id);
+            } else {
+                self.release_hedge(parent, id);
+                self.call_succeeded(parent);
+            }
+        } else {
+            let bucket = self.bucket();
+            if service == 0 {
+                self.series.wasted[bucket] += 1;
+            } else {
+                self.series.service_wasted[service][bucket] += 1;
+            }
+        }
+        self.dispatch_backend(region);
+    }
+
+    /// A renewal succeeded: the client's lease holds for its lifetime from now.
+    pub(super) fn renew_lease(&mut self, client: usize) {
+        let Some(lease) = self.scenario.lease else {
+            return;
+        };
+        let until = self.now.after(lease.lifetime);
+        let (old, new) = (
+            lease_bucket(&self.scenario, self.buckets_total, self.leases[client]),
+            lease_bucket(&self.scenario, self.buckets_total, until),
+        );
+        assert!(new >= self.bucket_index, "a renewed lease ends after now");
+        self.lease_ends[old] -= 1;
+        self.lease_ends[new] += 1;
+        if old < self.bucket_index {
+            self.leases_ending_later += 1;
+        }
+        self.leases[client] = until;
+    }
+
+    #[inline(always)] // runs per request: see `Engine::step_batch`
+    pub(super) fn dispatch_backend(&mut self, region: usize) {
+        debug_assert!(self.now < self.backend_faults_until);
+        let config = &self.backends[region].config;
+        let (discipline, drop_abandoned) = (config.queue_discipline, config.drop_abandoned);
+        loop {
+            let backend = &mut self.backends[region];
+            if backend.busy_workers >= backend.faults.workers {
+                break;
+            }
+            let job = match discipline {
+                QueueDiscipline::Fifo => backend.queue.pop_front(),
+                QueueDiscipline::Lifo => backend.queue.pop_back(),
+            };
+            let Some(job) = job else {
+                break;
+            };
+            if drop_abandoned && !self.current(job.request, job.tag, Phase::Backend) {
+                let bucket = self.bucket();
+                self.series.dropped_abandoned[bucket] += 1;
+                continue;
+            }
+            self.start_service(job, region);
+        }
+    }
+}
