@@ -203,25 +203,14 @@ pub fn effective_target(raw: &RawScenario, kind: FaultKind, target: &str) -> Fau
         Some(t @ (FaultTarget::Identity | FaultTarget::Telemetry)) => t,
         Some(t @ FaultTarget::Class(_)) if kind == FaultKind::DnsOverride => t,
         Some(t @ (FaultTarget::Zone | FaultTarget::Resolver(_) | FaultTarget::Name(_)))
-            if is_dns_fault(kind) =>
+            if kind.is_dns() =>
         {
             t
         }
-        Some(t @ FaultTarget::Region(_)) if !is_dns_fault(kind) => t,
-        _ if is_dns_fault(kind) => FaultTarget::Zone,
+        Some(t @ FaultTarget::Region(_)) if !kind.is_dns() => t,
+        _ if kind.is_dns() => FaultTarget::Zone,
         _ => FaultTarget::Region(0),
     }
-}
-
-/// Whether a fault kind acts on DNS (and so has a target).
-pub fn is_dns_fault(kind: FaultKind) -> bool {
-    matches!(
-        kind,
-        FaultKind::DnsTimeout
-            | FaultKind::DnsServfail
-            | FaultKind::DnsEmpty
-            | FaultKind::DnsLatency
-    )
 }
 
 /// A validated recursive resolver.
@@ -869,24 +858,20 @@ impl TryFrom<RawScenario> for Scenario {
                         fault.target
                     ),
                 ),
-                Some(_) if fault.target.starts_with("service:") && is_dns_fault(fault.kind) => {
-                    problem(
-                        path("target"),
-                        format!(
-                            "a DNS fault strikes a name (\"name:<dns name>\"), not a service: \"{}\"",
-                            fault.target
-                        ),
-                    )
-                }
-                Some(_) if fault.target.starts_with("name:") && !is_dns_fault(fault.kind) => {
-                    problem(
-                        path("target"),
-                        format!(
-                            "a {:?} fault strikes a service (\"service:<name>\"), not a name: \"{}\"",
-                            fault.kind, fault.target
-                        ),
-                    )
-                }
+                Some(_) if fault.target.starts_with("service:") && fault.kind.is_dns() => problem(
+                    path("target"),
+                    format!(
+                        "a DNS fault strikes a name (\"name:<dns name>\"), not a service: \"{}\"",
+                        fault.target
+                    ),
+                ),
+                Some(_) if fault.target.starts_with("name:") && !fault.kind.is_dns() => problem(
+                    path("target"),
+                    format!(
+                        "a {:?} fault strikes a service (\"service:<name>\"), not a name: \"{}\"",
+                        fault.kind, fault.target
+                    ),
+                ),
                 Some(FaultTarget::Class(_)) if fault.kind != FaultKind::DnsOverride => problem(
                     path("target"),
                     format!(
