@@ -12,10 +12,8 @@ impl<S: Shape> Engine<S> {
     /// again from now at the new rate, which is exact for a Poisson process (memoryless).
     pub(super) fn update_arrival_rate(&mut self) {
         let factor = self
-            .scenario
             .faults
-            .iter()
-            .filter(|f| f.kind == FaultKind::LoadSpike && f.active(self.now))
+            .active_of_kind(FaultKind::LoadSpike, self.now)
             .fold(1.0, |product, f| product * f.factor);
         let gap_mean_s = 1.0 / (self.scenario.offered_load_per_s() * factor);
         if gap_mean_s != self.arrival_gap_mean_s {

@@ -10,23 +10,6 @@
 
 use super::*;
 
-/// The backend faults in force in one backend slot (capacity loss, slowdown, error rate, region
-/// loss), computed when a backend fault starts, ends or flaps instead of scanning the fault list
-/// on every backend event.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct BackendFaults {
-    /// Workers serving: `workers × (1 − lost)` under a capacity loss.
-    pub(super) workers: u32,
-    /// Service time factor.
-    pub(super) slowdown: f64,
-    /// Fraction of attempts answered with an error, if an error-rate fault is in force.
-    pub(super) error_rate: Option<f64>,
-    /// Fraction of attempts the region refuses, if a region loss is in force.
-    pub(super) region_lost: Option<f64>,
-    /// Admissions per second, if an operator's throttle is in force.
-    pub(super) throttle_per_s: Option<f64>,
-}
-
 /// One backend slot (a region of the main service, or a further service): its waiting queue,
 /// busy workers, settings and the faults in force.
 #[derive(Clone, Debug)]
@@ -53,41 +36,6 @@ pub(super) struct Job {
     pub(super) reestablish: bool,
 }
 
-/// The backend faults in force at `t` in `region`: the first fault of each kind aimed at it that
-/// is active.
-pub(super) fn backend_faults_at(sc: &Scenario, t: SimTime, region: usize) -> BackendFaults {
-    let fault = |kind: FaultKind| {
-        sc.faults
-            .iter()
-            .find(|f| f.kind == kind && f.target == FaultTarget::Region(region) && f.active(t))
-    };
-    let lost = fault(FaultKind::CapacityLoss).map_or(0.0, |f| f.fraction);
-    let removed = health_check_removed(sc, t, region);
-    let workers = sc.services[sc.slot_service(region)].workers;
-    BackendFaults {
-        workers: (f64::from(workers) * (1.0 - lost) * (1.0 - removed)) as u32,
-        slowdown: fault(FaultKind::ServiceSlowdown).map_or(1.0, |f| f.factor),
-        error_rate: fault(FaultKind::ErrorRate).map(|f| f.fraction),
-        region_lost: fault(FaultKind::RegionLoss).map(|f| f.fraction),
-        throttle_per_s: fault(FaultKind::Throttle).map(|f| f.rate_per_s),
-    }
-}
-
-/// Fraction of `region`'s workers its load balancer has taken out of service at `t` because
-/// their health checks fail: the fault's fraction, at most what velocity control allows.
-pub(super) fn health_check_removed(sc: &Scenario, t: SimTime, region: usize) -> f64 {
-    sc.faults
-        .iter()
-        .find(|f| {
-            f.kind == FaultKind::HealthCheckFlapping
-                && f.target == FaultTarget::Region(region)
-                && f.active(t)
-        })
-        .map_or(0.0, |f| {
-            f.fraction.min(sc.health_check_removal_max_fraction)
-        })
-}
-
 /// Tokens an operator's throttle of `rate_per_s` holds at most (none when it admits nothing).
 pub(super) fn throttle_burst(rate_per_s: f64) -> f64 {
     if rate_per_s > 0.0 {
@@ -103,34 +51,15 @@ pub(super) fn lease_bucket(sc: &Scenario, buckets_total: usize, until: SimTime) 
     ((until.0 / sc.bucket.0) as usize).min(buckets_total)
 }
 
-/// After `t`, the first time a fault aimed at a region starts, ends or flaps; [`SimTime::NEVER`]
-/// when none will.
-pub(super) fn backend_faults_until(sc: &Scenario, t: SimTime) -> SimTime {
-    sc.faults
-        .iter()
-        .filter(|f| matches!(f.target, FaultTarget::Region(_)))
-        .map(|f| {
-            if t < f.start {
-                f.start
-            } else if t >= f.end {
-                SimTime::NEVER
-            } else {
-                f.next_flap_edge(t).unwrap_or(f.end)
-            }
-        })
-        .min()
-        .unwrap_or(SimTime::NEVER)
-}
-
 impl<S: Shape> Engine<S> {
     /// Recomputes the backend faults in force at `now` in every region, and until when they hold.
-    /// Events at an edge's instant see the same state as [`Fault::active`] at that instant.
+    /// Events at an edge's instant see the same state as [`Fault::active`](crate::scenario::Fault::active) at that instant.
     #[cold]
     pub(super) fn update_backend_faults(&mut self) {
         let now = self.now;
         for (region, backend) in self.backends.iter_mut().enumerate() {
             let throttled = backend.faults.throttle_per_s.is_some();
-            backend.faults = backend_faults_at(&self.scenario, now, region);
+            backend.faults = self.faults.backend_at(region, now);
             if let Some(rate) = backend.faults.throttle_per_s
                 && !throttled
             {
@@ -138,20 +67,13 @@ impl<S: Shape> Engine<S> {
                 backend.throttle_refilled_at = now;
             }
             // At every start of the throttle (each period of a flapping one).
-            let restart = self.scenario.faults.iter().any(|f| {
-                f.kind == FaultKind::Throttle
-                    && f.flush_queue
-                    && f.target == FaultTarget::Region(region)
-                    && f.active(now)
-                    && (now == f.start || !f.active(SimTime(now.0 - 1)))
-            });
-            if restart {
+            if self.faults.throttle_flushes(region, now) {
                 let flushed = backend.queue.len() as u64;
                 backend.queue.clear();
                 self.series.dropped_abandoned[self.bucket_index] += flushed;
             }
         }
-        self.backend_faults_until = backend_faults_until(&self.scenario, now);
+        self.backend_faults_until = self.faults.backend_edge_after(now);
     }
 
     pub(super) fn workers_in_force(&self, region: usize) -> u32 {
@@ -220,10 +142,8 @@ impl<S: Shape> Engine<S> {
             }
             backend.throttle_tokens -= 1.0;
         }
-        if faults.error_rate.is_some_and(|p| self.faults_rng.chance(p))
-            || faults
-                .region_lost
-                .is_some_and(|p| self.faults_rng.chance(p))
+        if faults.error_rate.is_some_and(|p| self.faults.strikes(p))
+            || faults.region_lost.is_some_and(|p| self.faults.strikes(p))
         {
             self.fail_attempt(id, Outcome::ServerError);
         } else if backend.busy_workers < faults.workers {

@@ -19,22 +19,7 @@ impl<S: Shape> Engine<S> {
         } else {
             &mut self.telemetry_rng
         };
-        let mut failed = None;
-        let mut extra = SimTime::ZERO;
-        for f in self
-            .scenario
-            .faults
-            .iter()
-            .filter(|f| f.target == target && f.active(now))
-        {
-            match f.kind {
-                FaultKind::DnsLatency => extra = extra.after(f.latency),
-                FaultKind::ServiceSlowdown => {}
-                kind if failed.is_none() && rng.chance(f.fraction) => failed = Some(kind),
-                _ => {}
-            }
-        }
-        (failed, extra)
+        self.faults.dependency(target, now, rng)
     }
 
     /// A request whose client has no valid token fetches one: on success the token is valid from

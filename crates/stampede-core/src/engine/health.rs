@@ -28,7 +28,7 @@ impl<S: Shape> Engine<S> {
     /// so it has one pending edge at a time.
     pub(super) fn on_fault_edge(&mut self, flapping: Option<u16>) {
         if let Some(index) = flapping
-            && let Some(next) = self.scenario.faults[usize::from(index)].next_flap_edge(self.now)
+            && let Some(next) = self.faults.next_flap_edge(index, self.now)
         {
             self.schedule(next, Event::FaultEdge { flapping });
         }
@@ -39,10 +39,9 @@ impl<S: Shape> Engine<S> {
         let now = self.now;
         let sc = &self.scenario;
         // The first share of a class's clients (`target = "class:<name>"`), else of the fleet's.
-        self.dns_overrides = sc
+        self.dns_overrides = self
             .faults
-            .iter()
-            .filter(|f| f.kind == FaultKind::DnsOverride && f.active(now))
+            .active_of_kind(FaultKind::DnsOverride, now)
             .map(|f| {
                 let (first, clients) = match f.target {
                     FaultTarget::Class(c) => (
@@ -97,16 +96,7 @@ impl<S: Shape> Engine<S> {
     /// healthy: the share of attempts it fails (region loss, errors; all of them with every
     /// worker lost) is below 82 %.
     pub(super) fn primary_check_passes(&self, slot: usize) -> bool {
-        let failing = self
-            .scenario
-            .faults
-            .iter()
-            .filter(|f| f.target == FaultTarget::Region(slot) && f.active(self.now))
-            .map(|f| match f.kind {
-                FaultKind::RegionLoss | FaultKind::ErrorRate => f.fraction,
-                _ => 0.0,
-            })
-            .fold(0.0, f64::max);
+        let failing = self.faults.failing_fraction(slot, self.now);
         let failing = if self.workers_in_force(slot) == 0 {
             1.0
         } else {

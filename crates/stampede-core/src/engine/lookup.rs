@@ -92,14 +92,6 @@ impl Resolver {
     }
 }
 
-/// Fault kinds that act on DNS.
-pub(super) const DNS_FAULT_KINDS: [FaultKind; 4] = [
-    FaultKind::DnsTimeout,
-    FaultKind::DnsServfail,
-    FaultKind::DnsEmpty,
-    FaultKind::DnsLatency,
-];
-
 impl<S: Shape> Engine<S> {
     /// Starts a background lookup that refreshes `client`'s cache entry before it expires. It
     /// uses a request slot of its own but is no user request: it has no attempt, outcome or
@@ -227,23 +219,6 @@ impl<S: Shape> Engine<S> {
         }
     }
 
-    /// The DNS fault of one of `kinds` in force now at `target` whose fraction strikes this
-    /// query. Draws from the fault stream only when such a fault is in force.
-    pub(super) fn dns_fault_hit(
-        &mut self,
-        target: FaultTarget,
-        kinds: &[FaultKind],
-    ) -> Option<(FaultKind, SimTime)> {
-        let now = self.now;
-        let fault = self
-            .scenario
-            .faults
-            .iter()
-            .find(|f| f.target == target && kinds.contains(&f.kind) && f.active(now))?;
-        let (kind, fraction, latency) = (fault.kind, fault.fraction, fault.latency);
-        self.faults_rng.chance(fraction).then_some((kind, latency))
-    }
-
     /// Generic cell rate algorithm (ITU-T I.371): one query per 1/limit seconds with a burst of
     /// [`RESOLVER_BURST_S`] of the limit; true when the query conforms (and is counted).
     pub(super) fn within_client_limit(&mut self, client: usize, server: usize) -> bool {
@@ -322,7 +297,10 @@ impl<S: Shape> Engine<S> {
         resolver.tokens -= 1.0;
 
         let mut extra = SimTime::ZERO;
-        match self.dns_fault_hit(FaultTarget::Resolver(server), &DNS_FAULT_KINDS) {
+        match self
+            .faults
+            .strike(FaultTarget::Resolver(server), &FaultKind::DNS, self.now)
+        {
             Some((FaultKind::DnsTimeout, _)) => return self.drop_query(id, tag, server),
             Some((FaultKind::DnsServfail, _)) => {
                 return self.answer(self.now.after(latency), id, tag, Answer::Servfail);
@@ -379,17 +357,20 @@ impl<S: Shape> Engine<S> {
             FaultTarget::Name(name)
         };
         let hit = self
-            .dns_fault_hit(
+            .faults
+            .strike(
                 zone,
                 &[
                     FaultKind::DnsEmpty,
                     FaultKind::DnsServfail,
                     FaultKind::DnsTimeout,
                 ],
+                self.now,
             )
             .map(|(kind, _)| kind);
         let zone_latency = self
-            .dns_fault_hit(zone, &[FaultKind::DnsLatency])
+            .faults
+            .strike(zone, &[FaultKind::DnsLatency], self.now)
             .map_or(SimTime::ZERO, |(_, added)| added);
         let upstream_at = self
             .now

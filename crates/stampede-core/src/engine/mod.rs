@@ -14,6 +14,7 @@ use std::marker::PhantomData;
 
 use crate::breaker::Breakers;
 use crate::budget::{Pace, RetryAfter, RetryBudgets};
+use crate::model::faults::{BackendFaults, Faults};
 use crate::queue::{EventQueue, Keyed};
 use crate::report::thousands;
 use crate::report::{
@@ -22,11 +23,11 @@ use crate::report::{
     recovery_verdict, resolver_summaries,
 };
 use crate::rng::{Rng, StreamId};
+use crate::scenario::Scenario;
 use crate::scenario::raw::{
     BackoffKind, ClientCacheMode, FaultKind, JitterKind, QueueDiscipline, ServiceTimeLaw,
 };
 use crate::scenario::validate::{FaultTarget, ServiceConfig, limits};
-use crate::scenario::{Fault, Scenario};
 use crate::time::SimTime;
 
 mod arrivals;
@@ -215,7 +216,8 @@ struct Engine<S: Shape> {
     arrivals: Rng,
     service: Rng,
     jitter: Rng,
-    faults_rng: Rng,
+    /// The faults in force, by target and kind, and the stream their fractions are drawn from.
+    faults: Faults,
     throttle: Rng,
     clients: Vec<ClientCache>,
     /// Per client: its pooled connection is live until then; empty when pooling is off.

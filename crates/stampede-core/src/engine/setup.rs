@@ -299,6 +299,7 @@ impl<S: Shape> Engine<S> {
             }
         }
         let leases_ending_later = leases.len() as u64;
+        let faults = Faults::new(&scenario);
         let mut sim = Engine {
             shape: PhantomData,
             #[cfg(test)]
@@ -319,7 +320,6 @@ impl<S: Shape> Engine<S> {
             arrivals: Rng::stream(scenario.seed, StreamId::Arrivals),
             service: Rng::stream(scenario.seed, StreamId::Service),
             jitter: Rng::stream(scenario.seed, StreamId::Jitter),
-            faults_rng: Rng::stream(scenario.seed, StreamId::Faults),
             throttle: Rng::stream(scenario.seed, StreamId::Throttle),
             budgets,
             breakers,
@@ -333,7 +333,7 @@ impl<S: Shape> Engine<S> {
                     busy_workers: 0,
                     service: scenario.slot_service(region),
                     config: scenario.services[scenario.slot_service(region)].clone(),
-                    faults: backend_faults_at(&scenario, SimTime::ZERO, region),
+                    faults: faults.backend_at(region, SimTime::ZERO),
                     throttle_tokens: 0.0,
                     throttle_refilled_at: SimTime::ZERO,
                 })
@@ -393,18 +393,10 @@ impl<S: Shape> Engine<S> {
             events: 0,
             budget_exhausted: false,
             buckets_total,
+            faults,
             scenario,
         };
-        let edges: Vec<(SimTime, Option<u16>)> = sim
-            .scenario
-            .faults
-            .iter()
-            .enumerate()
-            .flat_map(|(i, f)| {
-                let flapping = (f.flap_period.0 > 0).then_some(i as u16);
-                [(f.start, flapping), (f.end, None)]
-            })
-            .collect();
+        let edges: Vec<(SimTime, Option<u16>)> = sim.faults.edges().collect();
         for (edge, flapping) in edges {
             sim.schedule(edge, Event::FaultEdge { flapping });
         }

@@ -11,38 +11,6 @@ pub(super) fn ratio(sum: f64, count: u64) -> f64 {
     }
 }
 
-/// Workers of `region` able to serve at `t`: capacity loss removes its fraction, a region loss
-/// its fraction (the attempts it refuses never reach a worker).
-pub(super) fn workers_at(sc: &Scenario, t: SimTime, region: usize) -> u32 {
-    let in_region = |f: &&Fault| f.target == FaultTarget::Region(region) && f.active(t);
-    let lost = sc
-        .faults
-        .iter()
-        .filter(in_region)
-        .find(|f| f.kind == FaultKind::CapacityLoss)
-        .map_or(0.0, |f| f.fraction);
-    let refused = sc
-        .faults
-        .iter()
-        .filter(in_region)
-        .find(|f| f.kind == FaultKind::RegionLoss)
-        .map_or(0.0, |f| f.fraction);
-    let removed = health_check_removed(sc, t, region);
-    let workers = sc.services[sc.slot_service(region)].workers;
-    (f64::from(workers) * (1.0 - lost) * (1.0 - refused) * (1.0 - removed)) as u32
-}
-
-pub(super) fn slowdown_at(sc: &Scenario, t: SimTime, region: usize) -> f64 {
-    sc.faults
-        .iter()
-        .find(|f| {
-            f.kind == FaultKind::ServiceSlowdown
-                && f.target == FaultTarget::Region(region)
-                && f.active(t)
-        })
-        .map_or(1.0, |f| f.factor)
-}
-
 /// Share of [from, to) during which the zone answered a region other than the primary.
 pub(super) fn secondary_share(switches: &[(SimTime, u8)], from: SimTime, to: SimTime) -> f64 {
     if switches.is_empty() || to <= from {
@@ -141,8 +109,8 @@ impl<S: Shape> Engine<S> {
             let width_s = bucket_s.min(sc.duration.since(start).as_s());
             series.backend_capacity[b] = (0..sc.regions.max(1) as usize)
                 .map(|region| {
-                    f64::from(workers_at(sc, start, region)) * 1000.0
-                        / (sc.service_ms_mean * slowdown_at(sc, start, region))
+                    f64::from(self.faults.workers_serving(region, start)) * 1000.0
+                        / (sc.service_ms_mean * self.faults.slowdown(region, start))
                         * width_s
                 })
                 .sum();
@@ -153,9 +121,9 @@ impl<S: Shape> Engine<S> {
                     series.service_capacity[service][b] = (first
                         ..first + sc.service_regions(service))
                         .map(|slot| {
-                            f64::from(workers_at(sc, start, slot)) * 1000.0
+                            f64::from(self.faults.workers_serving(slot, start)) * 1000.0
                                 / (sc.services[service].service_ms_mean
-                                    * slowdown_at(sc, start, slot))
+                                    * self.faults.slowdown(slot, start))
                                 * width_s
                         })
                         .sum();
