@@ -45,12 +45,6 @@ pub(super) fn throttle_burst(rate_per_s: f64) -> f64 {
     }
 }
 
-/// The metric bucket in which a lease ending at `until` ends; `buckets_total` for the horizon and
-/// beyond.
-pub(super) fn lease_bucket(sc: &Scenario, buckets_total: usize, until: SimTime) -> usize {
-    ((until.0 / sc.bucket.0) as usize).min(buckets_total)
-}
-
 impl<S: Shape> Engine<S> {
     /// Recomputes the backend faults in force at `now` in every region, and until when they hold.
     /// Events at an edge's instant see the same state as [`Fault::active`](crate::scenario::Fault::active) at that instant.
@@ -125,7 +119,7 @@ impl<S: Shape> Engine<S> {
             request: id,
             tag,
             enqueued: self.now,
-            reestablish: service == 0 && self.leases.get(client).is_some_and(|l| *l <= self.now),
+            reestablish: service == 0 && self.leases.lapsed(client, self.now),
         };
         debug_assert!(self.now < self.backend_faults_until);
         let backend = &mut self.backends[region];
@@ -233,7 +227,7 @@ impl<S: Shape> Engine<S> {
         let service = self.backends[region].service;
         if self.current(id, tag, Phase::Backend) {
             let client = self.requests[id as usize].client as usize;
-            if !self.leases.is_empty() && service == 0 {
+            if self.leases.is_on() && service == 0 {
                 self.renew_lease(client);
             }
             self.end_attempt(id, Outcome::Success);
@@ -262,17 +256,7 @@ impl<S: Shape> Engine<S> {
             return;
         };
         let until = self.now.after(lease.lifetime);
-        let (old, new) = (
-            lease_bucket(&self.scenario, self.buckets_total, self.leases[client]),
-            lease_bucket(&self.scenario, self.buckets_total, until),
-        );
-        assert!(new >= self.bucket_index, "a renewed lease ends after now");
-        self.lease_ends[old] -= 1;
-        self.lease_ends[new] += 1;
-        if old < self.bucket_index {
-            self.leases_ending_later += 1;
-        }
-        self.leases[client] = until;
+        self.leases.renew(client, until, self.bucket_index);
     }
 
     #[inline(always)] // runs per request: see `Engine::step_batch`

@@ -191,12 +191,10 @@ impl<S: Shape> Engine<S> {
     pub(super) fn update_bucket(&mut self) {
         let width = self.scenario.bucket.0;
         let index = ((self.now.0 / width) as usize).min(self.buckets_total - 1);
-        if !self.leases.is_empty() {
+        if self.leases.is_on() {
             // Leases ending in a bucket that is over have lapsed by its end.
             for ended in self.bucket_index..index {
-                self.leases_ending_later -= self.lease_ends[ended];
-                self.series.leases_held_fraction[ended] =
-                    self.leases_ending_later as f64 / self.leases.len() as f64;
+                self.series.leases_held_fraction[ended] = self.leases.close_bucket(ended);
             }
         }
         self.bucket_index = index;
@@ -314,9 +312,7 @@ impl<S: Shape> Engine<S> {
             Event::TokenReady { request, ok } => self.on_token_ready(request, ok),
             Event::HealthCheck { name } => self.on_health_check(usize::from(name)),
             Event::DnsSwitch { name, region } => {
-                let route = &mut self.name_routes[usize::from(name)];
-                route.answer_region = region;
-                route.switches.push((self.now, region));
+                self.name_routes[usize::from(name)].switch(self.now, region);
             }
             Event::HedgeDue { request, attempt } => self.on_hedge_due(request, attempt),
             Event::FaultEdge { flapping } => self.on_fault_edge(flapping),

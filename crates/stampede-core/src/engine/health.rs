@@ -13,16 +13,6 @@
 
 use super::*;
 
-/// Route 53's state of a DNS name: what it answers, its view of the primary (status and the
-/// streak of checks against that view, with failover routing) and when its answer changed.
-#[derive(Clone, Debug, Default)]
-pub(super) struct NameRoute {
-    pub(super) answer_region: u8,
-    pub(super) primary_unhealthy: bool,
-    pub(super) health_streak: u32,
-    pub(super) switches: Vec<(SimTime, u8)>,
-}
-
 impl<S: Shape> Engine<S> {
     /// Capacity may have changed: serve the queue. A flapping fault schedules its next switch,
     /// so it has one pending edge at a time.
@@ -71,16 +61,9 @@ impl<S: Shape> Engine<S> {
             .scenario
             .service_slot(self.scenario.names[name].service);
         let passed = self.primary_check_passes(primary);
-        let route = &mut self.name_routes[name];
-        if passed != route.primary_unhealthy {
-            route.health_streak = 0;
-            return;
-        }
-        route.health_streak += 1;
-        if route.health_streak >= failover.failure_threshold {
-            route.health_streak = 0;
-            route.primary_unhealthy = !passed;
-            let region = u8::from(route.primary_unhealthy);
+        if let Some(region) =
+            self.name_routes[name].record_check(passed, failover.failure_threshold)
+        {
             let at = self.now.after(failover.propagation);
             self.schedule(
                 at,

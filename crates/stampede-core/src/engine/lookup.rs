@@ -379,7 +379,7 @@ impl<S: Shape> Engine<S> {
             .after(zone_latency);
         let stale_at = self.now.after(SimTime::from_ms(STALE_CLIENT_TIMEOUT_MS));
         // Each name answers its own region (the primary without failover routing).
-        let answer_region = self.name_routes[name].answer_region;
+        let answer_region = self.name_routes[name].answer_region();
         let record_ttl = self.scenario.names[name].record_ttl;
         let resolver = &mut self.resolvers[server].names[name];
         let stale_possible = serve_stale && resolver.has_stale;

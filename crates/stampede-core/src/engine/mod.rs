@@ -15,6 +15,8 @@ use std::marker::PhantomData;
 use crate::breaker::Breakers;
 use crate::budget::{Pace, RetryAfter, RetryBudgets};
 use crate::model::faults::{BackendFaults, Faults};
+use crate::model::leases::Leases;
+use crate::model::routing::Route;
 use crate::queue::{EventQueue, Keyed};
 use crate::report::thousands;
 use crate::report::{
@@ -47,7 +49,6 @@ mod tests;
 pub use attempt::backoff_delay_ms;
 use backend::*;
 use event::*;
-use health::*;
 use lookup::*;
 use request::*;
 pub use summary::fault_label;
@@ -238,15 +239,11 @@ struct Engine<S: Shape> {
     /// names; empty with one region.
     client_region: Vec<u8>,
     /// Per DNS name (`Scenario::names`, the main one first): Route 53's state of the name.
-    name_routes: Vec<NameRoute>,
+    name_routes: Vec<Route>,
     /// Per client: its identity token is valid until then; empty without identity.
     tokens: Vec<SimTime>,
-    /// Per client: its lease holds until then; empty without leases.
-    leases: Vec<SimTime>,
-    /// Per metric bucket (one more for the horizon and beyond): clients whose lease ends in it.
-    lease_ends: Vec<u64>,
-    /// Clients whose lease ends in the current bucket or later.
-    leases_ending_later: u64,
+    /// Every client's lease (none without `[lease]`).
+    leases: Leases,
     identity_rng: Rng,
     telemetry_rng: Rng,
     /// The clients that take the name from a local override (`dns_override` in force), as ranges

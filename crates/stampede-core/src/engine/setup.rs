@@ -291,14 +291,7 @@ impl<S: Shape> Engine<S> {
             .iter()
             .flat_map(|class| initial_leases(class, &mut lease_init))
             .collect();
-        let mut lease_ends = Vec::new();
-        if !leases.is_empty() {
-            lease_ends = vec![0; buckets_total + 1];
-            for until in &leases {
-                lease_ends[lease_bucket(&scenario, buckets_total, *until)] += 1;
-            }
-        }
-        let leases_ending_later = leases.len() as u64;
+        let leases = Leases::new(leases, scenario.bucket, buckets_total);
         let faults = Faults::new(&scenario);
         let mut sim = Engine {
             shape: PhantomData,
@@ -340,11 +333,9 @@ impl<S: Shape> Engine<S> {
                 .collect(),
             backend_faults_until: SimTime::ZERO,
             client_region,
-            name_routes: vec![NameRoute::default(); scenario.names.len()],
+            name_routes: vec![Route::default(); scenario.names.len()],
             tokens,
             leases,
-            lease_ends,
-            leases_ending_later,
             identity_rng: Rng::stream(scenario.seed, StreamId::Identity),
             telemetry_rng: Rng::stream(scenario.seed, StreamId::Telemetry),
             dns_overrides: Vec::new(),

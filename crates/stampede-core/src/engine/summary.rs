@@ -129,14 +129,17 @@ impl<S: Shape> Engine<S> {
                         .sum();
                 }
             }
-            series.failover_fraction[b] =
-                secondary_share(&self.name_routes[0].switches, start, start.after(sc.bucket));
+            series.failover_fraction[b] = secondary_share(
+                self.name_routes[0].switches(),
+                start,
+                start.after(sc.bucket),
+            );
             for (route, fraction) in self
                 .name_routes
                 .iter()
                 .zip(&mut series.name_failover_fraction)
             {
-                fraction[b] = secondary_share(&route.switches, start, start.after(sc.bucket));
+                fraction[b] = secondary_share(route.switches(), start, start.after(sc.bucket));
             }
             for (r, config) in sc.resolvers.iter().enumerate() {
                 series.resolver_capacities[r][b] = config.capacity_qps * width_s;
@@ -151,12 +154,10 @@ impl<S: Shape> Engine<S> {
         if !series.service_capacity.is_empty() {
             series.service_capacity[0].clone_from(&series.backend_capacity);
         }
-        if !self.leases.is_empty() && self.is_finished() {
+        if self.leases.is_on() && self.is_finished() {
             // The last bucket never rolls over: the leases ending in it have lapsed by its end.
             let last = self.bucket_index;
-            series.leases_held_fraction[last] = (self.leases_ending_later - self.lease_ends[last])
-                as f64
-                / self.leases.len() as f64;
+            series.leases_held_fraction[last] = self.leases.held_after(last);
         }
         // Fractions of the (client, call) breakers: each class's, weighted by its share of them
         // (one class: a share of exactly 1, so its own fractions).
@@ -362,7 +363,7 @@ impl<S: Shape> Engine<S> {
             .iter()
             .enumerate()
             .map(|(i, name)| {
-                let switches = &self.name_routes[i].switches;
+                let switches = self.name_routes[i].switches();
                 // The last bucket may end after the run does.
                 let secondary = secondary_time(switches, SimTime::ZERO, until.min(sc.duration));
                 NameSummary {

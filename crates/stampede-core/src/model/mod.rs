@@ -8,4 +8,6 @@
 pub mod breaker;
 pub mod budget;
 pub mod faults;
+pub mod leases;
+pub mod routing;
 pub mod window;
