@@ -46,52 +46,6 @@ pub(super) struct ClientCache {
     pub(super) negative_until: SimTime,
 }
 
-/// The state of one recursive resolver: its rate limiter and its cache of each name.
-#[derive(Clone, Debug)]
-pub(super) struct Resolver {
-    pub(super) tokens: f64,
-    pub(super) tokens_max: f64,
-    pub(super) refilled_at: SimTime,
-    /// Per DNS name (`Scenario::names`): what the resolver has cached.
-    pub(super) names: Vec<NameCache>,
-}
-
-/// What a resolver has cached of one name.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct NameCache {
-    pub(super) positive_until: SimTime,
-    pub(super) negative_until: SimTime,
-    /// When the answer now cached arrives from upstream: queries for it wait until then.
-    pub(super) fetched_at: SimTime,
-    pub(super) has_stale: bool,
-    /// Region the cached answer names.
-    pub(super) region: u8,
-}
-
-impl NameCache {
-    pub(super) fn new(positive_until: SimTime, has_stale: bool) -> NameCache {
-        NameCache {
-            positive_until,
-            negative_until: SimTime::ZERO,
-            fetched_at: SimTime::ZERO,
-            has_stale,
-            region: 0,
-        }
-    }
-}
-
-impl Resolver {
-    pub(super) fn new(capacity_qps: f64, names: Vec<NameCache>) -> Resolver {
-        let tokens_max = (capacity_qps * RESOLVER_BURST_S).max(1.0);
-        Resolver {
-            tokens: tokens_max,
-            tokens_max,
-            refilled_at: SimTime::ZERO,
-            names,
-        }
-    }
-}
-
 impl<S: Shape> Engine<S> {
     /// Starts a background lookup that refreshes `client`'s cache entry before it expires. It
     /// uses a request slot of its own but is no user request: it has no attempt, outcome or
@@ -284,17 +238,11 @@ impl<S: Shape> Engine<S> {
             self.drop_query(id, tag, server);
             return;
         }
-        let config = &self.scenario.resolvers[server];
-        let (capacity_qps, latency) = (config.capacity_qps, config.latency);
-        let resolver = &mut self.resolvers[server];
-        let elapsed_s = self.now.since(resolver.refilled_at).as_s();
-        resolver.refilled_at = self.now;
-        resolver.tokens = (resolver.tokens + elapsed_s * capacity_qps).min(resolver.tokens_max);
-        if resolver.tokens < 1.0 {
+        let latency = self.scenario.resolvers[server].latency;
+        if !self.resolvers[server].admit(self.now) {
             self.drop_query(id, tag, server);
             return;
         }
-        resolver.tokens -= 1.0;
 
         let mut extra = SimTime::ZERO;
         match self
@@ -312,24 +260,17 @@ impl<S: Shape> Engine<S> {
             None => {}
         }
         let name = self.call_name(client, self.requests[id as usize].call);
-        let resolver = &self.resolvers[server].names[name];
-        // A cached answer still on its way from upstream is given when it arrives.
-        let ready = self
-            .now
-            .after(latency)
-            .after(extra)
-            .max(resolver.fetched_at);
-        if resolver.positive_until > self.now {
-            self.series.dns_resolver_cache[bucket] += 1;
-            let ttl = resolver.positive_until.since(ready.since(latency));
-            let region = resolver.region;
-            return self.answer(ready, id, tag, Answer::Records { ttl, region });
+        match self.resolvers[server].cached(name, self.now, latency, extra) {
+            Cached::Records { ready, ttl, region } => {
+                self.series.dns_resolver_cache[bucket] += 1;
+                self.answer(ready, id, tag, Answer::Records { ttl, region });
+            }
+            Cached::Empty { ready } => {
+                self.series.dns_resolver_cache[bucket] += 1;
+                self.answer(ready, id, tag, Answer::Empty);
+            }
+            Cached::Miss => self.query_upstream(id, tag, server, extra, name),
         }
-        if resolver.negative_until > self.now {
-            self.series.dns_resolver_cache[bucket] += 1;
-            return self.answer(ready, id, tag, Answer::Empty);
-        }
-        self.query_upstream(id, tag, server, extra, name);
     }
 
     /// The resolver's cache cannot answer: ask the authoritative zone.
@@ -381,19 +322,17 @@ impl<S: Shape> Engine<S> {
         // Each name answers its own region (the primary without failover routing).
         let answer_region = self.name_routes[name].answer_region();
         let record_ttl = self.scenario.names[name].record_ttl;
-        let resolver = &mut self.resolvers[server].names[name];
-        let stale_possible = serve_stale && resolver.has_stale;
+        let resolver = &mut self.resolvers[server];
+        let stale_region = resolver.stale_region(name);
+        let stale_possible = serve_stale && stale_region.is_some();
         let stale = Answer::Stale {
-            region: resolver.region,
+            region: stale_region.unwrap_or(0),
             server: server as u8,
         };
         match hit {
             None => {
                 let ttl = record_ttl.min(max_ttl);
-                resolver.positive_until = upstream_at.after(ttl);
-                resolver.fetched_at = upstream_at;
-                resolver.has_stale = true;
-                resolver.region = answer_region;
+                resolver.store_records(name, upstream_at, ttl, answer_region);
                 // RFC 8767 §5: an answer slower than the client response timer is served stale.
                 if stale_possible && upstream_at > stale_at {
                     self.answer(stale_at, id, tag, stale);
@@ -403,8 +342,7 @@ impl<S: Shape> Engine<S> {
                 }
             }
             Some(FaultKind::DnsEmpty) => {
-                resolver.negative_until = upstream_at.after(negative_ttl);
-                resolver.fetched_at = upstream_at;
+                resolver.store_empty(name, upstream_at, negative_ttl);
                 self.answer(upstream_at, id, tag, Answer::Empty);
             }
             Some(FaultKind::DnsServfail) => {

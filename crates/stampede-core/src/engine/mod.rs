@@ -16,6 +16,7 @@ use crate::breaker::Breakers;
 use crate::budget::{Pace, RetryAfter, RetryBudgets};
 use crate::model::faults::{BackendFaults, Faults};
 use crate::model::leases::Leases;
+use crate::model::resolver::{Cached, RESOLVER_BURST_S, Resolver};
 use crate::model::routing::Route;
 use crate::queue::{EventQueue, Keyed};
 use crate::report::thousands;
@@ -55,9 +56,6 @@ pub use summary::fault_label;
 
 /// A resolver with serve-stale answers stale after this long without an upstream answer (RFC 8767 §5: 1.8 s).
 const STALE_CLIENT_TIMEOUT_MS: f64 = 1800.0;
-
-/// Burst the resolver's rate limiter allows, as seconds of its capacity.
-const RESOLVER_BURST_S: f64 = 0.1;
 
 /// Where a client's rotate counter wraps when names have forwarding lists: the least common
 /// multiple of every list length up to [`limits::RESOLVERS_MAX`] (1, 2, 3), so each list's

@@ -25,10 +25,9 @@ pub(super) fn initial_resolvers(sc: &Scenario, first_remaining: SimTime) -> Vec<
             } else {
                 SimTime((rng.uniform() * ttl.0 as f64) as u64)
             };
-            Resolver::new(
-                config.capacity_qps,
-                vec![NameCache::new(remaining, !sc.cold_start)],
-            )
+            let mut resolver = Resolver::new(config.capacity_qps);
+            resolver.add_name(remaining, !sc.cold_start);
+            resolver
         })
         .collect();
     // Further names draw after the main one's, so adding a name does not move those draws.
@@ -40,9 +39,7 @@ pub(super) fn initial_resolvers(sc: &Scenario, first_remaining: SimTime) -> Vec<
             } else {
                 SimTime((rng.uniform() * ttl.0 as f64) as u64)
             };
-            resolver
-                .names
-                .push(NameCache::new(remaining, !sc.cold_start));
+            resolver.add_name(remaining, !sc.cold_start);
         }
     }
     resolvers

@@ -9,5 +9,6 @@ pub mod breaker;
 pub mod budget;
 pub mod faults;
 pub mod leases;
+pub mod resolver;
 pub mod routing;
 pub mod window;
