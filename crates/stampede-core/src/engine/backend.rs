@@ -10,41 +10,6 @@
 
 use super::*;
 
-/// One backend slot (a region of the main service, or a further service): its waiting queue,
-/// busy workers, settings and the faults in force.
-#[derive(Clone, Debug)]
-pub(super) struct Backend {
-    pub(super) queue: VecDeque<Job>,
-    pub(super) busy_workers: u32,
-    /// The service this slot runs (index in `Scenario::services`) and its settings, copied here
-    /// so the hot path reads one struct.
-    pub(super) service: usize,
-    pub(super) config: ServiceConfig,
-    pub(super) faults: BackendFaults,
-    /// Tokens of the operator's throttle (a bucket of [`THROTTLE_BURST_S`] of its rate), and
-    /// when they were last refilled; full when a throttle starts.
-    pub(super) throttle_tokens: f64,
-    pub(super) throttle_refilled_at: SimTime,
-}
-
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Job {
-    pub(super) request: RequestId,
-    pub(super) tag: u32,
-    pub(super) enqueued: SimTime,
-    /// Whether serving it re-establishes a lapsed lease (decided when it reached the backend).
-    pub(super) reestablish: bool,
-}
-
-/// Tokens an operator's throttle of `rate_per_s` holds at most (none when it admits nothing).
-pub(super) fn throttle_burst(rate_per_s: f64) -> f64 {
-    if rate_per_s > 0.0 {
-        (rate_per_s * THROTTLE_BURST_S).max(1.0)
-    } else {
-        0.0
-    }
-}
-
 impl<S: Shape> Engine<S> {
     /// Recomputes the backend faults in force at `now` in every region, and until when they hold.
     /// Events at an edge's instant see the same state as [`Fault::active`](crate::scenario::Fault::active) at that instant.
@@ -52,19 +17,10 @@ impl<S: Shape> Engine<S> {
     pub(super) fn update_backend_faults(&mut self) {
         let now = self.now;
         for (region, backend) in self.backends.iter_mut().enumerate() {
-            let throttled = backend.faults.throttle_per_s.is_some();
-            backend.faults = self.faults.backend_at(region, now);
-            if let Some(rate) = backend.faults.throttle_per_s
-                && !throttled
-            {
-                backend.throttle_tokens = throttle_burst(rate);
-                backend.throttle_refilled_at = now;
-            }
+            backend.set_faults(self.faults.backend_at(region, now), now);
             // At every start of the throttle (each period of a flapping one).
             if self.faults.throttle_flushes(region, now) {
-                let flushed = backend.queue.len() as u64;
-                backend.queue.clear();
-                self.series.dropped_abandoned[self.bucket_index] += flushed;
+                self.series.dropped_abandoned[self.bucket_index] += backend.flush();
             }
         }
         self.backend_faults_until = self.faults.backend_edge_after(now);
@@ -72,7 +28,7 @@ impl<S: Shape> Engine<S> {
 
     pub(super) fn workers_in_force(&self, region: usize) -> u32 {
         debug_assert!(self.now < self.backend_faults_until);
-        self.backends[region].faults.workers
+        self.backends[region].faults().workers
     }
 
     pub(super) fn send_to_backend(&mut self, id: RequestId) {
@@ -123,28 +79,19 @@ impl<S: Shape> Engine<S> {
         };
         debug_assert!(self.now < self.backend_faults_until);
         let backend = &mut self.backends[region];
-        let faults = backend.faults;
-        if let Some(rate) = faults.throttle_per_s {
-            let elapsed_s = self.now.since(backend.throttle_refilled_at).as_s();
-            backend.throttle_refilled_at = self.now;
-            backend.throttle_tokens =
-                (backend.throttle_tokens + elapsed_s * rate).min(throttle_burst(rate));
-            if backend.throttle_tokens < 1.0 {
-                self.series.backend_throttled[bucket] += 1;
-                self.fail_attempt(id, Outcome::Rejected);
-                return;
-            }
-            backend.throttle_tokens -= 1.0;
+        let faults = backend.faults();
+        if !backend.admit_throttle(self.now) {
+            self.series.backend_throttled[bucket] += 1;
+            self.fail_attempt(id, Outcome::Rejected);
+            return;
         }
         if faults.error_rate.is_some_and(|p| self.faults.strikes(p))
             || faults.region_lost.is_some_and(|p| self.faults.strikes(p))
         {
             self.fail_attempt(id, Outcome::ServerError);
-        } else if backend.busy_workers < faults.workers {
+        } else if backend.has_free_worker() {
             self.start_service(job, region);
-        } else if backend.queue.len() < backend.config.queue_capacity as usize {
-            backend.queue.push_back(job);
-            let len = backend.queue.len() as u64;
+        } else if let Some(len) = backend.enqueue(job) {
             let max = if service == 0 {
                 &mut self.series.queue_len_max[bucket]
             } else {
@@ -161,17 +108,17 @@ impl<S: Shape> Engine<S> {
     pub(super) fn start_service(&mut self, job: Job, region: usize) {
         let bucket = self.bucket();
         let backend = &mut self.backends[region];
-        backend.busy_workers += 1;
-        let service = backend.service;
+        backend.start();
+        let service = backend.service();
         // All regions of the service: their busy workers together.
-        let busy = if backend.config.regions > 1 {
+        let busy = if backend.regions() > 1 {
             self.backends
                 .iter()
-                .filter(|b| b.service == service)
-                .map(|b| u64::from(b.busy_workers))
+                .filter(|b| b.service() == service)
+                .map(|b| u64::from(b.busy_workers()))
                 .sum()
         } else {
-            u64::from(backend.busy_workers)
+            u64::from(backend.busy_workers())
         };
         let max = if service == 0 {
             self.series.service_started[bucket] += 1;
@@ -181,29 +128,14 @@ impl<S: Shape> Engine<S> {
             &mut self.series.service_in_service_max[service][bucket]
         };
         *max = (*max).max(busy);
-        let backend = &mut self.backends[region];
-        let config = &backend.config;
-        assert!(
-            backend.busy_workers <= config.workers,
-            "busy workers never exceed the worker count"
-        );
-        let (law, sigma) = (config.service_time, config.service_sigma);
-        let mut mean_ms = config.service_ms_mean * backend.faults.slowdown;
+        let mut work_factor = None;
         if job.reestablish
             && let Some(lease) = self.scenario.lease
         {
-            mean_ms *= lease.reestablish_work_factor;
+            work_factor = Some(lease.reestablish_work_factor);
             self.series.lease_reestablished[bucket] += 1;
         }
-        let duration_ms = match law {
-            ServiceTimeLaw::Constant => mean_ms,
-            ServiceTimeLaw::Exponential => self.service.exponential(mean_ms),
-            ServiceTimeLaw::LogNormal => {
-                // Mean-preserving: E[exp(μ + σZ)] = exp(μ + σ²/2) = mean.
-                let mu = libm::log(mean_ms) - sigma * sigma / 2.0;
-                libm::exp(mu + sigma * self.service.normal())
-            }
-        };
+        let duration_ms = self.backends[region].service_time_ms(work_factor, &mut self.service);
         let at = self.now.after(SimTime::from_ms(duration_ms));
         let r = &mut self.requests[job.request as usize];
         if r.tag == job.tag {
@@ -222,9 +154,8 @@ impl<S: Shape> Engine<S> {
     pub(super) fn on_service_done(&mut self, id: RequestId, tag: u32, region: u8) {
         let region = usize::from(region);
         let backend = &mut self.backends[region];
-        assert!(backend.busy_workers > 0);
-        backend.busy_workers -= 1;
-        let service = self.backends[region].service;
+        backend.end_service();
+        let service = backend.service();
         if self.current(id, tag, Phase::Backend) {
             let client = self.requests[id as usize].client as usize;
             if self.leases.is_on() && service == 0 {
@@ -262,20 +193,8 @@ impl<S: Shape> Engine<S> {
     #[inline(always)] // runs per request: see `Engine::step_batch`
     pub(super) fn dispatch_backend(&mut self, region: usize) {
         debug_assert!(self.now < self.backend_faults_until);
-        let config = &self.backends[region].config;
-        let (discipline, drop_abandoned) = (config.queue_discipline, config.drop_abandoned);
-        loop {
-            let backend = &mut self.backends[region];
-            if backend.busy_workers >= backend.faults.workers {
-                break;
-            }
-            let job = match discipline {
-                QueueDiscipline::Fifo => backend.queue.pop_front(),
-                QueueDiscipline::Lifo => backend.queue.pop_back(),
-            };
-            let Some(job) = job else {
-                break;
-            };
+        let drop_abandoned = self.backends[region].drops_abandoned();
+        while let Some(job) = self.backends[region].next_job() {
             if drop_abandoned && !self.current(job.request, job.tag, Phase::Backend) {
                 let bucket = self.bucket();
                 self.series.dropped_abandoned[bucket] += 1;

@@ -14,7 +14,8 @@ use std::marker::PhantomData;
 
 use crate::breaker::Breakers;
 use crate::budget::{Pace, RetryAfter, RetryBudgets};
-use crate::model::faults::{BackendFaults, Faults};
+use crate::model::backend::{Backend, Job};
+use crate::model::faults::Faults;
 use crate::model::leases::Leases;
 use crate::model::resolver::{Cached, RESOLVER_BURST_S, Resolver};
 use crate::model::routing::Route;
@@ -27,10 +28,8 @@ use crate::report::{
 };
 use crate::rng::{Rng, StreamId};
 use crate::scenario::Scenario;
-use crate::scenario::raw::{
-    BackoffKind, ClientCacheMode, FaultKind, JitterKind, QueueDiscipline, ServiceTimeLaw,
-};
-use crate::scenario::validate::{FaultTarget, ServiceConfig, limits};
+use crate::scenario::raw::{BackoffKind, ClientCacheMode, FaultKind, JitterKind};
+use crate::scenario::validate::{FaultTarget, limits};
 use crate::time::SimTime;
 
 mod arrivals;
@@ -48,7 +47,6 @@ mod summary;
 mod tests;
 
 pub use attempt::backoff_delay_ms;
-use backend::*;
 use event::*;
 use lookup::*;
 use request::*;
@@ -66,9 +64,6 @@ const _: () = assert!(
     limits::RESOLVERS_MAX == 3,
     "ROTATE_PERIOD_FORWARDING is a multiple of every list length"
 );
-
-/// Burst an operator's throttle allows, as seconds of its rate.
-const THROTTLE_BURST_S: f64 = 0.1;
 
 /// Route 53 deems an endpoint healthy when more than this fraction of its checkers report it
 /// healthy (Route 53 DG, "How Route 53 determines whether a health check is healthy").

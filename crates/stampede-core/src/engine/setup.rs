@@ -318,14 +318,13 @@ impl<S: Shape> Engine<S> {
             requests: Vec::new(),
             free: Vec::new(),
             backends: (0..scenario.backend_slots())
-                .map(|region| Backend {
-                    queue: VecDeque::new(),
-                    busy_workers: 0,
-                    service: scenario.slot_service(region),
-                    config: scenario.services[scenario.slot_service(region)].clone(),
-                    faults: faults.backend_at(region, SimTime::ZERO),
-                    throttle_tokens: 0.0,
-                    throttle_refilled_at: SimTime::ZERO,
+                .map(|region| {
+                    let service = scenario.slot_service(region);
+                    Backend::new(
+                        service,
+                        scenario.services[service].clone(),
+                        faults.backend_at(region, SimTime::ZERO),
+                    )
                 })
                 .collect(),
             backend_faults_until: SimTime::ZERO,

@@ -5,6 +5,7 @@
 //! reads another model; the engine ([`crate::engine`]) asks the models, counts and schedules.
 //! Models name neither the engine nor its event queue (`crates/xtask/src/tidy.rs`).
 
+pub mod backend;
 pub mod breaker;
 pub mod budget;
 pub mod faults;
