@@ -12,41 +12,9 @@ use super::raw::{
 };
 use crate::time::SimTime;
 
-/// One problem in a scenario, with the path of the offending field.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    /// Dotted path of the field, e.g. `faults[1].end_s`.
-    pub path: String,
-    /// What is wrong, for people.
-    pub message: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
-    }
-}
-
-/// Every problem found in a scenario. Never empty.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScenarioError {
-    /// The problems, in field order.
-    pub problems: Vec<Problem>,
-}
-
-impl std::fmt::Display for ScenarioError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, p) in self.problems.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{p}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ScenarioError {}
+pub use super::classes::CLIENT_SECTIONS;
+use super::classes::class_raw;
+pub use super::problem::{Problem, ScenarioError};
 
 /// Hard limits that keep every run bounded, whatever the input.
 pub mod limits {
@@ -693,16 +661,6 @@ pub struct Dependency {
     pub required: bool,
 }
 
-/// Sections of a scenario that may differ between client classes.
-pub const CLIENT_SECTIONS: [&str; 6] = [
-    "fleet",
-    "client_dns",
-    "retry",
-    "retry_budget",
-    "breaker",
-    "hedging",
-];
-
 /// A validated client class.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FleetClass {
@@ -1023,19 +981,7 @@ fn fleet_classes(
                 ),
             );
         }
-        let mut each = raw.clone();
-        each.fleets.clear();
-        // Faults are the top level's (checked there); a class's copy must not name classes.
-        for fault in &mut each.faults {
-            if fault.target.starts_with("class:") {
-                fault.target = FAULT_TARGET_ZONE.into();
-            }
-        }
-        each.fleet.clients = class.clients.max(1);
-        if let Some(rate) = class.request_rate_per_client_per_s {
-            each.fleet.request_rate_per_client_per_s = rate;
-        }
-        let mut ok = apply_class_settings(&mut each, class, i, problem);
+        let (each, mut ok) = class_raw(raw, class, i, problem);
         let mut dependencies = Vec::new();
         for (j, dependency) in class.depends_on.iter().enumerate() {
             match called_name(raw, &dependency.name).filter(|_| !dependency.name.is_empty()) {
@@ -1085,77 +1031,6 @@ fn fleet_classes(
         debug_assert!(classes.len() <= before + 1);
     }
     classes
-}
-
-/// Applies a class's policies (client sections only) and `set` entries to its copy of the top
-/// level; false when any of them is a problem (reported under `fleets[i]`).
-fn apply_class_settings(
-    each: &mut RawScenario,
-    class: &super::raw::RawFleetClass,
-    i: usize,
-    problem: &mut impl FnMut(String, String),
-) -> bool {
-    let mut ok = true;
-    for (j, name) in class.policies.iter().enumerate() {
-        let here = format!("fleets[{i}].policies[{j}]");
-        let Some(policy) = crate::presets::find_policy(name) else {
-            problem(
-                here,
-                format!("no policy named `{name}` (see `stampede presets`)"),
-            );
-            ok = false;
-            continue;
-        };
-        let sections: Vec<String> = toml::from_str::<toml::Table>(policy.toml)
-            .map(|t| t.keys().cloned().collect())
-            .unwrap_or_default();
-        if let Some(other) = sections
-            .iter()
-            .find(|s| !CLIENT_SECTIONS.contains(&s.as_str()))
-        {
-            problem(
-                here,
-                format!(
-                    "`{name}` sets [{other}], which is shared by every class; apply it to the whole scenario instead"
-                ),
-            );
-            ok = false;
-            continue;
-        }
-        match super::overlay(each, policy.toml) {
-            Ok(applied) => *each = applied,
-            Err(e) => {
-                problem(here, e.to_string());
-                ok = false;
-            }
-        }
-    }
-    for (key, value) in &class.set {
-        let here = format!("fleets[{i}].set.{key}");
-        let section = key.split('.').next().unwrap_or("");
-        let global = key == "fleet.clients" || key == "fleet.scale_max_clients";
-        if !CLIENT_SECTIONS.contains(&section) || global {
-            problem(
-                here,
-                format!(
-                    "only client settings ({}) differ between classes{}",
-                    CLIENT_SECTIONS.join(", "),
-                    if key == "fleet.clients" {
-                        "; give the class's size as `clients`"
-                    } else {
-                        ""
-                    }
-                ),
-            );
-            ok = false;
-            continue;
-        }
-        if let Err(p) = super::set_param(each, key, &value.to_string()) {
-            problem(here, p.message);
-            ok = false;
-        }
-    }
-    ok
 }
 
 /// Further services and names: unique names, sane ranges, names answering existing services.
