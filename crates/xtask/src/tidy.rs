@@ -74,9 +74,17 @@ mod tests {
             "getrandom",
             "plotters",
         ] {
+            // Exact names: `rand` (its `StdRng`/`SmallRng` and `thread_rng`) is banned, while
+            // `rand_core` and `rand_xoshiro` (one named, value-stable generator) are the core's.
             let normal_dep = deps.iter().any(|d| d == banned);
             // wasm-bindgen-test is a dev-dependency for the wasm tests only; it is not banned.
             assert!(!normal_dep, "stampede-core must not depend on {banned}");
+        }
+        for rand_crate in deps.iter().filter(|d| d.starts_with("rand")) {
+            assert!(
+                ["rand_core", "rand_xoshiro"].contains(&rand_crate.as_str()),
+                "stampede-core takes only rand_core and rand_xoshiro from rust-random, not {rand_crate}"
+            );
         }
         let src = root().join("crates/stampede-core/src");
         let mut files = vec![src];
