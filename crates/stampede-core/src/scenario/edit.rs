@@ -104,27 +104,12 @@ pub fn to_query(raw: &RawScenario, base: &RawScenario) -> String {
 }
 
 /// Reverses percent-encoding (`resolver%3A1` → `resolver:1`), as link builders such as
-/// `URLSearchParams` write keys and values; a `%` without two hex digits after it stays as it is.
+/// `URLSearchParams` write keys and values; a `%` without two hex digits after it stays as it is
+/// (the `percent-encoding` crate's decoder), and bytes that are not UTF-8 become U+FFFD.
 pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Applies a URL query to a base scenario. Returns the scenario with every valid pair applied and
@@ -202,5 +187,23 @@ fn merge_tables(into: &mut toml::Table, from: toml::Table) {
                 into.insert(key, value);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_decode;
+
+    #[test]
+    fn percent_decoding_follows_rfc_3986() {
+        // RFC 3986 §2.1: `%` and two hex digits (either case) stand for one octet; the octets of
+        // a multi-byte character are each encoded (UTF-8 of € is E2 82 AC).
+        assert_eq!(percent_decode("resolver%3a1%2Ettl"), "resolver:1.ttl");
+        assert_eq!(percent_decode("%E2%82%AC"), "€");
+        // Not an escape: kept as written. A lone octet that is not UTF-8: U+FFFD.
+        assert_eq!(percent_decode("50%"), "50%");
+        assert_eq!(percent_decode("%4"), "%4");
+        assert_eq!(percent_decode("%zz+"), "%zz+");
+        assert_eq!(percent_decode("%FF"), "\u{FFFD}");
     }
 }
