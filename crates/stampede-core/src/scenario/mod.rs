@@ -4,6 +4,7 @@
 //! two-stage raw → validated conversion.
 //! Must not: run anything. Decoding never panics; every problem is reported with its field path.
 
+pub mod build;
 pub mod catalogue;
 pub mod classes;
 pub mod codec;
@@ -12,6 +13,7 @@ pub mod params;
 pub mod problem;
 pub mod raw;
 pub mod validate;
+pub mod validated;
 
 pub use codec::{json_schema, raw_from_json, raw_from_toml, to_json, to_toml};
 pub use edit::{
