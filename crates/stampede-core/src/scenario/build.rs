@@ -4,7 +4,7 @@
 //! Must not: check anything (validation did), or be called on a raw scenario with problems.
 
 use super::raw::*;
-use super::validate::{client_scale, effective_target, forwarding_list};
+use super::targets::effective_target;
 use super::validated::*;
 use crate::time::SimTime;
 
@@ -204,5 +204,19 @@ pub(super) fn build(raw: RawScenario) -> Scenario {
         cost_per_failed_request: raw.cost.per_failed_request,
         faults,
         raw,
+    }
+}
+
+/// The resolvers a name's lookups go to: its forwarding list, or every resolver in order.
+fn forwarding_list(list: &Option<Vec<usize>>, resolvers: usize) -> Vec<usize> {
+    list.clone().unwrap_or_else(|| (0..resolvers).collect())
+}
+
+/// Real clients per simulated client: 1 up to `scale_max_clients`, else ⌈clients / max⌉.
+pub fn client_scale(clients: u64, scale_max_clients: u64) -> u64 {
+    if clients <= scale_max_clients.max(1) {
+        1
+    } else {
+        clients.div_ceil(scale_max_clients.max(1))
     }
 }
