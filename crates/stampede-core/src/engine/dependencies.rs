@@ -62,6 +62,7 @@ impl<S: Shape> Engine<S> {
 
     /// The telemetry call of an ended request: counted, never failing it; returns the latency it
     /// adds (zero unless synchronous).
+    #[inline(always)] // runs per request: out of line it cost 9 M instructions of a steady run
     pub(super) fn telemetry_call(&mut self) -> SimTime {
         let Some(telemetry) = self.scenario.telemetry else {
             return SimTime::ZERO;
