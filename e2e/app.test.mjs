@@ -29,7 +29,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const DIST = path.resolve(process.env.STAMPEDE_DIST ?? path.join(HERE, '..', 'dist'));
 const ARTIFACTS = path.resolve(process.env.STAMPEDE_ARTIFACTS ?? path.join(HERE, '..', 'artifacts'));
 const CHROMIUM = '/usr/bin/chromium';
-// From shared/reference/toolchain.md; never add --user-data-dir (Playwright refuses it).
+// Flags from docs/sources.md F; never add --user-data-dir (Playwright refuses it).
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',

@@ -10,8 +10,10 @@ use gloo_worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
 use crate::components::{
-    charts::Charts, controls::Controls, header::Header, kpis::Kpis, transport::Transport,
+    charts::Charts, controls::Controls, embed::EmbedView, header::Header, kpis::Kpis,
+    lesson_list::LessonList, lesson_view::LessonView, transport::Transport,
 };
+use crate::lesson::Page;
 use crate::protocol::{RunRequest, RunUpdate, Slot};
 use crate::state::{Action, AppState, Status};
 use crate::worker::SimWorker;
@@ -77,7 +79,9 @@ pub fn App() -> Html {
     {
         let bridge = bridge.clone();
         let raw = state.raw.clone();
-        let valid = state.status != Status::Invalid;
+        // The lesson list shows no run: it starts none.
+        let valid =
+            state.status != Status::Invalid && !matches!(state.page, Page::LessonList { .. });
         use_effect_with(state.run_id, move |run_id| {
             let run_id = *run_id;
             let pending = valid.then(|| {
@@ -125,23 +129,16 @@ pub fn App() -> Html {
         r.buckets_done as f64 / r.buckets_total.max(1) as f64 * 100.0
     });
     if state.embed {
-        let full = format!("?{}", state.to_query().replace("&embed=1", ""));
-        return html! {
-            <div class={classes!("app", "embed", if dark { "dark" } else { "light" })}>
-                <main data-status={status} data-run={state.runs_done.to_string()} aria-busy={(state.status == Status::Running).to_string()}>
-                    <section class="results" aria-label="Results">
-                        { banners(&state) }
-                        // The figures stream in: say so while they do (a finished run needs no word).
-                        <p class="run-status" role="status">
-                            if state.status == Status::Running { { format!("Simulating… {progress:.0} %") } }
-                        </p>
-                        <Kpis state={state.clone()} />
-                        <Charts state={state.clone()} dispatch={dispatch} dark={dark} />
-                        <a class="embed-link" href={full} target="_blank" rel="noopener">{ "Open this scenario in Stampede" }</a>
-                    </section>
-                </main>
-            </div>
-        };
+        return html! { <EmbedView state={state.clone()} dispatch={dispatch} dark={dark} banner={banners(&state)} /> };
+    }
+    match &state.page {
+        Page::Lesson(_) => {
+            return html! { <LessonView state={state.clone()} dispatch={dispatch} dark={dark} system_dark={system_dark} /> };
+        }
+        Page::LessonList { .. } => {
+            return html! { <LessonList state={state.clone()} dispatch={dispatch} dark={dark} system_dark={system_dark} /> };
+        }
+        Page::Playground => {}
     }
     html! {
         <div class={classes!("app", if dark { "dark" } else { "light" })}>

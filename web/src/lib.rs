@@ -4,7 +4,12 @@
 //! Architecture invariant: the simulation never runs on the main thread; every number shown comes
 //! from a [`stampede_core::Report`].
 
+pub mod embed;
 pub mod kpi;
+pub mod lesson;
+pub mod links;
+#[cfg(test)]
+mod pinned_links;
 pub mod protocol;
 pub mod state;
 

@@ -9,6 +9,8 @@ use stampede_core::scenario::params::find;
 use stampede_core::scenario::{apply_query, to_query};
 use stampede_core::{Problem, RawScenario, Report, Scenario};
 
+use crate::lesson::{LessonAction, Page};
+
 /// Where the run in flight is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -193,8 +195,12 @@ pub struct AppState {
     pub speed: f64,
     /// Embedded in another page (`embed=1`): charts and KPIs only, no controls.
     pub embed: bool,
+    /// What the embed link asks for (charts, cards, live controls, title, caption, theme).
+    pub embedding: crate::embed::EmbedOptions,
     /// A pinned design to compare with (`vs=` in the URL).
     pub baseline: Option<Baseline>,
+    /// The page shown: the playground, the lesson list or a lesson step (`crate::lesson`).
+    pub page: Page,
 }
 
 /// Replay speeds offered, simulated seconds per wall second.
@@ -274,6 +280,8 @@ pub enum Action {
     Speed(f64),
     /// Wall time passed while playing, milliseconds.
     Tick(f64),
+    /// Something done in a lesson (`crate::lesson`).
+    Lesson(LessonAction),
 }
 
 /// The raw scenario of preset `index` (the first one if the index is out of range).
@@ -289,17 +297,20 @@ impl AppState {
     /// The state for a page opened with `query` (`preset=NAME&key=value...`).
     pub fn from_query(query: &str) -> AppState {
         let mut design = Vec::new();
-        let mut embed = false;
+        let mut lesson_pairs = Vec::new();
+        let mut embedding = crate::embed::EmbedOptions::new();
         let mut baseline_query = None;
         for pair in query
             .trim_start_matches('?')
             .split('&')
             .filter(|p| !p.is_empty())
         {
-            if pair == "embed=1" {
-                embed = true;
+            if embedding.take(pair) {
+                continue;
             } else if let Some(vs) = pair.strip_prefix("vs=") {
                 baseline_query = Some(vs);
+            } else if crate::lesson::is_lesson_pair(pair) {
+                lesson_pairs.push(pair);
             } else {
                 design.push(pair);
             }
@@ -309,7 +320,19 @@ impl AppState {
             rest,
             problem,
         } = split_preset(design.into_iter());
-        let (raw, problems) = apply_query(&preset_raw(preset), &rest.join("&"));
+        // A lesson step starts from its own settings; the link's pairs are the learner's changes.
+        let page = crate::lesson::page_from_pairs(&lesson_pairs);
+        let (preset, base) = match (&page, crate::lesson::base_raw(&page)) {
+            (Page::Lesson(p), Some(base)) => (
+                PRESETS
+                    .iter()
+                    .position(|x| x.name == p.lesson.preset)
+                    .unwrap_or(preset),
+                base,
+            ),
+            _ => (preset, preset_raw(preset)),
+        };
+        let (raw, problems) = apply_query(&base, &rest.join("&"));
         let url_problems = problem.into_iter().chain(problems).collect();
         let mut state = AppState {
             preset,
@@ -322,13 +345,15 @@ impl AppState {
             worker_problems: Vec::new(),
             run_id: 0,
             runs_done: 0,
-            dark: None,
+            dark: embedding.theme.dark(),
             cursor_s: None,
             playhead_s: None,
             playing: false,
             speed: SPEEDS[1],
-            embed,
+            embed: embedding.embed,
+            embedding,
             baseline: None,
+            page,
         };
         if let Some(vs) = baseline_query {
             let decoded = decode_component(vs);
@@ -350,16 +375,35 @@ impl AppState {
         state
     }
 
-    /// The URL query that reproduces the current parameters.
+    /// The URL query that reproduces the current parameters (and, embedded, the embed options).
     pub fn to_query(&self) -> String {
-        let mut query = design_query(self.preset, &self.raw);
-        if let Some(b) = &self.baseline {
-            query = format!("{query}&vs={}", encode_component(&b.query()));
+        match &self.page {
+            Page::Playground => {}
+            Page::LessonList { .. } => return "lessons".to_string(),
+            Page::Lesson(progress) => {
+                let changes = to_query(&self.raw, &progress.step().start);
+                return if changes.is_empty() {
+                    progress.query()
+                } else {
+                    format!("{}&{changes}", progress.query())
+                };
+            }
         }
+        let mut query = self.playground_query();
         if self.embed {
-            query.push_str("&embed=1");
+            query = format!("{query}&{}", self.embedding.to_query());
         }
         query
+    }
+
+    /// The URL query of the current design and baseline, without embed options: what "Open in
+    /// Stampede" opens.
+    pub fn playground_query(&self) -> String {
+        let query = design_query(self.preset, &self.raw);
+        match &self.baseline {
+            Some(b) => format!("{query}&vs={}", encode_component(&b.query())),
+            None => query,
+        }
     }
 
     /// The validated scenario, when the parameters are valid.
@@ -449,6 +493,9 @@ impl AppState {
                     return;
                 }
                 (param.set)(&mut self.raw, value);
+                if let Page::Lesson(progress) = &mut self.page {
+                    progress.changed = true;
+                }
                 self.revalidate();
             }
             Action::LoadPreset(index) => {
@@ -488,6 +535,12 @@ impl AppState {
                     self.worker_problems.clear();
                     self.status = Status::Done;
                     self.runs_done += 1;
+                    if let Page::Lesson(progress) = &mut self.page
+                        && progress.changed
+                    {
+                        progress.attempts += 1;
+                        progress.changed = false;
+                    }
                 }
             }
             Action::ToggleDark { system_dark } => {
@@ -560,6 +613,26 @@ impl AppState {
                         self.playhead_s = Some(next);
                     }
                 }
+            }
+            Action::Lesson(action) => self.lesson_action(action),
+        }
+    }
+
+    /// A lesson action: a hint, back to the step's start, or the recorded solution.
+    fn lesson_action(&mut self, action: LessonAction) {
+        let Page::Lesson(progress) = &mut self.page else {
+            return;
+        };
+        let step = progress.step();
+        match action {
+            LessonAction::Hint => progress.hints = (progress.hints + 1).min(step.hints.len()),
+            LessonAction::Restart => {
+                self.raw = step.start.clone();
+                self.revalidate();
+            }
+            LessonAction::ApplySolution => {
+                self.raw = step.solved.clone();
+                self.revalidate();
             }
         }
     }
@@ -650,7 +723,7 @@ mod tests {
         assert_eq!(bad.url_problems.len(), 1);
         let embedded = AppState::from_query("preset=naive-retry-storm&embed=1");
         assert!(embedded.embed && embedded.url_problems.is_empty());
-        assert_eq!(embedded.to_query(), "preset=naive-retry-storm&embed=1");
+        assert_eq!(embedded.to_query(), "preset=naive-retry-storm&embed=1&v=1");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The benchmark workload: the SimPy peer model (`shared/peers/simpy_retry_fleet.py`) expressed
+//! The benchmark workload: the SimPy peer model (docs/sources.md E) expressed
 //! as a Stampede scenario, and the figures a run of it gives, in the peer's terms.
 //!
 //! Owns: the mapping from the peer's flags to scenario fields, and the one-line JSON of figures
@@ -23,7 +23,7 @@ const RECORD_TTL_FOREVER_S: f64 = 86_400.0;
 /// The peer's unbounded FIFO, as the largest queue capacity validation accepts.
 const QUEUE_UNBOUNDED: u32 = 10_000_000;
 
-/// One of the peer's configurations (`shared/peers/README.md`, "Configurations worth running").
+/// One of the peer's configurations (docs/sources.md E).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PeerConfig {
     /// The defaults: utilisation 0.8, unbounded queue, no trigger.

@@ -132,6 +132,7 @@ fn failure_column(outcome: Outcome) -> &'static str {
         Outcome::BreakerOpen => "failed_breaker_open_per_bucket",
         Outcome::DeadlineExceeded => "failed_deadline_exceeded_per_bucket",
         Outcome::DependencyFailed => "failed_dependency_per_bucket",
+        Outcome::OperatorThrottled => "failed_operator_throttled_per_bucket",
     }
 }
 
@@ -169,9 +170,22 @@ pub fn series_csv(report: &Report) -> String {
     out
 }
 
-/// Writes a file, naming it in the error.
+/// Writes a file, naming it in the error; `-` ([`crate::input::STDIO_PATH`]) is standard output.
 pub fn write_file(path: &Path, contents: impl AsRef<[u8]>) -> CliResult<()> {
+    if is_stdout(path) {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        return out
+            .write_all(contents.as_ref())
+            .and_then(|()| out.flush())
+            .map_err(|e| CliError::io("write", Path::new("standard output"), &e));
+    }
     std::fs::write(path, contents).map_err(|e| CliError::io("write", path, &e))
+}
+
+/// Whether an output path means standard output (`-`).
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == crate::input::STDIO_PATH
 }
 
 /// How chart files are encoded.
@@ -224,4 +238,20 @@ pub fn write_charts(
         written.push(path);
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One name per cause: the CSV column of a cause carries the key the JSON report uses.
+    #[test]
+    fn failure_columns_carry_the_report_keys() {
+        for cause in Outcome::FAILURES {
+            assert_eq!(
+                failure_column(cause),
+                format!("failed_{}_per_bucket", cause.key())
+            );
+        }
+    }
 }

@@ -71,22 +71,66 @@ pub fn load_raw(source: &Source) -> CliResult<RawScenario> {
                 .map_err(|e| CliError::scenario(source.label(), e))
         }
         Source::File(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| CliError::io("read", path, &e))?;
-            decode(path, &text).map_err(|e| CliError::scenario(source.label(), e))
+            let bytes = read_input(path)?;
+            let text = utf8(&bytes).map_err(|p| CliError::Invalid {
+                source: source.label(),
+                problems: vec![p],
+            })?;
+            let decoded = decode(path, text).map_err(|e| CliError::scenario(source.label(), e))?;
+            warn(&source.label(), &decoded.notices);
+            Ok(decoded.raw)
         }
     }
 }
 
+/// Path that means standard input where a file is read, and standard output where one is written.
+pub const STDIO_PATH: &str = "-";
+
+/// The bytes of a file, or of standard input for [`STDIO_PATH`].
+pub fn read_input(path: &Path) -> CliResult<Vec<u8>> {
+    if path.as_os_str() == STDIO_PATH {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|e| CliError::io("read", Path::new("standard input"), &e))?;
+        Ok(bytes)
+    } else {
+        std::fs::read(path).map_err(|e| CliError::io("read", path, &e))
+    }
+}
+
+/// Text of a file, or a problem naming the byte offset (and line) of the first byte that is
+/// not UTF-8: a bad scenario (exit 2), not an I/O failure.
+pub fn utf8(bytes: &[u8]) -> Result<&str, Problem> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let line = bytes[..offset].iter().filter(|b| **b == b'\n').count() + 1;
+        Problem {
+            path: "(file)".to_string(),
+            message: format!(
+                "not UTF-8 text: byte {offset} (line {line}) is 0x{:02x}; save the file as UTF-8",
+                bytes[offset]
+            ),
+        }
+    })
+}
+
+/// Prints deprecation notices (warnings: the input still works) on standard error.
+pub fn warn(source: &str, notices: &[Problem]) {
+    for notice in notices {
+        eprintln!("warning: {source}: {}: {}", notice.path, notice.message);
+    }
+}
+
 /// Decodes file text: JSON for `.json` files or text that starts with `{`, TOML otherwise.
-fn decode(path: &Path, text: &str) -> Result<RawScenario, stampede_core::ScenarioError> {
+fn decode(path: &Path, text: &str) -> Result<scenario::Decoded, stampede_core::ScenarioError> {
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))
         || text.trim_start().starts_with('{');
     if is_json {
-        scenario::raw_from_json(text)
+        scenario::decode_json(text)
     } else {
-        scenario::raw_from_toml(text)
+        scenario::decode_toml(text)
     }
 }
 
@@ -101,9 +145,11 @@ pub fn apply_sets(raw: &mut RawScenario, sets: &[String]) -> CliResult<()> {
             });
             continue;
         };
-        if let Err(problem) = scenario::set_param(raw, key.trim(), value) {
+        let mut notices = Vec::new();
+        if let Err(problem) = scenario::set_param_noting(raw, key.trim(), value, &mut notices) {
             problems.push(problem);
         }
+        warn("--set", &notices);
     }
     if problems.is_empty() {
         Ok(())

@@ -4,6 +4,8 @@
 //! Architecture invariant: this crate does no I/O, reads no clock and uses no global random
 //! generator. The same [`Scenario`] and seed give a bit-identical [`Report`] on every target.
 
+pub mod bands;
+pub mod caption;
 pub mod engine;
 pub mod model;
 pub mod presets;
@@ -12,6 +14,7 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod time;
+pub mod version;
 
 // The models' old paths, kept for callers outside the crate.
 pub use model::{breaker, budget, window};

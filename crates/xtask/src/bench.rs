@@ -18,7 +18,8 @@ use crate::paths::tool_path;
 use crate::setup::{Needs, setup};
 use crate::tools::{SIMPY_VERSION, WASM_TARGET};
 
-/// The peer model, relative to the repository root.
+/// Where the bench reads the peer model, relative to the repository root: an input location
+/// outside the repository, not a citation (docs/sources.md E describes the workload).
 const PEER_SCRIPT: &str = "../shared/peers/simpy_retry_fleet.py";
 /// Native Stampede must simulate this many times more requests per wall-second than SimPy.
 const TARGET_NATIVE_VS_SIMPY: f64 = 200.0;
@@ -195,8 +196,8 @@ fn peer_script(root: &Path) -> Result<PathBuf, Error> {
         Ok(fs::canonicalize(&script).unwrap_or(script))
     } else {
         Err(format!(
-            "the SimPy peer model is missing: expected {} (shared/peers/simpy_retry_fleet.py next to \
-             the repository); run with --skip-peer to benchmark without it",
+            "the SimPy peer model is missing: expected {} (the workload is docs/sources.md E); run \
+             with --skip-peer to benchmark without it",
             script.display()
         ))
     }

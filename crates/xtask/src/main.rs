@@ -6,6 +6,7 @@
 mod bench;
 mod ci;
 mod cmd;
+mod docs;
 mod paths;
 mod setup;
 mod tidy;
@@ -17,6 +18,7 @@ use std::process::ExitCode;
 use bench::BenchConfig;
 use ci::{Step, TestConfig};
 use cmd::Error;
+use docs::DocsConfig;
 use setup::Needs;
 use trunk::ServeConfig;
 
@@ -28,13 +30,17 @@ commands:
                              npm tools in e2e/ (wasm-opt, playwright-core)
   serve [--port N] [--debug] build and serve the web app on http://127.0.0.1:N/ (default 8080),
                              rebuilding on change; release build unless --debug
+  serve --docs [--port N]    build the documentation site (as `docs`) and serve it there
+  docs [--reuse-dist]        build the documentation site from docs/ with mdBook into
+                             target/book/, the playground under playground/ (installs mdBook;
+                             --reuse-dist keeps the dist/ already built)
   test [--skip-e2e] [--only STEP[,STEP...]]
                              setup (plus Chromium), then run the steps in order, stopping at
                              the first failure: fmt, clippy, clippy-wasm, test, test-wasm,
                              build, e2e. --skip-e2e leaves out build and e2e.
   bench [--seeds N] [--skip-peer] [--skip-wasm]
                              time the steady workload against the SimPy peer
-                             (../shared/peers/) and wasm in Node against native, seeds 1..=N
+                             (docs/sources.md E) and wasm in Node against native, seeds 1..=N
                              (default 3), then the million-clients preset; prints PASS/MISS
                              per target (docs/benchmarks.md)
 ";
@@ -44,6 +50,8 @@ commands:
 enum Command {
     Setup,
     Serve(ServeConfig),
+    ServeDocs(u16),
+    Docs(DocsConfig),
     Test(TestConfig),
     Bench(BenchConfig),
     Help,
@@ -66,6 +74,8 @@ fn run(command: Command) -> Result<(), Error> {
     match command {
         Command::Setup => setup::setup(&root, Needs::TOOLS),
         Command::Serve(config) => trunk::serve(&root, config),
+        Command::ServeDocs(port) => docs::serve_docs(&root, port),
+        Command::Docs(config) => docs::docs(&root, config).map(|_| ()),
         Command::Test(config) => ci::test(&root, &config),
         Command::Bench(config) => bench::bench(&root, &config),
         Command::Help => {
@@ -85,7 +95,16 @@ fn parse(args: &[String]) -> Result<Command, Error> {
             None => Ok(Command::Setup),
             Some(arg) => Err(unknown(arg)),
         },
+        "serve" if args.iter().any(|a| a == "--docs") => {
+            let others: Vec<&str> = rest.filter(|a| *a != "--docs").collect();
+            parse_serve(&mut others.into_iter()).map(|c| Command::ServeDocs(c.port))
+        }
         "serve" => parse_serve(&mut rest).map(Command::Serve),
+        "docs" => match rest.next() {
+            None => Ok(Command::Docs(DocsConfig::default())),
+            Some("--reuse-dist") => Ok(Command::Docs(DocsConfig { reuse_dist: true })),
+            Some(arg) => Err(unknown(arg)),
+        },
         "test" => parse_test(&mut rest).map(Command::Test),
         "bench" => parse_bench(&mut rest).map(Command::Bench),
         "help" | "-h" | "--help" => Ok(Command::Help),
@@ -176,6 +195,14 @@ mod tests {
                 release: false
             }))
         ));
+        assert!(matches!(
+            parse_words("serve --docs --port 9001"),
+            Ok(Command::ServeDocs(9001))
+        ));
+        assert!(matches!(
+            parse_words("docs --reuse-dist"),
+            Ok(Command::Docs(DocsConfig { reuse_dist: true }))
+        ));
         let Ok(Command::Test(config)) = parse_words("test --skip-e2e --only fmt,clippy --only e2e")
         else {
             panic!("test command did not parse");
@@ -203,6 +230,7 @@ mod tests {
         assert!(parse_words("test --verbose").is_err());
         assert!(parse_words("setup extra").is_err());
         assert!(parse_words("deploy").is_err());
+        assert!(parse_words("docs --fast").is_err());
         assert!(parse_words("bench --seeds 0").is_err());
         assert!(parse_words("bench --seeds").is_err());
         assert!(parse_words("bench --fast").is_err());

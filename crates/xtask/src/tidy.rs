@@ -27,25 +27,31 @@ mod tests {
         names
     }
 
-    /// The allowed direction: core ← charts ← {cli, web}; core ← bench; xtask depends on none of them.
+    /// The allowed direction: core ← charts ← {cli, web}; core ← lessons ← {cli, web};
+    /// core ← bench; xtask depends on none of them.
     #[test]
     fn crate_dependencies_point_one_way() {
         let internal = [
             "stampede-core",
             "stampede-charts",
+            "stampede-lessons",
             "stampede-cli",
             "stampede-web",
             "stampede-bench",
             "xtask",
         ];
-        let allowed: [(&str, &[&str]); 6] = [
+        let allowed: [(&str, &[&str]); 7] = [
             ("crates/stampede-core/Cargo.toml", &[]),
             ("crates/stampede-charts/Cargo.toml", &["stampede-core"]),
+            ("crates/stampede-lessons/Cargo.toml", &["stampede-core"]),
             (
                 "crates/stampede-cli/Cargo.toml",
-                &["stampede-core", "stampede-charts"],
+                &["stampede-core", "stampede-charts", "stampede-lessons"],
             ),
-            ("web/Cargo.toml", &["stampede-core", "stampede-charts"]),
+            (
+                "web/Cargo.toml",
+                &["stampede-core", "stampede-charts", "stampede-lessons"],
+            ),
             ("crates/stampede-bench/Cargo.toml", &["stampede-core"]),
             ("crates/xtask/Cargo.toml", &[]),
         ];
@@ -107,6 +113,35 @@ mod tests {
                 "HashMap",
                 "HashSet",
                 "println!",
+            ] {
+                assert!(!text.contains(banned), "{} uses {banned}", path.display());
+            }
+        }
+    }
+
+    /// The lessons crate is pure like the core (the web app and the CLI both use it): no I/O,
+    /// clock or printing in its sources, and no dependencies beyond the core, serde and toml.
+    #[test]
+    fn lessons_crate_is_pure() {
+        let deps = dependencies("crates/stampede-lessons/Cargo.toml");
+        for dep in &deps {
+            assert!(
+                ["stampede-core", "serde", "toml"].contains(&dep.as_str()),
+                "stampede-lessons must not depend on {dep}"
+            );
+        }
+        let src = root().join("crates/stampede-lessons/src");
+        for entry in fs::read_dir(&src).unwrap() {
+            let path = entry.unwrap().path();
+            let text = fs::read_to_string(&path).unwrap();
+            for banned in [
+                "std::time",
+                "Instant::now",
+                "std::fs",
+                "std::net",
+                "std::env",
+                "println!",
+                "HashMap",
             ] {
                 assert!(!text.contains(banned), "{} uses {banned}", path.display());
             }
@@ -275,5 +310,111 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The files git tracks (every file below the root but build output, without git).
+    fn tracked_files() -> Vec<PathBuf> {
+        let listed = std::process::Command::new("git")
+            .arg("ls-files")
+            .current_dir(root())
+            .output()
+            .ok()
+            .filter(|o| o.status.success());
+        if let Some(out) = listed {
+            return String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .map(|l| root().join(l))
+                .collect();
+        }
+        let skip = [
+            "target",
+            "node_modules",
+            "dist",
+            "artifacts",
+            ".git",
+            "book",
+        ];
+        let (mut files, mut dirs) = (Vec::new(), vec![root()]);
+        while let Some(dir) = dirs.pop() {
+            for entry in fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()) {
+                let name = entry.file_name().unwrap().to_string_lossy().to_string();
+                if entry.is_dir() && !skip.contains(&name.as_str()) {
+                    dirs.push(entry);
+                } else if entry.is_file() {
+                    files.push(entry);
+                }
+            }
+        }
+        files
+    }
+
+    /// Where a line cites a path outside the repository (reference notes, a machine's paths),
+    /// which no reader can open: sources are public URLs or sections of docs/sources.md.
+    fn outside_citation(line: &str) -> Option<&'static str> {
+        const OUTSIDE: [&str; 10] = [
+            "shared/reference",
+            "shared/seed",
+            "shared/style",
+            "shared/hooks",
+            "shared/peers/README",
+            "resilience-semantics.md",
+            "validation.md",
+            "toolchain.md",
+            "HOUSE_STYLE.md",
+            "/work/",
+        ];
+        // The one input the repository reads from outside: the bench's peer model (an input
+        // location, not a source; docs/sources.md E describes the workload).
+        let peer_input = line.trim_start().starts_with("const PEER_SCRIPT");
+        OUTSIDE
+            .into_iter()
+            .find(|p| line.contains(p))
+            .or((!peer_input && line.contains("../shared/")).then_some("../shared/"))
+    }
+
+    #[test]
+    fn outside_citations_are_found() {
+        for bad in [
+            "# Source summary: shared/reference/resilience-semantics.md A1.",
+            "(resilience-semantics.md B2)",
+            "see validation.md",
+            "peer workload in ../shared/peers/",
+            "built in /work/main",
+        ] {
+            assert!(outside_citation(bad).is_some(), "{bad}");
+        }
+        for good in [
+            "# Source summary: docs/sources.md A1.",
+            "(https://aws.amazon.com/message/101925/)",
+            "const PEER_SCRIPT: &str = \"../shared/peers/simpy_retry_fleet.py\";",
+            "tests/integration/validation.rs",
+        ] {
+            assert_eq!(outside_citation(good), None, "{good}");
+        }
+    }
+
+    /// Every citation opens: no tracked file cites a path outside the repository.
+    #[test]
+    fn citations_stay_inside_the_repository() {
+        let mut found = Vec::new();
+        for path in tracked_files() {
+            // This file names the patterns it looks for.
+            if path.ends_with("crates/xtask/src/tidy.rs") {
+                continue;
+            }
+            let Ok(text) = fs::read_to_string(&path) else {
+                continue; // binary files (images, fonts) cite nothing
+            };
+            for (number, line) in text.lines().enumerate() {
+                if let Some(pattern) = outside_citation(line) {
+                    found.push(format!("{}:{}: `{pattern}`", path.display(), number + 1));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "cite a public source or a section of docs/sources.md instead:\n{}",
+            found.join("\n")
+        );
     }
 }

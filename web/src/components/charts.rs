@@ -20,6 +20,9 @@ pub struct ChartsProps {
     pub dispatch: Callback<Action>,
     /// Dark theme.
     pub dark: bool,
+    /// The charts to show, in this order (an embed's `charts=`); `None`: every chart.
+    #[prop_or_default]
+    pub only: Option<Vec<ChartKind>>,
 }
 
 /// Plot area margins used by `stampede_charts::draw`, CSS px: left (margin + y labels), right.
@@ -90,9 +93,20 @@ pub fn Charts(props: &ChartsProps) -> Html {
     }
     let horizon_s = props.state.horizon_s();
     let bucket_s = props.state.report.as_ref().map_or(1.0, |r| r.bucket_s);
+    // Each chart keeps its canvas ref (the effect draws the canvases that are on the page).
+    let shown: Vec<(&ChartKind, &NodeRef)> = match &props.only {
+        None => ChartKind::ALL.iter().zip(refs.iter()).collect(),
+        Some(only) => only
+            .iter()
+            .filter_map(|k| {
+                let i = ChartKind::ALL.iter().position(|a| a == k)?;
+                Some((&ChartKind::ALL[i], &refs[i]))
+            })
+            .collect(),
+    };
     html! {
         <div class="charts">
-            { for ChartKind::ALL.iter().zip(refs.iter()).map(|(kind, node)| {
+            { for shown.into_iter().map(|(kind, node)| {
                 let dispatch = props.dispatch.clone();
                 let onmousemove = Callback::from(move |e: MouseEvent| {
                     let canvas: HtmlCanvasElement = e.target_unchecked_into();

@@ -4,6 +4,7 @@ use stampede_core::scenario::params::{Category, PARAMS, Param, ParamKind};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::components::linked_text::LinkedText;
 use crate::state::{Action, AppState};
 
 /// Controls props.
@@ -203,7 +204,9 @@ fn is_changed(param: &Param, state: &AppState) -> bool {
     (param.get)(&state.raw) != (param.get)(&crate::state::preset_raw(state.preset))
 }
 
-fn control(param: &'static Param, props: &ControlsProps) -> Html {
+/// One parameter's control (also shown, one by one, by a lesson step, and alone by an embed's
+/// live controls).
+pub(crate) fn control(param: &'static Param, props: &ControlsProps) -> Html {
     let value = (param.get)(&props.state.raw);
     let id = format!("p-{}", param.key.replace('.', "-"));
     let help_id = format!("{id}-help");
@@ -272,7 +275,7 @@ fn control(param: &'static Param, props: &ControlsProps) -> Html {
                 <output for={id}>{ param.format(value) }</output>
             </div>
             { input }
-            <small id={help_id}>{ param.help }</small>
+            <small id={help_id}><LinkedText text={param.help} /></small>
             if let Some(p) = problem {
                 <small class="error" role="alert">{ &p.message }</small>
             }

@@ -4,6 +4,7 @@ use stampede_core::presets::{POLICIES, PRESETS};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::components::linked_text::LinkedText;
 use crate::state::{Action, AppState};
 
 /// Header props.
@@ -75,12 +76,13 @@ pub fn Header(props: &HeaderProps) -> Html {
                 if comparing {
                     <button type="button" onclick={unpin}>{ "Stop comparing" }</button>
                 }
+                <a class="lessons-link" href="?lessons">{ "Game-day lessons" }</a>
                 <button type="button" onclick={toggle_dark} aria-pressed={props.state.dark.unwrap_or(system_dark).to_string()}>
                     { "Dark mode" }
                 </button>
             </div>
             if let Some(p) = preset {
-                <p class="preset-help">{ p.description() }</p>
+                <p class="preset-help"><LinkedText text={p.description()} /></p>
             }
         </header>
     }

@@ -2,6 +2,11 @@
 
 pub mod charts;
 pub mod controls;
+pub mod embed;
 pub mod header;
 pub mod kpis;
+pub mod lesson_list;
+pub mod lesson_timer;
+pub mod lesson_view;
+pub mod linked_text;
 pub mod transport;

@@ -232,7 +232,7 @@ impl<S: Shape> Engine<S> {
         if let Some(breakers) = &mut self.breakers[class] {
             breakers.record(local, self.now, r.breaker_epoch, !success);
         }
-        let throttled = cause == Outcome::Rejected;
+        let throttled = matches!(cause, Outcome::Rejected | Outcome::OperatorThrottled);
         self.budgets[class].attempt_ended(local, self.now, success, throttled);
         if r.retry_slot {
             r.retry_slot = false;
@@ -240,7 +240,10 @@ impl<S: Shape> Engine<S> {
         }
         if matches!(
             cause,
-            Outcome::RequestTimeout | Outcome::Rejected | Outcome::ServerError
+            Outcome::RequestTimeout
+                | Outcome::Rejected
+                | Outcome::OperatorThrottled
+                | Outcome::ServerError
         ) && let Some(connection) = self
             .connections
             .get_mut(client * self.call_stride + usize::from(self.requests[id as usize].call))
@@ -279,7 +282,7 @@ impl<S: Shape> Engine<S> {
         let retryable = match cause {
             Outcome::DnsEmpty | Outcome::DnsServfail | Outcome::DnsTimeout => on.dns_failure,
             Outcome::RequestTimeout => on.timeout,
-            Outcome::Rejected => on.rejected,
+            Outcome::Rejected | Outcome::OperatorThrottled => on.rejected,
             Outcome::ServerError => on.server_error,
             _ => true,
         };
@@ -307,7 +310,7 @@ impl<S: Shape> Engine<S> {
         }
         let after = match cause {
             Outcome::RequestTimeout => RetryAfter::Timeout,
-            Outcome::Rejected => RetryAfter::Throttling,
+            Outcome::Rejected | Outcome::OperatorThrottled => RetryAfter::Throttling,
             _ => RetryAfter::Error,
         };
         let Some(grant) = self.budgets[class].try_retry(local, self.now, after) else {

@@ -82,7 +82,7 @@ impl<S: Shape> Engine<S> {
         let faults = backend.faults();
         if !backend.admit_throttle(self.now) {
             self.series.backend_throttled[bucket] += 1;
-            self.fail_attempt(id, Outcome::Rejected);
+            self.fail_attempt(id, Outcome::OperatorThrottled);
             return;
         }
         if faults.error_rate.is_some_and(|p| self.faults.strikes(p))

@@ -194,6 +194,8 @@ impl<S: Shape> Engine<S> {
             ));
         }
         Report {
+            format_version: crate::report::REPORT_FORMAT_VERSION,
+            stampede_version: crate::report::STAMPEDE_VERSION.to_string(),
             title: sc.raw.title.clone(),
             seed: sc.seed,
             bucket_s,
@@ -222,7 +224,7 @@ impl<S: Shape> Engine<S> {
         let mut peak_amplification = (0.0, 0.0);
         for b in 0..buckets_done {
             if series.requests[b] >= 10 {
-                let attempts = (series.attempts_first[b] + series.attempts_retry[b]) as f64;
+                let attempts = crate::report::attempts_in_bucket(series, b) as f64;
                 let ratio = attempts / series.requests[b] as f64;
                 if ratio > peak_amplification.0 {
                     peak_amplification = (ratio, b as f64 * bucket_s);
@@ -351,6 +353,7 @@ impl<S: Shape> Engine<S> {
                 Vec::new()
             },
             resolvers: resolver_summaries(series, buckets_done, bucket_s),
+            totals: crate::report::Totals::of(series),
         }
     }
 

@@ -1,5 +1,5 @@
 //! Per-client circuit breakers around each attempt (DNS lookup plus call), after resilience4j's
-//! `CircuitBreakerStateMachine` (shared/reference/resilience-semantics.md A7).
+//! `CircuitBreakerStateMachine` (docs/sources.md A7).
 //!
 //! Owns: every client's breaker state and its transitions, and the time-weighted share of clients
 //! in each state per metric bucket.

@@ -1,5 +1,5 @@
 //! Per-client retry budgets, each with the exact rules of the library it models
-//! (shared/reference/resilience-semantics.md A1–A5).
+//! (docs/sources.md A1–A5).
 //!
 //! Owns: the state of every client's budget and its cost, refund and admission rules:
 //! * AWS standard retry quota (botocore `retries/quota.py`, `standard.py`): a bucket that starts

@@ -4,18 +4,19 @@
 //! Owns: decoding (syntax and type errors come back as one problem with the decoder's location)
 //! and encoding. Must not: validate, or edit a scenario.
 
+use super::decode::{decode_json, decode_toml};
 use super::problem::ScenarioError;
 use super::raw::RawScenario;
 
-/// Decodes a scenario from TOML text. Syntax and type errors come back as one problem with the
-/// location the decoder reports.
+/// Decodes a scenario from TOML text. Every problem names its field path and its line and
+/// column (see [`decode_toml`], which also returns deprecation notices).
 pub fn raw_from_toml(text: &str) -> Result<RawScenario, ScenarioError> {
-    toml::from_str(text).map_err(|e| ScenarioError::one("(toml)", e.to_string()))
+    decode_toml(text).map(|d| d.raw)
 }
 
-/// Decodes a scenario from JSON text.
+/// Decodes a scenario from JSON text (see [`decode_json`]).
 pub fn raw_from_json(text: &str) -> Result<RawScenario, ScenarioError> {
-    serde_json::from_str(text).map_err(|e| ScenarioError::one("(json)", e.to_string()))
+    decode_json(text).map(|d| d.raw)
 }
 
 /// Encodes a scenario as TOML.

@@ -4,13 +4,34 @@
 //! Owns: the `--set`/URL key syntax (registry keys, `resolver:<i>.<setting>`, `policy=`).
 //! Must not: validate (an edit may leave a scenario invalid: validation says so) or name presets.
 
+use super::aliases;
 use super::catalogue::{POLICIES, find_policy};
 use super::params::{PARAMS, Param, find, nearest};
 use super::problem::{Problem, ScenarioError};
 use super::raw::RawScenario;
 
-/// Sets one parameter from `key=value` text (the `--set` and URL form).
+/// Sets one parameter from `key=value` text (the `--set` and URL form). Old spellings of keys
+/// and options work ([`aliases`]); [`set_param_noting`] also returns their deprecation notices.
 pub fn set_param(raw: &mut RawScenario, key: &str, value: &str) -> Result<(), Problem> {
+    set_param_noting(raw, key, value, &mut Vec::new())
+}
+
+/// [`set_param`], pushing a deprecation notice onto `notices` for each old spelling used.
+pub fn set_param_noting(
+    raw: &mut RawScenario,
+    key: &str,
+    value: &str,
+    notices: &mut Vec<Problem>,
+) -> Result<(), Problem> {
+    if key.trim().is_empty() {
+        return Err(Problem {
+            path: "(key)".to_string(),
+            message: format!("the parameter name is empty in `={value}`; write key=value"),
+        });
+    }
+    let (key, key_notice) = aliases::canonical_key(key);
+    let (value, value_notice) = aliases::canonical_value(key, value);
+    notices.extend(key_notice.into_iter().chain(value_notice));
     if key == POLICY_KEY {
         return apply_policy(raw, value.trim());
     }

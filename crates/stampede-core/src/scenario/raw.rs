@@ -699,6 +699,8 @@ pub enum RetryBudgetKind {
     /// AWS SDK standard-mode retry quota before 2026: a 500-token bucket, a retry costs 5 (10 after a timeout).
     AwsStandard,
     /// AWS SDK standard mode with the 2026 costs (`AWS_NEW_RETRIES_2026=true`): every retry costs 14.
+    /// (`aws_standard2026` is a deprecated spelling that still works.)
+    #[serde(rename = "aws_standard_2026", alias = "aws_standard2026")]
     AwsStandard2026,
     /// gRPC `retryThrottling` (gRFC A6): no retries while tokens ≤ max/2.
     GrpcThrottling,

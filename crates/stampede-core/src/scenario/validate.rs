@@ -21,7 +21,10 @@ impl TryFrom<RawScenario> for Scenario {
 
     fn try_from(raw: RawScenario) -> Result<Scenario, ScenarioError> {
         let mut problems = Vec::new();
-        let mut problem = |path: String, message: String| problems.push(Problem { path, message });
+        let mut problem = |path: String, message: String| {
+            let message = super::decode::shorten_numbers(&message);
+            problems.push(Problem { path, message });
+        };
 
         if raw.version != FORMAT_VERSION {
             problem(
@@ -39,7 +42,12 @@ impl TryFrom<RawScenario> for Scenario {
             .filter(|p| !p.key.starts_with("outage.") && p.key != "resolvers.count")
         {
             if let Err(message) = param.check((param.get)(&raw)) {
-                problem(param.key.to_string(), message);
+                // The first of a `[[resolvers]]` list is `resolvers[0]`, as the others are.
+                let path = match param.key.strip_prefix("resolver.") {
+                    Some(field) if !raw.resolvers.is_empty() => format!("resolvers[0].{field}"),
+                    _ => param.key.to_string(),
+                };
+                problem(path, message);
             }
         }
         if raw.run.bucket_s.is_nan() || raw.run.bucket_s < 0.01 {

@@ -1,5 +1,6 @@
 //! Integration tests of the simulation core, built as one binary.
 
+mod caption;
 mod control_plane;
 mod determinism;
 mod dns;
@@ -8,6 +9,7 @@ mod golden;
 mod invariants;
 mod names;
 mod presets;
+mod report_contract;
 mod resilience;
 mod support;
 mod topology;
