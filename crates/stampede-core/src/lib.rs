@@ -5,11 +5,10 @@
 //! generator. The same [`Scenario`] and seed give a bit-identical [`Report`] on every target.
 
 pub mod bands;
-pub mod breaker;
-pub mod budget;
 pub mod caption;
 pub mod cost;
 pub mod engine;
+pub mod model;
 pub mod presets;
 pub mod queue;
 pub mod report;
@@ -17,7 +16,9 @@ pub mod rng;
 pub mod scenario;
 pub mod time;
 pub mod version;
-pub mod window;
+
+// The models' old paths, kept for callers outside the crate.
+pub use model::{breaker, budget, window};
 
 pub use engine::Simulation;
 pub use report::{Outcome, Recovery, Report, Series, Summary};

@@ -80,9 +80,17 @@ mod tests {
             "getrandom",
             "plotters",
         ] {
+            // Exact names: `rand` (its `StdRng`/`SmallRng` and `thread_rng`) is banned, while
+            // `rand_core` and `rand_xoshiro` (one named, value-stable generator) are the core's.
             let normal_dep = deps.iter().any(|d| d == banned);
             // wasm-bindgen-test is a dev-dependency for the wasm tests only; it is not banned.
             assert!(!normal_dep, "stampede-core must not depend on {banned}");
+        }
+        for rand_crate in deps.iter().filter(|d| d.starts_with("rand")) {
+            assert!(
+                ["rand_core", "rand_xoshiro"].contains(&rand_crate.as_str()),
+                "stampede-core takes only rand_core and rand_xoshiro from rust-random, not {rand_crate}"
+            );
         }
         let src = root().join("crates/stampede-core/src");
         let mut files = vec![src];
@@ -173,14 +181,46 @@ mod tests {
         }
     }
 
-    /// Only the scenario module defines wire formats (serde derives, TOML, JSON, URL query).
+    /// Every `.rs` file under `dir`, sub-folders included, in a stable order.
+    fn rust_files(dir: &str) -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        let mut pending = vec![root().join(dir)];
+        while let Some(path) = pending.pop() {
+            if path.is_dir() {
+                pending.extend(fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.push(path);
+            }
+        }
+        found.sort();
+        found
+    }
+
+    /// A source's code outside its tests and comments (doc comments may name anything).
+    fn code_of(path: &Path) -> String {
+        let text = fs::read_to_string(path).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        code.lines()
+            .map(|line| line.split(" // ").next().unwrap_or_default())
+            .filter(|line| !line.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Only the scenario module defines wire formats (serde derives, TOML, JSON, URL query):
+    /// checked in every file of the core, sub-folders (engine/, model/) included.
     #[test]
     fn only_the_scenario_and_report_modules_define_wire_formats() {
         let src = root().join("crates/stampede-core/src");
-        for entry in fs::read_dir(&src).unwrap() {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().to_string();
-            if path.is_dir() || name == "report.rs" || name == "presets.rs" {
+        let files = rust_files("crates/stampede-core/src");
+        assert!(files.iter().any(|f| f.starts_with(src.join("engine"))));
+        for path in files {
+            let name = path
+                .strip_prefix(&src)
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
+            if name.starts_with("scenario") || name == "report.rs" || name == "presets.rs" {
                 continue; // scenario/ is the wire-format module; the report is its output form
             }
             let text = fs::read_to_string(&path).unwrap();
@@ -192,6 +232,59 @@ mod tests {
             }
         }
     }
+
+    /// Models are simulated parts with private state that answer for a given `now`: they never
+    /// schedule (they name neither the engine nor its event queue), so the engine alone holds
+    /// the control flow.
+    #[test]
+    fn models_never_name_the_engine_or_the_event_queue() {
+        let files = rust_files("crates/stampede-core/src/model");
+        assert!(files.len() >= 5, "model/ has its models");
+        for path in files {
+            let code = code_of(&path);
+            for banned in [
+                "engine",
+                "Engine",
+                "Simulation",
+                "crate::queue",
+                "EventQueue",
+                "Event::",
+                "schedule(",
+            ] {
+                assert!(
+                    !code.contains(banned),
+                    "{} names `{banned}`: a model never schedules or reaches into the engine",
+                    path.display()
+                );
+            }
+        }
+    }
+
+    /// The scenario module is the input: it never names the presets (the policy catalogue is its
+    /// own, `scenario/catalogue.rs`) nor the engine or the models that run a scenario.
+    #[test]
+    fn the_scenario_module_never_names_presets_or_the_engine() {
+        let files = rust_files("crates/stampede-core/src/scenario");
+        assert!(files.len() >= 5, "scenario/ has its modules");
+        for path in files {
+            let code = code_of(&path);
+            for banned in [
+                "crate::presets",
+                "presets::",
+                "PRESETS",
+                "crate::engine",
+                "Simulation",
+                "crate::model",
+            ] {
+                assert!(
+                    !code.contains(banned),
+                    "{} names `{banned}`: the scenario module depends on neither presets nor the engine",
+                    path.display()
+                );
+            }
+        }
+    }
+
     /// The simulation never runs on the page's main thread: outside its tests, no file of the
     /// web app but the worker names the engine's entry points, so a change that would run a
     /// simulation on the page fails here, whatever the machine's load.

@@ -140,10 +140,7 @@ fn relevant(key: &str, raw: &stampede_core::RawScenario) -> bool {
     }
     if let (Some(field), Some(fault)) = (key.strip_prefix("outage."), raw.faults.first()) {
         use stampede_core::scenario::raw::FaultKind as K;
-        let dns = matches!(
-            fault.kind,
-            K::DnsTimeout | K::DnsServfail | K::DnsEmpty | K::DnsLatency
-        );
+        let dns = fault.kind.is_dns();
         // Backend faults pick a region only when there is a second one; any kind may be aimed
         // at the identity or telemetry dependency when it is on.
         let dependencies =

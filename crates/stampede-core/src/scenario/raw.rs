@@ -637,6 +637,22 @@ pub enum FaultKind {
     DnsOverride,
 }
 
+impl FaultKind {
+    /// The kinds that act on DNS (the zone, a further name's zone or one resolver): the one
+    /// place that says which they are; validation, the engine and the web controls ask here.
+    pub const DNS: [FaultKind; 4] = [
+        FaultKind::DnsTimeout,
+        FaultKind::DnsServfail,
+        FaultKind::DnsEmpty,
+        FaultKind::DnsLatency,
+    ];
+
+    /// Whether this kind acts on DNS (and so targets a zone or a resolver, not a region).
+    pub fn is_dns(self) -> bool {
+        FaultKind::DNS.contains(&self)
+    }
+}
+
 /// One timed fault.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]

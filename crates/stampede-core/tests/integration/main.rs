@@ -5,6 +5,7 @@ mod control_plane;
 mod determinism;
 mod dns;
 mod forwarding;
+mod golden;
 mod invariants;
 mod limits;
 mod names;

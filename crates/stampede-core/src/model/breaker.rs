@@ -18,10 +18,10 @@
 //! [`Breakers`] asserts it.
 //! Must not: iterate over clients per event; updates are O(1) (the time window amortised O(1)).
 
+use super::window::{Window, slice_width};
 use crate::scenario::Breaker;
 use crate::scenario::raw::BreakerKind;
 use crate::time::SimTime;
-use crate::window::{Window, slice_width};
 
 /// State of one breaker.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
