@@ -189,7 +189,7 @@ fn sweep_specs_and_merge_csvs_over_their_limits_are_refused_with_the_limit() {
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
     assert!(
-        text(&o.stderr).contains("sweeps have fewer than 10000000 points"),
+        text(&o.stderr).contains("is not a point index (a whole number from 0 to 9999999)"),
         "{}",
         text(&o.stderr)
     );
