@@ -377,7 +377,10 @@ mod tests {
     #[test]
     fn outside_citations_are_found() {
         for bad in [
-            concat!("# Source summary: shared", "/reference/resilience-semantics.md A1."),
+            concat!(
+                "# Source summary: shared",
+                "/reference/resilience-semantics.md A1."
+            ),
             "(resilience-semantics.md B2)",
             "see validation.md",
             "peer workload in ../shared/peers/",
