@@ -1594,6 +1594,12 @@ fn bad_input_is_named_and_exits_as_documented() {
             says: &["the parameter name is empty"],
         },
         Case {
+            args: "run {small} --set fleet.clients=1e308",
+            stdin: b"",
+            exit: 2,
+            says: &["fleet.clients: must be between 1 and 1000000, got 1e308"],
+        },
+        Case {
             args: "run {small} --set client_dns.cold_start=true --quiet",
             stdin: b"",
             exit: 0,

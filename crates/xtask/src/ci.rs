@@ -22,7 +22,8 @@ pub enum Step {
     Clippy,
     /// Clippy on wasm32 for [`WASM_PACKAGES`].
     ClippyWasm,
-    /// `cargo test --workspace` on the host.
+    /// `cargo test --workspace` on the host, then the slow documented commands
+    /// (`--test docs -- --ignored`).
     Test,
     /// `cargo test` on wasm32 for [`WASM_PACKAGES`] (Node and headless Chromium).
     TestWasm,
@@ -178,7 +179,21 @@ fn run_step(root: &Path, step: Step) -> Result<(), Error> {
             .args(wasm_packages)
             .args(["--target", WASM_TARGET, "--", "-D", "warnings"])
             .run(),
-        Step::Test => Cmd::cargo(root).args(["test", "--workspace"]).run(),
+        Step::Test => {
+            Cmd::cargo(root).args(["test", "--workspace"]).run()?;
+            // The documented commands marked slow (sweeps of full-size presets, ~25 s of CPU).
+            Cmd::cargo(root)
+                .args([
+                    "test",
+                    "-p",
+                    "stampede-cli",
+                    "--test",
+                    "docs",
+                    "--",
+                    "--ignored",
+                ])
+                .run()
+        }
         Step::TestWasm => Cmd::cargo(root)
             .env("PATH", tool_path(root))
             .env("STAMPEDE_NATIVE_FINGERPRINTS", native_fingerprints(root)?)

@@ -120,7 +120,10 @@ impl Param {
                 .unwrap_or("?")
                 .to_string(),
             ParamKind::Bool => if value != 0.0 { "on" } else { "off" }.to_string(),
-            ParamKind::Integer => format!("{}{}", value as i64, unit_suffix(self.unit)),
+            // Short form past 10^15 (`1e308`, not i64's saturated maximum).
+            ParamKind::Integer => {
+                format!("{}{}", trim_number(value.trunc()), unit_suffix(self.unit))
+            }
             ParamKind::Number => format!("{}{}", trim_number(value), unit_suffix(self.unit)),
         }
     }
