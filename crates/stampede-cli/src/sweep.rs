@@ -16,7 +16,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-use stampede_core::report::thousands;
+use stampede_core::report::{REPORT_FORMAT_VERSION, thousands};
 use stampede_core::scenario::params::{self, ParamKind, trim_number};
 use stampede_core::scenario::{self as core_scenario, Problem};
 use stampede_core::{RawScenario, Scenario};
@@ -302,6 +302,7 @@ impl Grid {
                 .iter()
                 .map(|(kpi, entry)| format!("{}.{entry}", kpi.name)),
         );
+        fields.push(FORMAT_VERSION_COLUMN.into());
         fields.join(",") + "\n"
     }
 
@@ -327,6 +328,7 @@ impl Grid {
                 .iter()
                 .map(|(kpi, entry)| (kpi.read)(summary, entry).map_or_else(String::new, Cell::csv)),
         );
+        fields.push(REPORT_FORMAT_VERSION.to_string());
         fields.join(",") + "\n"
     }
 }
@@ -445,6 +447,10 @@ pub fn run(
     outcome.map(|()| written)
 }
 
+/// The last column of a sweep CSV: the report format version ([`REPORT_FORMAT_VERSION`]) its
+/// KPI columns follow, the same in every row. `merge` refuses a file of another version.
+pub const FORMAT_VERSION_COLUMN: &str = "format_version";
+
 /// A sweep CSV read back: header fields and rows with their point index.
 #[derive(Clone, Debug)]
 pub struct Table {
@@ -475,6 +481,17 @@ impl Table {
             ));
         }
         let header: Vec<String> = header_line.split(',').map(str::to_string).collect();
+        let Some(version_column) = header.iter().position(|h| h == FORMAT_VERSION_COLUMN) else {
+            return Err(CliError::invalid(
+                name,
+                "header",
+                format!(
+                    "a sweep CSV of format version 0 (no `{FORMAT_VERSION_COLUMN}` column: \
+                     written before sweeps recorded it); this stampede reads format version \
+                     {REPORT_FORMAT_VERSION}: run the sweep again"
+                ),
+            ));
+        };
         let mut rows = Vec::new();
         let mut skipped = 0;
         let mut problems = Vec::new();
@@ -484,6 +501,18 @@ impl Table {
                 // A row cut short by an interrupted sweep.
                 skipped += 1;
                 continue;
+            }
+            let version = &fields[version_column];
+            if *version != REPORT_FORMAT_VERSION.to_string() {
+                return Err(CliError::invalid(
+                    name,
+                    format!("line {}", number + 2),
+                    format!(
+                        "a sweep CSV of format version {}; this stampede reads format version \
+                         {REPORT_FORMAT_VERSION}: run the sweep again with this version",
+                        stampede_core::scenario::decode::shorten(version)
+                    ),
+                ));
             }
             match fields[0].parse::<usize>() {
                 Ok(point) if point < POINTS_MAX => rows.push((point, fields)),
@@ -650,14 +679,31 @@ mod tests {
     #[test]
     fn merge_refuses_rows_that_name_no_point() {
         for point in ["-1", "abc", "99999999999999999999999"] {
-            let text = format!("point,a,seed\n0,1,1\n{point},2,1\n");
+            let text = format!("point,a,seed,format_version\n0,1,1,1\n{point},2,1,1\n");
             let Err(CliError::Invalid { problems, .. }) = Table::parse(&text, "x.csv") else {
                 panic!("point {point} must be refused");
             };
             assert_eq!(problems[0].path, "line 3", "{point}");
         }
-        let (table, skipped) = Table::parse("point,a,seed\n0,1,1\n1,2\n", "x.csv").unwrap();
+        let text = "point,a,seed,format_version\n0,1,1,1\n1,2\n";
+        let (table, skipped) = Table::parse(text, "x.csv").unwrap();
         assert_eq!((table.rows.len(), skipped), (1, 1));
+    }
+
+    /// A CSV of another format version (or of none) is refused, naming both versions.
+    #[test]
+    fn tables_of_another_format_version_are_refused() {
+        let message = |text: &str| match Table::parse(text, "x.csv") {
+            Err(CliError::Invalid { problems, .. }) => problems[0].message.clone(),
+            other => panic!("must be refused: {other:?}"),
+        };
+        let old = message("point,a,seed\n0,1,1\n");
+        assert!(
+            old.contains("format version 0") && old.contains("format version 1"),
+            "{old}"
+        );
+        let newer = message("point,a,seed,format_version\n0,1,1,1\n1,1,2,7\n");
+        assert!(newer.contains("format version 7") && newer.contains("reads format version 1"));
     }
 
     #[test]
@@ -720,7 +766,7 @@ mod tests {
         assert!(
             counts
                 .header()
-                .ends_with(&format!("{}\n", expected.join(",")))
+                .ends_with(&format!("{},{FORMAT_VERSION_COLUMN}\n", expected.join(",")))
         );
         assert!(resolver_columns(&grid("resolvers.count=1")).is_empty());
     }

@@ -393,7 +393,7 @@ fn sharded_sweep_merges_to_the_unsharded_bytes() {
     assert_eq!(
         lines[0],
         "point,dns.record_ttl_s,retry.attempts_max,seed,availability,failed,peak_amplification,\
-         peak_backend_load_ratio,time_to_recover_s,metastable,slo_burn,cost"
+         peak_backend_load_ratio,time_to_recover_s,metastable,slo_burn,cost,format_version"
     );
     assert_eq!(lines.len(), 1 + 3 * 2 * 2);
     for (i, line) in lines[1..].iter().enumerate() {
@@ -960,7 +960,9 @@ fn sweeps_report_each_resolver_and_failover_name() {
         .iter()
         .position(|h| *h == "cost")
         .expect("a cost column");
-    assert_eq!(diff_rows, header[cost + 1..], "{text}");
+    // (The last column is the format version, no KPI.)
+    assert_eq!(header.last(), Some(&"format_version"));
+    assert_eq!(diff_rows, header[cost + 1..header.len() - 1], "{text}");
 }
 
 /// A load spike into a queue whose wait crosses the clients' timeout: the survival boundary is
@@ -1544,7 +1546,45 @@ fn bad_input_is_named_and_exits_as_documented() {
         let row = format!("{point}{}", ",1".repeat(columns));
         dir.write(&format!("{name}.csv"), &format!("{header}\n{row}\n"));
     }
+    // The same sweep as written by another format version, and by one that wrote none.
+    let text = read(&csv);
+    let version = header
+        .split(',')
+        .position(|h| h == "format_version")
+        .unwrap();
+    let other: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let mut cells: Vec<&str> = line.split(',').collect();
+            if i > 0 {
+                cells[version] = "2";
+            }
+            cells.join(",") + "\n"
+        })
+        .collect();
+    dir.write("v2.csv", &other);
+    let unversioned: String = text
+        .lines()
+        .map(|line| line.rsplit_once(',').unwrap().0.to_string() + "\n")
+        .collect();
+    dir.write("v0.csv", &unversioned);
     let cases = [
+        Case {
+            args: "merge {dir}/sweep.csv {dir}/v2.csv --out {dir}/m.csv",
+            stdin: b"",
+            exit: 2,
+            says: &[
+                "v2.csv",
+                "format version 2; this stampede reads format version 1",
+            ],
+        },
+        Case {
+            args: "merge {dir}/v0.csv --out {dir}/m.csv",
+            stdin: b"",
+            exit: 2,
+            says: &["format version 0", "reads format version 1"],
+        },
         Case {
             args: "merge {dir}/minus.csv --out {dir}/m.csv",
             stdin: b"",

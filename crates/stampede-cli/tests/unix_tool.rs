@@ -178,7 +178,7 @@ fn sweep_specs_and_merge_csvs_over_their_limits_are_refused_with_the_limit() {
     let shard = dir.join("shard.csv");
     std::fs::write(
         &shard,
-        "point,seed,availability\n18446744073709551615,1,0.5\n",
+        "point,seed,availability,format_version\n18446744073709551615,1,0.5,1\n",
     )
     .unwrap();
     let o = run(&[
