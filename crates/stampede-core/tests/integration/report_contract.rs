@@ -1,7 +1,9 @@
 //! The report's definitions (docs/report-reference.md) checked on scenarios where each figure
 //! can be derived by hand: amplification counts hedges, totals add up to what every request
-//! must do, availability and SLO burn of a run where every request fails, the operator's
-//! throttle reported as its own cause. Expected values come from the scenario, never a run.
+//! must do, availability and SLO burn of a run where every request fails, time to recover,
+//! availability and peak load of a backlog that drains at a known rate, metastability when
+//! retries keep it from draining, peak resolver load, the operator's throttle reported as its
+//! own cause. Expected values come from the scenario, never a run.
 
 use crate::support::{no_dns, run_checked, scenario};
 use stampede_core::Outcome;
@@ -145,4 +147,98 @@ fn an_operator_throttle_is_reported_as_throttling_not_a_full_queue() {
         json["failed_by_cause"]["operator_throttled"], report.summary.failed,
         "keyed by the cause's name"
     );
+}
+
+/// λ = 1000 requests/s (1000 clients × 1/s), no retries, a 1 s attempt timeout, and a backend of
+/// 100 workers at a constant 50 ms (μ = 2000/s) whose service is 4 × slower from 20 s to 30 s
+/// (μ' = 500/s), with a queue long enough never to fill: a backlog builds during the fault and
+/// drains after it at μ − λ = 1000/s. `attempts` attempts per request, retried at once.
+fn slowdown(r: &mut RawScenario, attempts: u32) {
+    no_dns(r);
+    r.run.duration_s = 80.0;
+    r.run.bucket_s = 10.0;
+    r.run.recovery_window_s = 30.0;
+    r.fleet.clients = 1_000;
+    r.fleet.request_rate_per_client_per_s = 1.0;
+    r.fleet.attempt_timeout_ms = 1_000.0;
+    r.retry.attempts_max = attempts;
+    r.retry.backoff_base_ms = 1.0;
+    r.retry.backoff_max_ms = 1.0;
+    r.backend.workers = 100;
+    r.backend.service_time = ServiceTimeLaw::Constant;
+    r.backend.service_ms_mean = 50.0;
+    r.backend.queue_capacity = 20_000;
+    r.faults = vec![RawFault {
+        kind: FaultKind::ServiceSlowdown,
+        start_s: 20.0,
+        end_s: 30.0,
+        factor: 4.0,
+        ..RawFault::default()
+    }];
+}
+
+#[test]
+fn time_to_recover_availability_and_peak_load_of_a_drained_backlog() {
+    // The queue grows at λ − μ' = 500/s during the fault: 5000 jobs at 30 s. An attempt succeeds
+    // when its wait plus service ends before 1 s. During the fault the wait is Q/μ' = t s after
+    // t s of fault, plus 0.2 s of service: attempts fail from 20.8 s. After it, the wait is
+    // Q/μ = (5000 − 1000·u)/2000 s at u s after 30 s, plus 0.05 s: attempts succeed again from
+    // u = 3.1 s. So the bucket [30 s, 40 s) has about 6900 successes (under 95 % of the
+    // baseline of λ × 10 s = 10,000), the buckets from 40 s on all 10,000: recovered 10 s after
+    // the fault ended. Failed: λ × (33.1 − 20.8) s = 12,300 of 80,000 requests.
+    let report = run_checked(&scenario(|r| slowdown(r, 1)));
+    let s = &report.summary;
+    assert_eq!(
+        s.recovery,
+        stampede_core::Recovery::Recovered { after_s: 10.0 },
+        "{s:?}"
+    );
+    let expected = 1.0 - 12.3 / 80.0;
+    // ±0.4 s of the failure window for the approximations (service in progress when the
+    // slowdown starts and ends) and Poisson noise.
+    assert!(
+        (s.availability - expected).abs() < 0.005,
+        "availability {} vs {expected}",
+        s.availability
+    );
+    // Peak load: 10,000 attempts offered in [20 s, 30 s) against a capacity of
+    // 100 workers ÷ (4 × 50 ms) × 10 s = 5000: 2 × capacity, at 20 s (other buckets: 0.5).
+    assert!(
+        (1.95..2.05).contains(&s.peak_backend_load_ratio),
+        "peak load {}",
+        s.peak_backend_load_ratio
+    );
+    assert_eq!(s.peak_backend_load_at_s, 20.0);
+}
+
+#[test]
+fn metastable_when_retries_keep_the_backlog_above_the_timeout() {
+    // The same fault with 4 attempts retried at once: while the wait exceeds the timeout every
+    // request makes 4 attempts, 4λ = 4000/s offered against μ = 2000/s, so the backlog of the
+    // fault never drains and no attempt succeeds again. Not recovered within the 30 s window:
+    // metastable, observed for the 50 s from the fault's end (30 s) to the end of the run.
+    let report = run_checked(&scenario(|r| slowdown(r, 4)));
+    assert_eq!(
+        report.summary.recovery,
+        stampede_core::Recovery::Metastable { observed_s: 50.0 },
+        "{:?}",
+        report.summary
+    );
+    let last = report.series.success.len() - 1;
+    assert_eq!(report.series.success[last], 0, "no success at the end");
+}
+
+#[test]
+fn peak_resolver_load_is_queries_over_capacity() {
+    // Every attempt looks the name up (no client cache, a new connection per attempt): about
+    // 100 requests/s × 10 s = 1000 queries per bucket against 400 queries/s × 10 s: 0.25.
+    let report = run_checked(&scenario(|r| {
+        calm(r);
+        r.client_dns.cache = ClientCacheMode::None;
+        r.fleet.connection_lifetime_s = 0.0;
+        r.resolver.capacity_qps = 400.0;
+    }));
+    let peak = report.summary.peak_resolver_load_ratio;
+    // The largest of six buckets of about 1000 ± 32 (Poisson) queries.
+    assert!((0.24..0.28).contains(&peak), "peak resolver load {peak}");
 }
