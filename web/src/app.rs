@@ -9,8 +9,15 @@ use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
 use crate::components::{
-    charts::Charts, controls::Controls, embed::EmbedView, header::Header, kpis::Kpis,
-    lesson_list::LessonList, lesson_view::LessonView, transport::Transport,
+    change_note::{ChangeNote, OldSpellings},
+    charts::Charts,
+    controls::Controls,
+    embed::EmbedView,
+    header::Header,
+    kpis::Kpis,
+    lesson_list::LessonList,
+    lesson_view::LessonView,
+    transport::Transport,
 };
 use crate::inbox::Inbox;
 use crate::lesson::Page;
@@ -176,6 +183,7 @@ pub fn App() -> Html {
                 </aside>
                 <section class="results" aria-label="Results">
                     { banners(&state) }
+                    <OldSpellings />
                     <p class="run-status" role="status">
                         { match state.status {
                             Status::Running => format!("Simulating… {progress:.0} %"),
@@ -187,6 +195,7 @@ pub fn App() -> Html {
                         } }
                     </p>
                     <Kpis state={state.clone()} />
+                    <ChangeNote state={state.clone()} />
                     <Transport state={state.clone()} dispatch={dispatch.clone()} />
                     <Charts state={state.clone()} dispatch={dispatch} dark={dark} />
                 </section>

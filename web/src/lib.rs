@@ -4,6 +4,7 @@
 //! Architecture invariant: the simulation never runs on the main thread; every number shown comes
 //! from a [`stampede_core::Report`].
 
+pub mod change_note;
 pub mod delta;
 pub mod embed;
 pub mod guard;

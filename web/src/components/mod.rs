@@ -1,5 +1,6 @@
 //! The playground's components, one per file.
 
+pub mod change_note;
 pub mod charts;
 pub mod controls;
 pub mod embed;
