@@ -102,7 +102,7 @@ mod tests {
         let ttl = find("dns.record_ttl_s").unwrap();
         let reason = no_effect_reason(ttl).unwrap();
         assert!(
-            reason.starts_with("No effect while it is at most"),
+            reason.starts_with("No effect on the clients while it is at most"),
             "{reason}"
         );
         assert!(reason.ends_with('.'), "{reason}");
@@ -117,7 +117,7 @@ mod tests {
         let s = summary(&before);
         let text = note((&before, &s), (&after, &s)).expect("a note");
         assert!(text.contains("moved no KPI"), "{text}");
-        assert!(text.contains("No effect while it is at most"), "{text}");
+        assert!(text.contains("No effect on the clients while"), "{text}");
         // A parameter without a no-effect sentence gets the note without a reason.
         let mut other = before.clone();
         other.fleet.attempt_timeout_ms += 1.0;
