@@ -99,11 +99,12 @@ pub fn check(which: Option<&str>, seeds: u64, jobs: usize) -> CliResult<(String,
                     })
                     .unwrap_or_default();
                 out.push_str(&format!(
-                    "ok    {} step {} \"{}\" ({} seeds): start misses: {}\n",
+                    "ok    {} step {} \"{}\" ({} seed{}): start misses: {}\n",
                     lesson.id,
                     index + 1,
                     step.title,
                     checks.len(),
+                    if checks.len() == 1 { "" } else { "s" },
                     missed.join("; ")
                 ));
             } else {
