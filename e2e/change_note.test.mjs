@@ -136,6 +136,7 @@ describe('The change note', { timeout: TEST_TIMEOUT_MS * 2 }, () => {
       const text = await note.innerText();
       assert.match(text, /moved no KPI/, text);
       assert.match(text, /No effect while no lookup gets an empty answer/, text);
+      await note.scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(ARTIFACTS, 'change-note.png') });
       // One more attempt per request changes the storm: the note goes.
       const attempts = page.locator('input[type=range][data-key="retry.attempts_max"]');
