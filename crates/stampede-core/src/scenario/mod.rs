@@ -6,6 +6,7 @@
 
 pub mod params;
 pub mod raw;
+pub mod shadow;
 pub mod validate;
 
 pub use raw::RawScenario;

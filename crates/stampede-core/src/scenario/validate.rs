@@ -1104,7 +1104,7 @@ fn fleet_classes(
 
 /// Applies a class's policies (client sections only) and `set` entries to its copy of the top
 /// level; false when any of them is a problem (reported under `fleets[i]`).
-fn apply_class_settings(
+pub(super) fn apply_class_settings(
     each: &mut RawScenario,
     class: &super::raw::RawFleetClass,
     i: usize,
