@@ -5,6 +5,7 @@
 //! from a [`stampede_core::Report`].
 
 pub mod kpi;
+pub mod policies;
 pub mod protocol;
 pub mod state;
 

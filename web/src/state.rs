@@ -195,6 +195,8 @@ pub struct AppState {
     pub embed: bool,
     /// A pinned design to compare with (`vs=` in the URL).
     pub baseline: Option<Baseline>,
+    /// Policies applied since the preset was loaded, with what each set (removable chips).
+    pub applied: Vec<crate::policies::Applied>,
 }
 
 /// Replay speeds offered, simulated seconds per wall second.
@@ -246,6 +248,8 @@ pub enum Action {
     Cursor(Option<f64>),
     /// Apply a policy fragment (runtime DNS, retry library, breaker defaults) by index.
     ApplyPolicy(usize),
+    /// Undo the applied policy at this place of [`AppState::applied`].
+    RemovePolicy(usize),
     /// Pin the current design as the baseline to compare with.
     PinBaseline,
     /// Stop comparing.
@@ -329,6 +333,7 @@ impl AppState {
             speed: SPEEDS[1],
             embed,
             baseline: None,
+            applied: Vec::new(),
         };
         if let Some(vs) = baseline_query {
             let decoded = decode_component(vs);
@@ -454,6 +459,7 @@ impl AppState {
             Action::LoadPreset(index) => {
                 self.preset = index.min(PRESETS.len().saturating_sub(1));
                 self.raw = preset_raw(self.preset);
+                self.applied.clear();
                 // What the link had for the design it replaces no longer applies; the pinned
                 // baseline's (`vs`) still does.
                 self.url_problems.retain(|p| p.path.starts_with("vs"));
@@ -461,11 +467,13 @@ impl AppState {
             }
             Action::ResetPreset => {
                 self.raw = preset_raw(self.preset);
+                self.applied.clear();
                 self.revalidate();
             }
             Action::ResetAll => {
                 self.preset = 0;
                 self.raw = preset_raw(0);
+                self.applied.clear();
                 self.url_problems.clear();
                 self.revalidate();
             }
@@ -496,13 +504,25 @@ impl AppState {
             Action::Cursor(t) => self.cursor_s = t,
             Action::ApplyPolicy(index) => {
                 if let Some(policy) = stampede_core::presets::POLICIES.get(index) {
+                    let before = self.raw.clone();
                     match stampede_core::scenario::apply_policy(&mut self.raw, policy.name) {
-                        Ok(()) => self.revalidate(),
+                        Ok(()) => {
+                            let applied =
+                                crate::policies::Applied::new(policy.name, &before, &self.raw);
+                            self.applied.push(applied);
+                            self.revalidate()
+                        }
                         Err(problem) => {
                             self.problems = vec![problem];
                             self.status = Status::Invalid;
                         }
                     }
+                }
+            }
+            Action::RemovePolicy(at) => {
+                if at < self.applied.len() {
+                    self.applied.remove(at).undo(&mut self.raw);
+                    self.revalidate();
                 }
             }
             Action::PinBaseline => {
@@ -906,6 +926,14 @@ mod tests {
             s.to_query().contains("retry_budget.kind=grpc_throttling"),
             "{}",
             s.to_query()
+        );
+        assert_eq!(s.applied.len(), 1, "a chip for the policy");
+        s.apply(Action::RemovePolicy(0));
+        assert!(s.applied.is_empty());
+        assert_eq!(
+            s.to_query(),
+            "preset=naive-retry-storm",
+            "removing it undoes it"
         );
     }
 

@@ -4,4 +4,6 @@ pub mod charts;
 pub mod controls;
 pub mod header;
 pub mod kpis;
+pub mod number_control;
+pub mod policy_chips;
 pub mod transport;
