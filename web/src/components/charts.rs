@@ -91,7 +91,7 @@ pub fn Charts(props: &ChartsProps) -> Html {
     let horizon_s = props.state.horizon_s();
     let bucket_s = props.state.report.as_ref().map_or(1.0, |r| r.bucket_s);
     html! {
-        <div class="charts">
+        <div class="charts" id="charts" tabindex="-1">
             { for ChartKind::ALL.iter().zip(refs.iter()).map(|(kind, node)| {
                 let dispatch = props.dispatch.clone();
                 let onmousemove = Callback::from(move |e: MouseEvent| {
