@@ -248,7 +248,7 @@ fn signed(delta: f64, text: String) -> String {
 
 fn comparison(verdict: Verdict, difference: String) -> Comparison {
     let text = if verdict == Verdict::Same {
-        "same as the baseline".to_string()
+        "same".to_string()
     } else {
         format!("{difference}, {}", verdict.word())
     };
@@ -331,13 +331,16 @@ pub fn compare(id: &str, now: &Summary, was: &Summary) -> Option<Comparison> {
         }
         "failed_requests" => {
             let d = now.failed as f64 - was.failed as f64;
-            let relative = if was.failed > 0 {
-                format!(
-                    " ({})",
-                    signed(d, format!("{:.0} %", d / was.failed as f64 * 100.0))
-                )
+            // The relative change when it reads as more than nothing.
+            let percent = if was.failed > 0 {
+                d / was.failed as f64 * 100.0
             } else {
-                String::new()
+                0.0
+            };
+            let relative = match percent.abs() {
+                p if p >= 1.0 => format!(" ({})", signed(d, format!("{p:.0} %"))),
+                p if p >= 0.05 => format!(" ({})", signed(d, format!("{p:.1} %"))),
+                _ => String::new(),
             };
             let count = signed(d, thousands(d.abs() as u64));
             comparison(Verdict::of(d, false, false), format!("{count}{relative}"))
@@ -720,6 +723,10 @@ mod tests {
             text("failed_requests", &was, &now).1,
             "+100 (+100 %), worse"
         );
+        // A change too small to be a percentage is only a count.
+        now.failed = 396_690;
+        was.failed = 396_689;
+        assert_eq!(text("failed_requests", &now, &was).1, "+1, worse");
         now.peak_amplification = 3.0;
         was.peak_amplification = 1.5;
         assert_eq!(
@@ -762,7 +769,7 @@ mod tests {
             let c = compare(card.id, &s, &s).unwrap();
             assert_eq!(
                 (c.verdict, c.text.as_str()),
-                (Verdict::Same, "same as the baseline"),
+                (Verdict::Same, "same"),
                 "{}",
                 card.id
             );
