@@ -48,6 +48,7 @@ fn arrow_steps(key: &str) -> Option<i32> {
 /// A slider and a number box for one numeric parameter.
 #[component]
 pub fn NumberControl(props: &NumberControlProps) -> Html {
+    let box_ref = use_node_ref();
     let Some(param) = find(props.param_key) else {
         return html! {};
     };
@@ -92,10 +93,21 @@ pub fn NumberControl(props: &NumberControlProps) -> Html {
     } else {
         format!("{}-value", props.id)
     };
+    // The box is not bound to the value on every render (a run's progress re-renders the page,
+    // which would overwrite what the user is typing): it takes the scenario's value when that
+    // changes, and keeps a rejected entry on screen beside its problem.
+    {
+        let box_ref = box_ref.clone();
+        let text = stampede_core::scenario::params::trim_number(value);
+        use_effect_with(text, move |text| {
+            if let Some(input) = box_ref.cast::<HtmlInputElement>() {
+                input.set_value(text);
+            }
+        });
+    }
     let number_box = html! {
-        <input type="number" class="number" id={box_id} data-key={key}
+        <input type="number" class="number" id={box_id} data-key={key} ref={box_ref}
             min={param.min.to_string()} max={param.max.to_string()} step="any"
-            value={stampede_core::scenario::params::trim_number(value)}
             aria-label={format!("{} ({}), exact value", param.label, if param.unit.is_empty() { "number" } else { param.unit })}
             aria-describedby={props.help_id.clone()} aria-invalid={props.invalid.to_string()}
             disabled={props.disabled} onchange={onchange} onkeydown={onkeydown.clone()} />
