@@ -2,7 +2,7 @@
 //! query (`preset=…&key=value…`), computed natively. The end-to-end test compares them with what
 //! the page shows, so every number on screen is checked against the core. `ids` lists the cards
 //! in order: the list cards (classes, services, resolvers, failover names) come and go with the
-//! scenario.
+//! scenario. `caption` is the "what to notice" caption an embed shows with `caption=auto`.
 
 fn main() {
     let query = std::env::args().nth(1).unwrap_or_default();
@@ -19,8 +19,10 @@ fn main() {
         .collect();
     let ids: Vec<String> = all.iter().map(|card| format!("{:?}", card.id)).collect();
     let summary = stampede_web::kpi::summary_sentence(&report);
+    // What an embed's `caption=auto` says of the same run.
+    let caption = stampede_core::caption::what_to_notice(&report);
     println!(
-        "{{\"cards\": {{{}}}, \"ids\": [{}], \"summary\": {summary:?}}}",
+        "{{\"cards\": {{{}}}, \"ids\": [{}], \"summary\": {summary:?}, \"caption\": {caption:?}}}",
         cards.join(", "),
         ids.join(", ")
     );

@@ -6,18 +6,22 @@
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
-use gloo_worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
 use crate::components::{
-    charts::Charts, controls::Controls, header::Header, kpis::Kpis, transport::Transport,
+    charts::Charts, controls::Controls, embed::EmbedView, header::Header, kpis::Kpis,
+    lesson_list::LessonList, lesson_view::LessonView, transport::Transport,
 };
-use crate::protocol::{RunRequest, RunUpdate, Slot};
+use crate::inbox::Inbox;
+use crate::lesson::Page;
+use crate::protocol::{ReportUpdate, RunRequest, RunUpdate, Slot};
 use crate::state::{Action, AppState, Status};
-use crate::worker::SimWorker;
+use crate::supervisor::Supervisor;
 
-/// Wait after the last parameter change before starting a run, ms (debounce while dragging).
-const DEBOUNCE_MS: u32 = 120;
+/// Least time between two runs the page asks for, ms: a change starts its run at once, unless
+/// the previous run started less than this ago (a dragged slider), then when this has passed
+/// (the worker drops a replaced run between two slices anyway).
+const RUN_SPACING_MS: f64 = 120.0;
 
 impl Reducible for AppState {
     type Action = Action;
@@ -55,16 +59,21 @@ fn replace_url_query(query: &str) {
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(|| AppState::from_query(&location_query()));
-    let bridge = use_mut_ref(|| None::<WorkerBridge<SimWorker>>);
+    // The worker behind its supervisor, which replaces it when it fails (`supervisor.rs`).
+    let bridge = use_mut_ref(|| None::<Rc<Supervisor>>);
 
     {
         let bridge = bridge.clone();
         let dispatcher = state.dispatcher();
+        let failures = state.dispatcher();
         use_effect_with((), move |_| {
-            let spawned = SimWorker::spawner()
-                .callback(move |update: RunUpdate| dispatcher.dispatch(action_for(update)))
-                // Relative to the page, so the site also works under a sub-path.
-                .spawn("./worker.js");
+            let inbox = Inbox::new(move |action| dispatcher.dispatch(action));
+            let spawned = Supervisor::start(
+                Callback::from(move |update: RunUpdate| inbox.push(action_for(update))),
+                Callback::from(move |detail: String| {
+                    failures.dispatch(Action::WorkerFailed { detail })
+                }),
+            );
             *bridge.borrow_mut() = Some(spawned);
         });
     }
@@ -76,21 +85,32 @@ pub fn App() -> Html {
 
     {
         let bridge = bridge.clone();
+        let last_sent_ms = use_mut_ref(|| f64::NEG_INFINITY);
         let raw = state.raw.clone();
-        let valid = state.status != Status::Invalid;
+        // The lesson list shows no run: it starts none.
+        let valid =
+            state.status != Status::Invalid && !matches!(state.page, Page::LessonList { .. });
         use_effect_with(state.run_id, move |run_id| {
             let run_id = *run_id;
-            let pending = valid.then(|| {
-                Timeout::new(DEBOUNCE_MS, move || {
-                    if let Some(b) = bridge.borrow().as_ref() {
-                        b.send(RunRequest {
-                            slot: Slot::Current,
-                            run_id,
-                            raw,
-                        });
-                    }
-                })
-            });
+            let wait_ms = RUN_SPACING_MS - (crate::perf::now_ms() - *last_sent_ms.borrow());
+            let send = move || {
+                *last_sent_ms.borrow_mut() = crate::perf::now_ms();
+                if let Some(b) = bridge.borrow().as_ref() {
+                    b.send(RunRequest {
+                        slot: Slot::Current,
+                        run_id,
+                        raw,
+                    });
+                }
+            };
+            let pending = match (valid, wait_ms > 0.0) {
+                (false, _) => None,
+                (true, false) => {
+                    send();
+                    None
+                }
+                (true, true) => Some(Timeout::new(wait_ms.ceil() as u32, send)),
+            };
             move || drop(pending)
         });
     }
@@ -110,6 +130,17 @@ pub fn App() -> Html {
         });
     }
 
+    {
+        // For the browser benchmark: when a report of the current run reached the screen.
+        let (run_id, done) = (state.run_id, state.status == Status::Done);
+        let shown = state.report.is_some();
+        use_effect_with(state.report_seq, move |_| {
+            if shown {
+                crate::perf::mark_kpis_shown(run_id, done);
+            }
+        });
+    }
+
     let system_dark = system_prefers_dark();
     let dark = state.dark.unwrap_or(system_dark);
     let dispatch = {
@@ -125,23 +156,16 @@ pub fn App() -> Html {
         r.buckets_done as f64 / r.buckets_total.max(1) as f64 * 100.0
     });
     if state.embed {
-        let full = format!("?{}", state.to_query().replace("&embed=1", ""));
-        return html! {
-            <div class={classes!("app", "embed", if dark { "dark" } else { "light" })}>
-                <main data-status={status} data-run={state.runs_done.to_string()} aria-busy={(state.status == Status::Running).to_string()}>
-                    <section class="results" aria-label="Results">
-                        { banners(&state) }
-                        // The figures stream in: say so while they do (a finished run needs no word).
-                        <p class="run-status" role="status">
-                            if state.status == Status::Running { { format!("Simulating… {progress:.0} %") } }
-                        </p>
-                        <Kpis state={state.clone()} />
-                        <Charts state={state.clone()} dispatch={dispatch} dark={dark} />
-                        <a class="embed-link" href={full} target="_blank" rel="noopener">{ "Open this scenario in Stampede" }</a>
-                    </section>
-                </main>
-            </div>
-        };
+        return html! { <EmbedView state={state.clone()} dispatch={dispatch} dark={dark} banner={banners(&state)} /> };
+    }
+    match &state.page {
+        Page::Lesson(_) => {
+            return html! { <LessonView state={state.clone()} dispatch={dispatch} dark={dark} system_dark={system_dark} /> };
+        }
+        Page::LessonList { .. } => {
+            return html! { <LessonList state={state.clone()} dispatch={dispatch} dark={dark} system_dark={system_dark} /> };
+        }
+        Page::Playground => {}
     }
     html! {
         <div class={classes!("app", if dark { "dark" } else { "light" })}>
@@ -159,7 +183,9 @@ pub fn App() -> Html {
                     <p class="run-status" role="status">
                         { match state.status {
                             Status::Running => format!("Simulating… {progress:.0} %"),
+                            Status::Done if state.report.as_ref().is_some_and(|r| r.stopped_early()) => partial_text(&state),
                             Status::Done => "Up to date.".to_string(),
+                            Status::Invalid if state.problems.is_empty() => "Not run: see the message above.".to_string(),
                             Status::Invalid if state.report.is_none() => "Fix the highlighted parameters to run the scenario.".to_string(),
                             Status::Invalid => "Fix the highlighted parameters; the last good result stays on screen.".to_string(),
                         } }
@@ -176,38 +202,26 @@ pub fn App() -> Html {
 fn action_for(update: RunUpdate) -> Action {
     match update {
         RunUpdate::Progress {
-            slot: Slot::Current,
+            slot,
             run_id,
-            report,
-        } => Action::Progress { run_id, report },
+            update,
+        } => report_action(slot, run_id, update, false),
         RunUpdate::Finished {
-            slot: Slot::Current,
+            slot,
             run_id,
-            report,
-        } => Action::Finished { run_id, report },
+            update,
+            timings,
+        } => {
+            if slot == Slot::Current {
+                crate::perf::mark_worker_finished(run_id, &timings);
+            }
+            report_action(slot, run_id, update, true)
+        }
         RunUpdate::Invalid {
             slot: Slot::Current,
             run_id,
             problems,
         } => Action::Rejected { run_id, problems },
-        RunUpdate::Progress {
-            slot: Slot::Baseline,
-            run_id,
-            report,
-        } => Action::BaselineReport {
-            run_id,
-            report,
-            finished: false,
-        },
-        RunUpdate::Finished {
-            slot: Slot::Baseline,
-            run_id,
-            report,
-        } => Action::BaselineReport {
-            run_id,
-            report,
-            finished: true,
-        },
         RunUpdate::Invalid {
             slot: Slot::Baseline,
             problems,
@@ -215,6 +229,39 @@ fn action_for(update: RunUpdate) -> Action {
         } => Action::Rejected {
             run_id: u64::MAX,
             problems,
+        },
+    }
+}
+
+/// The status line of a run that stopped at its budget: its figures are partial.
+pub(crate) fn partial_text(state: &AppState) -> String {
+    let now_s = state.report.as_ref().map_or(0.0, |r| r.now_s);
+    format!(
+        "Partial: the run stopped at its budget; every figure covers only the first {} s.",
+        stampede_core::report::number(now_s, 1)
+    )
+}
+
+/// The action for a report message of `slot`: a whole report replaces the one on screen, a
+/// delta appends to it (its `finished` flag ends the run).
+fn report_action(slot: Slot, run_id: u64, update: ReportUpdate, finished: bool) -> Action {
+    match (slot, update) {
+        (Slot::Current, ReportUpdate::Whole(report)) if finished => {
+            Action::Finished { run_id, report }
+        }
+        (Slot::Current, ReportUpdate::Whole(report)) => Action::Progress { run_id, report },
+        (Slot::Current, ReportUpdate::Delta(delta)) => Action::Appended {
+            run_id,
+            deltas: vec![*delta],
+        },
+        (Slot::Baseline, ReportUpdate::Whole(report)) => Action::BaselineReport {
+            run_id,
+            report,
+            finished,
+        },
+        (Slot::Baseline, ReportUpdate::Delta(delta)) => Action::BaselineAppended {
+            run_id,
+            deltas: vec![*delta],
         },
     }
 }

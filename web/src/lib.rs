@@ -4,7 +4,15 @@
 //! Architecture invariant: the simulation never runs on the main thread; every number shown comes
 //! from a [`stampede_core::Report`].
 
+pub mod delta;
+pub mod embed;
+pub mod guard;
+pub mod inbox;
 pub mod kpi;
+pub mod lesson;
+pub mod links;
+#[cfg(test)]
+mod pinned_links;
 pub mod policies;
 pub mod protocol;
 pub mod state;
@@ -13,5 +21,9 @@ pub mod state;
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod perf;
+#[cfg(target_arch = "wasm32")]
+pub mod supervisor;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;

@@ -1,13 +1,20 @@
 //! The playground's state and its reducer: plain Rust, unit-tested natively.
 //!
 //! Owns: the parameters being edited, the validation problems, the last good report, which run is
-//! in flight, and every transition between them ([`Action`]).
+//! in flight, and every transition between them ([`Action`]). Reports are shared (`Rc`): an
+//! action copies no report, and a streaming run's deltas are appended to the one report kept
+//! (copied first only if an older state still holds it, once per batch of deltas).
 //! Must not: touch the DOM, the worker or the URL (effects in `app.rs` do that).
+
+use std::rc::Rc;
 
 use stampede_core::presets::PRESETS;
 use stampede_core::scenario::params::find;
 use stampede_core::scenario::{apply_query, to_query};
 use stampede_core::{Problem, RawScenario, Report, Scenario};
+
+use crate::delta::{DeltaError, ReportDelta};
+use crate::lesson::{LessonAction, Page};
 
 /// Where the run in flight is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,7 +35,7 @@ pub struct Baseline {
     /// Its parameters.
     pub raw: RawScenario,
     /// Its report so far (partial while its run streams in).
-    pub report: Option<Report>,
+    pub report: Option<Rc<Report>>,
     /// Whether `report` is its run's final report.
     pub finished: bool,
     /// Why it cannot run (empty when it is valid).
@@ -40,9 +47,17 @@ pub struct Baseline {
 impl Baseline {
     /// A baseline about to run as run `run_id`, with its validation problems.
     fn new(preset: usize, raw: RawScenario, run_id: u64) -> Baseline {
-        let problems = Scenario::try_from(raw.clone())
-            .err()
-            .map_or_else(Vec::new, |e| e.problems);
+        let problems = match Scenario::try_from(raw.clone()) {
+            Err(e) => e.problems,
+            // Over the playground's budget: the worker refuses it too.
+            Ok(sc) => crate::guard::refusal(&sc)
+                .map(|message| Problem {
+                    path: "(cost)".into(),
+                    message,
+                })
+                .into_iter()
+                .collect(),
+        };
         Baseline {
             preset,
             raw,
@@ -170,7 +185,7 @@ pub struct AppState {
     /// Problems found in the URL the page was opened with (kept on screen, never dropped silently).
     pub url_problems: Vec<Problem>,
     /// The last report received (partial while running).
-    pub report: Option<Report>,
+    pub report: Option<Rc<Report>>,
     /// Status.
     pub status: Status,
     /// Bumped whenever `report` changes (charts redraw on it).
@@ -193,10 +208,14 @@ pub struct AppState {
     pub speed: f64,
     /// Embedded in another page (`embed=1`): charts and KPIs only, no controls.
     pub embed: bool,
+    /// What the embed link asks for (charts, cards, live controls, title, caption, theme).
+    pub embedding: crate::embed::EmbedOptions,
     /// A pinned design to compare with (`vs=` in the URL).
     pub baseline: Option<Baseline>,
     /// Policies applied since the preset was loaded, with what each set (removable chips).
     pub applied: Vec<crate::policies::Applied>,
+    /// The page shown: the playground, the lesson list or a lesson step (`crate::lesson`).
+    pub page: Page,
 }
 
 /// Replay speeds offered, simulated seconds per wall second.
@@ -232,12 +251,26 @@ pub enum Action {
         /// The report.
         report: Box<Report>,
     },
+    /// What is new in the current run's report, in the order the worker sent it; the last delta
+    /// may end the run (`ReportDelta::finished`).
+    Appended {
+        /// Run id.
+        run_id: u64,
+        /// The deltas, oldest first.
+        deltas: Vec<ReportDelta>,
+    },
     /// The worker rejected a run's scenario.
     Rejected {
         /// Run id.
         run_id: u64,
         /// Every problem, as text.
         problems: Vec<String>,
+    },
+    /// The worker failed (trapped, panicked or fell silent) and was replaced: what it was
+    /// showing is dropped (partial figures of a run that will never finish).
+    WorkerFailed {
+        /// What happened, for people.
+        detail: String,
     },
     /// Toggle dark mode (from the system default `system_dark`).
     ToggleDark {
@@ -263,6 +296,13 @@ pub enum Action {
         /// Whether it is the run's final report.
         finished: bool,
     },
+    /// What is new in the baseline run's report, oldest first.
+    BaselineAppended {
+        /// Run id.
+        run_id: u64,
+        /// The deltas, oldest first.
+        deltas: Vec<ReportDelta>,
+    },
     /// Replay the run from the start (`reduced_motion` jumps to the end instead).
     Play {
         /// The user prefers reduced motion.
@@ -278,6 +318,8 @@ pub enum Action {
     Speed(f64),
     /// Wall time passed while playing, milliseconds.
     Tick(f64),
+    /// Something done in a lesson (`crate::lesson`).
+    Lesson(LessonAction),
 }
 
 /// The raw scenario of preset `index` (the first one if the index is out of range).
@@ -293,17 +335,20 @@ impl AppState {
     /// The state for a page opened with `query` (`preset=NAME&key=value...`).
     pub fn from_query(query: &str) -> AppState {
         let mut design = Vec::new();
-        let mut embed = false;
+        let mut lesson_pairs = Vec::new();
+        let mut embedding = crate::embed::EmbedOptions::new();
         let mut baseline_query = None;
         for pair in query
             .trim_start_matches('?')
             .split('&')
             .filter(|p| !p.is_empty())
         {
-            if pair == "embed=1" {
-                embed = true;
+            if embedding.take(pair) {
+                continue;
             } else if let Some(vs) = pair.strip_prefix("vs=") {
                 baseline_query = Some(vs);
+            } else if crate::lesson::is_lesson_pair(pair) {
+                lesson_pairs.push(pair);
             } else {
                 design.push(pair);
             }
@@ -313,7 +358,19 @@ impl AppState {
             rest,
             problem,
         } = split_preset(design.into_iter());
-        let (raw, problems) = apply_query(&preset_raw(preset), &rest.join("&"));
+        // A lesson step starts from its own settings; the link's pairs are the learner's changes.
+        let page = crate::lesson::page_from_pairs(&lesson_pairs);
+        let (preset, base) = match (&page, crate::lesson::base_raw(&page)) {
+            (Page::Lesson(p), Some(base)) => (
+                PRESETS
+                    .iter()
+                    .position(|x| x.name == p.lesson.preset)
+                    .unwrap_or(preset),
+                base,
+            ),
+            _ => (preset, preset_raw(preset)),
+        };
+        let (raw, problems) = apply_query(&base, &rest.join("&"));
         let url_problems = problem.into_iter().chain(problems).collect();
         let mut state = AppState {
             preset,
@@ -326,14 +383,16 @@ impl AppState {
             worker_problems: Vec::new(),
             run_id: 0,
             runs_done: 0,
-            dark: None,
+            dark: embedding.theme.dark(),
             cursor_s: None,
             playhead_s: None,
             playing: false,
             speed: SPEEDS[1],
-            embed,
+            embed: embedding.embed,
+            embedding,
             baseline: None,
             applied: Vec::new(),
+            page,
         };
         if let Some(vs) = baseline_query {
             let decoded = decode_component(vs);
@@ -355,16 +414,35 @@ impl AppState {
         state
     }
 
-    /// The URL query that reproduces the current parameters.
+    /// The URL query that reproduces the current parameters (and, embedded, the embed options).
     pub fn to_query(&self) -> String {
-        let mut query = design_query(self.preset, &self.raw);
-        if let Some(b) = &self.baseline {
-            query = format!("{query}&vs={}", encode_component(&b.query()));
+        match &self.page {
+            Page::Playground => {}
+            Page::LessonList { .. } => return "lessons".to_string(),
+            Page::Lesson(progress) => {
+                let changes = to_query(&self.raw, &progress.step().start);
+                return if changes.is_empty() {
+                    progress.query()
+                } else {
+                    format!("{}&{changes}", progress.query())
+                };
+            }
         }
+        let mut query = self.playground_query();
         if self.embed {
-            query.push_str("&embed=1");
+            query = format!("{query}&{}", self.embedding.to_query());
         }
         query
+    }
+
+    /// The URL query of the current design and baseline, without embed options: what "Open in
+    /// Stampede" opens.
+    pub fn playground_query(&self) -> String {
+        let query = design_query(self.preset, &self.raw);
+        match &self.baseline {
+            Some(b) => format!("{query}&vs={}", encode_component(&b.query())),
+            None => query,
+        }
     }
 
     /// The validated scenario, when the parameters are valid.
@@ -386,15 +464,16 @@ impl AppState {
         })
     }
 
-    /// The report as the charts show it: cut at the playhead while replaying.
-    pub fn visible_report(&self) -> Option<Report> {
+    /// The report as the charts show it: cut at the playhead while replaying (a copy only then).
+    pub fn visible_report(&self) -> Option<Rc<Report>> {
         let report = self.report.as_ref()?;
-        let mut visible = report.clone();
-        if let Some(t) = self.playhead_s {
-            let buckets = (t / report.bucket_s).ceil() as usize;
-            visible.buckets_done = visible.buckets_done.min(buckets);
-        }
-        Some(visible)
+        let Some(t) = self.playhead_s else {
+            return Some(Rc::clone(report));
+        };
+        let buckets = (t / report.bucket_s).ceil() as usize;
+        let mut visible = Report::clone(report);
+        visible.buckets_done = visible.buckets_done.min(buckets);
+        Some(Rc::new(visible))
     }
 
     /// What the banner above the results lists: what the link had that was ignored, what the
@@ -430,8 +509,16 @@ impl AppState {
 
     fn revalidate(&mut self) {
         match Scenario::try_from(self.raw.clone()) {
+            // Over the playground's budget: refused with its numbers, never started.
+            Ok(sc) if let Some(refusal) = crate::guard::refusal(&sc) => {
+                self.problems.clear();
+                self.worker_problems = vec![refusal];
+                self.status = Status::Invalid;
+            }
             Ok(_) => {
                 self.problems.clear();
+                // A refusal or failure was about the design this one replaces.
+                self.worker_problems.clear();
                 self.run_id += 1;
                 self.status = Status::Running;
             }
@@ -439,6 +526,19 @@ impl AppState {
                 self.problems = e.problems;
                 self.status = Status::Invalid;
             }
+        }
+    }
+
+    /// The current run's report is its final one.
+    fn finish(&mut self) {
+        self.worker_problems.clear();
+        self.status = Status::Done;
+        self.runs_done += 1;
+        if let Page::Lesson(progress) = &mut self.page
+            && progress.changed
+        {
+            progress.attempts += 1;
+            progress.changed = false;
         }
     }
 
@@ -454,6 +554,9 @@ impl AppState {
                     return;
                 }
                 (param.set)(&mut self.raw, value);
+                if let Page::Lesson(progress) = &mut self.page {
+                    progress.changed = true;
+                }
                 self.revalidate();
             }
             Action::LoadPreset(index) => {
@@ -479,8 +582,31 @@ impl AppState {
             }
             Action::Progress { run_id, report } => {
                 if run_id == self.run_id {
-                    self.report = Some(*report);
+                    self.report = Some(Rc::from(report));
                     self.report_seq += 1;
+                }
+            }
+            Action::WorkerFailed { detail } => {
+                self.report = None;
+                self.report_seq += 1;
+                self.worker_problems = vec![crate::guard::worker_failed(&detail)];
+                self.status = Status::Invalid;
+                if let Some(b) = &mut self.baseline
+                    && !b.finished
+                {
+                    b.report = None;
+                }
+            }
+            Action::Appended { run_id, deltas } => {
+                let Some(report) = self.report.as_mut().filter(|_| run_id == self.run_id) else {
+                    return;
+                };
+                let appended = append(report, deltas);
+                self.report_seq += 1;
+                match appended {
+                    Ok(false) => {}
+                    Ok(true) => self.finish(),
+                    Err(e) => self.worker_problems = vec![e.to_string()],
                 }
             }
             Action::Rejected { run_id, problems } => {
@@ -491,11 +617,9 @@ impl AppState {
             }
             Action::Finished { run_id, report } => {
                 if run_id == self.run_id {
-                    self.report = Some(*report);
+                    self.report = Some(Rc::from(report));
                     self.report_seq += 1;
-                    self.worker_problems.clear();
-                    self.status = Status::Done;
-                    self.runs_done += 1;
+                    self.finish();
                 }
             }
             Action::ToggleDark { system_dark } => {
@@ -540,10 +664,23 @@ impl AppState {
                 finished,
             } => {
                 if let Some(b) = self.baseline.as_mut().filter(|b| b.run_id == run_id) {
-                    b.report = Some(*report);
+                    b.report = Some(Rc::from(report));
                     b.finished = finished;
                     self.report_seq += 1;
                 }
+            }
+            Action::BaselineAppended { run_id, deltas } => {
+                let Some(b) = self.baseline.as_mut().filter(|b| b.run_id == run_id) else {
+                    return;
+                };
+                let Some(report) = b.report.as_mut() else {
+                    return;
+                };
+                match append(report, deltas) {
+                    Ok(finished) => b.finished = finished,
+                    Err(e) => self.worker_problems = vec![format!("pinned baseline: {e}")],
+                }
+                self.report_seq += 1;
             }
             Action::Play { reduced_motion } => {
                 if reduced_motion {
@@ -581,8 +718,38 @@ impl AppState {
                     }
                 }
             }
+            Action::Lesson(action) => self.lesson_action(action),
         }
     }
+
+    /// A lesson action: a hint, back to the step's start, or the recorded solution.
+    fn lesson_action(&mut self, action: LessonAction) {
+        let Page::Lesson(progress) = &mut self.page else {
+            return;
+        };
+        let step = progress.step();
+        match action {
+            LessonAction::Hint => progress.hints = (progress.hints + 1).min(step.hints.len()),
+            LessonAction::Restart => {
+                self.raw = step.start.clone();
+                self.revalidate();
+            }
+            LessonAction::ApplySolution => {
+                self.raw = step.solved.clone();
+                self.revalidate();
+            }
+        }
+    }
+}
+
+/// Appends `deltas` to `report`, oldest first, copying the report first only if an older state
+/// still holds it; returns whether the last delta ended the run.
+fn append(report: &mut Rc<Report>, deltas: Vec<ReportDelta>) -> Result<bool, DeltaError> {
+    let report = Rc::make_mut(report);
+    for delta in deltas {
+        delta.apply_to(report)?;
+    }
+    Ok(report.finished)
 }
 
 /// Path of the field a registry key edits, for matching validation problems (outage keys edit the first fault).
@@ -609,6 +776,93 @@ mod tests {
         });
     }
 
+    /// Streams the state's scenario as the worker does: the first report whole, then deltas of
+    /// the buckets done since, `batch` deltas per action. Returns the engine's final report.
+    fn stream(state: &mut AppState, run_id: u64, batch: usize) -> Report {
+        let sc = state.scenario().expect("valid");
+        let mut sim = stampede_core::Simulation::new(&sc);
+        let step = stampede_core::SimTime::from_s(sc.bucket.as_s() * 1.5);
+        sim.advance_to(step);
+        let first = sim.report();
+        let mut sent = first.buckets_done;
+        state.apply(Action::Progress {
+            run_id,
+            report: Box::new(first),
+        });
+        let mut pending = Vec::new();
+        while !sim.is_finished() {
+            sim.advance_to(sim.now().after(step));
+            let report = sim.report();
+            let done = report.buckets_done;
+            pending.push(ReportDelta::since(report, sent));
+            sent = done;
+            if pending.len() == batch || sim.is_finished() {
+                let deltas = std::mem::take(&mut pending);
+                state.apply(Action::Appended { run_id, deltas });
+            }
+        }
+        sim.report()
+    }
+
+    #[test]
+    fn deltas_append_to_the_one_report_kept_and_the_last_one_finishes_the_run() {
+        for batch in [1, 4] {
+            let mut s = AppState::from_query("preset=naive-retry-storm");
+            let run_id = s.run_id;
+            let final_report = stream(&mut s, run_id, batch);
+            assert_eq!(s.status, Status::Done, "batch {batch}");
+            assert_eq!(s.runs_done, 1);
+            let shown = s.report.as_deref().expect("a report");
+            assert_eq!(
+                serde_json::to_string(shown).unwrap(),
+                serde_json::to_string(&final_report).unwrap(),
+                "batch {batch}: the appended report is the engine's final report"
+            );
+        }
+    }
+
+    #[test]
+    fn deltas_of_an_older_run_or_of_another_scenario_change_nothing() {
+        let mut s = AppState::from_query("preset=naive-retry-storm");
+        let old = s.run_id;
+        stream(&mut s, old, 2);
+        s.apply(Action::SetParam {
+            key: "retry.attempts_max".into(),
+            value: 2.0,
+        });
+        let before = s.report.clone();
+        let other = stampede_core::Simulation::new(&s.scenario().unwrap()).report();
+        let stale = ReportDelta::between(other, 0, 1);
+        s.apply(Action::Appended {
+            run_id: old,
+            deltas: vec![stale],
+        });
+        let same = |a: &Option<Rc<Report>>, b: &Option<Rc<Report>>| match (a, b) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        };
+        assert!(same(&s.report, &before), "a stale run's delta is ignored");
+        assert_eq!(s.status, Status::Running);
+        let mixed = AppState::from_query("preset=mixed-runtimes")
+            .scenario()
+            .unwrap();
+        let misfit = ReportDelta::between(stampede_core::Simulation::new(&mixed).report(), 0, 1);
+        let run_id = s.run_id;
+        s.apply(Action::Appended {
+            run_id,
+            deltas: vec![misfit],
+        });
+        assert_eq!(
+            s.report.as_deref().map(|r| r.buckets_done),
+            before.as_deref().map(|r| r.buckets_done)
+        );
+        assert!(
+            s.notices().iter().any(|n| n.contains("does not fit")),
+            "{:?}",
+            s.notices()
+        );
+    }
+
     #[test]
     fn a_parameter_change_starts_a_new_run_and_ignores_stale_reports() {
         let mut s = AppState::from_query("");
@@ -621,7 +875,7 @@ mod tests {
         });
         assert_eq!(s.run_id, first + 1);
         assert_eq!(s.status, Status::Running);
-        let stale = s.report.clone().map(Box::new).unwrap();
+        let stale = Box::new(Report::clone(s.report.as_ref().unwrap()));
         s.apply(Action::Finished {
             run_id: first,
             report: stale,
@@ -670,7 +924,7 @@ mod tests {
         assert_eq!(bad.url_problems.len(), 1);
         let embedded = AppState::from_query("preset=naive-retry-storm&embed=1");
         assert!(embedded.embed && embedded.url_problems.is_empty());
-        assert_eq!(embedded.to_query(), "preset=naive-retry-storm&embed=1");
+        assert_eq!(embedded.to_query(), "preset=naive-retry-storm&embed=1&v=1");
     }
 
     #[test]
@@ -824,7 +1078,7 @@ mod tests {
         assert_eq!(back.raw, s.raw);
         assert_eq!(back.to_query(), q);
         let run_id = baseline.run_id;
-        let report = s.report.clone().unwrap_or_else(|| {
+        let report = s.report.as_deref().cloned().unwrap_or_else(|| {
             let sc = s.scenario().unwrap();
             let mut sim = stampede_core::Simulation::new(&sc);
             sim.advance_to(stampede_core::SimTime::from_s(1.0));

@@ -1,4 +1,4 @@
-//! The benchmark workload: the SimPy peer model (`shared/peers/simpy_retry_fleet.py`) expressed
+//! The benchmark workload: the SimPy peer model (docs/sources.md E) expressed
 //! as a Stampede scenario, and the figures a run of it gives, in the peer's terms.
 //!
 //! Owns: the mapping from the peer's flags to scenario fields, and the one-line JSON of figures
@@ -23,7 +23,7 @@ const RECORD_TTL_FOREVER_S: f64 = 86_400.0;
 /// The peer's unbounded FIFO, as the largest queue capacity validation accepts.
 const QUEUE_UNBOUNDED: u32 = 10_000_000;
 
-/// One of the peer's configurations (`shared/peers/README.md`, "Configurations worth running").
+/// One of the peer's configurations (docs/sources.md E).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PeerConfig {
     /// The defaults: utilisation 0.8, unbounded queue, no trigger.
@@ -156,6 +156,29 @@ pub fn preset_scenario(name: &str) -> Result<Scenario, String> {
     Scenario::try_from(raw).map_err(|e| format!("{name}: {e}"))
 }
 
+/// The scenario of a playground link's query (`preset=NAME&key=value…`, the page's address
+/// without `?`), validated: the preset with the link's parameters applied, as the page builds it.
+pub fn query_scenario(query: &str) -> Result<Scenario, String> {
+    let mut name = None;
+    let mut rest = Vec::new();
+    for pair in query.trim_start_matches('?').split('&') {
+        match pair.strip_prefix("preset=") {
+            Some(preset) => name = Some(preset),
+            None if !pair.is_empty() => rest.push(pair),
+            None => {}
+        }
+    }
+    let name = name.ok_or_else(|| format!("the query `{query}` names no preset"))?;
+    let preset =
+        stampede_core::presets::find(name).ok_or_else(|| format!("no preset named `{name}`"))?;
+    let base = preset.raw().map_err(|e| format!("{name}: {e}"))?;
+    let (raw, problems) = stampede_core::scenario::apply_query(&base, &rest.join("&"));
+    if let Some(problem) = problems.first() {
+        return Err(format!("{query}: {problem}"));
+    }
+    Scenario::try_from(raw).map_err(|e| format!("{query}: {e}"))
+}
+
 /// What a run gives, in the peer's terms. Counts are user requests unless named otherwise.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Figures {
@@ -254,5 +277,18 @@ mod tests {
         assert!(figures.failures == 0 && figures.retries < 10, "{figures:?}");
         assert!((figures.mean_latency_ms - 40.35).abs() < 2.0, "{figures:?}");
         assert!(run_peer_json(PeerConfig::Steady, 3).starts_with("{\"config\":\"steady\""));
+    }
+
+    /// A link's query gives the preset with the link's values, as the page builds it.
+    #[test]
+    fn a_query_applies_its_values_to_its_preset() {
+        let plain = query_scenario("preset=naive-retry-storm").unwrap();
+        let preset = preset_scenario("naive-retry-storm").unwrap();
+        assert_eq!(plain.raw, preset.raw);
+        let changed = query_scenario("preset=naive-retry-storm&retry.attempts_max=7").unwrap();
+        assert_eq!(changed.raw.retry.attempts_max, 7);
+        assert!(query_scenario("retry.attempts_max=7").is_err(), "no preset");
+        assert!(query_scenario("preset=nope").is_err());
+        assert!(query_scenario("preset=naive-retry-storm&retry.attempts_maxx=7").is_err());
     }
 }

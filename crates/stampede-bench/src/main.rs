@@ -3,7 +3,10 @@
 //! ```text
 //! stampede-bench peer [--seed N] [--config steady|trigger-recovers|trigger-stays-down] [--repeat N]
 //! stampede-bench preset NAME [--repeat N]
+//! stampede-bench query 'preset=NAME&key=value…' [--repeat N]
 //! ```
+//! `query` runs the scenario a playground link describes (the browser benchmark's native side);
+//! `stampede-bench presets` lists the presets' names, one a line.
 //! Both print the first run's figures, `wall_s` (the first run), `wall_s_warm` (the mean of the
 //! repeats after the first; the first when there are none), `wall_s_mean` (the mean of all runs),
 //! `requests_per_s` and `events_per_s` (over `wall_s_mean`) and `peak_rss_kb` (VmHWM of this
@@ -12,10 +15,12 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use stampede_bench::{PeerConfig, peer_scenario_with, preset_scenario, run_figures};
+use stampede_bench::{
+    PeerConfig, peer_scenario_with, preset_scenario, query_scenario, run_figures,
+};
 use stampede_core::Scenario;
 
-const USAGE: &str = "usage: stampede-bench peer [--seed N] [--config steady|trigger-recovers|trigger-stays-down] [--repeat N]\n       stampede-bench preset NAME [--repeat N]";
+const USAGE: &str = "usage: stampede-bench peer [--seed N] [--config steady|trigger-recovers|trigger-stays-down] [--repeat N]\n       stampede-bench preset NAME [--repeat N]\n       stampede-bench query 'preset=NAME&key=value…' [--repeat N]\n       stampede-bench presets";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,6 +37,13 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &[String]) -> Result<String, String> {
+    if args.first().map(String::as_str) == Some("presets") {
+        let names: Vec<&str> = stampede_core::presets::PRESETS
+            .iter()
+            .map(|p| p.name)
+            .collect();
+        return Ok(names.join("\n"));
+    }
     let options = parse(args)?;
     let (head, build): (String, Box<dyn Fn() -> Result<Scenario, String>>) = match options.target {
         Target::Peer(config, seed) => (
@@ -41,6 +53,10 @@ fn run(args: &[String]) -> Result<String, String> {
         Target::Preset(name) => (
             format!("\"preset\":\"{name}\""),
             Box::new(move || preset_scenario(&name)),
+        ),
+        Target::Query(query) => (
+            format!("\"query\":{query:?}"),
+            Box::new(move || query_scenario(&query)),
         ),
     };
     let mut first = None;
@@ -75,6 +91,7 @@ fn run(args: &[String]) -> Result<String, String> {
 enum Target {
     Peer(PeerConfig, u64),
     Preset(String),
+    Query(String),
 }
 
 struct Options {
@@ -87,7 +104,8 @@ fn parse(args: &[String]) -> Result<Options, String> {
     let mut target = match args.next().map(String::as_str) {
         Some("peer") => Target::Peer(PeerConfig::Steady, 1),
         Some("preset") => Target::Preset(args.next().ok_or("preset needs a name")?.clone()),
-        _ => return Err("expected `peer` or `preset`".into()),
+        Some("query") => Target::Query(args.next().ok_or("query needs a link query")?.clone()),
+        _ => return Err("expected `peer`, `preset` or `query`".into()),
     };
     let mut repeat = 1;
     while let Some(arg) = args.next() {

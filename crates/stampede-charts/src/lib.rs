@@ -5,6 +5,8 @@
 //! series is told apart by colour alone), the shading of fault windows, and downsampling.
 //! Must not: compute model figures. Every value comes from a [`Report`].
 
+pub mod band;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use stampede_core::Report;
@@ -261,7 +263,9 @@ pub fn lines(kind: ChartKind, report: &Report) -> Vec<Line> {
                 (palette::BLUE, Dash::Dotted),
                 (palette::ORANGE, Dash::Solid),
                 (palette::SKY, Dash::Solid),
+                (palette::VERMILLION, Dash::Dotted),
             ];
+            const _: () = assert!(FAILURE_CAUSES == 12, "one style per failure cause");
             for (i, (color, dash)) in styles.into_iter().enumerate().take(FAILURE_CAUSES) {
                 if s.failed[i][..n].iter().any(|c| *c > 0) {
                     lines.push(line(

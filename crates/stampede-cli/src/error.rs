@@ -1,7 +1,8 @@
 //! Errors of the command line and the exit code each one maps to.
 //!
-//! Owns: the split between invalid input (exit 2) and runtime or I/O failures (exit 1), and the
-//! wording of problems for people.
+//! Owns: the split between invalid input (exit 2), runtime or I/O failures (exit 1), runs refused
+//! for their cost (exit 3) and runs stopped at their budget (exit 4), and the wording of problems
+//! for people.
 //! Must not: print anything itself; `main` prints and exits.
 
 use std::fmt;
@@ -15,6 +16,11 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_RUNTIME: u8 = 1;
 /// Exit code of invalid input (bad arguments, a scenario with problems, an unknown preset or key).
 pub const EXIT_INVALID: u8 = 2;
+/// Exit code of a run or sweep refused before it started: its estimated cost is over its budget.
+pub const EXIT_REFUSED: u8 = 3;
+/// Exit code of a run that stopped at its event budget or memory bound: what was asked for was
+/// written, with partial figures.
+pub const EXIT_STOPPED: u8 = 4;
 
 /// Why a command failed.
 #[derive(Debug)]
@@ -28,6 +34,12 @@ pub enum CliError {
     },
     /// Something failed while running or writing: a message for people.
     Runtime(String),
+    /// The estimated cost is over the budget: nothing ran. The message gives the numbers.
+    Refused(String),
+    /// The run stopped at its event budget or memory bound; its figures are partial.
+    Stopped(String),
+    /// Stdout was closed by its reader (`| head`): nothing more to write, and nothing to report.
+    Closed,
 }
 
 impl CliError {
@@ -64,6 +76,9 @@ impl CliError {
         match self {
             CliError::Invalid { .. } => EXIT_INVALID,
             CliError::Runtime(_) => EXIT_RUNTIME,
+            CliError::Refused(_) => EXIT_REFUSED,
+            CliError::Stopped(_) => EXIT_STOPPED,
+            CliError::Closed => EXIT_OK,
         }
     }
 }
@@ -80,7 +95,10 @@ impl fmt::Display for CliError {
                 }
                 Ok(())
             }
-            CliError::Runtime(message) => f.write_str(message),
+            CliError::Runtime(message)
+            | CliError::Refused(message)
+            | CliError::Stopped(message) => f.write_str(message),
+            CliError::Closed => f.write_str("stdout closed"),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! Must not: change a value. The JSON is the report's own serde form; the CSV prints each series
 //! value with the shortest decimal that round-trips.
 
+pub use stampede_cli::stdio::is_stdout;
 use std::path::{Path, PathBuf};
 
 use stampede_charts::{ChartKind, Theme};
@@ -29,7 +30,8 @@ fn count(v: &[u64], b: usize) -> String {
 /// A real number, or an empty cell (not finite, or a series the run did not record).
 fn real(v: &[f64], b: usize) -> String {
     match v.get(b) {
-        Some(x) if x.is_finite() => format!("{x}"),
+        // `+ 0.0` turns -0.0 into 0.0: no "-0" cells.
+        Some(x) if x.is_finite() => format!("{}", x + 0.0),
         _ => String::new(),
     }
 }
@@ -132,6 +134,7 @@ fn failure_column(outcome: Outcome) -> &'static str {
         Outcome::BreakerOpen => "failed_breaker_open_per_bucket",
         Outcome::DeadlineExceeded => "failed_deadline_exceeded_per_bucket",
         Outcome::DependencyFailed => "failed_dependency_per_bucket",
+        Outcome::OperatorThrottled => "failed_operator_throttled_per_bucket",
     }
 }
 
@@ -169,8 +172,16 @@ pub fn series_csv(report: &Report) -> String {
     out
 }
 
-/// Writes a file, naming it in the error.
+/// Writes a file, naming it in the error; `-` ([`crate::input::STDIO_PATH`]) is standard output.
 pub fn write_file(path: &Path, contents: impl AsRef<[u8]>) -> CliResult<()> {
+    if is_stdout(path) {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        return out
+            .write_all(contents.as_ref())
+            .and_then(|()| out.flush())
+            .map_err(|e| CliError::io("write", Path::new("standard output"), &e));
+    }
     std::fs::write(path, contents).map_err(|e| CliError::io("write", path, &e))
 }
 
@@ -224,4 +235,20 @@ pub fn write_charts(
         written.push(path);
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One name per cause: the CSV column of a cause carries the key the JSON report uses.
+    #[test]
+    fn failure_columns_carry_the_report_keys() {
+        for cause in Outcome::FAILURES {
+            assert_eq!(
+                failure_column(cause),
+                format!("failed_{}_per_bucket", cause.key())
+            );
+        }
+    }
 }

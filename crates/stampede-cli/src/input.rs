@@ -71,22 +71,72 @@ pub fn load_raw(source: &Source) -> CliResult<RawScenario> {
                 .map_err(|e| CliError::scenario(source.label(), e))
         }
         Source::File(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| CliError::io("read", path, &e))?;
-            decode(path, &text).map_err(|e| CliError::scenario(source.label(), e))
+            let bytes = read_input(path, scenario::bounds::INPUT_BYTES_MAX as u64)?;
+            let text = utf8(&bytes).map_err(|p| CliError::Invalid {
+                source: source.label(),
+                problems: vec![p],
+            })?;
+            let decoded = decode(path, text).map_err(|e| CliError::scenario(source.label(), e))?;
+            warn(&source.label(), &decoded.notices);
+            Ok(decoded.raw)
         }
     }
 }
 
+pub use stampede_cli::stdio::{STDIO_PATH, warn};
+
+/// The bytes of a file, or of standard input for [`STDIO_PATH`], at most `bytes_max` of them: a
+/// longer input (or a stream that goes on, such as `/dev/zero`) is refused after reading one byte
+/// past the limit, never read whole.
+pub fn read_input(path: &Path, bytes_max: u64) -> CliResult<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let (label, read) = if path.as_os_str() == STDIO_PATH {
+        let label = Path::new("standard input");
+        (
+            label,
+            std::io::stdin().take(bytes_max + 1).read_to_end(&mut bytes),
+        )
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| CliError::io("read", path, &e))?;
+        (path, file.take(bytes_max + 1).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| CliError::io("read", label, &e))?;
+    if bytes.len() as u64 > bytes_max {
+        return Err(CliError::invalid(
+            label.display().to_string(),
+            "(file)",
+            format!("more than {bytes_max} bytes; the limit is {bytes_max} bytes"),
+        ));
+    }
+    Ok(bytes)
+}
+/// Text of a file, or a problem naming the byte offset (and line) of the first byte that is
+/// not UTF-8: a bad scenario (exit 2), not an I/O failure.
+pub fn utf8(bytes: &[u8]) -> Result<&str, Problem> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let line = bytes[..offset].iter().filter(|b| **b == b'\n').count() + 1;
+        Problem {
+            path: "(file)".to_string(),
+            message: format!(
+                "not UTF-8 text: byte {offset} (line {line}) is 0x{:02x}; save the file as UTF-8",
+                bytes[offset]
+            ),
+        }
+    })
+}
+
 /// Decodes file text: JSON for `.json` files or text that starts with `{`, TOML otherwise.
-fn decode(path: &Path, text: &str) -> Result<RawScenario, stampede_core::ScenarioError> {
+fn decode(path: &Path, text: &str) -> Result<scenario::Decoded, stampede_core::ScenarioError> {
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))
         || text.trim_start().starts_with('{');
     if is_json {
-        scenario::raw_from_json(text)
+        scenario::decode_json(text)
     } else {
-        scenario::raw_from_toml(text)
+        scenario::decode_toml(text)
     }
 }
 
@@ -101,9 +151,11 @@ pub fn apply_sets(raw: &mut RawScenario, sets: &[String]) -> CliResult<()> {
             });
             continue;
         };
-        if let Err(problem) = scenario::set_param(raw, key.trim(), value) {
+        let mut notices = Vec::new();
+        if let Err(problem) = scenario::set_param_noting(raw, key.trim(), value, &mut notices) {
             problems.push(problem);
         }
+        warn("--set", &notices);
     }
     if problems.is_empty() {
         Ok(())

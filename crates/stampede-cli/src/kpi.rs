@@ -25,7 +25,8 @@ impl Cell {
     /// CSV text: shortest round-trip decimal, `true`/`false`, or empty.
     pub fn csv(self) -> String {
         match self {
-            Cell::Number(v) if v.is_finite() => format!("{v}"),
+            // `+ 0.0` turns -0.0 into 0.0: no "-0" cells.
+            Cell::Number(v) if v.is_finite() => format!("{}", v + 0.0),
             Cell::Number(_) | Cell::Empty => String::new(),
             Cell::Count(n) => n.to_string(),
             Cell::Flag(b) => b.to_string(),

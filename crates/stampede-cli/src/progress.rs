@@ -1,52 +1,50 @@
-//! Progress on stderr for long runs: a plain `\r` line, only when stderr is a terminal.
+//! Progress on stderr for long runs: an `indicatif` bar, only when stderr is a terminal.
 //!
 //! Owns: when and how progress is shown.
 //! Must not: change what is simulated. A run advanced in slices gives the same report as one run
 //! to its end (the engine processes events in `(time, sequence)` order whatever the slices).
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use stampede_core::{Report, Scenario, SimTime, Simulation};
 
 /// Slices a run is advanced in.
 const SLICES: u64 = 100;
 
-/// A progress line on stderr, or nothing.
+/// A progress bar on stderr, or nothing. Shared by a sweep's threads (`ProgressBar` is `Sync`).
 #[derive(Debug)]
 pub struct Progress {
-    shown: bool,
+    bar: Option<ProgressBar>,
 }
 
 impl Progress {
     /// Shows progress when `wanted` and stderr is a terminal.
     pub fn new(wanted: bool) -> Progress {
-        Progress {
-            shown: wanted && std::io::stderr().is_terminal(),
-        }
+        let shown = wanted && std::io::stderr().is_terminal();
+        let bar = shown.then(|| {
+            let bar = ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::stderr());
+            if let Ok(style) = ProgressStyle::with_template("[{bar:30}] {percent:>3}% {msg}") {
+                bar.set_style(style.progress_chars("#-"));
+            }
+            bar
+        });
+        Progress { bar }
     }
 
-    /// Redraws the line with a bar for `done` of `total` and a trailing note.
+    /// Shows `done` of `total` and a trailing note.
     pub fn update(&self, done: u64, total: u64, note: &str) {
-        if !self.shown {
-            return;
+        if let Some(bar) = &self.bar {
+            bar.set_length(total.max(1));
+            bar.set_position(done);
+            bar.set_message(note.to_string());
         }
-        let width = 30;
-        let filled = (done * width / total.max(1)) as usize;
-        let bar = format!(
-            "{}{}",
-            "#".repeat(filled),
-            "-".repeat(width as usize - filled)
-        );
-        let percent = done * 100 / total.max(1);
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\r[{bar}] {percent:>3}% {note}\x1b[K");
-        let _ = err.flush();
     }
 
-    /// Clears the line.
+    /// Clears the bar.
     pub fn finish(&self) {
-        if self.shown {
-            let _ = write!(std::io::stderr(), "\r\x1b[K");
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
         }
     }
 }

@@ -4,6 +4,7 @@
 //! a test keeps it up to date.
 
 use serde_json::Value;
+use stampede_core::scenario::aliases;
 use stampede_core::scenario::params::{PARAMS, find};
 
 fn resolve<'a>(schema: &'a Value, node: &'a Value) -> &'a Value {
@@ -93,7 +94,12 @@ pub fn markdown() -> String {
          and the parameter registry (ranges, labels, sources); do not edit by hand.\n\
          A scenario file is TOML or JSON; every field is optional and takes the default shown.\n\
          Times carry their unit in the field name (`_s`, `_ms`). The JSON Schema is printed by \
-         `stampede schema`.\n\n",
+         `stampede schema`.\n\n\
+         On the documentation site, three of the keys below, live (an embed, docs/embedding.md):\n\n\
+         <iframe class=\"stampede-embed\" src=\"playground/?preset=naive-retry-storm&embed=1&charts=load\
+         &kpis=peak_amplification,time_to_recover&controls=retry.attempts_max,retry.backoff,retry.jitter\
+         &height=compact&v=1\" title=\"Retry keys, live\" width=\"100%\" height=\"560\" loading=\"lazy\" \
+         style=\"border:0\"></iframe>\n\n",
     );
     let Some(sections) = schema["properties"].as_object() else {
         return out;
@@ -153,6 +159,19 @@ pub fn markdown() -> String {
         "\n## Playground and URL keys for the first fault\n\nThe playground's Outage panel and links edit the first entry of `faults` with these keys:\n\n{}\n",
         outage.join("\n")
     ));
+    out.push_str(
+        "\n## Deprecated spellings\n\nOld names that still work everywhere (files, `--set`, links), \
+         each with a one-line warning naming the current one:\n\n",
+    );
+    for alias in aliases::KEY_ALIASES {
+        out.push_str(&format!("- key `{}`: now `{}`\n", alias.old, alias.new));
+    }
+    for alias in aliases::VALUE_ALIASES {
+        out.push_str(&format!(
+            "- `{}` = `{}`: now `{}`\n",
+            alias.key, alias.old, alias.new
+        ));
+    }
     out
 }
 

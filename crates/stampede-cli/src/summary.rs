@@ -67,6 +67,13 @@ pub fn summary_table(scenario: &Scenario, report: &Report) -> String {
             " (stopped early)"
         }
     );
+    if report.stopped_early() {
+        let _ = writeln!(
+            out,
+            "  PARTIAL: the run stopped at its budget; every figure covers only the first {} s",
+            number(report.now_s, 1)
+        );
+    }
     let _ = writeln!(out);
     row(
         &mut out,
@@ -248,11 +255,27 @@ pub fn diff_table(
     (a_label, sc_a, a): (&str, &Scenario, &Report),
     (b_label, sc_b, b): (&str, &Scenario, &Report),
 ) -> String {
+    diff_reports(
+        &format!("seed {} for both runs", a.seed),
+        (a_label, &a.summary),
+        (b_label, &b.summary),
+        entry_columns([sc_a, sc_b]),
+    )
+}
+
+/// [`diff_table`] of two reports, with the per-entry rows of `entries` (none for saved reports,
+/// whose scenarios are not at hand: their lists are in the JSON).
+pub fn diff_reports(
+    heading: &str,
+    (a_label, a): (&str, &stampede_core::Summary),
+    (b_label, b): (&str, &stampede_core::Summary),
+    entries: Vec<(&'static crate::kpi::EntryKpi, String)>,
+) -> String {
     let mut rows: Vec<[String; 4]> = SWEEP_KPIS
         .iter()
         .chain(DIFF_KPIS)
         .map(|k| {
-            let (ca, cb) = ((k.read)(&a.summary), (k.read)(&b.summary));
+            let (ca, cb) = ((k.read)(a), (k.read)(b));
             [
                 k.name.to_string(),
                 cell_text(ca),
@@ -262,8 +285,8 @@ pub fn diff_table(
         })
         .collect();
     // Per class, resolver and failover name of either scenario, as the sweep's columns.
-    rows.extend(entry_columns([sc_a, sc_b]).into_iter().map(|(kpi, entry)| {
-        let read = |r: &Report| (kpi.read)(&r.summary, &entry).unwrap_or(Cell::Empty);
+    rows.extend(entries.into_iter().map(|(kpi, entry)| {
+        let read = |s: &stampede_core::Summary| (kpi.read)(s, &entry).unwrap_or(Cell::Empty);
         let (ca, cb) = (read(a), read(b));
         [
             format!("{}.{entry}", kpi.name),
@@ -285,7 +308,7 @@ pub fn diff_table(
         }
     }
     let mut out = String::new();
-    let _ = writeln!(out, "seed {} for both runs", a.seed);
+    let _ = writeln!(out, "{heading}");
     for r in std::iter::once(&header).chain(&rows) {
         let mut line = String::new();
         for (i, (c, w)) in r.iter().zip(widths).enumerate() {

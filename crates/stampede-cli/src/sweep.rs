@@ -16,6 +16,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
+use stampede_core::report::thousands;
 use stampede_core::scenario::params::{self, ParamKind, trim_number};
 use stampede_core::scenario::{self as core_scenario, Problem};
 use stampede_core::{RawScenario, Scenario};
@@ -26,8 +27,20 @@ use crate::progress::Progress;
 
 /// Most values one `--vary` may take.
 pub const STEPS_MAX: usize = 10_000;
-/// Most points one sweep may have (grid × seeds).
+/// Most points one sweep may have (grid cells × seeds), whole grid, every shard included: at the
+/// 0.1–0.3 s a preset's run takes on one core, days of work on one machine, and a CSV of about
+/// a gigabyte. Larger grids are refused before anything runs ([`Grid::size_problem`]).
 pub const POINTS_MAX: usize = 10_000_000;
+/// Longest `--vary` spec, bytes (10,000 values of a few digits each).
+pub const VARY_BYTES_MAX: usize = 256 * 1024;
+/// Largest sweep CSV `merge` reads, bytes (a full 10,000,000-point sweep is about 2 GB: shard
+/// it finer).
+pub const CSV_BYTES_MAX: u64 = 1 << 30;
+/// Most columns of a sweep CSV (the KPIs, the varied keys and up to 8 classes, 3 resolvers and
+/// 9 names' own columns are fewer than 200).
+pub const CSV_COLUMNS_MAX: usize = 1024;
+/// Missing points `merge` lists (the rest are counted).
+pub const MISSING_LISTED_MAX: usize = 10;
 
 /// One varied parameter and its values, as wire text.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,14 +54,27 @@ pub struct Vary {
 /// Parses `key=a..b:steps` (evenly spaced, both ends included, integers rounded) or
 /// `key=v1,v2,…` (values as written, e.g. option names).
 pub fn parse_vary(text: &str) -> Result<Vary, Problem> {
+    let shown: String = text.chars().take(60).collect();
     let problem = |message: String| Problem {
-        path: format!("--vary {text}"),
+        path: format!("--vary {shown}"),
         message,
     };
+    if text.len() > VARY_BYTES_MAX {
+        return Err(problem(format!(
+            "a spec of {} bytes; the limit is {VARY_BYTES_MAX} bytes",
+            text.len()
+        )));
+    }
     let Some((key, spec)) = text.split_once('=') else {
         return Err(problem("expected key=a..b:steps or key=v1,v2,…".into()));
     };
     let key = key.trim();
+    let listed = spec.split(',').count();
+    if listed > STEPS_MAX {
+        return Err(problem(format!(
+            "{listed} values; at most {STEPS_MAX} per --vary"
+        )));
+    }
     if key == stampede_core::scenario::POLICY_KEY {
         let values: Vec<String> = spec.split(',').map(|v| v.trim().to_string()).collect();
         if values
@@ -66,8 +92,28 @@ pub fn parse_vary(text: &str) -> Result<Vary, Problem> {
             values,
         });
     }
-    let Some(param) = params::find(key) else {
-        let hint = params::nearest(key).map_or(String::new(), |k| format!("; did you mean `{k}`?"));
+    let (key, notice) = core_scenario::aliases::canonical_key(key);
+    if let Some(notice) = notice {
+        crate::stdio::warn("--vary", &[notice]);
+    }
+    // `resolver:<i>.<setting>` varies a further resolver, as `--set` takes it: the values are
+    // checked against `resolver.<setting>`'s range here, the index when each point is built.
+    let registry_key = match key.strip_prefix(core_scenario::FURTHER_RESOLVER_PREFIX) {
+        Some(rest) => match rest.split_once('.') {
+            Some((index, setting)) if index.parse::<usize>().is_ok() => {
+                format!("resolver.{setting}")
+            }
+            _ => return Err(problem("expected resolver:<index>.<setting>".into())),
+        },
+        None => key.to_string(),
+    };
+    let Some(param) = params::find(&registry_key) else {
+        // A long key names no parameter: it is not compared with every key for a hint (the
+        // comparison costs its length times each key's).
+        let hint = (registry_key.len() <= core_scenario::bounds::KEY_BYTES_MAX)
+            .then(|| params::nearest(&registry_key))
+            .flatten()
+            .map_or(String::new(), |k| format!("; did you mean `{k}`?"));
         return Err(problem(format!("unknown parameter `{key}`{hint}")));
     };
     let values = if let Some((range, steps)) = spec.split_once("..").map(|(a, rest)| {
@@ -82,6 +128,16 @@ pub fn parse_vary(text: &str) -> Result<Vary, Problem> {
                 .ok_or_else(|| problem(format!("`{t}` is not a number")))
         };
         let (a, b) = (number(range.0)?, number(range.1)?);
+        if steps.trim() == "1" && a != b {
+            return Err(problem(format!(
+                "one step from {} to {} would keep only {}; give 2 or more steps, or the value \
+                 alone (`{key}={}`)",
+                range.0.trim(),
+                range.1.trim(),
+                range.0.trim(),
+                range.0.trim()
+            )));
+        }
         let steps: usize = steps
             .trim()
             .parse()
@@ -156,12 +212,48 @@ pub struct Grid {
 impl Grid {
     /// Grid cells (product of the value counts).
     pub fn cells(&self) -> usize {
-        self.varies.iter().map(|v| v.values.len()).product()
+        // Saturating: five keys of 10,000 values overflow a usize, and are refused by size.
+        self.varies
+            .iter()
+            .fold(1usize, |cells, v| cells.saturating_mul(v.values.len()))
     }
 
-    /// Points (cells × seeds).
+    /// Points (cells × seeds); the caller has checked the size with [`Grid::size_problem`].
     pub fn points(&self) -> usize {
-        self.cells() * self.seeds
+        self.cells().saturating_mul(self.seeds)
+    }
+
+    /// Points (cells × seeds), or `None` when the product does not fit in a `usize`.
+    pub fn checked_points(&self) -> Option<usize> {
+        self.varies
+            .iter()
+            .try_fold(self.seeds, |n, v| n.checked_mul(v.values.len()))
+    }
+
+    /// Why the grid is too large to run, with its size and the limit; `None` when it fits.
+    pub fn size_problem(&self) -> Option<Problem> {
+        let points = self.checked_points().filter(|p| *p <= POINTS_MAX);
+        if points.is_some() {
+            return None;
+        }
+        let shape: Vec<String> = self
+            .varies
+            .iter()
+            .map(|v| thousands(v.values.len() as u64))
+            .collect();
+        let size = self
+            .checked_points()
+            .map_or_else(|| "more than 2^64".to_string(), |p| thousands(p as u64));
+        Some(Problem {
+            path: "--vary".into(),
+            message: format!(
+                "the grid has {size} points ({} values × {} seed(s)), over the limit of {} \
+                 points per sweep; narrow the grid or use fewer seeds",
+                shape.join(" × "),
+                self.seeds,
+                thousands(POINTS_MAX as u64)
+            ),
+        })
     }
 
     /// The value index of each varied key and the seed index of point `p`.
@@ -296,7 +388,11 @@ pub fn run(
     points: Vec<(usize, Scenario)>,
     progress: &Progress,
 ) -> CliResult<String> {
-    let mut file = File::create(plan.out).map_err(|e| CliError::io("create", plan.out, &e))?;
+    let mut file: Box<dyn Write> = if crate::stdio::is_stdout(plan.out) {
+        Box::new(std::io::stdout())
+    } else {
+        Box::new(File::create(plan.out).map_err(|e| CliError::io("create", plan.out, &e))?)
+    };
     let header = plan.grid.header();
     let mut written = header.clone();
     file.write_all(header.as_bytes())
@@ -360,26 +456,55 @@ pub struct Table {
 
 impl Table {
     /// Parses sweep CSV text. Rows with the wrong field count (a row cut by an interruption) are
-    /// skipped and counted in the second return value.
+    /// skipped and counted in the second return value. A header over [`CSV_COLUMNS_MAX`]
+    /// columns, or a point index at or above [`POINTS_MAX`], is refused before rows are kept.
     pub fn parse(text: &str, name: &str) -> CliResult<(Table, usize)> {
         let mut lines = text.lines();
-        let header: Vec<String> = lines
+        let header_line = lines
             .next()
             .filter(|h| h.starts_with("point,"))
             .ok_or_else(|| {
                 CliError::invalid(name, "header", "not a sweep CSV (no `point,…` header)")
-            })?
-            .split(',')
-            .map(str::to_string)
-            .collect();
+            })?;
+        let columns = header_line.split(',').count();
+        if columns > CSV_COLUMNS_MAX {
+            return Err(CliError::invalid(
+                name,
+                "header",
+                format!("{columns} columns; a sweep CSV has at most {CSV_COLUMNS_MAX}"),
+            ));
+        }
+        let header: Vec<String> = header_line.split(',').map(str::to_string).collect();
         let mut rows = Vec::new();
         let mut skipped = 0;
-        for line in lines.filter(|l| !l.is_empty()) {
+        let mut problems = Vec::new();
+        for (number, line) in lines.enumerate().filter(|(_, l)| !l.is_empty()) {
             let fields: Vec<String> = line.split(',').map(str::to_string).collect();
-            match fields[0].parse::<usize>() {
-                Ok(point) if fields.len() == header.len() => rows.push((point, fields)),
-                _ => skipped += 1,
+            if fields.len() != header.len() {
+                // A row cut short by an interrupted sweep.
+                skipped += 1;
+                continue;
             }
+            match fields[0].parse::<usize>() {
+                Ok(point) if point < POINTS_MAX => rows.push((point, fields)),
+                _ => problems.push(Problem {
+                    path: format!("line {}", number + 2),
+                    message: format!(
+                        "point `{}` is not a point index (a whole number from 0 to {})",
+                        stampede_core::scenario::decode::shorten(&fields[0]),
+                        POINTS_MAX - 1
+                    ),
+                }),
+            }
+            if problems.len() >= 20 {
+                break;
+            }
+        }
+        if !problems.is_empty() {
+            return Err(CliError::Invalid {
+                source: name.to_string(),
+                problems,
+            });
         }
         Ok((Table { header, rows }, skipped))
     }
@@ -407,8 +532,9 @@ impl Table {
 }
 
 /// Merges shard tables (same header) into point order. A point present twice must have the same
-/// row. Returns the merged table and the missing point indices below the largest one.
-pub fn merge(tables: Vec<(String, Table)>) -> CliResult<(Table, Vec<usize>)> {
+/// row. Returns the merged table, how many point indices below the largest one are missing, and
+/// the first [`MISSING_LISTED_MAX`] of them.
+pub fn merge(tables: Vec<(String, Table)>) -> CliResult<(Table, usize, Vec<usize>)> {
     let mut iter = tables.into_iter();
     let Some((first_name, first)) = iter.next() else {
         return Err(CliError::invalid(
@@ -446,16 +572,26 @@ pub fn merge(tables: Vec<(String, Table)>) -> CliResult<(Table, Vec<usize>)> {
     if !problems.is_empty() {
         return Err(CliError::Invalid {
             source: "merge".into(),
-            problems,
+            problems: core_scenario::bounds::cap_problems(problems),
         });
     }
+    // Points are below POINTS_MAX (Table::parse), so the gaps are counted in bounded time.
     let last = rows.keys().next_back().copied().unwrap_or(0);
-    let missing = (0..last).filter(|p| !rows.contains_key(p)).collect();
+    let missing_count = if rows.is_empty() {
+        0
+    } else {
+        last + 1 - rows.len()
+    };
+    let missing = (0..last)
+        .filter(|p| !rows.contains_key(p))
+        .take(MISSING_LISTED_MAX)
+        .collect();
     Ok((
         Table {
             header,
             rows: rows.into_iter().collect(),
         },
+        missing_count,
         missing,
     ))
 }
@@ -463,6 +599,25 @@ pub fn merge(tables: Vec<(String, Table)>) -> CliResult<(Table, Vec<usize>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_vary_key_is_unknown_without_a_hint() {
+        // Found by the sweep_spec fuzz target: a 64 kB key was compared with every registry key
+        // for a "did you mean" hint, seconds per spec.
+        let spec = format!("{}=1,2", "retry.attempts_max".repeat(3000));
+        let problem = parse_vary(&spec).unwrap_err();
+        assert!(
+            problem.message.starts_with("unknown parameter"),
+            "{problem:?}"
+        );
+        assert!(!problem.message.contains("did you mean"), "{problem:?}");
+        // A short near miss still gets its hint.
+        let near = parse_vary("retry.attempt_max=1,2").unwrap_err();
+        assert!(
+            near.message.contains("did you mean `retry.attempts_max`"),
+            "{near:?}"
+        );
+    }
 
     #[test]
     fn vary_ranges_and_lists() {
@@ -476,6 +631,33 @@ mod tests {
         let e = parse_vary("dns.record_tl_s=1..2:2").unwrap_err();
         assert!(e.message.contains("dns.record_ttl_s"), "{e}");
         assert!(parse_vary("dns.record_ttl_s=1..2:0").is_err());
+        // One step of a range that is not one value would drop `b` silently.
+        let e = parse_vary("dns.record_ttl_s=5..60:1").unwrap_err();
+        assert!(e.message.contains("keep only 5"), "{e}");
+        assert_eq!(parse_vary("dns.record_ttl_s=5..5:1").unwrap().values, ["5"]);
+        // A further resolver's setting, as `--set` takes it, checked against its range.
+        let v = parse_vary("resolver:1.capacity_qps=512,1024").unwrap();
+        assert_eq!(v.key, "resolver:1.capacity_qps");
+        assert!(parse_vary("resolver:1.capacity_qps=-5").is_err());
+        assert!(parse_vary("resolver:x.capacity_qps=5").is_err());
+        // An old key works under its current name.
+        assert_eq!(
+            parse_vary("client_dns.cold_start=true,false").unwrap().key,
+            "fleet.cold_start"
+        );
+    }
+
+    #[test]
+    fn merge_refuses_rows_that_name_no_point() {
+        for point in ["-1", "abc", "99999999999999999999999"] {
+            let text = format!("point,a,seed\n0,1,1\n{point},2,1\n");
+            let Err(CliError::Invalid { problems, .. }) = Table::parse(&text, "x.csv") else {
+                panic!("point {point} must be refused");
+            };
+            assert_eq!(problems[0].path, "line 3", "{point}");
+        }
+        let (table, skipped) = Table::parse("point,a,seed\n0,1,1\n1,2\n", "x.csv").unwrap();
+        assert_eq!((table.rows.len(), skipped), (1, 1));
     }
 
     #[test]
@@ -541,6 +723,38 @@ mod tests {
                 .ends_with(&format!("{}\n", expected.join(",")))
         );
         assert!(resolver_columns(&grid("resolvers.count=1")).is_empty());
+    }
+
+    #[test]
+    fn grids_over_the_limit_are_refused_with_their_size() {
+        let vary = |n: usize| Vary {
+            key: "dns.record_ttl_s".into(),
+            values: vec!["1".into(); n],
+        };
+        let grid = |varies: Vec<Vary>, seeds| Grid {
+            varies,
+            seeds,
+            entry_columns: Vec::new(),
+        };
+        assert!(
+            grid(vec![vary(1000), vary(1000)], 10)
+                .size_problem()
+                .is_none()
+        );
+        let over = grid(vec![vary(1000), vary(1000)], 11)
+            .size_problem()
+            .unwrap();
+        assert!(
+            over.message
+                .contains("11,000,000 points (1,000 × 1,000 values × 11 seed(s))")
+                && over.message.contains("limit of 10,000,000"),
+            "{over}"
+        );
+        // 10,000⁵ points overflow a usize: refused, not a panic or a wrapped product.
+        let huge = grid((0..5).map(|_| vary(10_000)).collect(), 1)
+            .size_problem()
+            .unwrap();
+        assert!(huge.message.contains("more than 2^64"), "{huge}");
     }
 
     #[test]

@@ -962,3 +962,813 @@ fn sweeps_report_each_resolver_and_failover_name() {
         .expect("a cost column");
     assert_eq!(diff_rows, header[cost + 1..], "{text}");
 }
+
+/// A load spike into a queue whose wait crosses the clients' timeout: the survival boundary is
+/// known from queueing theory.
+///
+/// Numbers: λ = 1800 clients × 1 request/s = 1800 requests/s; the backend has c = 200 workers
+/// with a constant service time s = 100 ms, so it serves μ = c/s = 2000 requests/s (ρ = 0.9,
+/// an M/D/200 queue whose wait is a few ms before the fault). The spike multiplies arrivals
+/// by F = 1.5 to Fλ = 2700/s, so the queue grows at Fλ − μ = 700 requests/s, deterministically
+/// up to Poisson noise, and an attempt that finds Q waiting waits Q/μ. The attempt timeout
+/// T = 2 s covers wait plus service (the engine times out an attempt whose service would end at
+/// or after T), so attempts fail once the wait exceeds T − s = 1.9 s, i.e. once the queue holds
+/// μ(T − s) = 3800 requests. The spike of length D reaches that iff 700 · D > 3800:
+///
+///   D* = μ(T − s) / (Fλ − μ) = 3800 / 700 = 5.43 s,   and for a spike of D = 5 s,
+///   F* = (μ(T − s)/D + μ) / λ = (760 + 2000) / 1800 = 1.533.
+///
+/// Along the worker count c (a 5 s spike) more workers help: μ = c/s = 10c per second, the
+/// queue grows at 2700 − 10c and collapses the run once it holds 10c · 1.9 = 19c, so it
+/// collapses iff 5 · (2700 − 10c) > 19c ⇔ c < 13500/69 = 195.7: the design recovers from
+/// c* = 196 workers on (σ ≈ 116/69 ≈ 1.7 workers). Far above c* the queue drains within a
+/// bucket or two and goodput falls back to λ, where a bucket of 1800 ± 42 requests misses
+/// 95 % of the baseline by Poisson noise alone about once in 40 buckets: a seed of ten may
+/// then read metastable, which a 50 % share absorbs.
+///
+/// Why crossing it is the verdict: without retries (attempts_max = 1) the attempts that waited
+/// too long are served, wasted, about T after they arrived, i.e. right after the spike ends, so
+/// goodput in the first metric buckets after the fault drops below 95 % of the baseline (1800/s:
+/// the queue drains at μ = 2000/s, so losing 0.15 s of a 1 s bucket suffices, a few dozen
+/// requests past the threshold: +0.05 s at most). With a 1 s recovery window, recovery must
+/// start in the first bucket after the fault: a dip there makes the run metastable, no dip
+/// recovers. Seed noise: the queue at D* varies by √(Fλ · D*) ≈ 121 requests, σ ≈ 0.17 s of
+/// spike, so at a 50 % share the boundary is D* within ±0.25 s (the median of 10 seeds varies
+/// by about 0.07 s), and at 90 % it is lower.
+const QUEUE_TIMEOUT: &str = r#"
+version = 1
+title = "queue wait crosses the timeout"
+
+[run]
+duration_s = 40.0
+bucket_s = 1.0
+seed = 1
+recovery_window_s = 1.0
+
+[fleet]
+clients = 1800
+request_rate_per_client_per_s = 1.0
+attempt_timeout_ms = 2000.0
+
+[retry]
+attempts_max = 1
+
+[dns]
+record_ttl_s = 3600.0
+
+[backend]
+workers = 200
+service_time = "constant"
+service_ms_mean = 100.0
+queue_capacity = 1000000
+
+[[faults]]
+kind = "load_spike"
+start_s = 10.0
+end_s = 15.0
+factor = 1.5
+"#;
+
+/// The `(holds, fails)` values of a boundary answer ("… (5.5–5.53 s: 5.5 holds, 5.53 does
+/// not)"), or `None` when it states there is none in the range.
+fn boundary_values(o: &Output) -> Option<(f64, f64)> {
+    assert_exit(o, 0);
+    let text = stdout(o);
+    let last = text.lines().last().unwrap_or_default();
+    if last.contains("no boundary in range") {
+        return None;
+    }
+    let number = |word: &str| {
+        let (before, _) = last.split_once(word).unwrap_or_else(|| panic!("{text}"));
+        before.rsplit(" ").next().unwrap().parse::<f64>().unwrap()
+    };
+    Some((number(" holds"), number(" does not")))
+}
+
+#[test]
+fn boundary_finds_where_the_queue_wait_crosses_the_timeout() {
+    let dir = TempDir::new("boundary");
+    let scenario = dir.write("queue.toml", QUEUE_TIMEOUT);
+    let search = |trigger: &str, share: &str, resolution: &str| {
+        sh!(
+            "boundary",
+            scenario,
+            "--trigger",
+            trigger,
+            "--share",
+            share,
+            "--seeds",
+            "10",
+            "--resolution",
+            resolution,
+            "--jobs",
+            "2"
+        )
+    };
+    let duration_star = 2000.0 * 1.9 / 700.0;
+    let o = search("outage.duration_s=2..10", "0.5", "0.05");
+    let (holds, fails) = boundary_values(&o).expect("a boundary");
+    assert!(holds < fails && fails - holds <= 0.05, "{}", stdout(&o));
+    assert!(
+        (holds - duration_star).abs() < 0.25 && (fails - duration_star).abs() < 0.3,
+        "D* = {duration_star:.3} s from theory: {}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("up to"), "{}", stdout(&o));
+    // Each probe is the sweep's points at that value: the seeds recovered at 5.5 s (a probe of
+    // this search, halfway between 5 and 6) are the sweep's rows there that are not metastable.
+    let probe_row = stdout(&o)
+        .lines()
+        .find(|l| l.starts_with("5.5 s "))
+        .map(|l| {
+            l.split_whitespace()
+                .nth(2)
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .expect("a probe at 5.5 s");
+    let csv = dir.path("at-5.5.csv");
+    let sweep = sh!(
+        "sweep",
+        scenario,
+        "--vary",
+        "outage.duration_s=5.5",
+        "--seeds",
+        "10",
+        "--out",
+        csv
+    );
+    assert_exit(&sweep, 0);
+    let recovered = read(&csv)
+        .lines()
+        .skip(1)
+        .filter(|l| l.contains(",false,"))
+        .count();
+    assert_eq!(probe_row, recovered, "{}", read(&csv));
+    // A larger share of seeds holds only for shorter spikes.
+    let (holds_90, _) = boundary_values(&search("outage.duration_s=2..10", "0.9", "0.05")).unwrap();
+    assert!(holds_90 <= holds, "90 %: {holds_90} s, 50 %: {holds} s");
+
+    // More workers help: the low end fails, the high end holds, the answer reads "from".
+    let o = search("backend.workers=150..250", "0.5", "1");
+    let (holds, fails) = boundary_values(&o).expect("a boundary");
+    assert!(
+        fails + 1.0 == holds && (holds - 196.0).abs() <= 4.0 && stdout(&o).contains("from"),
+        "c* = 196 workers from theory: {}",
+        stdout(&o)
+    );
+
+    // The same boundary along the spike's factor, for a spike of 5 s.
+    let factor_star = (2000.0 * 1.9 / 5.0 + 2000.0) / 1800.0;
+    let o = search("outage.factor=1..3", "0.5", "0.005");
+    let (holds, fails) = boundary_values(&o).expect("a boundary");
+    // σ of the queue ≈ √(2760 · 5) ≈ 117 requests ≈ 117 / (5 s · 1800/s) ≈ 0.013 in F.
+    assert!(
+        (holds - factor_star).abs() < 0.04 && fails > holds,
+        "F* = {factor_star:.4} from theory: {}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn boundary_says_when_the_range_holds_none_and_refuses_bad_input() {
+    let dir = TempDir::new("boundary-none");
+    let scenario = dir.write("queue.toml", QUEUE_TIMEOUT);
+    // Fλ ≤ 1.1 · 1800 = 1980/s stays below μ = 2000/s: the queue never grows.
+    let o = sh!(
+        "boundary",
+        scenario,
+        "--trigger",
+        "outage.factor=1..1.1",
+        "--seeds",
+        "3"
+    );
+    assert_eq!(boundary_values(&o), None);
+    assert!(
+        stdout(&o).contains("recovers in at least 90 % of 3 seeds everywhere"),
+        "{}",
+        stdout(&o)
+    );
+    // From 8 s the queue always passes 3800 requests (700 · 8 = 5600, 20 σ above).
+    let o = sh!(
+        "boundary",
+        scenario,
+        "--trigger",
+        "outage.duration_s=8..10",
+        "--seeds",
+        "3"
+    );
+    assert_eq!(boundary_values(&o), None);
+    assert!(stdout(&o).contains("fails to recover"), "{}", stdout(&o));
+
+    // Without a fault there is nothing to recover from: said, not counted as recovered.
+    let no_fault = dir.write(
+        "no-fault.toml",
+        QUEUE_TIMEOUT.split("[[faults]]").next().unwrap(),
+    );
+    let o = sh!(
+        "boundary",
+        no_fault,
+        "--trigger",
+        "backend.workers=100..200",
+        "--seeds",
+        "2"
+    );
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("no fault"), "{}", stderr(&o));
+
+    for (args, expected) in [
+        (&["--trigger", "outage.kind=0..2"][..], "numeric parameter"),
+        (
+            &["--trigger", "outage.duraton_s=1..2"],
+            "did you mean `outage.duration_s`",
+        ),
+        (&["--trigger", "outage.duration_s=5..1"], "must be below"),
+        (
+            &["--trigger", "outage.duration_s=1..5", "--share", "1.5"],
+            "--share",
+        ),
+        (
+            &["--trigger", "outage.duration_s=1..5", "--seeds", "0"],
+            "--seeds",
+        ),
+        // A 35 s spike from 10 s outlasts the 40 s run: no verdict.
+        (&["--trigger", "outage.duration_s=1..35"], "run.duration_s"),
+    ] {
+        let o = stampede(
+            ["boundary".as_ref(), scenario.as_os_str()]
+                .into_iter()
+                .chain(args.iter().map(OsStr::new)),
+        );
+        assert_exit(&o, 2);
+        assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
+    }
+}
+
+/// Every variable `--shard auto` reads, cleared before each run so the machine's own (a CI
+/// job running under Slurm) cannot leak in.
+const BATCH_VARS: &[&str] = &[
+    "JOB_COMPLETION_INDEX",
+    "STAMPEDE_SHARD_COUNT",
+    "SLURM_ARRAY_TASK_ID",
+    "SLURM_ARRAY_TASK_COUNT",
+    "SLURM_ARRAY_TASK_MIN",
+    "SLURM_ARRAY_TASK_MAX",
+    "SLURM_ARRAY_TASK_STEP",
+    "AWS_BATCH_JOB_ARRAY_INDEX",
+    "AWS_BATCH_JOB_ARRAY_SIZE",
+];
+
+/// A batch engine's variables for task `i` of `n`.
+type EngineVars = fn(usize, usize) -> Vec<(&'static str, String)>;
+
+/// Runs the binary with `args` and exactly the batch variables `vars`.
+fn stampede_under(args: &[OsString], vars: &[(&str, String)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_stampede"));
+    command.args(args);
+    for var in BATCH_VARS {
+        command.env_remove(var);
+    }
+    command.envs(vars.iter().map(|(k, v)| (k, v)));
+    command.output().expect("the binary runs")
+}
+
+#[test]
+fn shard_auto_under_each_batch_engine_merges_to_the_unsharded_sweep() {
+    let dir = TempDir::new("shard-auto");
+    let scenario = dir.write("small.toml", SMALL);
+    let full = dir.path("full.csv");
+    assert_exit(&stampede_under(&sweep_args(&scenario, &full, &[]), &[]), 0);
+    let full_text = read(&full);
+    let count = 3;
+    // Each engine's variables for task `i` of `count`: Slurm's array is --array=1-3 (IDs from 1).
+    let engines: [(&str, EngineVars); 3] = [
+        ("kubernetes", |i, n| {
+            vec![
+                ("JOB_COMPLETION_INDEX", i.to_string()),
+                ("STAMPEDE_SHARD_COUNT", n.to_string()),
+            ]
+        }),
+        ("slurm", |i, n| {
+            vec![
+                ("SLURM_ARRAY_TASK_ID", (i + 1).to_string()),
+                ("SLURM_ARRAY_TASK_COUNT", n.to_string()),
+                ("SLURM_ARRAY_TASK_MIN", "1".to_string()),
+                ("SLURM_ARRAY_TASK_MAX", n.to_string()),
+                ("SLURM_ARRAY_TASK_STEP", "1".to_string()),
+            ]
+        }),
+        ("aws", |i, n| {
+            vec![
+                ("AWS_BATCH_JOB_ARRAY_INDEX", i.to_string()),
+                ("AWS_BATCH_JOB_ARRAY_SIZE", n.to_string()),
+            ]
+        }),
+    ];
+    for (engine, vars) in engines {
+        let mut parts = Vec::new();
+        for i in 0..count {
+            let out = dir.path(&format!("{engine}-{i}.csv"));
+            let o = stampede_under(
+                &sweep_args(&scenario, &out, &["--shard", "auto"]),
+                &vars(i, count),
+            );
+            assert_exit(&o, 0);
+            assert!(
+                stdout(&o).contains(&format!("shard {i}/{count} ran 4 ")),
+                "{engine}: {}",
+                stdout(&o)
+            );
+            parts.push(out);
+        }
+        let merged = dir.path(&format!("{engine}-merged.csv"));
+        let mut args: Vec<OsString> = vec!["merge".into()];
+        args.extend(parts.iter().rev().map(OsString::from));
+        args.extend(["--out".into(), merged.clone().into()]);
+        assert_exit(&stampede_under(&args, &[]), 0);
+        assert_eq!(
+            read(&merged),
+            full_text,
+            "{engine}: merged shards equal the unsharded sweep"
+        );
+    }
+    // No engine, a partial one, or two that disagree: exit 2 with the variables named.
+    let out = dir.path("refused.csv");
+    let args = sweep_args(&scenario, &out, &["--shard", "auto"]);
+    for (vars, expected) in [
+        (vec![], "no batch engine found"),
+        (
+            vec![("JOB_COMPLETION_INDEX", "0".to_string())],
+            "STAMPEDE_SHARD_COUNT is not set",
+        ),
+        (
+            vec![
+                ("AWS_BATCH_JOB_ARRAY_INDEX", "0".to_string()),
+                ("AWS_BATCH_JOB_ARRAY_SIZE", "2".to_string()),
+                ("JOB_COMPLETION_INDEX", "1".to_string()),
+                ("STAMPEDE_SHARD_COUNT", "2".to_string()),
+            ],
+            "says shard",
+        ),
+    ] {
+        let o = stampede_under(&args, &vars);
+        assert_exit(&o, 2);
+        assert!(
+            stderr(&o).contains("--shard auto") && stderr(&o).contains(expected),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+/// Type-7 quantile (R's default) of sorted values, written out here independently of the core.
+fn quantile_7(sorted: &[f64], q: f64) -> f64 {
+    let h = q * (sorted.len() - 1) as f64;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] + (h - h.floor()) * (sorted[hi] - sorted[lo])
+}
+
+#[test]
+fn bands_give_the_median_and_interval_of_the_sweeps_seeds_and_draw_them() {
+    let dir = TempDir::new("bands");
+    // A slowdown right at the naive retry storm's capacity: some seeds collapse, others not.
+    let set = ["--set", "outage.factor=1.25"];
+    let csv = dir.path("seeds.csv");
+    let o = sh!(
+        "sweep",
+        "--preset",
+        "naive-retry-storm",
+        set[0],
+        set[1],
+        "--vary",
+        "outage.factor=1.25",
+        "--seeds",
+        "10",
+        "--out",
+        csv
+    );
+    assert_exit(&o, 0);
+    let text = read(&csv);
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let mut availability: Vec<f64> = rows
+        .iter()
+        .map(|r| r[column("availability")].parse::<f64>().unwrap() * 100.0)
+        .collect();
+    availability.sort_by(f64::total_cmp);
+    let metastable = rows
+        .iter()
+        .filter(|r| r[column("metastable")] == "true")
+        .count();
+
+    let charts = dir.path("charts");
+    let o = sh!(
+        "bands",
+        "--preset",
+        "naive-retry-storm",
+        set[0],
+        set[1],
+        "--seeds",
+        "10",
+        "--svg",
+        charts
+    );
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    // "availability M % (L–H %, 10 seeds)", each to two decimals.
+    let line = out
+        .lines()
+        .find(|l| l.trim().starts_with("availability"))
+        .unwrap();
+    let numbers: Vec<f64> = line
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    let expected = [0.5, 0.1, 0.9].map(|q| quantile_7(&availability, q));
+    for (shown, expected) in numbers.iter().zip(expected) {
+        assert!(
+            (shown - expected).abs() <= 0.05 + 1e-9,
+            "{line}: expected {expected:?}"
+        );
+    }
+    assert!(line.ends_with("10 seeds)"), "{line}");
+    assert!(
+        out.contains(&format!("metastable in {metastable} of 10 seeds")),
+        "{out}\n{metastable} metastable in the sweep"
+    );
+    assert!(
+        metastable > 0 && metastable < 10,
+        "the preset at 1.25 should split the seeds"
+    );
+    let svg = read(&charts.join("outcomes.svg"));
+    assert!(svg.contains("median of 10 seeds") && svg.contains("<polygon"));
+}
+
+/// Every built-in lesson, every step, three seeds: the goal is unmet at the start and met by the
+/// recorded solution (a model change that breaks a lesson fails here).
+#[test]
+fn lesson_check_passes_for_every_built_in_lesson() {
+    let o = stampede(["lesson", "check"]);
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    assert!(!out.contains("FAIL"), "{out}");
+    let list = stdout(&stampede(["lesson", "list"]));
+    let ids: Vec<&str> = list
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with(' '))
+        .collect();
+    assert!(ids.len() >= 10, "{list}");
+    for id in ids {
+        assert!(
+            out.contains(&format!("ok    {id} step 1 ")),
+            "{id} not checked:\n{out}"
+        );
+    }
+    assert!(
+        out.contains("3 seed(s) each: every goal is unmet at the start and met by the solution"),
+        "{out}"
+    );
+}
+
+/// A lesson file whose solution does not reach its goal: exit 1, the failing condition with its
+/// measured figure and the goal.
+#[test]
+fn lesson_check_names_the_condition_a_solution_misses() {
+    let dir = TempDir::new("lesson");
+    let lesson = r#"
+id = "bad-solution"
+title = "A solution that misses"
+audience = "tests"
+duration_min = 5
+summary = "The solution changes nothing that matters."
+
+[start]
+preset = "serve-stale"
+set = ["run.duration_s=180", "outage.start_s=60", "outage.duration_s=60", "fleet.clients=100"]
+
+[[steps]]
+title = "Step one"
+narrative = "The zone times out; serve-stale is off."
+controls = ["resolver.serve_stale", "resolver.stale_answer_ttl_s"]
+set = ["resolver.serve_stale=false"]
+goal = [{ kpi = "availability", op = ">=", value = 0.99 }]
+hints = ["Serve stale answers."]
+solution = ["resolver.stale_answer_ttl_s=60"]
+expected = "It does not work."
+debrief = "RFC 8767."
+"#;
+    let path = dir.write("bad-solution.toml", lesson);
+    let o = stampede([
+        OsStr::new("lesson"),
+        OsStr::new("check"),
+        path.as_os_str(),
+        OsStr::new("--seeds"),
+        OsStr::new("2"),
+    ]);
+    assert_exit(&o, 1);
+    let out = stdout(&o);
+    let fails: Vec<&str> = out.lines().filter(|l| l.starts_with("FAIL")).collect();
+    assert_eq!(fails.len(), 2, "one line per seed:\n{out}");
+    for line in fails {
+        assert!(line.contains("bad-solution step 1 (seed "), "{line}");
+        assert!(
+            line.contains("the solution misses the goal: availability "),
+            "{line}"
+        );
+        assert!(line.ends_with(" %, goal ≥ 99 %"), "{line}");
+    }
+    assert!(
+        stderr(&o).contains("a lesson check failed"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Runs the binary with `args` and `input` on standard input.
+fn stampede_with_stdin(args: &[OsString], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stampede"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(input)
+        .expect("stdin takes the input");
+    child.wait_with_output().expect("the binary ends")
+}
+
+/// One bad input of the issue's list: the arguments (`{small}` is the small scenario's path,
+/// `{csv}` a sweep CSV's), what goes to standard input, the exit status, and what the output
+/// must say (stdout and stderr together).
+struct Case {
+    args: &'static str,
+    stdin: &'static [u8],
+    exit: i32,
+    says: &'static [&'static str],
+}
+
+/// Every documented command-line contract on bad (or unusual) input, one row each: what a user
+/// types and what they must be told, with the exit status docs/cli.md promises.
+#[test]
+fn bad_input_is_named_and_exits_as_documented() {
+    let dir = TempDir::new("contract");
+    let small = dir.write("small.toml", SMALL);
+    let csv = dir.path("sweep.csv");
+    assert_exit(
+        &sh!(
+            "sweep",
+            &small,
+            "--vary",
+            "retry.attempts_max=1,2",
+            "--out",
+            &csv,
+            "--quiet"
+        ),
+        0,
+    );
+    let header = read(&csv).lines().next().unwrap().to_string();
+    let columns = header.split(',').count() - 1;
+    for (name, point) in [("minus", "-1"), ("abc", "abc"), ("huge", "99999999999")] {
+        let row = format!("{point}{}", ",1".repeat(columns));
+        dir.write(&format!("{name}.csv"), &format!("{header}\n{row}\n"));
+    }
+    let cases = [
+        Case {
+            args: "merge {dir}/minus.csv --out {dir}/m.csv",
+            stdin: b"",
+            exit: 2,
+            says: &["line 2", "point `-1`"],
+        },
+        Case {
+            args: "merge {dir}/abc.csv --out {dir}/m.csv",
+            stdin: b"",
+            exit: 2,
+            says: &["line 2", "point `abc`"],
+        },
+        Case {
+            args: "merge {dir}/huge.csv --out {dir}/m.csv",
+            stdin: b"",
+            exit: 2,
+            says: &["point `99999999999`"],
+        },
+        Case {
+            args: "sweep {small} --vary retry.attempts_max=1,2 --vary retry.attempts_max=3 --out {dir}/x.csv",
+            stdin: b"",
+            exit: 2,
+            says: &["--vary retry.attempts_max", "varied twice"],
+        },
+        Case {
+            args: "sweep {small} --vary dns.record_ttl_s=1 --seeds 1000000000 --out {dir}/x.csv",
+            stdin: b"",
+            exit: 2,
+            says: &["--seeds: must be from 1 to 10000000, got 1000000000"],
+        },
+        Case {
+            args: "sweep {small} --vary dns.record_ttl_s=1 --jobs 0 --out {dir}/x.csv",
+            stdin: b"",
+            exit: 2,
+            says: &["--jobs: must be at least 1"],
+        },
+        Case {
+            args: "sweep {small} --vary dns.record_ttl_s=5..60:1 --out {dir}/x.csv",
+            stdin: b"",
+            exit: 2,
+            says: &["would keep only 5"],
+        },
+        Case {
+            args: "run {small} --set =5",
+            stdin: b"",
+            exit: 2,
+            says: &["the parameter name is empty"],
+        },
+        Case {
+            args: "run {small} --set client_dns.cold_start=true --quiet",
+            stdin: b"",
+            exit: 0,
+            says: &[
+                "warning: --set: client_dns.cold_start: deprecated name, use `fleet.cold_start`",
+            ],
+        },
+        Case {
+            args: "run {small} --set retry_budget.kind=aws_standard2026 --quiet",
+            stdin: b"",
+            exit: 0,
+            says: &["`aws_standard2026` is a deprecated spelling, use `aws_standard_2026`"],
+        },
+        Case {
+            args: "run {small} --set retry.deadline_ms=5",
+            stdin: b"",
+            exit: 2,
+            says: &["did you mean `fleet.deadline_ms`"],
+        },
+        Case {
+            args: "validate -",
+            stdin: b"[run]\ntitle = \"\xff\"\n",
+            exit: 2,
+            says: &["not UTF-8 text: byte 15 (line 2)"],
+        },
+        Case {
+            args: "validate -",
+            stdin: b"{\"retry_budget\": {\"kind\": 5}}",
+            exit: 2,
+            says: &[
+                "retry_budget.kind: not an option name; expected one of: none, aws_standard, aws_standard_2026",
+            ],
+        },
+        Case {
+            args: "validate {dir}/top.json",
+            stdin: b"",
+            exit: 2,
+            says: &["(scenario): invalid type: boolean `true`, expected a table of settings"],
+        },
+        Case {
+            args: "validate -",
+            stdin: b"[client_dns]\ncold_start = true\n",
+            exit: 2,
+            says: &[
+                "client_dns.cold_start: unknown field `cold_start`; did you mean `fleet.cold_start`?",
+            ],
+        },
+        Case {
+            args: "validate -",
+            stdin: b"[run]\nduration_s = 1e308\n",
+            exit: 2,
+            says: &["got 1e308 s"],
+        },
+        Case {
+            args: "validate -",
+            stdin: b"[[resolvers]]\ncapacity_qps = 0\n[[resolvers]]\ncapacity_qps = 0\n",
+            exit: 2,
+            says: &["resolvers[0].capacity_qps", "resolvers[1].capacity_qps"],
+        },
+        Case {
+            args: "validate -",
+            stdin: b"[retry_budget]\nkind = \"aws_standard2026\"\n",
+            exit: 0,
+            says: &[
+                "retry_budget.kind: `aws_standard2026` is a deprecated spelling",
+                "valid",
+            ],
+        },
+        Case {
+            args: "run {small} --csv - --quiet",
+            stdin: b"",
+            exit: 0,
+            says: &["bucket,start_s,"],
+        },
+        Case {
+            args: "sweep {small} --set resolvers.count=2 --vary resolver:1.capacity_qps=500,1000 --out - --quiet",
+            stdin: b"",
+            exit: 0,
+            says: &["point,resolver:1.capacity_qps,seed,", "\n1,1000,7,"],
+        },
+    ];
+    dir.write("top.json", "true");
+    let dir_text = dir.0.display().to_string();
+    let mut wrong = Vec::new();
+    for case in &cases {
+        let args: Vec<OsString> = case
+            .args
+            .split(' ')
+            .map(|a| {
+                a.replace("{small}", &small.display().to_string())
+                    .replace("{dir}", &dir_text)
+                    .into()
+            })
+            .collect();
+        let o = stampede_with_stdin(&args, case.stdin);
+        let said = format!("{}{}", stdout(&o), stderr(&o));
+        if o.status.code() != Some(case.exit) || case.says.iter().any(|s| !said.contains(s)) {
+            wrong.push(format!(
+                "`{}` exit {:?}:\n{said}",
+                case.args,
+                o.status.code()
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+    // A huge value is echoed in short form, never as hundreds of digits or a caret line.
+    let long = format!("[run]\nduration_s = {}\n", "9".repeat(100_000));
+    let o = stampede_with_stdin(&["validate".into(), "-".into()], long.as_bytes());
+    assert_exit(&o, 2);
+    assert!(stdout(&o).len() < 400, "{}", stdout(&o));
+}
+
+/// Saved reports compare with `diff`; a report of another format version is refused, naming
+/// both versions.
+#[test]
+fn diff_compares_saved_reports_and_refuses_another_format_version() {
+    let dir = TempDir::new("report-version");
+    let small = dir.write("small.toml", SMALL);
+    let (a, b) = (dir.path("a.json"), dir.path("b.json"));
+    assert_exit(&sh!("run", &small, "--json", &a, "--quiet"), 0);
+    assert_exit(
+        &sh!(
+            "run",
+            &small,
+            "--set",
+            "dns.record_ttl_s=60",
+            "--json",
+            &b,
+            "--quiet"
+        ),
+        0,
+    );
+    let report: serde_json::Value = serde_json::from_str(&read(&a)).unwrap();
+    assert_eq!(report["format_version"], 1);
+    assert_eq!(report["stampede_version"], env!("CARGO_PKG_VERSION"));
+    assert!(report["summary"]["failed_by_cause"]["dns_empty"].is_u64());
+    assert!(report["series"]["failed"]["dns_empty"].is_array());
+    let o = sh!("diff", &a, &b);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("availability"), "{}", stdout(&o));
+
+    let mut old = report.clone();
+    old["format_version"] = 0.into();
+    let old_path = dir.write("old.json", &old.to_string());
+    let o = sh!("diff", &old_path, &b);
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("report format version 0") && stderr(&o).contains("reads version 1"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// An unknown lesson id and a lesson file with an unknown control key are invalid input (exit 2),
+/// each reported with what is known or the field path.
+#[test]
+fn lesson_check_refuses_unknown_ids_and_bad_files() {
+    let o = stampede(["lesson", "check", "no-such-lesson"]);
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("no lesson `no-such-lesson`; known: dns-cascade"),
+        "{}",
+        stderr(&o)
+    );
+    let dir = TempDir::new("lesson-bad");
+    let path = dir.write(
+        "bad.toml",
+        "id = \"bad\"\ntitle = \"t\"\naudience = \"a\"\nduration_min = 5\nsummary = \"s\"\n[start]\npreset = \"serve-stale\"\n[[steps]]\ntitle = \"t\"\nnarrative = \"n\"\ncontrols = [\"retry.bakoff\"]\ngoal = [{ kpi = \"availability\", op = \">=\", value = 0.99 }]\nhints = [\"h\"]\nsolution = [\"retry.bakoff=exponential\"]\nexpected = \"e\"\ndebrief = \"d\"\n",
+    );
+    let o = stampede([OsStr::new("lesson"), OsStr::new("check"), path.as_os_str()]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("steps[0].controls[0]: unknown control key `retry.bakoff`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `retry.backoff`?"), "{err}");
+}

@@ -4,16 +4,21 @@
 //! Architecture invariant: this crate does no I/O, reads no clock and uses no global random
 //! generator. The same [`Scenario`] and seed give a bit-identical [`Report`] on every target.
 
-pub mod breaker;
-pub mod budget;
+pub mod bands;
+pub mod caption;
+pub mod cost;
 pub mod engine;
+pub mod model;
 pub mod presets;
 pub mod queue;
 pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod time;
-pub mod window;
+pub mod version;
+
+// The models' old paths, kept for callers outside the crate.
+pub use model::{breaker, budget, window};
 
 pub use engine::Simulation;
 pub use report::{Outcome, Recovery, Report, Series, Summary};

@@ -4,10 +4,79 @@
 //! peak amplification, time to recover, the metastable verdict, SLO burn, cost).
 //! Must not: simulate. Everything here is computed from counts the engine recorded.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// Version of the report format (the JSON `stampede run --json` writes): raised whenever a field
+/// is renamed, removed or changes meaning. Readers of reports (`stampede diff`, `merge`) refuse
+/// another version. Reports without the field are from before the format was versioned (0).
+pub const REPORT_FORMAT_VERSION: u32 = 1;
+
+/// Reads the summary of a report from its JSON text (what `stampede run --json` writes),
+/// refusing a report of another format version with both versions named. The report writes
+/// undefined numbers as `null`; they come back as NaN.
+pub fn summary_from_report_json(text: &str) -> Result<Summary, String> {
+    let mut value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not a report: {e}"))?;
+    let found = value
+        .get("format_version")
+        .and_then(|v| v.as_u64())
+        .unwrap_or(0);
+    if found != u64::from(REPORT_FORMAT_VERSION) {
+        let writer = match value.get("stampede_version").and_then(|v| v.as_str()) {
+            Some(version) if !version.is_empty() => format!("Stampede {version}"),
+            _ => "an older Stampede".to_string(),
+        };
+        return Err(format!(
+            "report format version {found} (written by {writer}), but Stampede \
+             {STAMPEDE_VERSION} reads version {REPORT_FORMAT_VERSION}: run the scenario again \
+             to get a current report"
+        ));
+    }
+    let mut summary = value
+        .get_mut("summary")
+        .map(serde_json::Value::take)
+        .ok_or("not a report: no `summary`")?;
+    nulls_to(&mut summary, NULL_SENTINEL);
+    let mut summary: Summary = serde_json::from_value(summary)
+        .map_err(|e| format!("not a report of version {REPORT_FORMAT_VERSION}: {e}"))?;
+    let undefined = |v: &mut f64| {
+        if *v == NULL_SENTINEL {
+            *v = f64::NAN;
+        }
+    };
+    undefined(&mut summary.baseline_goodput_per_s);
+    undefined(&mut summary.latency_ms_mean);
+    undefined(&mut summary.queue_wait_ms_mean);
+    summary
+        .latency_ms_p50_p90_p99
+        .iter_mut()
+        .for_each(undefined);
+    Ok(summary)
+}
+
+/// Stands for `null` while a summary is decoded (no report figure is this value).
+const NULL_SENTINEL: f64 = f64::MIN;
+
+fn nulls_to(value: &mut serde_json::Value, number: f64) {
+    match value {
+        serde_json::Value::Null => {
+            if let Some(n) = serde_json::Number::from_f64(number) {
+                *value = serde_json::Value::Number(n);
+            }
+        }
+        serde_json::Value::Array(list) => list.iter_mut().for_each(|v| nulls_to(v, number)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| nulls_to(v, number)),
+        _ => {}
+    }
+}
+
+/// The Stampede version that writes reports.
+pub const STAMPEDE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// Why a user request failed (its last attempt's cause), or that it succeeded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Served in time.
     Success,
@@ -34,6 +103,9 @@ pub enum Outcome {
     /// A dependency the request needs failed: no identity token could be fetched (and no
     /// expired one may be used); nothing was sent.
     DependencyFailed,
+    /// An operator's admission throttle (the `throttle` fault) turned the attempt away at the
+    /// backend's door: a throttling error, retried as one.
+    OperatorThrottled,
 }
 
 impl Outcome {
@@ -50,6 +122,7 @@ impl Outcome {
         Outcome::BreakerOpen,
         Outcome::DeadlineExceeded,
         Outcome::DependencyFailed,
+        Outcome::OperatorThrottled,
     ];
 
     /// Position in [`Outcome::FAILURES`]; `None` for success.
@@ -72,12 +145,123 @@ impl Outcome {
             Outcome::BreakerOpen => "circuit breaker open",
             Outcome::DeadlineExceeded => "deadline exceeded",
             Outcome::DependencyFailed => "dependency failed",
+            Outcome::OperatorThrottled => "throttled by the operator",
+        }
+    }
+
+    /// Name of the cause in reports (`failed_by_cause`, `series.failed`) and in CSV columns
+    /// (`failed_<key>_per_bucket`): `dns_empty`, `queue_full`, `operator_throttled`, …
+    pub fn key(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::DnsEmpty => "dns_empty",
+            Outcome::DnsServfail => "dns_servfail",
+            Outcome::DnsTimeout => "dns_timeout",
+            Outcome::RequestTimeout => "request_timeout",
+            Outcome::Rejected => "queue_full",
+            Outcome::ServerError => "server_error",
+            Outcome::BudgetExhausted => "budget_exhausted",
+            Outcome::Throttled => "throttled",
+            Outcome::BreakerOpen => "breaker_open",
+            Outcome::DeadlineExceeded => "deadline_exceeded",
+            Outcome::DependencyFailed => "dependency",
+            Outcome::OperatorThrottled => "operator_throttled",
         }
     }
 }
 
 /// Number of failure causes.
-pub const FAILURE_CAUSES: usize = 11;
+pub const FAILURE_CAUSES: usize = 12;
+
+/// One value per failure cause, keyed by the cause's name ([`Outcome::key`]): how the report
+/// writes `failed_by_cause` and `series.failed` (the fields follow [`Outcome::FAILURES`]; in the
+/// engine they are arrays in that order).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ByCause<T> {
+    /// The name resolved to an empty answer (NODATA/NXDOMAIN), fresh or negatively cached.
+    pub dns_empty: T,
+    /// The resolver answered SERVFAIL.
+    pub dns_servfail: T,
+    /// The lookup timed out (dropped query, silent zone).
+    pub dns_timeout: T,
+    /// The backend did not answer within the attempt timeout.
+    pub request_timeout: T,
+    /// The backend's queue was full.
+    pub queue_full: T,
+    /// The backend answered with an error (the `error_rate` or `region_loss` fault).
+    pub server_error: T,
+    /// A retry was due but the retry budget refused it; the last attempt's error surfaced.
+    pub budget_exhausted: T,
+    /// Client-side adaptive throttling (SRE) rejected an attempt locally; nothing was sent.
+    pub throttled: T,
+    /// The client's circuit breaker was open; nothing was sent.
+    pub breaker_open: T,
+    /// The next retry would have started after the request's overall deadline.
+    pub deadline_exceeded: T,
+    /// No identity token could be fetched (and no expired one may be used); nothing was sent.
+    pub dependency: T,
+    /// An operator's admission throttle (the `throttle` fault) turned the attempt away.
+    pub operator_throttled: T,
+}
+
+impl<T: Clone> ByCause<T> {
+    /// From values in [`Outcome::FAILURES`] order.
+    pub fn from_array(values: &[T; FAILURE_CAUSES]) -> ByCause<T> {
+        let [a, b, c, d, e, f, g, h, i, j, k, l] = values.clone();
+        ByCause {
+            dns_empty: a,
+            dns_servfail: b,
+            dns_timeout: c,
+            request_timeout: d,
+            queue_full: e,
+            server_error: f,
+            budget_exhausted: g,
+            throttled: h,
+            breaker_open: i,
+            deadline_exceeded: j,
+            dependency: k,
+            operator_throttled: l,
+        }
+    }
+
+    /// The values in [`Outcome::FAILURES`] order.
+    pub fn into_array(self) -> [T; FAILURE_CAUSES] {
+        [
+            self.dns_empty,
+            self.dns_servfail,
+            self.dns_timeout,
+            self.request_timeout,
+            self.queue_full,
+            self.server_error,
+            self.budget_exhausted,
+            self.throttled,
+            self.breaker_open,
+            self.deadline_exceeded,
+            self.dependency,
+            self.operator_throttled,
+        ]
+    }
+}
+
+/// serde for `[T; FAILURE_CAUSES]` fields written as [`ByCause`].
+mod by_cause {
+    use super::{ByCause, FAILURE_CAUSES};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer, T: Serialize + Clone>(
+        values: &[T; FAILURE_CAUSES],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        ByCause::from_array(values).serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de> + Clone>(
+        deserializer: D,
+    ) -> Result<[T; FAILURE_CAUSES], D::Error> {
+        ByCause::<T>::deserialize(deserializer).map(ByCause::into_array)
+    }
+}
 
 /// Bounds of the latency histogram: bin `i` holds latencies in [LOW·R^i, LOW·R^(i+1)) ms.
 pub const LATENCY_BINS: usize = 96;
@@ -200,7 +384,7 @@ pub fn histogram_quantile(histogram: &[u64], q: f64) -> f64 {
 }
 
 /// Time series, one element per metric bucket. Counts are per bucket, not per second.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Series {
     /// User requests started.
     pub requests: Vec<u64>,
@@ -222,7 +406,10 @@ pub struct Series {
     pub connection_reused: Vec<u64>,
     /// User requests that succeeded, by completion time.
     pub success: Vec<u64>,
-    /// User requests that failed, by completion time, one series per cause in [`Outcome::FAILURES`] order.
+    /// User requests that failed, by completion time, one series per cause, keyed by the cause's
+    /// name ([`Outcome::key`]).
+    #[serde(with = "by_cause")]
+    #[schemars(with = "ByCause<Vec<u64>>")]
     pub failed: [Vec<u64>; FAILURE_CAUSES],
     /// Lookups answered from a fresh client cache entry.
     pub dns_client_cache: Vec<u64>,
@@ -455,7 +642,7 @@ impl Series {
 }
 
 /// Whether and when the system recovered after the last fault ended.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum Recovery {
     /// The scenario has no fault.
     NoFault,
@@ -479,58 +666,66 @@ pub enum Recovery {
 }
 
 /// Headline figures of a run.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Summary {
-    /// User requests that ended (success or failure).
+    /// User requests that ended (success or failure), requests.
     pub requests_finished: u64,
-    /// User requests still in flight when the run stopped.
+    /// User requests still in flight when the run stopped, requests.
     pub requests_in_flight: u64,
-    /// Successful user requests.
+    /// Successful user requests, requests.
     pub success: u64,
-    /// Failed user requests.
+    /// Failed user requests, requests.
     pub failed: u64,
-    /// Failed user requests by cause, in [`Outcome::FAILURES`] order.
+    /// Failed user requests by cause, keyed by the cause's name ([`Outcome::key`]).
+    #[serde(with = "by_cause")]
+    #[schemars(with = "ByCause<u64>")]
     pub failed_by_cause: [u64; FAILURE_CAUSES],
-    /// success / finished (1 when none finished).
+    /// Successful ÷ ended user requests (1 when none ended), fraction from 0 to 1.
     pub availability: f64,
-    /// Largest attempts-per-request ratio over buckets with traffic.
+    /// Largest attempts (first attempts, retries and hedges) ÷ user requests started over the
+    /// complete buckets with at least 10 requests, attempts per request (1 = no retry, no hedge).
     pub peak_amplification: f64,
     /// Start of the bucket where amplification peaked, seconds.
     pub peak_amplification_at_s: f64,
-    /// Largest backend offered load ÷ capacity over buckets.
+    /// Largest attempts reaching the main backend ÷ what its workers could serve, over complete
+    /// buckets, dimensionless (1 = exactly at capacity).
     pub peak_backend_load_ratio: f64,
     /// Start of the bucket where backend load peaked, seconds.
     pub peak_backend_load_at_s: f64,
-    /// Largest resolver queries ÷ capacity over buckets (every resolver together; each one on
-    /// its own: [`Summary::resolvers`]).
+    /// Largest resolver queries ÷ capacity over complete buckets (every resolver together; each
+    /// one on its own: [`Summary::resolvers`]), dimensionless.
     pub peak_resolver_load_ratio: f64,
     /// Start of the bucket where the resolvers' load together peaked, seconds (each one on its
     /// own: [`ResolverSummary::peak_load_at_s`]).
     #[serde(default)]
     pub peak_resolver_load_at_s: f64,
-    /// Successes per second before the first fault (the recovery target).
+    /// Successes per second before the first fault (the recovery target), requests per second;
+    /// null without a fault.
     pub baseline_goodput_per_s: f64,
     /// Recovery verdict after the last fault.
     pub recovery: Recovery,
     /// Window after the last fault within which goodput must return, seconds.
     pub recovery_window_s: f64,
     /// Requests the main service served after their client gave up (further services: in
-    /// [`Summary::services`]).
+    /// [`Summary::services`]), requests.
     pub wasted_work: u64,
-    /// Error budget consumed: failed ÷ (finished × (1 − SLO target)).
+    /// Error budget consumed: failed ÷ (ended × (1 − `cost.slo_target`)), dimensionless (1 = the
+    /// whole budget).
     pub slo_burn: f64,
-    /// failed × cost per failed request + downtime minutes × cost per minute down.
+    /// failed × `cost.per_failed_request` + downtime minutes × `cost.per_minute_down`, in the
+    /// currency of those settings.
     pub cost_of_downtime: f64,
-    /// Minutes of metric buckets whose availability (by completion time) is below the SLO target.
+    /// Minutes of metric buckets whose availability (by completion time) is below the SLO
+    /// target, minutes.
     #[serde(default)]
     pub downtime_minutes: f64,
-    /// Mean latency of successful user requests, ms.
+    /// Mean latency of successful user requests, ms (null when none succeeded).
     pub latency_ms_mean: f64,
     /// Mean wait in the backend queue of the attempts served, ms.
     pub queue_wait_ms_mean: f64,
     /// Latency of successful requests over the run: 50th, 90th, 99th percentile, ms.
     pub latency_ms_p50_p90_p99: [f64; 3],
-    /// Events processed.
+    /// Events the engine processed, events.
     pub events: u64,
     /// Per service, the main backend first; empty with one service.
     #[serde(default)]
@@ -545,10 +740,73 @@ pub struct Summary {
     /// Per resolver, in resolv.conf order (one entry with a single resolver).
     #[serde(default)]
     pub resolvers: Vec<ResolverSummary>,
+    /// Totals over the run: requests, attempts, retries, hedges, lookups, resolver queries.
+    #[serde(default)]
+    pub totals: Totals,
+}
+
+/// Totals over every bucket of the run, each a count of the unit in its name.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct Totals {
+    /// User requests started, requests.
+    pub requests: u64,
+    /// Attempts started: first attempts, retries and hedges (the numerator of amplification),
+    /// attempts.
+    pub attempts: u64,
+    /// Retry attempts started (after a failed attempt), attempts.
+    pub retries: u64,
+    /// Hedged attempts started (while an earlier attempt of the request was in flight), attempts.
+    pub hedges: u64,
+    /// First attempts of a request's later calls (after the calls of `depends_on`), attempts;
+    /// not counted in `attempts`.
+    pub later_call_attempts: u64,
+    /// Attempts (of every call) that needed the name's address: no live pooled connection and
+    /// no local override; each answered by the client's cache or a lookup, lookups.
+    pub dns_lookups: u64,
+    /// Of them, answered by the client's own cache (fresh or negative), lookups.
+    pub dns_client_cache_answers: u64,
+    /// Queries clients sent to the resolvers (every try of a lookup, background refreshes
+    /// included, dropped ones too), queries.
+    pub resolver_queries: u64,
+    /// Queries the resolvers sent to the authoritative zone, queries.
+    pub upstream_queries: u64,
+}
+
+impl Totals {
+    /// The totals of a run's series.
+    pub fn of(series: &Series) -> Totals {
+        let sum = |v: &[u64]| v.iter().sum::<u64>();
+        let attempts =
+            sum(&series.attempts_first) + sum(&series.attempts_retry) + sum(&series.attempts_hedge);
+        let later = sum(&series.attempts_later_call);
+        Totals {
+            requests: sum(&series.requests),
+            attempts,
+            retries: sum(&series.attempts_retry),
+            hedges: sum(&series.attempts_hedge),
+            later_call_attempts: later,
+            dns_lookups: (attempts + later)
+                .saturating_sub(sum(&series.connection_reused))
+                .saturating_sub(sum(&series.dns_overridden)),
+            dns_client_cache_answers: sum(&series.dns_client_cache)
+                + sum(&series.dns_negative_cached),
+            resolver_queries: sum(&series.dns_to_resolver),
+            upstream_queries: sum(&series.dns_upstream),
+        }
+    }
+}
+
+/// Attempts started in bucket `b`: first attempts, retries and hedges (the numerator of
+/// amplification; a hedge is an attempt like any other).
+pub fn attempts_in_bucket(series: &Series, b: usize) -> u64 {
+    series.attempts_first[b]
+        + series.attempts_retry[b]
+        + series.attempts_hedge.get(b).copied().unwrap_or(0)
 }
 
 /// Headline figures of one resolver.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ResolverSummary {
     /// The resolver as fault targets name it: `resolver:<index>`, 0-based in resolv.conf order.
     pub name: String,
@@ -596,7 +854,7 @@ pub fn busiest_resolver(resolvers: &[ResolverSummary]) -> Option<&ResolverSummar
 }
 
 /// Headline figures of one DNS name.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NameSummary {
     /// The name.
     pub name: String,
@@ -647,7 +905,7 @@ impl NameSummary {
 }
 
 /// A change of a name's answer (failover or failback).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AnswerSwitch {
     /// When the new answer reached every name server, seconds from the run's start.
     pub at_s: f64,
@@ -656,7 +914,7 @@ pub struct AnswerSwitch {
 }
 
 /// Headline figures of one service.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ServiceSummary {
     /// The service's name.
     pub name: String,
@@ -724,7 +982,7 @@ pub fn resolver_summaries(
 }
 
 /// Headline figures of one client class.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ClassSummary {
     /// The class's name.
     pub name: String,
@@ -737,8 +995,15 @@ pub struct ClassSummary {
 }
 
 /// The result of a run so far.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Report {
+    /// Version of this format ([`REPORT_FORMAT_VERSION`]); 0 for reports written before it was
+    /// versioned.
+    #[serde(default)]
+    pub format_version: u32,
+    /// The Stampede version that wrote the report.
+    #[serde(default)]
+    pub stampede_version: String,
     /// Scenario title.
     pub title: String,
     /// Seed of the run.
@@ -769,6 +1034,26 @@ pub struct Report {
 
 fn one() -> u64 {
     1
+}
+
+/// The JSON Schema (draft 2020-12) of the report format (what `stampede run --json` writes),
+/// generated from [`Report`], as pretty-printed JSON: every field with its documentation and unit.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Report);
+    serde_json::to_string_pretty(&schema).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+impl Report {
+    /// Whether the run stopped before its horizon at its event budget or memory bound (the
+    /// diagnostics say which): its figures cover only the simulated part.
+    pub fn stopped_early(&self) -> bool {
+        self.finished && self.buckets_done < self.buckets_total
+    }
+
+    /// Whether the figures are partial: the run is still going, or it stopped early.
+    pub fn is_partial(&self) -> bool {
+        !self.finished || self.stopped_early()
+    }
 }
 
 /// Fraction of baseline goodput that counts as recovered.
@@ -876,11 +1161,13 @@ pub fn number(v: f64, decimals: usize) -> String {
         return "—".to_string();
     }
     let s = format!("{v:.decimals$}");
-    if s.contains('.') {
+    let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         s
-    }
+    };
+    // -0.0, or a small negative rounded to zero, reads as a plain zero.
+    if s == "-0" { "0".to_string() } else { s }
 }
 
 /// A 64-bit fingerprint of a report (FNV-1a over its `Debug` text, which prints every float with
@@ -897,6 +1184,15 @@ pub fn fingerprint(report: &Report) -> u64 {
 mod tests {
     use super::*;
 
+    #[test]
+    fn number_never_writes_minus_zero() {
+        assert_eq!(number(-0.0, 2), "0");
+        assert_eq!(number(-0.004, 2), "0");
+        assert_eq!(number(-0.4, 0), "0");
+        assert_eq!(number(-1.26, 1), "-1.3");
+        assert_eq!(number(0.0, 3), "0");
+    }
+
     fn verdict(success: &[u64], start: f64, end: f64, window: f64) -> Recovery {
         recovery_verdict(RecoveryInput {
             success,
@@ -907,6 +1203,28 @@ mod tests {
             window_s: window,
         })
         .1
+    }
+
+    /// The report's keyed causes follow [`Outcome::FAILURES`] and [`Outcome::key`]: a value
+    /// put at a cause's index comes back under that cause's name.
+    #[test]
+    fn zero_is_never_negative_in_words() {
+        let empty: f64 = Vec::<f64>::new().iter().sum();
+        assert_eq!(number(empty, 2), "0");
+        assert_eq!(number(-0.001, 2), "0");
+        assert_eq!(number(-1.5, 1), "-1.5");
+    }
+
+    #[test]
+    fn causes_are_keyed_by_name_in_order() {
+        let values: [u64; FAILURE_CAUSES] = std::array::from_fn(|i| i as u64 * 10);
+        let json = serde_json::to_value(ByCause::from_array(&values)).expect("encodes");
+        for (i, cause) in Outcome::FAILURES.iter().enumerate() {
+            assert_eq!(json[cause.key()], values[i], "{}", cause.key());
+        }
+        assert_eq!(json.as_object().map(|o| o.len()), Some(FAILURE_CAUSES));
+        let back: ByCause<u64> = serde_json::from_value(json).expect("decodes");
+        assert_eq!(back.into_array(), values);
     }
 
     #[test]

@@ -1,10 +1,16 @@
 //! Portable, seeded pseudo-random streams.
 //!
-//! Owns: the only random number generator of the core (xoshiro256++ seeded through SplitMix64) and
-//! the derivation of one independent stream per source of randomness, so that changing one policy
-//! does not reshuffle another source (common random numbers).
+//! Owns: the derivation of one independent stream per source of randomness from the seed
+//! (SplitMix64 over the seed and the stream's number fills xoshiro256++'s state), so that
+//! changing one policy does not reshuffle another source (common random numbers), and the
+//! samplers over it (uniform, exponential by ziggurat, normal, …). The generator itself is
+//! `rand_xoshiro`'s `Xoshiro256PlusPlus` (rust-random, value-stable across platforms), seeded
+//! with exactly the state the hand-written one had, so every stream is unchanged.
 //! Must not: use `std` or `rand` generators whose algorithm differs between targets, or any
 //! transcendental function outside `libm` (native and wasm32 must agree bit for bit).
+
+use rand_core::{RngCore, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// One independent source of randomness in the model. Each gets its own stream from the seed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,10 +76,10 @@ fn ziggurat_tables() -> &'static ZigguratTables {
     })
 }
 
-/// xoshiro256++ generator (Blackman and Vigna, 2019).
+/// One stream: a xoshiro256++ generator (Blackman and Vigna, 2019) and the samplers over it.
 #[derive(Clone, Debug)]
 pub struct Rng {
-    state: [u64; 4],
+    generator: Xoshiro256PlusPlus,
 }
 
 /// The 52 bits above a ziggurat layer index, as a uniform in [0, 1).
@@ -93,27 +99,21 @@ impl Rng {
     /// The stream `stream` of the run seeded with `seed`.
     pub fn stream(seed: u64, stream: StreamId) -> Rng {
         let mut x = seed ^ (stream as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
-        let state = [
-            splitmix64(&mut x),
-            splitmix64(&mut x),
-            splitmix64(&mut x),
-            splitmix64(&mut x),
-        ];
-        Rng { state }
+        // The state words in order, little-endian, as `Xoshiro256PlusPlus::from_seed` reads
+        // them back: the generator starts from the same state as the hand-written one did.
+        let mut seed_bytes = [0u8; 32];
+        for chunk in seed_bytes.chunks_exact_mut(8) {
+            chunk.copy_from_slice(&splitmix64(&mut x).to_le_bytes());
+        }
+        Rng {
+            generator: Xoshiro256PlusPlus::from_seed(seed_bytes),
+        }
     }
 
     /// The next 64 random bits.
+    #[inline(always)]
     pub fn next_u64(&mut self) -> u64 {
-        let s = &mut self.state;
-        let result = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
-        let t = s[1] << 17;
-        s[2] ^= s[0];
-        s[3] ^= s[1];
-        s[1] ^= s[2];
-        s[0] ^= s[3];
-        s[2] ^= t;
-        s[3] = s[3].rotate_left(45);
-        result
+        self.generator.next_u64()
     }
 
     /// Uniform in [0, 1) with 53 bits of precision.
@@ -193,6 +193,47 @@ impl Rng {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// xoshiro256++ as Blackman and Vigna's reference `xoshiro256plusplus.c` writes it, the
+    /// generator the core had before it took `rand_xoshiro`'s.
+    fn reference_next(s: &mut [u64; 4]) -> u64 {
+        let result = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
+        let t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = s[3].rotate_left(45);
+        result
+    }
+
+    #[test]
+    fn every_stream_is_the_reference_generator_from_the_same_state() {
+        for seed in [0, 1, 42, u64::MAX] {
+            for stream in [
+                StreamId::Arrivals,
+                StreamId::Faults,
+                StreamId::NameHealthCheck,
+            ] {
+                let mut x = seed ^ (stream as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
+                let mut state = [0; 4].map(|_: u64| splitmix64(&mut x));
+                let mut rng = Rng::stream(seed, stream);
+                for _ in 0..1000 {
+                    assert_eq!(
+                        rng.next_u64(),
+                        reference_next(&mut state),
+                        "{seed} {stream:?}"
+                    );
+                }
+            }
+        }
+        // The reference's first outputs from the state [1, 2, 3, 4] (the test vector of
+        // rand_xoshiro and of the reference implementation).
+        let mut state = [1, 2, 3, 4];
+        assert_eq!(reference_next(&mut state), 41_943_041);
+        assert_eq!(reference_next(&mut state), 58_720_359);
+    }
 
     #[test]
     fn streams_differ_and_repeat() {

@@ -22,3 +22,28 @@ fn validation_reports_every_problem_on_wasm() {
     let err = stampede_core::Scenario::try_from(raw).unwrap_err();
     assert_eq!(err.problems.len(), 2);
 }
+
+#[path = "golden_cases.rs"]
+mod golden_cases;
+
+/// The same golden results as the native test `integration/golden.rs`: every preset's report to
+/// the bit, and three presets' whole JSON reports.
+#[wasm_bindgen_test]
+fn wasm_reports_match_the_golden_files() {
+    assert_eq!(
+        golden_cases::fingerprint_lines(),
+        include_str!("golden/fingerprints.txt"),
+        "wasm reports differ from tests/golden/fingerprints.txt"
+    );
+    let expected = [
+        include_str!("golden/october-2025-dns.json"),
+        include_str!("golden/two-resolvers.json"),
+        include_str!("golden/dependency-failover.json"),
+    ];
+    for (name, expected) in golden_cases::JSON_PRESETS.iter().zip(expected) {
+        assert!(
+            golden_cases::report_json(name) == expected,
+            "{name}: the wasm JSON report differs from tests/golden/{name}.json"
+        );
+    }
+}

@@ -13,12 +13,14 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::bench_browser::{BrowserConfig, compare_in_browser};
 use crate::cmd::{Cmd, Error, say};
 use crate::paths::tool_path;
 use crate::setup::{Needs, setup};
 use crate::tools::{SIMPY_VERSION, WASM_TARGET};
 
-/// The peer model, relative to the repository root.
+/// Where the bench reads the peer model, relative to the repository root: an input location
+/// outside the repository, not a citation (docs/sources.md E describes the workload).
 const PEER_SCRIPT: &str = "../shared/peers/simpy_retry_fleet.py";
 /// Native Stampede must simulate this many times more requests per wall-second than SimPy.
 const TARGET_NATIVE_VS_SIMPY: f64 = 200.0;
@@ -51,6 +53,12 @@ pub struct BenchConfig {
     pub skip_peer: bool,
     /// Leave out the wasm build and comparison.
     pub skip_wasm: bool,
+    /// Leave out the playground in headless Chromium.
+    pub skip_browser: bool,
+    /// Only the playground in headless Chromium (no SimPy, Node or million-client native runs).
+    pub browser_only: bool,
+    /// What the browser section measures.
+    pub browser: BrowserConfig,
 }
 
 impl Default for BenchConfig {
@@ -59,6 +67,9 @@ impl Default for BenchConfig {
             seeds: 3,
             skip_peer: false,
             skip_wasm: false,
+            skip_browser: false,
+            browser_only: false,
+            browser: BrowserConfig::default(),
         }
     }
 }
@@ -93,15 +104,21 @@ pub fn bench(root: &Path, config: &BenchConfig) -> Result<(), Error> {
     let load_before = load_average();
     let native = build_native(root)?;
     let mut findings = Findings::default();
-    if !config.skip_peer {
+    if !config.skip_peer && !config.browser_only {
         let python = ensure_peer_venv(root)?;
         compare_with_peer(root, &python, &native, config.seeds, &mut findings)?;
     }
-    if !config.skip_wasm {
+    if !config.skip_wasm && !config.browser_only {
         let wasm_dir = build_wasm(root)?;
         compare_with_wasm(root, &wasm_dir, &native, config.seeds, &mut findings)?;
     }
-    time_million_preset(root, &native, &mut findings)?;
+    if !config.browser_only {
+        time_million_preset(root, &native, &mut findings)?;
+    }
+    if !config.skip_browser {
+        let lines = compare_in_browser(root, &native, &config.browser)?;
+        findings.lines.extend(lines);
+    }
 
     println!();
     say("benchmark summary");
@@ -110,7 +127,7 @@ pub fn bench(root: &Path, config: &BenchConfig) -> Result<(), Error> {
         "load average (1 min) before: {load_before}, after: {}",
         load_average()
     );
-    println!("command: cargo xtask bench --seeds {}", config.seeds);
+    println!("command: {}", command_line(config));
     for line in &findings.lines {
         println!("{line}");
     }
@@ -122,6 +139,29 @@ pub fn bench(root: &Path, config: &BenchConfig) -> Result<(), Error> {
             findings.disagreements.join("\n  ")
         ))
     }
+}
+
+/// The command that reproduces this benchmark.
+fn command_line(config: &BenchConfig) -> String {
+    let mut line = format!("cargo xtask bench --seeds {}", config.seeds);
+    for (on, flag) in [
+        (config.skip_peer, "--skip-peer"),
+        (config.skip_wasm, "--skip-wasm"),
+        (config.skip_browser, "--skip-browser"),
+        (config.browser_only, "--browser-only"),
+    ] {
+        if on {
+            line.push(' ');
+            line.push_str(flag);
+        }
+    }
+    if !config.browser.presets.is_empty() {
+        line.push_str(&format!(" --presets {}", config.browser.presets.join(",")));
+    }
+    if config.browser.changes != BrowserConfig::default().changes {
+        line.push_str(&format!(" --changes {}", config.browser.changes));
+    }
+    line
 }
 
 fn build_native(root: &Path) -> Result<PathBuf, Error> {
@@ -195,8 +235,8 @@ fn peer_script(root: &Path) -> Result<PathBuf, Error> {
         Ok(fs::canonicalize(&script).unwrap_or(script))
     } else {
         Err(format!(
-            "the SimPy peer model is missing: expected {} (shared/peers/simpy_retry_fleet.py next to \
-             the repository); run with --skip-peer to benchmark without it",
+            "the SimPy peer model is missing: expected {} (the workload is docs/sources.md E); run \
+             with --skip-peer to benchmark without it",
             script.display()
         ))
     }

@@ -11,7 +11,7 @@ use std::fs;
 use std::path::Path;
 
 /// Trunk, installed with `cargo install trunk --version TRUNK_VERSION --locked`.
-/// 0.22.x needs a newer rustc than the one we use (see `shared/reference/toolchain.md`).
+/// 0.22.x needs a newer rustc than the one we use (docs/sources.md F).
 pub const TRUNK_VERSION: &str = "0.21.14";
 
 /// npm `binaryen` package that provides `wasm-opt` (Debian's binaryen is too old).
@@ -22,8 +22,15 @@ pub const BINARYEN_VERSION: &str = "132.0.0";
 pub const PLAYWRIGHT_CORE_VERSION: &str = "1.65.1";
 
 /// SimPy, installed with pip into `target/peer-venv` for the peer model `cargo xtask bench` runs
-/// (the version `shared/peers/README.md` measured).
+/// (the version docs/sources.md E names).
 pub const SIMPY_VERSION: &str = "4.1.2";
+
+/// mdBook, which builds the documentation site (`cargo xtask docs`), installed with
+/// `cargo install mdbook --version MDBOOK_VERSION --locked` and [`MDBOOK_FEATURES`].
+pub const MDBOOK_VERSION: &str = "0.5.4";
+
+/// mdBook's features the site needs: search only (no `serve`/`watch`: a shorter compile).
+pub const MDBOOK_FEATURES: &str = "search";
 
 /// Rust target the web app and the wasm tests build for.
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";

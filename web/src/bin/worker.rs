@@ -3,6 +3,7 @@
 #[cfg(target_arch = "wasm32")]
 fn main() {
     use gloo_worker::Registrable;
+    stampede_web::supervisor::install_worker_panic_hook();
     stampede_web::worker::SimWorker::registrar().register();
 }
 

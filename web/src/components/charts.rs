@@ -1,5 +1,6 @@
 //! The charts: plotters drawing on canvases scaled for the device pixel ratio, a shared time
-//! cursor with a value readout, and a data-table alternative per chart.
+//! cursor with a value readout, and a data-table alternative per chart. When they redraw (once
+//! per frame at most, only what changed, off-screen charts after the run) is the painter's call.
 
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -9,7 +10,8 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use crate::state::{Action, AppState};
+use crate::components::painter::{Painter, Scene};
+use crate::state::{Action, AppState, Status};
 
 /// Charts props.
 #[derive(Properties, PartialEq)]
@@ -20,6 +22,9 @@ pub struct ChartsProps {
     pub dispatch: Callback<Action>,
     /// Dark theme.
     pub dark: bool,
+    /// The charts to show, in this order (an embed's `charts=`); `None`: every chart.
+    #[prop_or_default]
+    pub only: Option<Vec<ChartKind>>,
 }
 
 /// Plot area margins used by `stampede_charts::draw`, CSS px: left (margin + y labels), right.
@@ -64,35 +69,77 @@ fn draw_on(
     }
 }
 
+fn draw_scene(canvas: &HtmlCanvasElement, kind: ChartKind, scene: &Scene) {
+    let baseline = scene.baseline.as_deref();
+    draw_on(
+        canvas,
+        kind,
+        &scene.report,
+        baseline,
+        scene.dark,
+        scene.cursor_s,
+    );
+}
+
 /// Every chart.
 #[component]
 pub fn Charts(props: &ChartsProps) -> Html {
     let refs = use_memo((), |_| ChartKind::ALL.map(|_| NodeRef::default()));
+    let painter = use_memo((), |_| Painter::new(draw_scene));
     {
-        let refs = refs.clone();
+        let (refs, painter) = (refs.clone(), painter.clone());
+        use_effect_with((), move |_| {
+            for (index, node) in refs.iter().enumerate() {
+                if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
+                    painter.attach(index, canvas);
+                }
+            }
+            move || painter.detach()
+        });
+    }
+    {
         let state = props.state.clone();
         let dark = props.dark;
         let cursor_bits = state.cursor_s.map(f64::to_bits);
         let playhead_bits = state.playhead_s.map(f64::to_bits);
         use_effect_with(
-            (state.report_seq, dark, cursor_bits, playhead_bits),
+            (
+                state.report_seq,
+                dark,
+                cursor_bits,
+                playhead_bits,
+                state.status,
+            ),
             move |_| {
                 if let Some(report) = state.visible_report() {
-                    for (kind, node) in ChartKind::ALL.iter().zip(refs.iter()) {
-                        if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
-                            let baseline = state.baseline.as_ref().and_then(|b| b.report.as_ref());
-                            draw_on(&canvas, *kind, &report, baseline, dark, state.cursor_s);
-                        }
-                    }
+                    painter.show(Scene {
+                        report,
+                        baseline: state.baseline.as_ref().and_then(|b| b.report.clone()),
+                        dark,
+                        cursor_s: state.cursor_s,
+                        run_id: state.run_id,
+                        streaming: state.status == Status::Running,
+                    });
                 }
             },
         );
     }
     let horizon_s = props.state.horizon_s();
     let bucket_s = props.state.report.as_ref().map_or(1.0, |r| r.bucket_s);
+    // Each chart keeps its canvas ref (the effect draws the canvases that are on the page).
+    let shown: Vec<(&ChartKind, &NodeRef)> = match &props.only {
+        None => ChartKind::ALL.iter().zip(refs.iter()).collect(),
+        Some(only) => only
+            .iter()
+            .filter_map(|k| {
+                let i = ChartKind::ALL.iter().position(|a| a == k)?;
+                Some((&ChartKind::ALL[i], &refs[i]))
+            })
+            .collect(),
+    };
     html! {
         <div class="charts" id="charts" tabindex="-1">
-            { for ChartKind::ALL.iter().zip(refs.iter()).map(|(kind, node)| {
+            { for shown.into_iter().map(|(kind, node)| {
                 let dispatch = props.dispatch.clone();
                 let onmousemove = Callback::from(move |e: MouseEvent| {
                     let canvas: HtmlCanvasElement = e.target_unchecked_into();

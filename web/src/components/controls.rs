@@ -16,6 +16,7 @@ use yew::prelude::*;
 
 use super::number_control::NumberControl;
 use super::policy_chips::PolicyChips;
+use crate::components::linked_text::LinkedText;
 use crate::state::{Action, AppState};
 
 /// Controls props.
@@ -165,10 +166,7 @@ fn relevant(key: &str, raw: &stampede_core::RawScenario) -> bool {
     }
     if let (Some(field), Some(fault)) = (key.strip_prefix("outage."), raw.faults.first()) {
         use stampede_core::scenario::raw::FaultKind as K;
-        let dns = matches!(
-            fault.kind,
-            K::DnsTimeout | K::DnsServfail | K::DnsEmpty | K::DnsLatency
-        );
+        let dns = fault.kind.is_dns();
         // Backend faults pick a region only when there is a second one; any kind may be aimed
         // at the identity or telemetry dependency when it is on.
         let dependencies =
@@ -228,11 +226,22 @@ fn relevant(key: &str, raw: &stampede_core::RawScenario) -> bool {
 }
 
 /// What every control of a render shares.
-struct Context {
+pub(crate) struct Context {
     /// The preset the design started from.
     preset: Rc<RawScenario>,
     /// The keys client classes override.
     shadowed: Rc<Vec<Shadowed>>,
+}
+
+impl Context {
+    /// The context of `state`'s controls, for a short list shown outside the controls panel (a
+    /// lesson step, an embed); the panel itself memoises both parts across renders.
+    pub(crate) fn of(state: &AppState) -> Self {
+        Context {
+            preset: Rc::new(crate::state::preset_raw(state.preset)),
+            shadowed: Rc::new(class_overrides(&state.raw)),
+        }
+    }
 }
 
 /// Whether a parameter differs from the preset the page started from.
@@ -262,7 +271,9 @@ fn shadow_note(shadowed: &[Shadowed], key: &str) -> Option<(bool, String)> {
     })
 }
 
-fn control(param: &'static Param, props: &ControlsProps, context: &Context) -> Html {
+/// One parameter's control (also shown, one by one, by a lesson step, and alone by an embed's
+/// live controls); `context` is built once per list of controls (`Context::of`).
+pub(crate) fn control(param: &'static Param, props: &ControlsProps, context: &Context) -> Html {
     let value = (param.get)(&props.state.raw);
     let shadow = shadow_note(&context.shadowed, param.key);
     let disabled = shadow.as_ref().is_some_and(|(all, _)| *all);
@@ -326,7 +337,7 @@ fn control(param: &'static Param, props: &ControlsProps, context: &Context) -> H
             if let Some((_, note)) = shadow {
                 <small class="shadow-note">{ note }</small>
             }
-            <small id={help_id}>{ param.help }</small>
+            <small id={help_id}><LinkedText text={param.help} /></small>
             if let Some(p) = problem {
                 <small class="error" role="alert">{ &p.message }</small>
             }

@@ -4,6 +4,7 @@ use stampede_core::presets::{POLICIES, PRESETS};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::components::linked_text::LinkedText;
 use crate::state::{Action, AppState};
 
 /// Header props.
@@ -75,6 +76,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                 if comparing {
                     <button type="button" onclick={unpin}>{ "Stop comparing" }</button>
                 }
+                <a class="lessons-link" href="?lessons">{ "Game-day lessons" }</a>
                 <button type="button" onclick={toggle_dark} aria-pressed={props.state.dark.unwrap_or(system_dark).to_string()}>
                     { "Dark mode" }
                 </button>
@@ -114,12 +116,12 @@ pub fn split_description(text: &str) -> (String, String) {
 fn description(text: &str) -> Html {
     let (first, rest) = split_description(text);
     if rest.is_empty() {
-        return html! { <p class="preset-help">{ first }</p> };
+        return html! { <p class="preset-help"><LinkedText text={first} /></p> };
     }
     html! {
         <details class="preset-help">
-            <summary>{ first }<span class="more">{ " More" }</span></summary>
-            <p>{ rest }</p>
+            <summary><LinkedText text={first} /><span class="more">{ " More" }</span></summary>
+            <p><LinkedText text={rest} /></p>
         </details>
     }
 }

@@ -10,6 +10,9 @@ use crate::state::{AppState, BaselineCard, Status};
 pub struct KpisProps {
     /// App state.
     pub state: UseReducerHandle<AppState>,
+    /// The cards to show, in this order (an embed's `kpis=`); `None`: every card.
+    #[prop_or_default]
+    pub only: Option<Vec<&'static str>>,
 }
 
 /// The KPI cards.
@@ -37,7 +40,7 @@ pub fn Kpis(props: &KpisProps) -> Html {
     html! {
         <>
             <div class="kpis">
-                { for cards(&report.summary).into_iter().map(|k| {
+                { for shown(cards(&report.summary), props.only.as_deref()).into_iter().map(|k| {
                     // Matched by id: the list cards (classes, services, resolvers, failover names) exist only
                     // for some scenarios.
                     let was = baseline.map_or(BaselineCard::Absent, |b| b.card(k.id));
@@ -103,5 +106,17 @@ fn value_html(k: &Kpi) -> Html {
                 <span class="kpi-entry">{ *entry }</span>
             </>
         }) }
+    }
+}
+
+/// The cards `only` names, in its order (a list card the scenario lacks is left out); every
+/// card without `only`.
+fn shown(all: Vec<Kpi>, only: Option<&[&'static str]>) -> Vec<Kpi> {
+    match only {
+        None => all,
+        Some(ids) => ids
+            .iter()
+            .filter_map(|id| all.iter().find(|k| k.id == *id).cloned())
+            .collect(),
     }
 }

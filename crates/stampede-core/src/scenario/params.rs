@@ -203,6 +203,9 @@ fn unit_suffix(unit: &str) -> String {
 pub fn trim_number(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{}", value as i64)
+    } else if value.abs() >= 1e15 {
+        // Short form: `1e308`, not 309 digits.
+        format!("{value:e}")
     } else {
         let s = format!("{value:.6}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -224,7 +227,8 @@ pub fn nearest(key: &str) -> Option<&'static str> {
         .map(|(_, k)| k)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance between two keys, in characters.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -523,7 +527,7 @@ pub static PARAMS: &[Param] = &[
         step: 1.0,
         scale: Scale::LINEAR,
         help: "What breaks: DNS timeout, SERVFAIL, empty answer (NODATA, as in Oct 2025), slow or lost backend capacity, backend errors, slow DNS answers, a whole region lost, a load spike, an operator's admission throttle, or load-balancer health checks that fail on workers able to serve; or a mitigation: a class of clients resolving the name from a local override.",
-        why: "An empty answer from a healthy zone is fast and negatively cached; a timeout makes clients wait timeout × attempts on every new lookup (resilience-semantics B2).",
+        why: "An empty answer from a healthy zone is fast and negatively cached; a timeout makes clients wait timeout × attempts on every new lookup (docs/sources.md B2).",
         category: Category::Outage,
         get: |r| outage(r).map_or(2.0, |f| fault_kind_index(f.kind)),
         set: |r, v| outage_mut(r).kind = fault_kind_from(v),
@@ -623,7 +627,7 @@ pub static PARAMS: &[Param] = &[
         step: 10.0,
         scale: Scale::decades(FINE, 1.0).typical(0.0, 100_000.0),
         help: "Admissions per second a throttle lets into the backend; attempts above it are rejected at once as throttling errors.",
-        why: "In October 2025 engineers throttled incoming work to EC2's DropletWorkflow Manager at T+4:26 to end its congestive collapse (AWS post-event summary; resilience-semantics C, P4).",
+        why: "In October 2025 engineers throttled incoming work to EC2's DropletWorkflow Manager at T+4:26 to end its congestive collapse (AWS post-event summary; docs/sources.md C, P4).",
         category: Category::Outage,
         get: |r| outage(r).map_or(0.0, |f| f.rate_per_s),
         set: |r, v| outage_mut(r).rate_per_s = v,
@@ -652,8 +656,8 @@ pub static PARAMS: &[Param] = &[
         max: 7.0,
         step: 1.0,
         scale: Scale::LINEAR,
-        help: "Where the fault strikes: for DNS faults the authoritative zone (every resolver sees it) or one resolver (dns_timeout = that resolver is down); for backend faults a region (the primary by default); or the identity or telemetry dependency, whatever the kind.",
-        why: "With resolv.conf semantics one resolver down costs each lookup a timeout (5 s) before the next is tried, unless `rotate` spreads the first tries (resilience-semantics B1, B4).",
+        help: "Where the fault strikes: for DNS faults the authoritative zone (every resolver sees it) or one resolver (dns_timeout = that resolver is down); for backend faults a region (the primary by default); or the identity or telemetry dependency, whatever the kind. A dns_servfail or dns_empty at the zone is hidden by each resolver's cache until its entry expires (up to a record TTL, `resolver.max_ttl_s` at most): aim it at `resolver:<i>` to fail lookups at once.",
+        why: "With resolv.conf semantics one resolver down costs each lookup a timeout (5 s) before the next is tried, unless `rotate` spreads the first tries (docs/sources.md B1, B4).",
         category: Category::Outage,
         get: |r| {
             outage(r).map_or(0.0, |f| {
@@ -681,7 +685,7 @@ pub static PARAMS: &[Param] = &[
         max: 2.0,
         step: 1.0,
         scale: Scale::LINEAR,
-        help: "none (glibc, Go, Node.js), record_ttl (honour the TTL), fixed (JVM 30 s).",
+        help: "none (glibc, Go, Node.js), record_ttl (honour the TTL), fixed (JVM 30 s). record_ttl takes the TTL the resolver has left, so clients behind one resolver expire together and re-resolve in the same moment.",
         why: "Without a client cache every new connection needs the resolver; with one, the fleet rides out outages shorter than the TTL.",
         category: Category::ClientDns,
         get: |r| cache_mode_index(r.client_dns.cache),
@@ -763,7 +767,7 @@ pub static PARAMS: &[Param] = &[
         set: |r, v| r.client_dns.rotate = v != 0.0,
     },
     Param {
-        key: "client_dns.cold_start",
+        key: "fleet.cold_start",
         label: "Cold start",
         unit: "",
         kind: ParamKind::Bool,
@@ -787,7 +791,7 @@ pub static PARAMS: &[Param] = &[
         max: 86_400.0,
         step: 5.0,
         scale: Scale::seconds().typical(0.0, 3600.0),
-        help: "TTL the zone sets on the service's record (ELB alias records: 60 s).",
+        help: "TTL the zone sets on the service's record (ELB alias records: 60 s). No effect while it is at most `fleet.connection_lifetime_s` (and the clients cache it): only a new connection resolves, and by then a TTL that short has expired anyway.",
         why: "The hit ratio of a TTL cache is λT/(1+λT) (Jung et al. 2003): longer TTLs shield the resolver and ride out short outages.",
         category: Category::Resolvers,
         get: |r| r.dns.record_ttl_s,
@@ -880,7 +884,7 @@ pub static PARAMS: &[Param] = &[
         step: 64.0,
         scale: Scale::decades(FINE, 1.0).marks(&[1024.0]),
         help: "Queries per second one client may send a resolver; more are dropped silently (AmazonProvidedDNS: 1024 packets/s per network interface, Amazon VPC user guide \"DNS quotas\"; A + AAAA = 2 packets per lookup). 0 = no limit.",
-        why: "An uncached per-request lookup above about 500 requests/s per interface gets silent drops that become 5 s client timeouts (resilience-semantics B3, B4).",
+        why: "An uncached per-request lookup above about 500 requests/s per interface gets silent drops that become 5 s client timeouts (docs/sources.md B3, B4).",
         category: Category::Resolvers,
         get: |r| r.resolver_list()[0].per_client_qps_limit,
         set: |r, v| r.first_resolver_mut().per_client_qps_limit = v,
@@ -1619,7 +1623,7 @@ pub static PARAMS: &[Param] = &[
         step: 0.05,
         scale: Scale::LINEAR,
         help: "Largest fraction of the workers the load balancer's failing health checks may take out of service (1 = no limit); applies to health_check_flapping faults.",
-        why: "After October 2025 AWS added velocity control to NLB to limit the capacity health checks can remove (AWS post-event summary; resilience-semantics C, P5).",
+        why: "After October 2025 AWS added velocity control to NLB to limit the capacity health checks can remove (AWS post-event summary; docs/sources.md C, P5).",
         category: Category::Backend,
         get: |r| r.backend.health_check_removal_max_fraction,
         set: |r, v| r.backend.health_check_removal_max_fraction = v,
@@ -1634,7 +1638,7 @@ pub static PARAMS: &[Param] = &[
         step: 5.0,
         scale: Scale::seconds().typical(0.0, 3600.0),
         help: "Clients hold leases with the backend (a control plane and its hosts): each request renews the client's lease for this long; a request after it lapsed re-establishes it. 0 = no leases.",
-        why: "EC2's DropletWorkflow Manager lost its droplet leases while DynamoDB's name was empty and collapsed re-establishing them, because the work took longer than the lease timeout (AWS post-event summary; resilience-semantics C, P4).",
+        why: "EC2's DropletWorkflow Manager lost its droplet leases while DynamoDB's name was empty and collapsed re-establishing them, because the work took longer than the lease timeout (AWS post-event summary; docs/sources.md C, P4).",
         category: Category::Backend,
         get: |r| r.lease.lifetime_s,
         set: |r, v| r.lease.lifetime_s = v,
@@ -1680,7 +1684,7 @@ pub static PARAMS: &[Param] = &[
         step: 1.0,
         scale: Scale::LINEAR,
         help: "simple: the name always answers the primary region; failover: Route 53 answers the secondary once health checks find the primary unhealthy (needs 2 regions).",
-        why: "Failover takes about interval × threshold + propagation + TTL: 30×3 + 60 + 60 ≈ 3.5 min with Route 53 defaults (resilience-semantics B3); simple routing keeps clients on a lost region for the whole fault.",
+        why: "Failover takes about interval × threshold + propagation + TTL: 30×3 + 60 + 60 ≈ 3.5 min with Route 53 defaults (docs/sources.md B3); simple routing keeps clients on a lost region for the whole fault.",
         category: Category::Topology,
         get: |r| routing_index(r.dns.routing),
         set: |r, v| r.dns.routing = routing_from(v),
@@ -1695,7 +1699,7 @@ pub static PARAMS: &[Param] = &[
         step: 20.0,
         scale: Scale::LINEAR,
         help: "Route 53 health-check RequestInterval: 30 s (default) or 10 s (fast).",
-        why: "Route 53 DG \"How Route 53 determines whether a health check is healthy\"; HealthCheckConfig.RequestInterval defaults to 30 (resilience-semantics B3).",
+        why: "Route 53 DG \"How Route 53 determines whether a health check is healthy\"; HealthCheckConfig.RequestInterval defaults to 30 (docs/sources.md B3).",
         category: Category::Topology,
         get: |r| r.dns.health_check_interval_s,
         set: |r, v| r.dns.health_check_interval_s = v,
@@ -1710,7 +1714,7 @@ pub static PARAMS: &[Param] = &[
         step: 1.0,
         scale: Scale::LINEAR,
         help: "Consecutive checks that must fail (or pass) before Route 53 changes the primary's status (FailureThreshold 1–10, default 3).",
-        why: "Route 53 API HealthCheckConfig.FailureThreshold: \"If you don't specify a value … the default value is three health checks\" (resilience-semantics B3).",
+        why: "Route 53 API HealthCheckConfig.FailureThreshold: \"If you don't specify a value … the default value is three health checks\" (docs/sources.md B3).",
         category: Category::Topology,
         get: |r| f64::from(r.dns.health_check_failure_threshold),
         set: |r, v| r.dns.health_check_failure_threshold = v as u32,
@@ -1725,7 +1729,7 @@ pub static PARAMS: &[Param] = &[
         step: 5.0,
         scale: Scale::seconds(),
         help: "Time for a changed answer to reach every Route 53 name server (60 s).",
-        why: "ELB \"Delete a load balancer\" docs: changes take 60 s to reach all Route 53 name servers (resilience-semantics B3).",
+        why: "ELB \"Delete a load balancer\" docs: changes take 60 s to reach all Route 53 name servers (docs/sources.md B3).",
         category: Category::Topology,
         get: |r| r.dns.propagation_s,
         set: |r, v| r.dns.propagation_s = v,
@@ -1845,7 +1849,7 @@ pub static PARAMS: &[Param] = &[
         step: 1.0,
         scale: Scale::decades(FINE, 1.0),
         help: "Lookups one client runs at once; more wait in a queue (Node.js dns.lookup runs on the libuv pool: UV_THREADPOOL_SIZE 4, max 1024). 0 = unlimited.",
-        why: "With the resolver dropping queries each lookup holds its thread for timeout × attempts, so 4 threads give about 0.4 lookups/s per process and every other lookup waits behind them (resilience-semantics B1, B4).",
+        why: "With the resolver dropping queries each lookup holds its thread for timeout × attempts, so 4 threads give about 0.4 lookups/s per process and every other lookup waits behind them (docs/sources.md B1, B4).",
         category: Category::ClientDns,
         get: |r| f64::from(r.client_dns.lookups_in_flight_max),
         set: |r, v| r.client_dns.lookups_in_flight_max = v as u32,
@@ -1920,7 +1924,7 @@ pub static PARAMS: &[Param] = &[
         max: 86_400.0,
         step: 10.0,
         scale: Scale::seconds().typical(0.0, 3600.0),
-        help: "Maximum lifetime of a client's pooled connection; only opening one needs a DNS lookup. 0 = a new connection per attempt.",
+        help: "Maximum lifetime of a client's pooled connection; only opening one needs a DNS lookup, so DNS settings act only when connections are opened. 0 = a new connection per attempt.",
         why: "Established connections do not re-resolve: during the October 2025 outage existing connections lived on while new ones failed.",
         category: Category::Fleet,
         get: |r| r.fleet.connection_lifetime_s,
@@ -2042,7 +2046,7 @@ pub static PARAMS: &[Param] = &[
         step: 100.0,
         scale: Scale::decades(ONE_TWO_FIVE, 1.0).typical(0.0, 1_000_000.0),
         help: "What one minute of downtime costs you: every metric bucket whose availability is below the SLO target counts as down.",
-        why: "Outage costs are often quoted per minute or hour (the widely repeated $75 M/hour for October 2025 is a third-party estimate, resilience-semantics C).",
+        why: "Outage costs are often quoted per minute or hour (the widely repeated $75 M/hour for October 2025 is a third-party estimate, docs/sources.md C).",
         category: Category::Run,
         get: |r| r.cost.per_minute_down,
         set: |r, v| r.cost.per_minute_down = v,

@@ -637,6 +637,22 @@ pub enum FaultKind {
     DnsOverride,
 }
 
+impl FaultKind {
+    /// The kinds that act on DNS (the zone, a further name's zone or one resolver): the one
+    /// place that says which they are; validation, the engine and the web controls ask here.
+    pub const DNS: [FaultKind; 4] = [
+        FaultKind::DnsTimeout,
+        FaultKind::DnsServfail,
+        FaultKind::DnsEmpty,
+        FaultKind::DnsLatency,
+    ];
+
+    /// Whether this kind acts on DNS (and so targets a zone or a resolver, not a region).
+    pub fn is_dns(self) -> bool {
+        FaultKind::DNS.contains(&self)
+    }
+}
+
 /// One timed fault.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -683,6 +699,8 @@ pub enum RetryBudgetKind {
     /// AWS SDK standard-mode retry quota before 2026: a 500-token bucket, a retry costs 5 (10 after a timeout).
     AwsStandard,
     /// AWS SDK standard mode with the 2026 costs (`AWS_NEW_RETRIES_2026=true`): every retry costs 14.
+    /// (`aws_standard2026` is a deprecated spelling that still works.)
+    #[serde(rename = "aws_standard_2026", alias = "aws_standard2026")]
     AwsStandard2026,
     /// gRPC `retryThrottling` (gRFC A6): no retries while tokens ≤ max/2.
     GrpcThrottling,

@@ -3,7 +3,7 @@
 //!
 //! Owns: the question "does changing this key at the top level change what class c runs with?",
 //! answered by changing it and building each class's settings the way validation does
-//! (`validate::apply_class_settings`: the class's size, rate, policies and `set` entries).
+//! (`classes::class_raw`: the class's size, rate, policies and `set` entries).
 //! Must not: know any key or policy by name; every answer comes from the registry and the
 //! class's own settings.
 
@@ -23,15 +23,8 @@ pub struct Shadowed {
 
 /// The settings class `class` runs with when the top level is `top`.
 fn class_settings(top: &RawScenario, class: &RawFleetClass) -> RawScenario {
-    let mut each = top.clone();
-    each.fleets.clear();
-    each.fleet.clients = class.clients.max(1);
-    if let Some(rate) = class.request_rate_per_client_per_s {
-        each.fleet.request_rate_per_client_per_s = rate;
-    }
     // Problems are validation's to report; here a setting that fails simply does not apply.
-    super::validate::apply_class_settings(&mut each, class, 0, &mut |_, _| {});
-    each
+    super::classes::class_raw(top, class, 0, &mut |_, _| {}).0
 }
 
 /// Another valid value of `param`, next to `value`.

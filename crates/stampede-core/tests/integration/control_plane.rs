@@ -1,5 +1,5 @@
 //! Leases, operator throttles and load-balancer health checks: the October 2025 control-plane
-//! mechanisms (resilience-semantics.md section C, phases P4 and P5). Expected values come from
+//! mechanisms (docs/sources.md C, phases P4 and P5). Expected values come from
 //! the model's definitions or from probability, never from a run.
 
 use crate::support::{no_dns, run_checked, scenario};
@@ -118,11 +118,18 @@ fn a_throttle_admits_its_rate_plus_its_burst_and_rejects_the_rest() {
             inside as f64 <= ceiling + 1.0 && inside as f64 >= rate * 100.0 * 0.99,
             "R = {rate}/s: {inside} admitted in 100 s (at most {ceiling})"
         );
-        let rejected = report.summary.failed_by_cause
-            [stampede_core::Outcome::Rejected.failure_index().unwrap()];
+        let cause = |outcome: stampede_core::Outcome| {
+            report.summary.failed_by_cause[outcome.failure_index().unwrap()]
+        };
         assert_eq!(
-            rejected, throttled,
-            "every throttled attempt fails the request (no retries)"
+            cause(stampede_core::Outcome::OperatorThrottled),
+            throttled,
+            "every throttled attempt fails the request (no retries), as throttled by the operator"
+        );
+        assert_eq!(
+            cause(stampede_core::Outcome::Rejected),
+            0,
+            "nothing is reported as queue full: the queue never filled"
         );
     }
 }

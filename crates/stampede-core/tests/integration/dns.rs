@@ -1,7 +1,7 @@
 //! Several resolvers with resolv.conf semantics, resolver-scoped and flapping faults, DNS latency,
 //! per-client query limits and super-client scaling.
-//! Expected values are derived from shared/reference/resilience-semantics.md (B1, B3, B4) and
-//! validation.md, never copied from a run.
+//! Expected values are derived from docs/sources.md (B1, B3, B4) and
+//! docs/sources.md D2, never copied from a run.
 
 use crate::support::{no_dns, run_checked, scenario};
 use stampede_core::Report;

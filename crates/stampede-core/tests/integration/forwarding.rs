@@ -1,7 +1,7 @@
 //! Conditional forwarding: a name's lookups go to its own list of resolvers (dnsmasq
 //! `server=/zone/ip`, systemd-resolved per-link domains, CoreDNS `forward` per zone), with the
 //! client's resolv.conf semantics (timeout per try, `attempts` rounds) within that list.
-//! Expected values are derived from shared/reference/resilience-semantics.md (B1: a dropped try
+//! Expected values are derived from docs/sources.md (B1: a dropped try
 //! costs `timeout`, then the next server; `attempts` rounds over the list) and the forwarding
 //! lists, never copied from a run.
 

@@ -6,7 +6,7 @@ use stampede_core::scenario::params::{PARAMS, ParamKind};
 use stampede_core::{RawScenario, Recovery, Scenario};
 
 /// Draws a scenario from a seed: every registry parameter uniformly in a sane sub-range.
-fn draw(seed: u64) -> RawScenario {
+pub fn draw(seed: u64) -> RawScenario {
     let mut rng = Rng::stream(seed, StreamId::Faults);
     let mut raw = RawScenario::default();
     for p in PARAMS {
@@ -226,7 +226,7 @@ fn forwarding(raw: &mut RawScenario, seed: u64) {
 
 /// A further service `dep` behind the name `dep.example`, in one or two regions, with simple or
 /// failover routing (fast or default checks) and, for some seeds, its primary lost for a while.
-fn further_service(raw: &mut RawScenario, seed: u64) {
+pub fn further_service(raw: &mut RawScenario, seed: u64) {
     use stampede_core::scenario::raw::{FaultKind, RawFault, RawName, RawService, RoutingPolicy};
     let mut rng = Rng::stream(seed, StreamId::Service);
     let regions = 1 + u32::from(rng.uniform() < 0.7);

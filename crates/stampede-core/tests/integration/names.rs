@@ -1,5 +1,5 @@
 //! Further names with failover routing across the regions of a further service. Expected
-//! values are derived from shared/reference/resilience-semantics.md (B3: detection ≈ interval ×
+//! values are derived from docs/sources.md (B3: detection ≈ interval ×
 //! threshold + propagation + TTL) and the model's stated semantics (each name's health check
 //! starts at a phase drawn from the `NameHealthCheck` stream), never copied from a run.
 

@@ -265,7 +265,7 @@ fn every_policy_file_is_registered_under_its_file_name() {
     );
 }
 
-/// What resilience-semantics.md A1 says an AWS SDK does by default, copied from its tables as
+/// What docs/sources.md A1 says an AWS SDK does by default, copied from its tables as
 /// literals, and the policy fragment that must follow it.
 struct SdkDefaults {
     policy: &'static str,

@@ -1,5 +1,5 @@
 //! Retry budgets, circuit breakers, connection pools, deadlines and backend disciplines.
-//! Expected values are derived from shared/reference/resilience-semantics.md, never copied from a run.
+//! Expected values are derived from docs/sources.md, never copied from a run.
 
 use crate::support::{no_dns, run_checked, scenario};
 use stampede_core::report::Outcome;
@@ -332,7 +332,7 @@ fn log_normal_service_time_keeps_the_mean() {
 }
 
 /// A backend overloaded 2× whose full queue holds 10 s of work, beyond the 1 s timeout
-/// (validation.md, metastable failures).
+/// (docs/sources.md D4).
 fn overloaded(r: &mut RawScenario) {
     no_dns(r);
     r.run.duration_s = 120.0;
@@ -389,7 +389,7 @@ fn new_parameters_off_by_default_leave_a_run_unchanged() {
 fn hedges_after_instant_failures_behave_as_immediate_retries() {
     // gRFC A6: a failed hedge sends the next one at once. With failures at once and a hedging
     // delay far longer than a request, hedging is immediate retrying with maxAttempts attempts:
-    // Brooker's Σ_{k<N} p^k attempts per request and 1 − p^N success (validation.md).
+    // Brooker's Σ_{k<N} p^k attempts per request and 1 − p^N success (docs/sources.md D3).
     let (p, max_attempts) = (0.5_f64, 3);
     let report = run(|r| {
         fleet(r, 1000, 1.0, 200.0, p);

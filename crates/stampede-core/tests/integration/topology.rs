@@ -1,6 +1,6 @@
 //! Regions with Route 53 failover, identity-token and telemetry dependencies, and the per-client
 //! cap on lookups in flight. Expected values are derived from
-//! shared/reference/resilience-semantics.md (B1, B3, B4) and the model's stated semantics, never
+//! docs/sources.md (B1, B3, B4) and the model's stated semantics, never
 //! copied from a run.
 
 use crate::support::{no_dns, run_checked, scenario};
@@ -62,7 +62,7 @@ fn last_failure_s(report: &Report) -> f64 {
 /// When the zone starts answering the secondary: Route 53 checks every interval from a phase
 /// drawn on the health-check stream; the first check at or after the fault's start fails, the
 /// primary turns unhealthy `threshold` failed checks later, and the answer changes after
-/// propagation (resilience-semantics B3).
+/// propagation (docs/sources.md B3).
 fn expected_switch_s(seed: u64, interval_s: f64, threshold: u32, propagation_s: f64) -> f64 {
     let mut phase = Rng::stream(seed, StreamId::HealthCheck);
     let interval_us = interval_s * 1e6;
@@ -431,7 +431,7 @@ fn topology_settings_are_validated() {
 }
 
 /// Client classes (`[[fleets]]`): each class keeps its own policies. Under an error rate p with
-/// instant failures, a class with N attempts succeeds with probability 1 − p^N (validation.md,
+/// instant failures, a class with N attempts succeeds with probability 1 − p^N (docs/sources.md D3,
 /// retry amplification), whatever the other classes do; requests split by offered load.
 #[test]
 fn client_classes_keep_their_own_retry_policies_and_loads() {

@@ -1,4 +1,4 @@
-//! The model reproduces published formulas (see shared/reference/validation.md).
+//! The model reproduces published formulas (docs/sources.md D).
 //! Expected values are derived from the formulas here, never copied from a run.
 
 use crate::support::{no_dns, run_checked, scenario};
@@ -9,7 +9,7 @@ fn erlang_c_wait_ms(c: u32, lambda_per_s: f64, service_ms: f64) -> f64 {
     let mu_per_s = 1000.0 / service_ms;
     let a = lambda_per_s / mu_per_s;
     let rho = a / f64::from(c);
-    // Erlang B by recursion, then C (validation.md, "Queueing").
+    // Erlang B by recursion, then C (docs/sources.md D1).
     let mut b = 1.0;
     for k in 1..=c {
         b = a * b / (f64::from(k) + a * b);
@@ -20,7 +20,7 @@ fn erlang_c_wait_ms(c: u32, lambda_per_s: f64, service_ms: f64) -> f64 {
 
 #[test]
 fn erlang_c_formula_matches_spot_values() {
-    // M/M/1 at ρ = 0.8, μ = 1: Wq = 4 (validation.md spot value), here with a 1000 ms service time.
+    // M/M/1 at ρ = 0.8, μ = 1: Wq = 4 (docs/sources.md D1 spot value), here with a 1000 ms service time.
     assert!((erlang_c_wait_ms(1, 0.8, 1000.0) - 4000.0).abs() < 1e-9);
 }
 

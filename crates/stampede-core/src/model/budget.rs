@@ -1,5 +1,5 @@
 //! Per-client retry budgets, each with the exact rules of the library it models
-//! (shared/reference/resilience-semantics.md A1–A5).
+//! (docs/sources.md A1–A5).
 //!
 //! Owns: the state of every client's budget and its cost, refund and admission rules:
 //! * AWS standard retry quota (botocore `retries/quota.py`, `standard.py`): a bucket that starts
@@ -36,10 +36,10 @@
 //!
 //! Must not: iterate over clients per event; every update is O(1) (windows amortised O(1)).
 
+use super::window::{Window, slice_width};
 use crate::rng::Rng;
 use crate::scenario::RetryBudget;
 use crate::time::SimTime;
-use crate::window::{Window, slice_width};
 
 /// What the attempt before a retry ended with, for the AWS quota's costs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

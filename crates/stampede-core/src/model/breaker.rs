@@ -1,5 +1,5 @@
 //! Per-client circuit breakers around each attempt (DNS lookup plus call), after resilience4j's
-//! `CircuitBreakerStateMachine` (shared/reference/resilience-semantics.md A7).
+//! `CircuitBreakerStateMachine` (docs/sources.md A7).
 //!
 //! Owns: every client's breaker state and its transitions, and the time-weighted share of clients
 //! in each state per metric bucket.
@@ -18,10 +18,10 @@
 //! [`Breakers`] asserts it.
 //! Must not: iterate over clients per event; updates are O(1) (the time window amortised O(1)).
 
+use super::window::{Window, slice_width};
 use crate::scenario::Breaker;
 use crate::scenario::raw::BreakerKind;
 use crate::time::SimTime;
-use crate::window::{Window, slice_width};
 
 /// State of one breaker.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

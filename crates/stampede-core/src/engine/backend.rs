@@ -1,0 +1,206 @@
+//! Backend slots: admission (throttle, errors, region loss), queues, service, leases.
+//!
+//! Control plane (October 2025, stages 2 and 3): with leases each client holds one until
+//! `lifetime` after its last success; an attempt that reaches the backend after its client's
+//! lease lapsed re-establishes it and costs `reestablish_work_factor` times the service time.
+//! Leases held are counted per bucket end with a per-bucket tally of lease ends, O(1) per renewal.
+//! An operator's `throttle` is a token bucket at the backend's door (rejections are throttling
+//! errors); with `flush_queue` it drops the queue when it starts. `health_check_flapping` takes
+//! workers out of service as capacity loss does, capped by velocity control.
+
+use super::*;
+
+impl<S: Shape> Engine<S> {
+    /// Recomputes the backend faults in force at `now` in every region, and until when they hold.
+    /// Events at an edge's instant see the same state as [`Fault::active`](crate::scenario::Fault::active) at that instant.
+    #[cold]
+    pub(super) fn update_backend_faults(&mut self) {
+        let now = self.now;
+        for (region, backend) in self.backends.iter_mut().enumerate() {
+            backend.set_faults(self.faults.backend_at(region, now), now);
+            // At every start of the throttle (each period of a flapping one).
+            if self.faults.throttle_flushes(region, now) {
+                self.series.dropped_abandoned[self.bucket_index] += backend.flush();
+            }
+        }
+        self.backend_faults_until = self.faults.backend_edge_after(now);
+    }
+
+    pub(super) fn workers_in_force(&self, region: usize) -> u32 {
+        debug_assert!(self.now < self.backend_faults_until);
+        self.backends[region].faults().workers
+    }
+
+    pub(super) fn send_to_backend(&mut self, id: RequestId) {
+        let bucket = self.bucket();
+        let (tag, client) = (
+            self.requests[id as usize].tag,
+            self.requests[id as usize].client as usize,
+        );
+        // Only a class calling a further name can reach a further service.
+        let service = if self.one_name() {
+            0
+        } else {
+            self.scenario.names[self.call_name(client, self.requests[id as usize].call)].service
+        };
+        // Backend slots: the main service's regions, then one per further service. With one
+        // region, `report` copies `backend_offered` into `region_offered`.
+        let region = if service > 0 {
+            self.series.service_offered[service][bucket] += 1;
+            // The region its call's answer names (the primary without failover routing).
+            let slot = self.call_slot(client, self.requests[id as usize].call);
+            let in_service = self.client_region.get(slot).map_or(0, |r| usize::from(*r));
+            self.series.service_region_offered[service][in_service][bucket] += 1;
+            self.scenario.service_slot(service) + in_service
+        } else {
+            self.series.backend_offered[bucket] += 1;
+            let slot = self.call_slot(client, self.requests[id as usize].call);
+            match self.client_region.get(slot) {
+                Some(region) => {
+                    let region = usize::from(*region);
+                    self.series.region_offered[region][bucket] += 1;
+                    region
+                }
+                None => 0,
+            }
+        };
+        self.requests[id as usize].region = region as u8;
+        let lifetime = self.policy(client).connection_lifetime;
+        let slot = self.call_slot(client, self.requests[id as usize].call);
+        if lifetime > SimTime::ZERO && self.connections[slot] <= self.now {
+            self.connections[slot] = self.now.after(lifetime);
+        }
+        self.requests[id as usize].phase = Phase::Backend;
+        let job = Job {
+            request: id,
+            tag,
+            enqueued: self.now,
+            reestablish: service == 0 && self.leases.lapsed(client, self.now),
+        };
+        debug_assert!(self.now < self.backend_faults_until);
+        let backend = &mut self.backends[region];
+        let faults = backend.faults();
+        if !backend.admit_throttle(self.now) {
+            self.series.backend_throttled[bucket] += 1;
+            self.fail_attempt(id, Outcome::OperatorThrottled);
+            return;
+        }
+        if faults.error_rate.is_some_and(|p| self.faults.strikes(p))
+            || faults.region_lost.is_some_and(|p| self.faults.strikes(p))
+        {
+            self.fail_attempt(id, Outcome::ServerError);
+        } else if backend.has_free_worker() {
+            self.start_service(job, region);
+        } else if let Some(len) = backend.enqueue(job) {
+            let max = if service == 0 {
+                &mut self.series.queue_len_max[bucket]
+            } else {
+                &mut self.series.service_queue_len_max[service][bucket]
+            };
+            *max = (*max).max(len);
+        } else {
+            self.fail_attempt(id, Outcome::Rejected);
+        }
+    }
+
+    // Natively only: in wasm, inlined twice into `step` it made V8's first call slower.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    pub(super) fn start_service(&mut self, job: Job, region: usize) {
+        let bucket = self.bucket();
+        let backend = &mut self.backends[region];
+        backend.start();
+        let service = backend.service();
+        // All regions of the service: their busy workers together.
+        let busy = if backend.regions() > 1 {
+            self.backends
+                .iter()
+                .filter(|b| b.service() == service)
+                .map(|b| u64::from(b.busy_workers()))
+                .sum()
+        } else {
+            u64::from(backend.busy_workers())
+        };
+        let max = if service == 0 {
+            self.series.service_started[bucket] += 1;
+            self.series.queue_wait_ms_sum[bucket] += self.now.since(job.enqueued).as_ms();
+            &mut self.series.in_service_max[bucket]
+        } else {
+            &mut self.series.service_in_service_max[service][bucket]
+        };
+        *max = (*max).max(busy);
+        let mut work_factor = None;
+        if job.reestablish
+            && let Some(lease) = self.scenario.lease
+        {
+            work_factor = Some(lease.reestablish_work_factor);
+            self.series.lease_reestablished[bucket] += 1;
+        }
+        let duration_ms = self.backends[region].service_time_ms(work_factor, &mut self.service);
+        let at = self.now.after(SimTime::from_ms(duration_ms));
+        let r = &mut self.requests[job.request as usize];
+        if r.tag == job.tag {
+            r.served_until = at;
+        }
+        self.schedule(
+            at,
+            Event::ServiceDone {
+                request: job.request,
+                attempt: job.tag,
+                region: region as u8,
+            },
+        );
+    }
+
+    pub(super) fn on_service_done(&mut self, id: RequestId, tag: u32, region: u8) {
+        let region = usize::from(region);
+        let backend = &mut self.backends[region];
+        backend.end_service();
+        let service = backend.service();
+        if self.current(id, tag, Phase::Backend) {
+            let client = self.requests[id as usize].client as usize;
+            if self.leases.is_on() && service == 0 {
+                self.renew_lease(client);
+            }
+            self.end_attempt(id, Outcome::Success);
+            let parent = self.requests[id as usize].parent;
+            if parent == NO_PARENT {
+                self.requests[id as usize].phase = Phase::Backoff;
+                self.call_succeeded(id);
+            } else {
+                self.release_hedge(parent, id);
+                self.call_succeeded(parent);
+            }
+        } else {
+            let bucket = self.bucket();
+            if service == 0 {
+                self.series.wasted[bucket] += 1;
+            } else {
+                self.series.service_wasted[service][bucket] += 1;
+            }
+        }
+        self.dispatch_backend(region);
+    }
+
+    /// A renewal succeeded: the client's lease holds for its lifetime from now.
+    pub(super) fn renew_lease(&mut self, client: usize) {
+        let Some(lease) = self.scenario.lease else {
+            return;
+        };
+        let until = self.now.after(lease.lifetime);
+        self.leases.renew(client, until, self.bucket_index);
+    }
+
+    #[inline(always)] // runs per request: see `Engine::step_batch`
+    pub(super) fn dispatch_backend(&mut self, region: usize) {
+        debug_assert!(self.now < self.backend_faults_until);
+        let drop_abandoned = self.backends[region].drops_abandoned();
+        while let Some(job) = self.backends[region].next_job() {
+            if drop_abandoned && !self.current(job.request, job.tag, Phase::Backend) {
+                let bucket = self.bucket();
+                self.series.dropped_abandoned[bucket] += 1;
+                continue;
+            }
+            self.start_service(job, region);
+        }
+    }
+}
