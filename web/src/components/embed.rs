@@ -85,7 +85,7 @@ pub fn EmbedView(props: &EmbedViewProps) -> Html {
         r.buckets_done as f64 / r.buckets_total.max(1) as f64 * 100.0
     });
     let open = format!("?{}&v={LINK_FORMAT_VERSION}", state.playground_query());
-    let context = Context::of(&state);
+    let context = Context::of(state);
     let controls = ControlsProps {
         state: state.clone(),
         dispatch: props.dispatch.clone(),
