@@ -19,7 +19,7 @@ pub(super) fn initial_resolvers(sc: &Scenario, first_remaining: SimTime) -> Vec<
         .iter()
         .enumerate()
         .map(|(i, config)| {
-            let ttl = sc.record_ttl.min(config.max_ttl);
+            let ttl = sc.main_name().record_ttl.min(config.max_ttl);
             let remaining = if i == first || sc.cold_start || ttl.0 == 0 {
                 first_remaining.min(ttl)
             } else {
@@ -159,10 +159,11 @@ impl<S: Shape> Engine<S> {
         let buckets_total =
             (libm::ceil(scenario.duration.0 as f64 / scenario.bucket.0 as f64) as usize).max(1);
         let mut init = Rng::stream(scenario.seed, StreamId::CacheInit);
-        let resolver_remaining = if scenario.cold_start || scenario.record_ttl.0 == 0 {
+        let main_ttl = scenario.main_name().record_ttl;
+        let resolver_remaining = if scenario.cold_start || main_ttl.0 == 0 {
             SimTime::ZERO
         } else {
-            SimTime((init.uniform() * scenario.record_ttl.0 as f64) as u64)
+            SimTime((init.uniform() * main_ttl.0 as f64) as u64)
         };
         let classes = scenario.classes();
         let call_stride = 1 + classes
@@ -271,7 +272,7 @@ impl<S: Shape> Engine<S> {
         } else {
             Vec::new()
         };
-        let regions = scenario.regions.max(1) as usize;
+        let regions = scenario.service_regions(0);
         let names_fail_over = scenario.names[1..].iter().any(|n| n.failover.is_some());
         let client_region = if regions > 1 || names_fail_over {
             vec![0; simulated * call_stride]
@@ -390,7 +391,7 @@ impl<S: Shape> Engine<S> {
         for (edge, flapping) in edges {
             sim.schedule(edge, Event::FaultEdge { flapping });
         }
-        if let Some(failover) = sim.scenario.failover {
+        if let Some(failover) = sim.scenario.main_name().failover {
             let mut phase = Rng::stream(sim.scenario.seed, StreamId::HealthCheck);
             let first = SimTime((phase.uniform() * failover.interval.0 as f64) as u64);
             sim.schedule(first, Event::HealthCheck { name: 0 });
