@@ -266,7 +266,12 @@ struct Engine<S: Shape> {
     /// Per client: the resolver its next lookup starts at (resolv.conf `rotate`), as a counter
     /// taken modulo the length of the lookup's resolver list; empty without rotate.
     rotate_next: Vec<u8>,
+    /// The counted series, except the backend's and the per-service ones, which `report` lays
+    /// out from `service_series`.
     series: Series,
+    /// Per service (`Scenario::services`, the main one first): its counts, which `report`
+    /// lays out as the report's backend and per-service series.
+    service_series: backend::ServiceSeries,
     latency_buckets: Vec<[u64; LATENCY_BINS]>,
     latency_all: [u64; LATENCY_BINS],
     latency_bins: &'static LatencyBinTable,

@@ -274,7 +274,8 @@ impl<S: Shape> Engine<S> {
         };
         let regions = scenario.service_regions(0);
         let names_fail_over = scenario.names[1..].iter().any(|n| n.failover.is_some());
-        let client_region = if regions > 1 || names_fail_over {
+        let by_slot = regions > 1 || names_fail_over;
+        let client_region = if by_slot {
             vec![0; simulated * call_stride]
         } else {
             Vec::new()
@@ -369,6 +370,13 @@ impl<S: Shape> Engine<S> {
                     .map(|service| scenario.service_regions(service))
                     .collect::<Vec<_>>(),
                 scenario.names.len(),
+            ),
+            service_series: backend::ServiceSeries::new(
+                buckets_total,
+                (0..scenario.services.len())
+                    .map(|s| scenario.service_regions(s))
+                    .collect(),
+                by_slot,
             ),
             resolvers,
             forwarding,

@@ -96,6 +96,33 @@ impl<S: Shape> Engine<S> {
             .sum()
     }
 
+    /// The report's backend series (the main service's) and, with several services, its
+    /// per-service series, from the counts kept per service.
+    fn lay_out_service_series(&self, series: &mut Series) {
+        let counts = &self.service_series;
+        series.backend_offered = counts.of(&counts.offered, 0);
+        series.region_offered = counts.offered_by_region(0);
+        series.queue_len_max = counts.of(&counts.queue_len_max, 0);
+        series.in_service_max = counts.of(&counts.in_service_max, 0);
+        series.wasted = counts.of(&counts.wasted, 0);
+        series.service_started = counts.of(&counts.started, 0);
+        series.queue_wait_ms_sum = counts.of(&counts.queue_wait_ms_sum, 0);
+        if counts.services() > 1 {
+            let each = |count: &[u64]| {
+                (0..counts.services())
+                    .map(|s| counts.of(count, s))
+                    .collect()
+            };
+            series.service_offered = each(&counts.offered);
+            series.service_queue_len_max = each(&counts.queue_len_max);
+            series.service_in_service_max = each(&counts.in_service_max);
+            series.service_wasted = each(&counts.wasted);
+            series.service_region_offered = (0..counts.services())
+                .map(|s| counts.offered_by_region(s))
+                .collect();
+        }
+    }
+
     /// The report of the run so far: complete buckets only, plus the summary over them.
     pub(super) fn report(&self) -> Report {
         let sc = &self.scenario;
@@ -106,18 +133,7 @@ impl<S: Shape> Engine<S> {
             ((self.now.0 / sc.bucket.0) as usize).min(self.buckets_total)
         };
         let mut series = self.series.clone();
-        if self.client_region.is_empty() {
-            // One region: `send_to_backend` counts its offers only in `backend_offered`.
-            series.region_offered[0].clone_from(&series.backend_offered);
-        }
-        if !series.service_offered.is_empty() {
-            // The main service's per-service series are its own ones.
-            series.service_offered[0].clone_from(&series.backend_offered);
-            series.service_queue_len_max[0].clone_from(&series.queue_len_max);
-            series.service_in_service_max[0].clone_from(&series.in_service_max);
-            series.service_wasted[0].clone_from(&series.wasted);
-            series.service_region_offered[0].clone_from(&series.region_offered);
-        }
+        self.lay_out_service_series(&mut series);
         for b in 0..self.buckets_total {
             let start = SimTime(sc.bucket.0 * b as u64);
             let width_s = bucket_s.min(sc.duration.since(start).as_s());
