@@ -128,7 +128,7 @@ impl<S: Shape> Engine<S> {
         };
         // The region its call's answer names (the primary without failover routing).
         let slot = self.call_slot(client, self.requests[id as usize].call);
-        let in_service = self.client_region.get(slot).map_or(0, |r| usize::from(*r));
+        let in_service = self.clients.region(slot);
         // Backend slots: the main service's regions, then each further service's.
         let region = if self.one_name() {
             in_service
@@ -144,9 +144,7 @@ impl<S: Shape> Engine<S> {
         }
         self.requests[id as usize].region = region as u8;
         let lifetime = self.policy(client).connection_lifetime;
-        if lifetime > SimTime::ZERO && self.connections[slot] <= self.now {
-            self.connections[slot] = self.now.after(lifetime);
-        }
+        self.clients.connect(slot, self.now, lifetime);
         self.requests[id as usize].phase = Phase::Backend;
         let job = Job {
             request: id,

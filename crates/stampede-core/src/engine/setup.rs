@@ -55,8 +55,8 @@ pub(super) fn initial_caches(
     rng: &mut Rng,
     resolver_remaining: SimTime,
     stride: usize,
-) -> Vec<ClientCache> {
-    let mut caches = vec![ClientCache::default(); sc.simulated_clients as usize * stride];
+) -> Vec<CacheEntry> {
+    let mut caches = vec![CacheEntry::default(); sc.simulated_clients as usize * stride];
     if sc.cold_start || sc.client_cache == ClientCacheMode::None {
         return caches;
     }
@@ -84,7 +84,7 @@ pub(super) fn initial_caches(
             if sc.client_cache == ClientCacheMode::RecordTtl && name == 0 {
                 remaining = remaining.min(resolver_remaining);
             }
-            caches[client * stride + call].positive_until = remaining;
+            caches[client * stride + call] = CacheEntry::answered_until(remaining);
         }
     }
     caches
@@ -171,7 +171,7 @@ impl<S: Shape> Engine<S> {
             .map(|c| c.dependencies.len())
             .max()
             .unwrap_or(0);
-        let clients: Vec<ClientCache> = classes
+        let caches: Vec<CacheEntry> = classes
             .iter()
             .flat_map(|class| initial_caches(class, &mut init, resolver_remaining, call_stride))
             .collect();
@@ -253,7 +253,7 @@ impl<S: Shape> Engine<S> {
         let prefetch = classes.iter().any(|c| c.client_prefetch > SimTime::ZERO);
         let class_count = classes.len();
         debug_assert_eq!(
-            clients.len() as u64,
+            caches.len() as u64,
             scenario.simulated_clients * call_stride as u64
         );
         let resolvers = initial_resolvers(&scenario, resolver_remaining);
@@ -275,11 +275,16 @@ impl<S: Shape> Engine<S> {
         let regions = scenario.service_regions(0);
         let names_fail_over = scenario.names[1..].iter().any(|n| n.failover.is_some());
         let by_slot = regions > 1 || names_fail_over;
-        let client_region = if by_slot {
-            vec![0; simulated * call_stride]
-        } else {
-            Vec::new()
-        };
+        let clients = Clients::new(
+            caches,
+            connections,
+            simulated,
+            Kept {
+                regions: by_slot,
+                prefetch,
+                lookup_places: capped,
+            },
+        );
         let mut token_init = Rng::stream(scenario.seed, StreamId::TokenInit);
         let tokens: Vec<SimTime> = classes
             .iter()
@@ -316,7 +321,6 @@ impl<S: Shape> Engine<S> {
             budgets,
             breakers,
             clients,
-            connections,
             requests: Vec::new(),
             free: Vec::new(),
             backends: (0..scenario.backend_slots())
@@ -330,7 +334,6 @@ impl<S: Shape> Engine<S> {
                 })
                 .collect(),
             backend_faults_until: SimTime::ZERO,
-            client_region,
             name_routes: vec![Route::default(); scenario.names.len()],
             tokens,
             leases,
@@ -338,21 +341,6 @@ impl<S: Shape> Engine<S> {
             telemetry_rng: Rng::stream(scenario.seed, StreamId::Telemetry),
             dns_overrides: Vec::new(),
             call_stride,
-            prefetching: if prefetch {
-                vec![false; simulated * call_stride]
-            } else {
-                Vec::new()
-            },
-            lookups_in_flight: if capped {
-                vec![0; simulated]
-            } else {
-                Vec::new()
-            },
-            lookup_queues: if capped {
-                vec![VecDeque::new(); simulated]
-            } else {
-                Vec::new()
-            },
             ghost_lookups: BTreeMap::new(),
             series: Series::empty(
                 buckets_total,
