@@ -285,6 +285,26 @@ mod tests {
         }
     }
 
+    /// The engine and the models run only the validated scenario, which has one form of each
+    /// thing (services, names and resolvers as lists, the main one first): outside tests they
+    /// never name a raw type or read `Scenario::raw`, so no raw field decides a run.
+    #[test]
+    fn the_engine_and_models_read_only_the_validated_scenario() {
+        let mut files = rust_files("crates/stampede-core/src/engine");
+        files.extend(rust_files("crates/stampede-core/src/model"));
+        assert!(files.len() >= 10, "engine/ and model/ have their files");
+        for path in files.iter().filter(|p| !p.ends_with("tests.rs")) {
+            let code = code_of(path);
+            for banned in ["RawScenario", "Raw", ".raw.", ".raw;", ".raw)"] {
+                assert!(
+                    !code.contains(banned),
+                    "{} names `{banned}`: the engine reads only the validated scenario",
+                    path.display()
+                );
+            }
+        }
+    }
+
     /// The simulation never runs on the page's main thread: outside its tests, no file of the
     /// web app but the worker names the engine's entry points, so a change that would run a
     /// simulation on the page fails here, whatever the machine's load.
