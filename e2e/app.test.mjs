@@ -7,7 +7,9 @@
 //
 // DOM contract with the app:
 //   <main data-status="running|done" data-run="N">   N counts finished runs
-//   input[type=range][data-key="<param key>"]          each with a <label for=…>
+//   input[type=range][data-key="<param key>"]          each with a <label for=…>; its value is the index
+//                                                      of a stop on the registry's scale
+//   input[type=number][data-key="<param key>"]         the value in the parameter's unit (commits on change)
 //   [data-kpi="<name>"] .kpi-value                     one card per KPI_NAMES entry, then list cards
 //                                                      (classes, services, resolvers, failover_names)
 //   [data-kpi] .kpi-baseline                           the pinned baseline's value once its run has finished, matched by id
@@ -53,6 +55,7 @@ const SUB_PATH = '/tools/stampede/';
 const FROZEN_TASK_MS = 1_000;
 const REPO = path.resolve(HERE, '..');
 const RETRY_SLIDER = 'input[type=range][data-key="retry.attempts_max"]';
+const RETRY_BOX = 'input[type=number][data-key="retry.attempts_max"]';
 const WIDE = { width: 1400, height: 1000 };
 const NARROW = { width: 390, height: 844 };
 
@@ -375,24 +378,27 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
         max: Number(input.max || 100),
         step: input.step === 'any' ? 1 : Number(input.step || 1),
       }));
+      // The slider's value is a stop's index; the number box beside it holds the attempts.
+      const box = page.locator(RETRY_BOX);
       let run = (await mainState(page)).run;
-      let start = Number(await slider.inputValue());
-      if (start + range.step > range.max) {
+      let start = Number(await box.inputValue());
+      if (Number(await slider.inputValue()) + range.step > range.max) {
         // Already at the maximum: start from the minimum so that "more retries" is possible.
         await slider.fill(String(range.min));
         run = await waitForRun(page, run);
-        start = Number(await slider.inputValue());
+        start = Number(await box.inputValue());
       }
       const before = await readOutputs(page);
       await page.evaluate(() => window.__longTasks.splice(0));
 
       await slider.focus();
       for (let press = 0; press < 3; press += 1) await page.keyboard.press('ArrowRight');
-      if (Number(await slider.inputValue()) === start) {
-        t.diagnostic('ArrowRight did not move the slider; falling back to fill()');
-        await slider.fill(String(Math.min(range.max, start + 3 * range.step)));
+      if (Number(await box.inputValue()) === start) {
+        t.diagnostic('ArrowRight did not move the slider; falling back to the number box');
+        await box.fill(String(start + 3));
+        await box.press('Enter');
       }
-      const end = Number(await slider.inputValue());
+      const end = Number(await box.inputValue());
       assert.ok(end > start, `retry.attempts_max did not increase (${start} -> ${end})`);
       await waitForRun(page, run);
 
@@ -431,10 +437,12 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
       await page.locator('main[data-status="running"]').waitFor();
       await page.waitForTimeout(1500);
       await page.locator('summary', { hasText: 'Fleet' }).click();
-      const rate = page.locator('input[type=range][data-key="fleet.request_rate_per_client_per_s"]');
+      // The exact value goes in the number box (the slider covers the preset's typical range).
+      const rate = page.locator('input[type=number][data-key="fleet.request_rate_per_client_per_s"]');
       const light = await rate.getAttribute('min');
       const changed = Date.now();
       await rate.fill(light);
+      await rate.press('Enter');
       const limitMs = 15_000; // the light run alone takes about 1 s; a held worker, tens of seconds
       await page.waitForFunction(
         (value) => document.querySelector('main')?.dataset.status === 'done'
@@ -607,7 +615,7 @@ describe('Stampede web app', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
 
   test('a link with a bad value keeps the good ones and says what it ignored', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withApp(t, { url: `${origin}/?preset=naive-retry-storm&retry.attempts_max=6&retry.atempts_max=3` }, async ({ page }) => {
-      assert.equal(await page.locator(RETRY_SLIDER).inputValue(), '6');
+      assert.equal(await page.locator(RETRY_BOX).inputValue(), '6');
       const banner = await page.locator('.banner').innerText();
       assert.match(banner, /retry\.atempts_max/);
       assert.match(banner, /did you mean `retry\.attempts_max`/);

@@ -169,9 +169,13 @@ pub fn App() -> Html {
     }
     html! {
         <div class={classes!("app", if dark { "dark" } else { "light" })}>
+            <nav class="skip-links" aria-label="Skip links">
+                <a href="#charts">{ "Skip to charts" }</a>
+                <a href="#controls">{ "Skip to controls" }</a>
+            </nav>
             <Header state={state.clone()} dispatch={dispatch.clone()} system_dark={system_dark} />
             <main data-status={status} data-run={state.runs_done.to_string()} aria-busy={(state.status == Status::Running).to_string()}>
-                <aside class="panel-column" aria-label="Parameters">
+                <aside class="panel-column" id="controls" tabindex="-1" aria-label="Parameters">
                     <Controls state={state.clone()} dispatch={dispatch.clone()} />
                 </aside>
                 <section class="results" aria-label="Results">

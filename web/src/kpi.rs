@@ -174,6 +174,239 @@ fn fixed_cards(s: &Summary) -> Vec<Kpi> {
     ]
 }
 
+/// Whether the design being edited does better or worse than the pinned baseline on a card.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Better than the baseline.
+    Better,
+    /// Worse than the baseline.
+    Worse,
+    /// The same, at the precision the card shows.
+    Same,
+    /// Better on some entries, worse on others, or different without a better side.
+    Mixed,
+}
+
+impl Verdict {
+    /// The word the card says (the colour alone never carries it).
+    pub fn word(self) -> &'static str {
+        match self {
+            Verdict::Better => "better",
+            Verdict::Worse => "worse",
+            Verdict::Same => "same",
+            Verdict::Mixed => "mixed",
+        }
+    }
+
+    /// The verdict of a change where a higher figure is better (or lower, `higher_is_better`
+    /// false); `same` when the card would show the same figure.
+    fn of(delta: f64, same: bool, higher_is_better: bool) -> Verdict {
+        if same || delta == 0.0 {
+            Verdict::Same
+        } else if (delta > 0.0) == higher_is_better {
+            Verdict::Better
+        } else {
+            Verdict::Worse
+        }
+    }
+
+    /// The verdict over several entries.
+    fn overall(each: impl Iterator<Item = Verdict>) -> Verdict {
+        let (mut better, mut worse, mut mixed) = (false, false, false);
+        for v in each {
+            better |= v == Verdict::Better;
+            worse |= v == Verdict::Worse;
+            mixed |= v == Verdict::Mixed;
+        }
+        match (better, worse, mixed) {
+            (_, _, true) | (true, true, _) => Verdict::Mixed,
+            (true, false, false) => Verdict::Better,
+            (false, true, false) => Verdict::Worse,
+            (false, false, false) => Verdict::Same,
+        }
+    }
+}
+
+/// How a card of the design being edited compares with the pinned baseline's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    /// Better, worse, the same or mixed.
+    pub verdict: Verdict,
+    /// The difference in the card's unit with its direction, then the verdict in words
+    /// (`+0.52 pp, better`).
+    pub text: String,
+}
+
+/// A signed figure: `+` or the minus sign `−`.
+fn signed(delta: f64, text: String) -> String {
+    if delta < 0.0 {
+        format!("\u{2212}{}", text.trim_start_matches('-'))
+    } else {
+        format!("+{text}")
+    }
+}
+
+fn comparison(verdict: Verdict, difference: String) -> Comparison {
+    let text = if verdict == Verdict::Same {
+        "same".to_string()
+    } else {
+        format!("{difference}, {}", verdict.word())
+    };
+    Comparison { verdict, text }
+}
+
+/// Seconds until recovery for ranking (`None`: the fault outlasted the run, no comparison).
+fn recovery_s(r: &Recovery) -> Option<f64> {
+    match r {
+        Recovery::NoFault => Some(0.0),
+        Recovery::Recovered { after_s } => Some(*after_s),
+        Recovery::Undetermined { observed_s } => Some(*observed_s),
+        Recovery::Metastable { .. } => Some(f64::INFINITY),
+        Recovery::FaultStillActive => None,
+    }
+}
+
+fn recovery_comparison(now: &Recovery, was: &Recovery) -> Comparison {
+    let (text_now, ..) = recovery_text(now);
+    let (text_was, ..) = recovery_text(was);
+    if text_now == text_was {
+        return comparison(Verdict::Same, String::new());
+    }
+    let (Some(a), Some(b)) = (recovery_s(now), recovery_s(was)) else {
+        return comparison(Verdict::Mixed, format!("baseline {text_was}"));
+    };
+    let verdict = Verdict::of(a - b, false, false);
+    let difference = match (a.is_finite(), b.is_finite()) {
+        (true, true) if a < b => format!("{:.0} s sooner", b - a),
+        (true, true) => format!("{:.0} s later", a - b),
+        (true, false) => "recovers; the baseline never did".to_string(),
+        (false, _) => format!("never recovers; the baseline did in {text_was}"),
+    };
+    comparison(verdict, difference)
+}
+
+/// Per-entry differences of a list card: entries matched by name, `figure` higher or lower is
+/// better, `format` the card's own number format (entries the baseline lacks are skipped).
+fn list_comparison<T>(
+    now: &[T],
+    was: &[T],
+    name: impl Fn(&T) -> &str,
+    figure: impl Fn(&T) -> f64,
+    format: impl Fn(f64) -> String,
+    higher_is_better: bool,
+) -> Comparison {
+    let mut verdicts = Vec::new();
+    let mut parts = Vec::new();
+    for entry in now {
+        let Some(before) = was.iter().find(|b| name(b) == name(entry)) else {
+            continue;
+        };
+        let (a, b) = (figure(entry), figure(before));
+        let verdict = Verdict::of(a - b, format(a) == format(b), higher_is_better);
+        let part = if verdict == Verdict::Same {
+            "same".to_string()
+        } else {
+            signed(a - b, format(a - b))
+        };
+        parts.push(format!("{} {part}", name(entry)));
+        verdicts.push(verdict);
+    }
+    let verdict = Verdict::overall(verdicts.into_iter());
+    Comparison {
+        verdict,
+        text: format!("{}: {}", parts.join(LIST_SEPARATOR), verdict.word()),
+    }
+}
+
+/// How card `id` of `now` compares with the same card of `was`: the difference in the card's
+/// unit, its direction and a verdict; `None` for an unknown card.
+pub fn compare(id: &str, now: &Summary, was: &Summary) -> Option<Comparison> {
+    let pp = |v: f64| format!("{:.2} pp", v * 100.0);
+    Some(match id {
+        "availability" => {
+            let d = now.availability - was.availability;
+            let same = format!("{:.2}", now.availability * 100.0)
+                == format!("{:.2}", was.availability * 100.0);
+            comparison(Verdict::of(d, same, true), signed(d, pp(d)))
+        }
+        "failed_requests" => {
+            let d = now.failed as f64 - was.failed as f64;
+            // The relative change when it reads as more than nothing.
+            let percent = if was.failed > 0 {
+                d / was.failed as f64 * 100.0
+            } else {
+                0.0
+            };
+            let relative = match percent.abs() {
+                p if p >= 1.0 => format!(" ({})", signed(d, format!("{p:.0} %"))),
+                p if p >= 0.05 => format!(" ({})", signed(d, format!("{p:.1} %"))),
+                _ => String::new(),
+            };
+            let count = signed(d, thousands(d.abs() as u64));
+            comparison(Verdict::of(d, false, false), format!("{count}{relative}"))
+        }
+        "peak_amplification" => {
+            let d = now.peak_amplification - was.peak_amplification;
+            let same = format!("{:.2}", now.peak_amplification)
+                == format!("{:.2}", was.peak_amplification);
+            comparison(Verdict::of(d, same, false), signed(d, format!("{d:.2}×")))
+        }
+        "time_to_recover" => recovery_comparison(&now.recovery, &was.recovery),
+        "metastable" => {
+            let m = |s: &Summary| matches!(s.recovery, Recovery::Metastable { .. });
+            match (m(now), m(was)) {
+                (true, false) => comparison(Verdict::Worse, "now metastable".into()),
+                (false, true) => comparison(Verdict::Better, "no longer metastable".into()),
+                _ => comparison(Verdict::Same, String::new()),
+            }
+        }
+        "cost" => {
+            let d = now.cost_of_downtime - was.cost_of_downtime;
+            let same = dollars(now.cost_of_downtime) == dollars(was.cost_of_downtime);
+            comparison(Verdict::of(d, same, false), signed(d, dollars(d)))
+        }
+        "classes" => list_comparison(
+            &now.classes,
+            &was.classes,
+            |c| c.name.as_str(),
+            |c| c.availability,
+            pp,
+            true,
+        ),
+        "services" => list_comparison(
+            &now.services,
+            &was.services,
+            |c| c.name.as_str(),
+            |c| c.peak_load_ratio,
+            |v| format!("{v:.2}×"),
+            false,
+        ),
+        "resolvers" => list_comparison(
+            &now.resolvers,
+            &was.resolvers,
+            |c| c.name.as_str(),
+            |c| c.peak_load_ratio,
+            |v| format!("{v:.2}×"),
+            false,
+        ),
+        "failover_names" => {
+            let history = |s: &Summary| {
+                s.names
+                    .iter()
+                    .filter(|n| n.failover)
+                    .map(|n| format!("{}: {}", n.name, n.answer_history()))
+                    .collect::<Vec<_>>()
+            };
+            if history(now) == history(was) {
+                comparison(Verdict::Same, String::new())
+            } else {
+                comparison(Verdict::Mixed, "answers moved at other times".into())
+            }
+        }
+        _ => return None,
+    })
+}
+
 /// The sentence read out by screen readers after each run: backend load, recovery, failures,
 /// availability, each client class's, and with several resolvers or failover names,
 /// `dns_sentences`.
@@ -455,5 +688,119 @@ mod tests {
         summary.resolvers.truncate(1);
         summary.names.retain(|n| !n.failover);
         assert_eq!(ids(&summary).len(), 6, "back to the fixed cards");
+    }
+
+    fn summary() -> Summary {
+        let preset = &stampede_core::presets::PRESETS[1];
+        let sc = stampede_core::Scenario::try_from(preset.raw().unwrap()).unwrap();
+        stampede_core::run(&sc).summary
+    }
+
+    /// The difference on each card, in its unit, with the direction in words.
+    #[test]
+    fn each_card_says_the_difference_and_whether_it_is_better() {
+        let (mut now, mut was) = (summary(), summary());
+        let text = |id: &str, now: &Summary, was: &Summary| {
+            let c = compare(id, now, was).unwrap();
+            (c.verdict, c.text)
+        };
+        now.availability = 0.995;
+        was.availability = 0.99;
+        assert_eq!(
+            text("availability", &now, &was),
+            (Verdict::Better, "+0.50 pp, better".to_string())
+        );
+        now.failed = 100;
+        was.failed = 200;
+        assert_eq!(
+            text("failed_requests", &now, &was),
+            (
+                Verdict::Better,
+                "\u{2212}100 (\u{2212}50 %), better".to_string()
+            )
+        );
+        assert_eq!(
+            text("failed_requests", &was, &now).1,
+            "+100 (+100 %), worse"
+        );
+        // A change too small to be a percentage is only a count.
+        now.failed = 396_690;
+        was.failed = 396_689;
+        assert_eq!(text("failed_requests", &now, &was).1, "+1, worse");
+        now.peak_amplification = 3.0;
+        was.peak_amplification = 1.5;
+        assert_eq!(
+            text("peak_amplification", &now, &was),
+            (Verdict::Worse, "+1.50×, worse".to_string())
+        );
+        now.cost_of_downtime = 10.0;
+        was.cost_of_downtime = 1234.5;
+        assert_eq!(text("cost", &now, &was).1, "\u{2212}$1,224.50, better");
+        now.recovery = Recovery::Recovered { after_s: 30.0 };
+        was.recovery = Recovery::Recovered { after_s: 90.0 };
+        assert_eq!(
+            text("time_to_recover", &now, &was),
+            (Verdict::Better, "60 s sooner, better".to_string())
+        );
+        assert_eq!(text("metastable", &now, &was).0, Verdict::Same);
+        was.recovery = Recovery::Metastable { observed_s: 300.0 };
+        assert_eq!(
+            text("time_to_recover", &now, &was).1,
+            "recovers; the baseline never did, better"
+        );
+        assert_eq!(
+            text("metastable", &now, &was),
+            (Verdict::Better, "no longer metastable, better".to_string())
+        );
+        assert_eq!(
+            text("time_to_recover", &was, &now),
+            (
+                Verdict::Worse,
+                "never recovers; the baseline did in 30 s, worse".to_string()
+            )
+        );
+        assert_eq!(text("metastable", &was, &now).1, "now metastable, worse");
+    }
+
+    #[test]
+    fn equal_figures_say_same_and_every_card_compares() {
+        let s = summary();
+        for card in cards(&s) {
+            let c = compare(card.id, &s, &s).unwrap();
+            assert_eq!(
+                (c.verdict, c.text.as_str()),
+                (Verdict::Same, "same"),
+                "{}",
+                card.id
+            );
+        }
+        // A difference smaller than the card shows is the same.
+        let mut close = s.clone();
+        close.availability = s.availability + 1e-7;
+        assert_eq!(
+            compare("availability", &close, &s).unwrap().verdict,
+            Verdict::Same
+        );
+        assert!(compare("no_such_card", &s, &s).is_none());
+    }
+
+    #[test]
+    fn list_cards_compare_entry_by_entry() {
+        use stampede_core::report::ClassSummary;
+        let class = |name: &str, availability: f64| ClassSummary {
+            name: name.into(),
+            requests_finished: 1000,
+            success: (availability * 1000.0) as u64,
+            availability,
+        };
+        let (mut now, mut was) = (summary(), summary());
+        now.classes = vec![class("jvm", 0.999), class("go", 0.95)];
+        was.classes = vec![class("jvm", 0.99), class("go", 0.97)];
+        let c = compare("classes", &now, &was).unwrap();
+        assert_eq!(c.verdict, Verdict::Mixed);
+        assert_eq!(c.text, "jvm +0.90 pp · go \u{2212}2.00 pp: mixed");
+        now.classes[1].availability = 0.97;
+        let c = compare("classes", &now, &was).unwrap();
+        assert_eq!(c.text, "jvm +0.90 pp · go same: better");
     }
 }

@@ -13,6 +13,7 @@ pub mod lesson;
 pub mod links;
 #[cfg(test)]
 mod pinned_links;
+pub mod policies;
 pub mod protocol;
 pub mod state;
 

@@ -212,6 +212,8 @@ pub struct AppState {
     pub embedding: crate::embed::EmbedOptions,
     /// A pinned design to compare with (`vs=` in the URL).
     pub baseline: Option<Baseline>,
+    /// Policies applied since the preset was loaded, with what each set (removable chips).
+    pub applied: Vec<crate::policies::Applied>,
     /// The page shown: the playground, the lesson list or a lesson step (`crate::lesson`).
     pub page: Page,
 }
@@ -279,6 +281,8 @@ pub enum Action {
     Cursor(Option<f64>),
     /// Apply a policy fragment (runtime DNS, retry library, breaker defaults) by index.
     ApplyPolicy(usize),
+    /// Undo the applied policy at this place of [`AppState::applied`].
+    RemovePolicy(usize),
     /// Pin the current design as the baseline to compare with.
     PinBaseline,
     /// Stop comparing.
@@ -387,6 +391,7 @@ impl AppState {
             embed: embedding.embed,
             embedding,
             baseline: None,
+            applied: Vec::new(),
             page,
         };
         if let Some(vs) = baseline_query {
@@ -557,6 +562,7 @@ impl AppState {
             Action::LoadPreset(index) => {
                 self.preset = index.min(PRESETS.len().saturating_sub(1));
                 self.raw = preset_raw(self.preset);
+                self.applied.clear();
                 // What the link had for the design it replaces no longer applies; the pinned
                 // baseline's (`vs`) still does.
                 self.url_problems.retain(|p| p.path.starts_with("vs"));
@@ -564,11 +570,13 @@ impl AppState {
             }
             Action::ResetPreset => {
                 self.raw = preset_raw(self.preset);
+                self.applied.clear();
                 self.revalidate();
             }
             Action::ResetAll => {
                 self.preset = 0;
                 self.raw = preset_raw(0);
+                self.applied.clear();
                 self.url_problems.clear();
                 self.revalidate();
             }
@@ -620,13 +628,25 @@ impl AppState {
             Action::Cursor(t) => self.cursor_s = t,
             Action::ApplyPolicy(index) => {
                 if let Some(policy) = stampede_core::presets::POLICIES.get(index) {
+                    let before = self.raw.clone();
                     match stampede_core::scenario::apply_policy(&mut self.raw, policy.name) {
-                        Ok(()) => self.revalidate(),
+                        Ok(()) => {
+                            let applied =
+                                crate::policies::Applied::new(policy.name, &before, &self.raw);
+                            self.applied.push(applied);
+                            self.revalidate()
+                        }
                         Err(problem) => {
                             self.problems = vec![problem];
                             self.status = Status::Invalid;
                         }
                     }
+                }
+            }
+            Action::RemovePolicy(at) => {
+                if at < self.applied.len() {
+                    self.applied.remove(at).undo(&mut self.raw);
+                    self.revalidate();
                 }
             }
             Action::PinBaseline => {
@@ -1160,6 +1180,14 @@ mod tests {
             s.to_query().contains("retry_budget.kind=grpc_throttling"),
             "{}",
             s.to_query()
+        );
+        assert_eq!(s.applied.len(), 1, "a chip for the policy");
+        s.apply(Action::RemovePolicy(0));
+        assert!(s.applied.is_empty());
+        assert_eq!(
+            s.to_query(),
+            "preset=naive-retry-storm",
+            "removing it undoes it"
         );
     }
 

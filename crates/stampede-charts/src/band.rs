@@ -12,7 +12,7 @@ use plotters::prelude::*;
 use stampede_core::Report;
 use stampede_core::bands::{HIGH_QUANTILE, LOW_QUANTILE, quantile};
 
-use crate::{ChartKind, Dash, Theme, legend_mark, lines, short_number};
+use crate::{ChartKind, Dash, Theme, lines, short_number};
 
 /// One line of a chart over seeds: per bucket, the median and the p10–p90 band.
 #[derive(Clone, Debug)]
@@ -184,6 +184,16 @@ pub fn draw_bands<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     root.present().map_err(err)
+}
+
+/// A legend sample of a median line in plotters' own legend: 18 px of its colour in its dash.
+fn legend_mark(x: i32, y: i32, color: RGBColor, dash: Dash) -> PathElement<(i32, i32)> {
+    let style = ShapeStyle::from(&color).stroke_width(2);
+    match dash {
+        Dash::Solid => PathElement::new(vec![(x, y), (x + 18, y)], style),
+        Dash::Dashed => PathElement::new(vec![(x, y), (x + 7, y)], style),
+        Dash::Dotted => PathElement::new(vec![(x, y), (x + 2, y)], style),
+    }
 }
 
 /// Draws the band chart to an SVG string of the given size.

@@ -138,7 +138,7 @@ pub fn Charts(props: &ChartsProps) -> Html {
             .collect(),
     };
     html! {
-        <div class="charts">
+        <div class="charts" id="charts" tabindex="-1">
             { for shown.into_iter().map(|(kind, node)| {
                 let dispatch = props.dispatch.clone();
                 let onmousemove = Callback::from(move |e: MouseEvent| {

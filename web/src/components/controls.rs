@@ -1,9 +1,21 @@
 //! Parameter panels, generated from the core's parameter registry.
+//!
+//! Owns: which controls show, in which panel, and whether each acts (a control that client
+//! classes override is disabled with the reason, from `stampede_core::scenario::shadow`).
+//! Must not: know parameters by key beyond what hides or shows them (`relevant`); a numeric
+//! control's slider and box live in `number_control.rs`, applied-policy chips in
+//! `policy_chips.rs`.
 
+use std::rc::Rc;
+
+use stampede_core::RawScenario;
 use stampede_core::scenario::params::{Category, PARAMS, Param, ParamKind};
+use stampede_core::scenario::shadow::{Shadowed, class_overrides};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::number_control::NumberControl;
+use super::policy_chips::PolicyChips;
 use crate::components::linked_text::LinkedText;
 use crate::state::{Action, AppState};
 
@@ -20,8 +32,22 @@ pub struct ControlsProps {
 #[component]
 pub fn Controls(props: &ControlsProps) -> Html {
     let classes = classes_note(&props.state.raw);
+    // Parsed once per preset, not once per control and render.
+    let preset = use_memo(props.state.preset, |p| crate::state::preset_raw(*p));
+    // What the classes override changes with the classes, not with every drag of a slider.
+    let shadowed = {
+        let raw = props.state.raw.clone();
+        use_memo(props.state.raw.fleets.clone(), move |_| {
+            class_overrides(&raw)
+        })
+    };
+    let context = Context {
+        preset: preset.clone(),
+        shadowed: shadowed.clone(),
+    };
     html! {
         <form class="controls" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+            <PolicyChips state={props.state.clone()} dispatch={props.dispatch.clone()} />
             if let Some(note) = classes {
                 <p class="classes-note">{ note }</p>
             }
@@ -36,7 +62,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                                 || props.state.problem_for(p.key).is_some())
                     })
                     .collect();
-                let changed = params.iter().filter(|p| is_changed(p, &props.state)).count();
+                let changed = params.iter().filter(|p| is_changed(p, &props.state.raw, &context.preset)).count();
                 let has_problem = params.iter().any(|p| props.state.problem_for(p.key).is_some());
                 let open = has_problem || OPEN_BY_DEFAULT.contains(category);
                 html! {
@@ -49,7 +75,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         </summary>
                         <fieldset>
                             <legend class="visually-hidden">{ category.label() }</legend>
-                            { for params.into_iter().map(|p| control(p, props)) }
+                            { for params.into_iter().map(|p| control(p, props, &context)) }
                         </fieldset>
                     </details>
                 }
@@ -199,15 +225,59 @@ fn relevant(key: &str, raw: &stampede_core::RawScenario) -> bool {
     true
 }
 
+/// What every control of a render shares.
+pub(crate) struct Context {
+    /// The preset the design started from.
+    preset: Rc<RawScenario>,
+    /// The keys client classes override.
+    shadowed: Rc<Vec<Shadowed>>,
+}
+
+impl Context {
+    /// The context of `state`'s controls, for a short list shown outside the controls panel (a
+    /// lesson step, an embed); the panel itself memoises both parts across renders.
+    pub(crate) fn of(state: &AppState) -> Self {
+        Context {
+            preset: Rc::new(crate::state::preset_raw(state.preset)),
+            shadowed: Rc::new(class_overrides(&state.raw)),
+        }
+    }
+}
+
 /// Whether a parameter differs from the preset the page started from.
-fn is_changed(param: &Param, state: &AppState) -> bool {
-    (param.get)(&state.raw) != (param.get)(&crate::state::preset_raw(state.preset))
+fn is_changed(param: &Param, raw: &RawScenario, preset: &RawScenario) -> bool {
+    (param.get)(raw) != (param.get)(preset)
+}
+
+/// Why a control acts on no client, or on some classes only.
+fn shadow_note(shadowed: &[Shadowed], key: &str) -> Option<(bool, String)> {
+    let s = shadowed.iter().find(|s| s.key == key)?;
+    let names = s.classes.join(", ");
+    Some(if s.all {
+        (
+            true,
+            format!(
+                "Every client class sets its own ({names}): this value acts on no client. Change it in the scenario's [[fleets]] entries."
+            ),
+        )
+    } else {
+        (
+            false,
+            format!(
+                "{names} set{} its own; this value acts on the other classes.",
+                if s.classes.len() == 1 { "s" } else { "" }
+            ),
+        )
+    })
 }
 
 /// One parameter's control (also shown, one by one, by a lesson step, and alone by an embed's
-/// live controls).
-pub(crate) fn control(param: &'static Param, props: &ControlsProps) -> Html {
+/// live controls); `context` is built once per list of controls (`Context::of`).
+pub(crate) fn control(param: &'static Param, props: &ControlsProps, context: &Context) -> Html {
     let value = (param.get)(&props.state.raw);
+    let shadow = shadow_note(&context.shadowed, param.key);
+    let disabled = shadow.as_ref().is_some_and(|(all, _)| *all);
+    let changed = is_changed(param, &props.state.raw, &context.preset);
     let id = format!("p-{}", param.key.replace('.', "-"));
     let help_id = format!("{id}-help");
     let problem = props.state.problem_for(param.key);
@@ -228,7 +298,7 @@ pub(crate) fn control(param: &'static Param, props: &ControlsProps) -> Html {
                 // `selected` picks the option when the menu is first drawn; the `value` property keeps
                 // it in step afterwards (a browser ignores a changed `selected` attribute on an
                 // option the user has picked before, so a reset or a preset would show a stale value).
-                <select id={id.clone()} data-key={key} aria-describedby={help_id.clone()} ~value={format!("{value:.0}")} {onchange}>
+                <select id={id.clone()} data-key={key} aria-describedby={help_id.clone()} ~value={format!("{value:.0}")} {disabled} {onchange}>
                     { for options.iter().enumerate().map(|(i, o)| html! {
                         <option value={i.to_string()} selected={i as f64 == value}>{ *o }</option>
                     }) }
@@ -246,35 +316,27 @@ pub(crate) fn control(param: &'static Param, props: &ControlsProps) -> Html {
             });
             html! {
                 <input type="checkbox" id={id.clone()} data-key={key} checked={value != 0.0}
-                    aria-describedby={help_id.clone()} {onchange} />
+                    aria-describedby={help_id.clone()} {disabled} {onchange} />
             }
         }
-        ParamKind::Number | ParamKind::Integer => {
-            let oninput = Callback::from(move |e: InputEvent| {
-                let input: HtmlInputElement = e.target_unchecked_into();
-                let v = input.value_as_number();
-                if v.is_finite() {
-                    dispatch.emit(Action::SetParam {
-                        key: key.to_string(),
-                        value: v,
-                    });
-                }
-            });
-            html! {
-                <input type="range" id={id.clone()} data-key={key}
-                    min={param.min.to_string()} max={param.max.to_string()} step={param.step.to_string()}
-                    value={value.to_string()} aria-describedby={help_id.clone()}
-                    aria-valuetext={param.format(value)} aria-invalid={problem.is_some().to_string()} {oninput} />
-            }
-        }
+        ParamKind::Number | ParamKind::Integer => html! {
+            <NumberControl param_key={param.key} value={value} anchor={(param.get)(&context.preset)}
+                id={AttrValue::from(id.clone())} help_id={AttrValue::from(help_id.clone())}
+                invalid={problem.is_some()} disabled={disabled} dispatch={dispatch} />
+        },
     };
     html! {
-        <div class={classes!("control", problem.is_some().then_some("invalid"), is_changed(param, &props.state).then_some("changed"))} title={param.why}>
+        <div class={classes!("control", problem.is_some().then_some("invalid"), changed.then_some("changed"), disabled.then_some("shadowed"))} title={param.why}>
             <div class="control-head">
                 <label for={id.clone()}>{ param.label }</label>
-                <output for={id}>{ param.format(value) }</output>
+                if !matches!(param.kind, ParamKind::Number | ParamKind::Integer) {
+                    <output for={id}>{ param.format(value) }</output>
+                }
             </div>
             { input }
+            if let Some((_, note)) = shadow {
+                <small class="shadow-note">{ note }</small>
+            }
             <small id={help_id}><LinkedText text={param.help} /></small>
             if let Some(p) = problem {
                 <small class="error" role="alert">{ &p.message }</small>

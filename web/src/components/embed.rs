@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::Closure;
 use yew::prelude::*;
 
 use crate::components::charts::Charts;
-use crate::components::controls::{ControlsProps, control};
+use crate::components::controls::{Context, ControlsProps, control};
 use crate::components::kpis::Kpis;
 use crate::embed::Caption;
 use crate::state::{Action, AppState, Status};
@@ -85,6 +85,7 @@ pub fn EmbedView(props: &EmbedViewProps) -> Html {
         r.buckets_done as f64 / r.buckets_total.max(1) as f64 * 100.0
     });
     let open = format!("?{}&v={LINK_FORMAT_VERSION}", state.playground_query());
+    let context = Context::of(state);
     let controls = ControlsProps {
         state: state.clone(),
         dispatch: props.dispatch.clone(),
@@ -124,7 +125,7 @@ pub fn EmbedView(props: &EmbedViewProps) -> Html {
                     </p>
                     if !options.controls.is_empty() {
                         <form class="controls embed-controls" aria-label="Parameters" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
-                            { for options.controls.iter().filter_map(|k| find(k)).map(|p| control(p, &controls)) }
+                            { for options.controls.iter().filter_map(|k| find(k)).map(|p| control(p, &controls, &context)) }
                         </form>
                     }
                     <Kpis state={state.clone()} only={options.kpis.clone()} />

@@ -82,8 +82,46 @@ pub fn Header(props: &HeaderProps) -> Html {
                 </button>
             </div>
             if let Some(p) = preset {
-                <p class="preset-help"><LinkedText text={p.description()} /></p>
+                { description(&p.description()) }
             }
         </header>
+    }
+}
+
+/// Longest lead of a description, characters: about two lines on a phone.
+const LEAD_CHARS: usize = 120;
+
+/// The lead of a description (its first sentence, or its first words when that is long) and the
+/// rest (empty when the lead is all of it).
+pub fn split_description(text: &str) -> (String, String) {
+    let end = text.find(". ").map_or(text.len(), |i| i + 1);
+    if text[..end].chars().count() <= LEAD_CHARS {
+        return (text[..end].to_string(), text[end..].trim().to_string());
+    }
+    let cut = text
+        .char_indices()
+        .take(LEAD_CHARS)
+        .filter(|(_, c)| *c == ' ')
+        .map(|(i, _)| i)
+        .last()
+        .unwrap_or(end);
+    (
+        format!("{}…", &text[..cut]),
+        format!("…{}", text[cut..].trim_start()),
+    )
+}
+
+/// A preset's description: its first sentence, the rest behind "more" (on a phone the full text
+/// would push the results off the first screen).
+fn description(text: &str) -> Html {
+    let (first, rest) = split_description(text);
+    if rest.is_empty() {
+        return html! { <p class="preset-help"><LinkedText text={first} /></p> };
+    }
+    html! {
+        <details class="preset-help">
+            <summary><LinkedText text={first} /><span class="more">{ " More" }</span></summary>
+            <p><LinkedText text={rest} /></p>
+        </details>
     }
 }

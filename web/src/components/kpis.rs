@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::kpi::{Kpi, LIST_SEPARATOR, cards, summary_sentence};
+use crate::kpi::{Kpi, LIST_SEPARATOR, Verdict, cards, compare, summary_sentence};
 use crate::state::{AppState, BaselineCard, Status};
 
 /// KPI props.
@@ -32,6 +32,11 @@ pub fn Kpis(props: &KpisProps) -> Html {
         summary_sentence(report)
     };
     let baseline = props.state.baseline.as_ref();
+    // The baseline's figures once its run has finished (what `Baseline::card` shows as values).
+    let pinned = baseline
+        .filter(|b| b.finished && b.problems.is_empty())
+        .and_then(|b| b.report.as_ref())
+        .map(|r| &r.summary);
     html! {
         <>
             <div class="kpis">
@@ -44,7 +49,17 @@ pub fn Kpis(props: &KpisProps) -> Html {
                             <div class="kpi-label">{ k.label }</div>
                             <div class="kpi-value">{ value_html(&k) }</div>
                             { match was {
-                                BaselineCard::Value(was) => html! { <div class="kpi-baseline">{ format!("baseline: {was}") }</div> },
+                                BaselineCard::Value(value) => html! {
+                                    <>
+                                        <div class="kpi-baseline">{ format!("baseline: {value}") }</div>
+                                        { for pinned.and_then(|w| compare(k.id, &report.summary, w)).map(|c| html! {
+                                            <div class={classes!("kpi-diff", verdict_class(c.verdict))} data-verdict={c.verdict.word()}>
+                                                <span aria-hidden="true">{ verdict_mark(c.verdict) }</span>
+                                                { c.text }
+                                            </div>
+                                        }) }
+                                    </>
+                                },
                                 BaselineCard::Note(note) => html! { <div class="kpi-baseline-note">{ format!("baseline: {note}") }</div> },
                                 BaselineCard::Absent => html! {},
                             } }
@@ -55,6 +70,25 @@ pub fn Kpis(props: &KpisProps) -> Html {
             </div>
             <p id="summary" aria-live="polite">{ sentence }</p>
         </>
+    }
+}
+
+fn verdict_class(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Better => "diff-better",
+        Verdict::Worse => "diff-worse",
+        Verdict::Same => "diff-same",
+        Verdict::Mixed => "diff-mixed",
+    }
+}
+
+/// A shape beside the words, so the verdict is not told by colour alone.
+fn verdict_mark(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Better => "✓ ",
+        Verdict::Worse => "✗ ",
+        Verdict::Same => "= ",
+        Verdict::Mixed => "± ",
     }
 }
 

@@ -11,7 +11,7 @@ use stampede_lessons::{Condition, Source, Step, Verdict, all_met, evaluate};
 use yew::prelude::*;
 
 use crate::components::charts::Charts;
-use crate::components::controls::{ControlsProps, control};
+use crate::components::controls::{Context, ControlsProps, control};
 use crate::components::kpis::Kpis;
 use crate::components::lesson_timer::LessonTimer;
 use crate::lesson::{LessonAction, LessonProgress, Page};
@@ -170,12 +170,13 @@ fn verdict_row(verdict: &Verdict) -> Html {
 }
 
 fn controls_section(step: &Step, props: &LessonViewProps) -> Html {
+    let context = Context::of(&props.state);
     let controls_props = ControlsProps {
         state: props.state.clone(),
         dispatch: props.dispatch.clone(),
     };
     let shown = |keys: &[String]| -> Html {
-        html! { <>{ for keys.iter().filter_map(|k| find(k)).map(|p| control(p, &controls_props)) }</> }
+        html! { <>{ for keys.iter().filter_map(|k| find(k)).map(|p| control(p, &controls_props, &context)) }</> }
     };
     let restart = props
         .dispatch

@@ -9,5 +9,7 @@ pub mod lesson_list;
 pub mod lesson_timer;
 pub mod lesson_view;
 pub mod linked_text;
+pub mod number_control;
 pub mod painter;
+pub mod policy_chips;
 pub mod transport;

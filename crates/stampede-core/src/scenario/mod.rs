@@ -15,6 +15,7 @@ pub mod edit;
 pub mod params;
 pub mod problem;
 pub mod raw;
+pub mod shadow;
 pub mod targets;
 pub mod validate;
 pub mod validated;
