@@ -239,7 +239,6 @@ struct Engine<S: Shape> {
     telemetry_rng: Rng,
     /// The clients that take the name from a local override (`dns_override` in force), as ranges
     /// `start..end` of simulated clients; recomputed at every fault edge.
-    /// force); recomputed at every fault edge.
     dns_overrides: Vec<(u64, u64)>,
     /// Calls a client keeps state for (DNS cache, connection): 1 + the most calls any class
     /// makes before its main one. 1 without dependencies, so indexes are the clients'.

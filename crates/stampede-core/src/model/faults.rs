@@ -262,3 +262,79 @@ fn index_by<K: PartialEq>(faults: &[Fault], key: impl Fn(&Fault) -> K) -> Vec<(K
     }
     index
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::raw::{RawFault, RawScenario};
+
+    fn fault(kind: FaultKind, target: &str, start_s: f64, end_s: f64, value: f64) -> RawFault {
+        RawFault {
+            kind,
+            start_s,
+            end_s,
+            fraction: value.min(1.0),
+            factor: value.max(1.0),
+            target: target.to_string(),
+            ..RawFault::default()
+        }
+    }
+
+    fn faults(list: Vec<RawFault>) -> Faults {
+        let mut raw = RawScenario::default();
+        raw.run.duration_s = 600.0;
+        raw.faults = list;
+        Faults::new(&Scenario::try_from(raw).expect("a valid scenario"))
+    }
+
+    #[test]
+    fn the_first_fault_of_a_kind_at_a_target_is_the_one_in_force() {
+        let f = faults(vec![
+            fault(FaultKind::CapacityLoss, "region:0", 10.0, 100.0, 0.5),
+            fault(FaultKind::ServiceSlowdown, "region:0", 15.0, 50.0, 4.0),
+            fault(FaultKind::CapacityLoss, "region:0", 20.0, 200.0, 0.25),
+        ]);
+        let at = |s: f64| SimTime::from_s(s);
+        let lost = |s: f64| {
+            f.in_force(FaultTarget::Region(0), FaultKind::CapacityLoss, at(s))
+                .map(|f| f.fraction)
+        };
+        assert_eq!(lost(5.0), None);
+        assert_eq!(
+            lost(50.0),
+            Some(0.5),
+            "both in force: the first in list order"
+        );
+        assert_eq!(lost(150.0), Some(0.25));
+        assert_eq!(f.slowdown(0, at(20.0)), 4.0);
+        assert_eq!(f.slowdown(0, at(60.0)), 1.0);
+        assert_eq!(
+            f.in_force(FaultTarget::Zone, FaultKind::CapacityLoss, at(50.0)),
+            None,
+            "another target"
+        );
+        assert_eq!(f.backend_edge_after(SimTime::ZERO), at(10.0));
+        assert_eq!(f.backend_edge_after(at(10.0)), at(15.0));
+        assert_eq!(f.backend_edge_after(at(100.0)), at(200.0));
+        assert_eq!(f.backend_edge_after(at(200.0)), SimTime::NEVER);
+    }
+
+    #[test]
+    fn faults_of_a_kind_come_in_list_order_whatever_their_target() {
+        let f = faults(vec![
+            fault(FaultKind::LoadSpike, "zone", 10.0, 100.0, 2.0),
+            fault(FaultKind::DnsEmpty, "zone", 10.0, 100.0, 1.0),
+            fault(FaultKind::LoadSpike, "zone", 20.0, 100.0, 3.0),
+        ]);
+        let factors: Vec<f64> = f
+            .active_of_kind(FaultKind::LoadSpike, SimTime::from_s(50.0))
+            .map(|f| f.factor)
+            .collect();
+        assert_eq!(factors, [2.0, 3.0]);
+        assert_eq!(
+            f.active_of_kind(FaultKind::LoadSpike, SimTime::from_s(15.0))
+                .count(),
+            1
+        );
+    }
+}
