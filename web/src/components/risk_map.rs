@@ -376,7 +376,7 @@ pub fn RiskMap() -> Html {
                         <span></span>
                         { for xs.iter().map(|x| html! { <span class="map-xlabel">{ x }</span> }) }
                     </div>
-                    <p class="map-axes">{ format!("→ {} ({}), ↑ {} ({})", s.x.key, unit(&s.x.key), s.y.key, unit(&s.y.key)) }</p>
+                    <p class="map-axes">{ format!("→ {}, ↑ {}", axis_name(&s.x.key), axis_name(&s.y.key)) }</p>
                     <div class="map-legend" aria-label="Legend">
                         <span>{ if difference { format!("{} (current − baseline)", s.kpi.label()) } else { s.kpi.label().to_string() } }</span>
                         <span class="map-legend-bar" style={legend_gradient(s.kpi.higher_is_better(), difference)}></span>
@@ -393,8 +393,12 @@ pub fn RiskMap() -> Html {
     }
 }
 
-fn unit(key: &str) -> &'static str {
-    params::find(key).map_or("", |p| p.unit)
+/// "key (unit)", or the key alone for a parameter without a unit.
+fn axis_name(key: &str) -> String {
+    match params::find(key).map_or("", |p| p.unit) {
+        "" => key.to_string(),
+        unit => format!("{key} ({unit})"),
+    }
 }
 
 fn legend_gradient(higher_is_better: bool, difference: bool) -> String {
