@@ -176,7 +176,8 @@ function shown(frame) {
   return frame.evaluate(() => ({
     charts: [...document.querySelectorAll('canvas[data-chart]')].map((c) => c.dataset.chart),
     kpis: [...document.querySelectorAll('[data-kpi]')].map((c) => c.dataset.kpi),
-    controls: [...document.querySelectorAll('[data-key]')].map((c) => c.dataset.key),
+    // A number's control is a slider and a number box, both with the key: one control per key.
+    controls: [...new Set([...document.querySelectorAll('[data-key]')].map((c) => c.dataset.key))],
     ignored: [...document.querySelectorAll('.embed-notice li')].map((li) => li.textContent),
     caption: document.querySelector('.embed-caption')?.textContent ?? null,
     captionLive: document.querySelector('.embed-caption')?.getAttribute('aria-live') ?? null,
@@ -281,9 +282,10 @@ describe('Stampede embeds', { timeout: TEST_TIMEOUT_MS * 3 }, () => {
       // The one live control reruns the embed, and "Open in Stampede" carries the change.
       const run = await frames[0].evaluate(() => Number(document.querySelector('main').dataset.run));
       await frames[0].evaluate(() => {
-        const slider = document.querySelector('input[data-key="retry.attempts_max"]');
-        slider.value = '1';
-        slider.dispatchEvent(new Event('input', { bubbles: true }));
+        // The exact value goes in the number box (the slider's value is the index of a stop).
+        const box = document.querySelector('input[type=number][data-key="retry.attempts_max"]');
+        box.value = '1';
+        box.dispatchEvent(new Event('change', { bubbles: true }));
       });
       await waitForRun(frames[0], run);
       const moved = await shown(frames[0]);

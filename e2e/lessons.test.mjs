@@ -164,9 +164,10 @@ describe('Game-day lessons', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     assert.deepEqual(step.solution, ['resolver.serve_stale=true']);
     await withPage(t, `lesson=${LESSON}&step=1&attempts=0`, async (page) => {
       const first = await waitForRun(page, 0);
-      const keys = await page.locator('[data-key]').evaluateAll((els) => els.map((el) => el.dataset.key));
+      // A number's control is a slider and a number box, both with the key: one control per key.
+      const keys = await page.locator('[data-key]').evaluateAll((els) => [...new Set(els.map((el) => el.dataset.key))]);
       assert.deepEqual(keys, [...step.controls, ...step.locked], 'exactly the step\'s controls, in order');
-      const inPanel = await page.locator('.lesson-controls [data-key]').count();
+      const inPanel = await page.locator('.lesson-controls [data-key]').evaluateAll((els) => new Set(els.map((el) => el.dataset.key)).size);
       assert.equal(inPanel, keys.length, 'every control sits in the lesson panel');
       const before = await goal(page);
       assert.equal(before.state, 'unmet', 'the starting state misses the goal');

@@ -138,12 +138,11 @@ fn memory_entries_max(sc: &Scenario, peak_per_s: f64, attempts: f64) -> u64 {
         .iter()
         .map(|c| request_lifetime_s(c, attempts))
         .fold(0.0, f64::max);
-    let queues: u64 = u64::from(sc.queue_capacity) * u64::from(sc.regions.max(1))
-        + sc.services
-            .iter()
-            .skip(1)
-            .map(|s| u64::from(s.queue_capacity) * u64::from(s.regions.max(1)))
-            .sum::<u64>();
+    let queues: u64 = sc
+        .services
+        .iter()
+        .map(|s| u64::from(s.queue_capacity) * u64::from(s.regions.max(1)))
+        .sum();
     let alive = 4.0 * peak_per_s * lifetime_s;
     let needed = if alive.is_finite() {
         alive.min(MEMORY_ENTRIES_ABSOLUTE_MAX as f64) as u64

@@ -220,6 +220,18 @@ fn end_to_end(root: &Path) -> Result<(), Error> {
             dist.display()
         ));
     }
+    // The tests compare the page with the native core through `cargo run --example kpis`; built
+    // here, so no test's time limit includes a compilation (minutes on a loaded machine).
+    Cmd::cargo(root)
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "stampede-web",
+            "--example",
+            "kpis",
+        ])
+        .run()?;
     let artifacts = artifacts_dir(root);
     fs::create_dir_all(&artifacts)
         .map_err(|error| format!("cannot create {}: {error}", artifacts.display()))?;

@@ -220,8 +220,8 @@ mod tests {
                 .unwrap()
                 .to_string_lossy()
                 .to_string();
-            if name.starts_with("scenario") || name == "report.rs" || name == "presets.rs" {
-                continue; // scenario/ is the wire-format module; the report is its output form
+            if name.starts_with("scenario") || name.starts_with("report") || name == "presets.rs" {
+                continue; // scenario/ is the wire-format module; report/ is its output form
             }
             let text = fs::read_to_string(&path).unwrap();
             for banned in ["toml::", "serde_json::", "Serialize", "Deserialize"] {
@@ -279,6 +279,26 @@ mod tests {
                 assert!(
                     !code.contains(banned),
                     "{} names `{banned}`: the scenario module depends on neither presets nor the engine",
+                    path.display()
+                );
+            }
+        }
+    }
+
+    /// The engine and the models run only the validated scenario, which has one form of each
+    /// thing (services, names and resolvers as lists, the main one first): outside tests they
+    /// never name a raw type or read `Scenario::raw`, so no raw field decides a run.
+    #[test]
+    fn the_engine_and_models_read_only_the_validated_scenario() {
+        let mut files = rust_files("crates/stampede-core/src/engine");
+        files.extend(rust_files("crates/stampede-core/src/model"));
+        assert!(files.len() >= 10, "engine/ and model/ have their files");
+        for path in files.iter().filter(|p| !p.ends_with("tests.rs")) {
+            let code = code_of(path);
+            for banned in ["RawScenario", "Raw", ".raw.", ".raw;", ".raw)"] {
+                assert!(
+                    !code.contains(banned),
+                    "{} names `{banned}`: the engine reads only the validated scenario",
                     path.display()
                 );
             }

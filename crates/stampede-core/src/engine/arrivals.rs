@@ -52,7 +52,7 @@ impl<S: Shape> Engine<S> {
                 (fleet.first_client + self.arrivals.below(fleet.scenario.simulated_clients)) as u32
             };
             self.next_arrival_client = client;
-            prefetch(&self.clients[self.call_slot(client as usize, 0)]);
+            prefetch(self.clients.entry_ref(self.call_slot(client as usize, 0)));
         }
     }
 

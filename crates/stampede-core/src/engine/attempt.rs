@@ -138,8 +138,8 @@ impl<S: Shape> Engine<S> {
         let bucket = self.bucket();
 
         let slot = self.call_slot(client, call);
-        let cache = self.clients[slot];
-        if self.connections.get(slot).is_some_and(|c| *c > self.now) {
+        let cache = self.clients.entry(slot);
+        if self.clients.connected(slot, self.now) {
             self.series.connection_reused[bucket] += 1;
             self.send_to_backend(id);
         } else if !self.dns_overrides.is_empty()
@@ -150,20 +150,18 @@ impl<S: Shape> Engine<S> {
         {
             // A local override (hosts file) is read before DNS (nsswitch `files dns`).
             self.series.dns_overridden[bucket] += 1;
-            if let Some(region) = self.client_region.get_mut(slot) {
-                *region = 0;
-            }
+            self.clients.set_region(slot, 0);
             self.send_to_backend(id);
-        } else if cache.positive_until > self.now {
+        } else if cache.answers(self.now) {
             self.series.dns_client_cache[bucket] += 1;
-            if !self.prefetching.is_empty()
-                && !self.prefetching[slot]
-                && cache.positive_until <= self.now.after(self.policy(client).client_prefetch)
+            if self
+                .clients
+                .refresh_due(slot, self.now, self.policy(client).client_prefetch)
             {
                 self.start_prefetch(client, call);
             }
             self.send_to_backend(id);
-        } else if cache.negative_until > self.now {
+        } else if cache.is_negative(self.now) {
             self.series.dns_negative_cached[bucket] += 1;
             self.fail_attempt(id, Outcome::DnsEmpty);
         } else {
@@ -173,7 +171,7 @@ impl<S: Shape> Engine<S> {
                 self.requests[id as usize].lookup_offset = *next;
                 *next = ((usize::from(*next) + 1) % period) as u8;
             }
-            if !self.lookups_in_flight.is_empty() && !self.take_lookup_place(client, id, tag) {
+            if self.clients.caps_lookups() && !self.take_lookup_place(client, id, tag) {
                 return;
             }
             self.query_resolver(id);
@@ -244,11 +242,9 @@ impl<S: Shape> Engine<S> {
                 | Outcome::Rejected
                 | Outcome::OperatorThrottled
                 | Outcome::ServerError
-        ) && let Some(connection) = self
-            .connections
-            .get_mut(client * self.call_stride + usize::from(self.requests[id as usize].call))
-        {
-            *connection = SimTime::ZERO;
+        ) {
+            let slot = client * self.call_stride + usize::from(self.requests[id as usize].call);
+            self.clients.disconnect(slot);
         }
     }
 

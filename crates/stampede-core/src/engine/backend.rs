@@ -10,6 +10,89 @@
 
 use super::*;
 
+/// What the engine counts per service, every service alike (the main one first), one element
+/// per service and metric bucket at [`ServiceSeries::at`]; `report` lays them out as the
+/// report's main-backend and per-service series. Flat, so that the main service's counts cost
+/// what one series does.
+#[derive(Clone, Debug)]
+pub(super) struct ServiceSeries {
+    buckets: usize,
+    /// Regions of each service.
+    regions: Vec<usize>,
+    /// Attempts that reached the service.
+    pub(super) offered: Vec<u64>,
+    /// Attempts that reached each backend slot, at `at(slot, bucket)`; empty when every
+    /// attempt goes to its service's primary (no client's answer names another region).
+    pub(super) slot_offered: Vec<u64>,
+    /// Largest queue length of one of its regions.
+    pub(super) queue_len_max: Vec<u64>,
+    /// Most attempts in service at once, its regions together.
+    pub(super) in_service_max: Vec<u64>,
+    /// Work served after its client gave up.
+    pub(super) wasted: Vec<u64>,
+    /// Attempts a worker started serving.
+    pub(super) started: Vec<u64>,
+    /// Sum of their waits in the queue, ms.
+    pub(super) queue_wait_ms_sum: Vec<f64>,
+}
+
+impl ServiceSeries {
+    /// Zero counts for `buckets` buckets of services with `regions` regions each, counting per
+    /// backend slot when `by_slot`.
+    pub(super) fn new(buckets: usize, regions: Vec<usize>, by_slot: bool) -> ServiceSeries {
+        let cells = buckets * regions.len();
+        let slots: usize = regions.iter().sum();
+        ServiceSeries {
+            buckets,
+            offered: vec![0; cells],
+            slot_offered: if by_slot {
+                vec![0; buckets * slots]
+            } else {
+                Vec::new()
+            },
+            queue_len_max: vec![0; cells],
+            in_service_max: vec![0; cells],
+            wasted: vec![0; cells],
+            started: vec![0; cells],
+            queue_wait_ms_sum: vec![0.0; cells],
+            regions,
+        }
+    }
+
+    /// Where a service's (or, in `slot_offered`, a backend slot's) count of bucket `bucket` is.
+    #[inline(always)]
+    pub(super) fn at(&self, service: usize, bucket: usize) -> usize {
+        service * self.buckets + bucket
+    }
+
+    /// Number of services.
+    pub(super) fn services(&self) -> usize {
+        self.regions.len()
+    }
+
+    /// One service's series of a count.
+    pub(super) fn of<T: Clone>(&self, count: &[T], service: usize) -> Vec<T> {
+        count[self.at(service, 0)..self.at(service + 1, 0)].to_vec()
+    }
+
+    /// Attempts that reached each region of a service (without per-slot counts: all of them
+    /// its primary's).
+    pub(super) fn offered_by_region(&self, service: usize) -> Vec<Vec<u64>> {
+        let first: usize = self.regions[..service].iter().sum();
+        (0..self.regions[service])
+            .map(|region| {
+                if !self.slot_offered.is_empty() {
+                    self.of(&self.slot_offered, first + region)
+                } else if region == 0 {
+                    self.of(&self.offered, service)
+                } else {
+                    vec![0; self.buckets]
+                }
+            })
+            .collect()
+    }
+}
+
 impl<S: Shape> Engine<S> {
     /// Recomputes the backend faults in force at `now` in every region, and until when they hold.
     /// Events at an edge's instant see the same state as [`Fault::active`](crate::scenario::Fault::active) at that instant.
@@ -43,33 +126,25 @@ impl<S: Shape> Engine<S> {
         } else {
             self.scenario.names[self.call_name(client, self.requests[id as usize].call)].service
         };
-        // Backend slots: the main service's regions, then one per further service. With one
-        // region, `report` copies `backend_offered` into `region_offered`.
-        let region = if service > 0 {
-            self.series.service_offered[service][bucket] += 1;
-            // The region its call's answer names (the primary without failover routing).
-            let slot = self.call_slot(client, self.requests[id as usize].call);
-            let in_service = self.client_region.get(slot).map_or(0, |r| usize::from(*r));
-            self.series.service_region_offered[service][in_service][bucket] += 1;
-            self.scenario.service_slot(service) + in_service
+        // The region its call's answer names (the primary without failover routing).
+        let slot = self.call_slot(client, self.requests[id as usize].call);
+        let in_service = self.clients.region(slot);
+        // Backend slots: the main service's regions, then each further service's.
+        let region = if self.one_name() {
+            in_service
         } else {
-            self.series.backend_offered[bucket] += 1;
-            let slot = self.call_slot(client, self.requests[id as usize].call);
-            match self.client_region.get(slot) {
-                Some(region) => {
-                    let region = usize::from(*region);
-                    self.series.region_offered[region][bucket] += 1;
-                    region
-                }
-                None => 0,
-            }
+            self.scenario.service_slot(service) + in_service
         };
+        let counts = &mut self.service_series;
+        let at = counts.at(service, bucket);
+        counts.offered[at] += 1;
+        if !counts.slot_offered.is_empty() {
+            let at = counts.at(region, bucket);
+            counts.slot_offered[at] += 1;
+        }
         self.requests[id as usize].region = region as u8;
         let lifetime = self.policy(client).connection_lifetime;
-        let slot = self.call_slot(client, self.requests[id as usize].call);
-        if lifetime > SimTime::ZERO && self.connections[slot] <= self.now {
-            self.connections[slot] = self.now.after(lifetime);
-        }
+        self.clients.connect(slot, self.now, lifetime);
         self.requests[id as usize].phase = Phase::Backend;
         let job = Job {
             request: id,
@@ -92,11 +167,8 @@ impl<S: Shape> Engine<S> {
         } else if backend.has_free_worker() {
             self.start_service(job, region);
         } else if let Some(len) = backend.enqueue(job) {
-            let max = if service == 0 {
-                &mut self.series.queue_len_max[bucket]
-            } else {
-                &mut self.series.service_queue_len_max[service][bucket]
-            };
+            let at = self.service_series.at(service, bucket);
+            let max = &mut self.service_series.queue_len_max[at];
             *max = (*max).max(len);
         } else {
             self.fail_attempt(id, Outcome::Rejected);
@@ -107,9 +179,11 @@ impl<S: Shape> Engine<S> {
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub(super) fn start_service(&mut self, job: Job, region: usize) {
         let bucket = self.bucket();
+        let one_name = self.one_name();
         let backend = &mut self.backends[region];
         backend.start();
-        let service = backend.service();
+        // One name: every attempt goes to the main service.
+        let service = if one_name { 0 } else { backend.service() };
         // All regions of the service: their busy workers together.
         let busy = if backend.regions() > 1 {
             self.backends
@@ -120,13 +194,11 @@ impl<S: Shape> Engine<S> {
         } else {
             u64::from(backend.busy_workers())
         };
-        let max = if service == 0 {
-            self.series.service_started[bucket] += 1;
-            self.series.queue_wait_ms_sum[bucket] += self.now.since(job.enqueued).as_ms();
-            &mut self.series.in_service_max[bucket]
-        } else {
-            &mut self.series.service_in_service_max[service][bucket]
-        };
+        let counts = &mut self.service_series;
+        let at = counts.at(service, bucket);
+        counts.started[at] += 1;
+        counts.queue_wait_ms_sum[at] += self.now.since(job.enqueued).as_ms();
+        let max = &mut counts.in_service_max[at];
         *max = (*max).max(busy);
         let mut work_factor = None;
         if job.reestablish
@@ -172,11 +244,8 @@ impl<S: Shape> Engine<S> {
             }
         } else {
             let bucket = self.bucket();
-            if service == 0 {
-                self.series.wasted[bucket] += 1;
-            } else {
-                self.series.service_wasted[service][bucket] += 1;
-            }
+            let at = self.service_series.at(service, bucket);
+            self.service_series.wasted[at] += 1;
         }
         self.dispatch_backend(region);
     }

@@ -38,21 +38,13 @@ pub(super) enum Answer {
     Servfail,
 }
 
-/// What a client's DNS cache keeps between requests (16 bytes: a million clients' caches are
-/// read at random, so their size decides how often a request misses the processor's caches).
-#[derive(Clone, Copy, Debug, Default)]
-pub(super) struct ClientCache {
-    pub(super) positive_until: SimTime,
-    pub(super) negative_until: SimTime,
-}
-
 impl<S: Shape> Engine<S> {
     /// Starts a background lookup that refreshes `client`'s cache entry before it expires. It
     /// uses a request slot of its own but is no user request: it has no attempt, outcome or
     /// timeout beyond its tries, and only updates the cache.
     pub(super) fn start_prefetch(&mut self, client: usize, call: u8) {
         let slot = self.call_slot(client, call);
-        self.prefetching[slot] = true;
+        self.clients.set_prefetching(slot, true);
         let bucket = self.bucket();
         self.series.dns_prefetches[bucket] += 1;
         let id = self.allocate(client as u32);
@@ -68,7 +60,7 @@ impl<S: Shape> Engine<S> {
             self.requests[id as usize].lookup_offset = *next;
             *next = ((usize::from(*next) + 1) % period) as u8;
         }
-        if !self.lookups_in_flight.is_empty() && !self.take_lookup_place(client, id, tag) {
+        if self.clients.caps_lookups() && !self.take_lookup_place(client, id, tag) {
             return;
         }
         self.query_resolver(id);
@@ -85,7 +77,7 @@ impl<S: Shape> Engine<S> {
         r.phase = Phase::Free;
         r.prefetch = false;
         let slot = r.client as usize * self.call_stride + usize::from(r.call);
-        self.prefetching[slot] = false;
+        self.clients.set_prefetching(slot, false);
         self.free.push(id);
     }
 
@@ -96,41 +88,32 @@ impl<S: Shape> Engine<S> {
         if cap == 0 {
             return true; // this client's class has no cap (another class has one)
         }
-        if self.lookups_in_flight[client] < cap {
-            self.lookups_in_flight[client] += 1;
+        if self.clients.take_place(client, cap, id, tag) {
             self.requests[id as usize].lookup_slot = true;
             return true;
         }
         let bucket = self.bucket();
         self.series.dns_lookups_queued[bucket] += 1;
-        self.lookup_queues[client].push_back((id, tag));
         false
     }
 
     /// A lookup of `client` ended: its place goes to the oldest queued lookup still wanted.
     pub(super) fn release_lookup_place(&mut self, client: usize) {
-        assert!(
-            self.lookups_in_flight[client] > 0,
-            "a place is released once"
-        );
-        self.lookups_in_flight[client] -= 1;
-        while let Some((id, tag)) = self.lookup_queues[client].pop_front() {
+        self.clients.release_place(client);
+        while let Some((id, tag)) = self.clients.next_waiting(client) {
             if self.current(id, tag, Phase::Lookup) && !self.requests[id as usize].lookup_slot {
-                self.lookups_in_flight[client] += 1;
+                let cap = self.policy(client).lookups_in_flight_max;
+                self.clients.fill_place(client, cap);
                 self.requests[id as usize].lookup_slot = true;
                 self.query_resolver(id);
                 break;
             }
         }
-        assert!(
-            self.lookups_in_flight[client] <= self.policy(client).lookups_in_flight_max,
-            "lookups in flight never exceed the cap"
-        );
     }
 
     /// The current lookup of `id` ends normally: it hands back its place.
     pub(super) fn end_lookup(&mut self, id: RequestId) {
-        if self.lookups_in_flight.is_empty() {
+        if !self.clients.caps_lookups() {
             return; // no cap: no lookup holds a place
         }
         let r = &mut self.requests[id as usize];
@@ -144,7 +127,7 @@ impl<S: Shape> Engine<S> {
     /// The attempt of `id` gives up while its lookup holds a place: the lookup goes on as a
     /// ghost that keeps the place until it ends.
     pub(super) fn abandon_lookup(&mut self, id: RequestId) {
-        if self.lookups_in_flight.is_empty() {
+        if !self.clients.caps_lookups() {
             return; // no cap: no lookup holds a place
         }
         let r = &mut self.requests[id as usize];
@@ -409,8 +392,8 @@ impl<S: Shape> Engine<S> {
             }
             Answer::Empty => {
                 let slot = self.call_slot(client, self.requests[id as usize].call);
-                self.clients[slot].negative_until =
-                    self.now.after(self.policy(client).client_negative_ttl);
+                let until = self.now.after(self.policy(client).client_negative_ttl);
+                self.clients.cache_empty(slot, until);
                 if prefetch {
                     self.end_prefetch(id);
                 } else {
@@ -427,11 +410,8 @@ impl<S: Shape> Engine<S> {
             ClientCacheMode::Fixed => policy.client_ttl,
         };
         let slot = self.call_slot(client, self.requests[id as usize].call);
-        self.clients[slot].positive_until = self.now.after(kept);
-        let slot = self.call_slot(client, self.requests[id as usize].call);
-        if let Some(current) = self.client_region.get_mut(slot) {
-            *current = region;
-        }
+        self.clients.cache_answer(slot, self.now.after(kept));
+        self.clients.set_region(slot, region);
         if prefetch {
             self.end_prefetch(id);
         } else {
@@ -467,8 +447,10 @@ impl<S: Shape> Engine<S> {
     /// with that answer (counted as a stale answer). Returns whether it did.
     pub(super) fn serve_client_stale(&mut self, id: RequestId, client: usize) -> bool {
         let stale_max = self.policy(client).client_stale_max;
-        let expired_at =
-            self.clients[self.call_slot(client, self.requests[id as usize].call)].positive_until;
+        let expired_at = self
+            .clients
+            .entry(self.call_slot(client, self.requests[id as usize].call))
+            .expires();
         if stale_max == SimTime::ZERO
             || expired_at == SimTime::ZERO
             || self.now >= expired_at.after(stale_max)

@@ -15,6 +15,7 @@ use std::marker::PhantomData;
 use crate::breaker::Breakers;
 use crate::budget::{Pace, RetryAfter, RetryBudgets};
 use crate::model::backend::{Backend, Job};
+use crate::model::clients::{CacheEntry, Clients, Kept};
 use crate::model::faults::Faults;
 use crate::model::leases::Leases;
 use crate::model::resolver::{Cached, RESOLVER_BURST_S, Resolver};
@@ -213,9 +214,9 @@ struct Engine<S: Shape> {
     /// The faults in force, by target and kind, and the stream their fractions are drawn from.
     faults: Faults,
     throttle: Rng,
-    clients: Vec<ClientCache>,
-    /// Per client: its pooled connection is live until then; empty when pooling is off.
-    connections: Vec<SimTime>,
+    /// Per client and call (`call_slot`): DNS cache entry, connection, answered region,
+    /// refresh out; per client: lookup places.
+    clients: Clients,
     /// Per client class: its clients' retry budgets (indexed by the client's place in its class).
     budgets: Vec<RetryBudgets>,
     /// Per client class: its clients' breakers, if it has them.
@@ -228,9 +229,6 @@ struct Engine<S: Shape> {
     /// The backends' faults in force hold until then: the next start, end or flap edge of a
     /// backend fault ([`SimTime::NEVER`] after the last).
     backend_faults_until: SimTime,
-    /// Per client and call (`call_slot`): the region its DNS answer (and pooled connection)
-    /// names; empty with one region.
-    client_region: Vec<u8>,
     /// Per DNS name (`Scenario::names`, the main one first): Route 53's state of the name.
     name_routes: Vec<Route>,
     /// Per client: its identity token is valid until then; empty without identity.
@@ -241,18 +239,10 @@ struct Engine<S: Shape> {
     telemetry_rng: Rng,
     /// The clients that take the name from a local override (`dns_override` in force), as ranges
     /// `start..end` of simulated clients; recomputed at every fault edge.
-    /// force); recomputed at every fault edge.
     dns_overrides: Vec<(u64, u64)>,
-    /// Per client and call (`client × call_stride + call`): whether a background refresh of
-    /// its cache is out; empty without prefetch.
-    prefetching: Vec<bool>,
     /// Calls a client keeps state for (DNS cache, connection): 1 + the most calls any class
     /// makes before its main one. 1 without dependencies, so indexes are the clients'.
     call_stride: usize,
-    /// Per client: lookups holding a place; empty without `lookups_in_flight_max`.
-    lookups_in_flight: Vec<u32>,
-    /// Per client: lookups waiting for a place, as (request, attempt tag).
-    lookup_queues: Vec<VecDeque<(RequestId, u32)>>,
     /// Lookups whose attempt gave up but which still hold a place: (request, tag) → (client,
     /// tries done, tries in all).
     ghost_lookups: BTreeMap<(RequestId, u32), (u32, u32, u32)>,
@@ -266,7 +256,12 @@ struct Engine<S: Shape> {
     /// Per client: the resolver its next lookup starts at (resolv.conf `rotate`), as a counter
     /// taken modulo the length of the lookup's resolver list; empty without rotate.
     rotate_next: Vec<u8>,
+    /// The counted series, except the backend's and the per-service ones, which `report` lays
+    /// out from `service_series`.
     series: Series,
+    /// Per service (`Scenario::services`, the main one first): its counts, which `report`
+    /// lays out as the report's backend and per-service series.
+    service_series: backend::ServiceSeries,
     latency_buckets: Vec<[u64; LATENCY_BINS]>,
     latency_all: [u64; LATENCY_BINS],
     latency_bins: &'static LatencyBinTable,

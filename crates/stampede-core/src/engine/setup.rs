@@ -19,7 +19,7 @@ pub(super) fn initial_resolvers(sc: &Scenario, first_remaining: SimTime) -> Vec<
         .iter()
         .enumerate()
         .map(|(i, config)| {
-            let ttl = sc.record_ttl.min(config.max_ttl);
+            let ttl = sc.main_name().record_ttl.min(config.max_ttl);
             let remaining = if i == first || sc.cold_start || ttl.0 == 0 {
                 first_remaining.min(ttl)
             } else {
@@ -55,8 +55,8 @@ pub(super) fn initial_caches(
     rng: &mut Rng,
     resolver_remaining: SimTime,
     stride: usize,
-) -> Vec<ClientCache> {
-    let mut caches = vec![ClientCache::default(); sc.simulated_clients as usize * stride];
+) -> Vec<CacheEntry> {
+    let mut caches = vec![CacheEntry::default(); sc.simulated_clients as usize * stride];
     if sc.cold_start || sc.client_cache == ClientCacheMode::None {
         return caches;
     }
@@ -84,7 +84,7 @@ pub(super) fn initial_caches(
             if sc.client_cache == ClientCacheMode::RecordTtl && name == 0 {
                 remaining = remaining.min(resolver_remaining);
             }
-            caches[client * stride + call].positive_until = remaining;
+            caches[client * stride + call] = CacheEntry::answered_until(remaining);
         }
     }
     caches
@@ -159,10 +159,11 @@ impl<S: Shape> Engine<S> {
         let buckets_total =
             (libm::ceil(scenario.duration.0 as f64 / scenario.bucket.0 as f64) as usize).max(1);
         let mut init = Rng::stream(scenario.seed, StreamId::CacheInit);
-        let resolver_remaining = if scenario.cold_start || scenario.record_ttl.0 == 0 {
+        let main_ttl = scenario.main_name().record_ttl;
+        let resolver_remaining = if scenario.cold_start || main_ttl.0 == 0 {
             SimTime::ZERO
         } else {
-            SimTime((init.uniform() * scenario.record_ttl.0 as f64) as u64)
+            SimTime((init.uniform() * main_ttl.0 as f64) as u64)
         };
         let classes = scenario.classes();
         let call_stride = 1 + classes
@@ -170,7 +171,7 @@ impl<S: Shape> Engine<S> {
             .map(|c| c.dependencies.len())
             .max()
             .unwrap_or(0);
-        let clients: Vec<ClientCache> = classes
+        let caches: Vec<CacheEntry> = classes
             .iter()
             .flat_map(|class| initial_caches(class, &mut init, resolver_remaining, call_stride))
             .collect();
@@ -252,7 +253,7 @@ impl<S: Shape> Engine<S> {
         let prefetch = classes.iter().any(|c| c.client_prefetch > SimTime::ZERO);
         let class_count = classes.len();
         debug_assert_eq!(
-            clients.len() as u64,
+            caches.len() as u64,
             scenario.simulated_clients * call_stride as u64
         );
         let resolvers = initial_resolvers(&scenario, resolver_remaining);
@@ -271,13 +272,19 @@ impl<S: Shape> Engine<S> {
         } else {
             Vec::new()
         };
-        let regions = scenario.regions.max(1) as usize;
+        let regions = scenario.service_regions(0);
         let names_fail_over = scenario.names[1..].iter().any(|n| n.failover.is_some());
-        let client_region = if regions > 1 || names_fail_over {
-            vec![0; simulated * call_stride]
-        } else {
-            Vec::new()
-        };
+        let by_slot = regions > 1 || names_fail_over;
+        let clients = Clients::new(
+            caches,
+            connections,
+            simulated,
+            Kept {
+                regions: by_slot,
+                prefetch,
+                lookup_places: capped,
+            },
+        );
         let mut token_init = Rng::stream(scenario.seed, StreamId::TokenInit);
         let tokens: Vec<SimTime> = classes
             .iter()
@@ -314,7 +321,6 @@ impl<S: Shape> Engine<S> {
             budgets,
             breakers,
             clients,
-            connections,
             requests: Vec::new(),
             free: Vec::new(),
             backends: (0..scenario.backend_slots())
@@ -328,7 +334,6 @@ impl<S: Shape> Engine<S> {
                 })
                 .collect(),
             backend_faults_until: SimTime::ZERO,
-            client_region,
             name_routes: vec![Route::default(); scenario.names.len()],
             tokens,
             leases,
@@ -336,21 +341,6 @@ impl<S: Shape> Engine<S> {
             telemetry_rng: Rng::stream(scenario.seed, StreamId::Telemetry),
             dns_overrides: Vec::new(),
             call_stride,
-            prefetching: if prefetch {
-                vec![false; simulated * call_stride]
-            } else {
-                Vec::new()
-            },
-            lookups_in_flight: if capped {
-                vec![0; simulated]
-            } else {
-                Vec::new()
-            },
-            lookup_queues: if capped {
-                vec![VecDeque::new(); simulated]
-            } else {
-                Vec::new()
-            },
             ghost_lookups: BTreeMap::new(),
             series: Series::empty(
                 buckets_total,
@@ -368,6 +358,13 @@ impl<S: Shape> Engine<S> {
                     .map(|service| scenario.service_regions(service))
                     .collect::<Vec<_>>(),
                 scenario.names.len(),
+            ),
+            service_series: backend::ServiceSeries::new(
+                buckets_total,
+                (0..scenario.services.len())
+                    .map(|s| scenario.service_regions(s))
+                    .collect(),
+                by_slot,
             ),
             resolvers,
             forwarding,
@@ -390,7 +387,7 @@ impl<S: Shape> Engine<S> {
         for (edge, flapping) in edges {
             sim.schedule(edge, Event::FaultEdge { flapping });
         }
-        if let Some(failover) = sim.scenario.failover {
+        if let Some(failover) = sim.scenario.main_name().failover {
             let mut phase = Rng::stream(sim.scenario.seed, StreamId::HealthCheck);
             let first = SimTime((phase.uniform() * failover.interval.0 as f64) as u64);
             sim.schedule(first, Event::HealthCheck { name: 0 });

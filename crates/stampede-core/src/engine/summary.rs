@@ -82,6 +82,47 @@ pub(super) fn fault_windows(sc: &Scenario) -> Vec<(f64, f64, String)> {
 }
 
 impl<S: Shape> Engine<S> {
+    /// What a service (every region together) could serve in a bucket starting at `start` and
+    /// lasting `width_s` seconds, with the workers and slowdown in force then, requests.
+    fn service_capacity(&self, service: usize, start: SimTime, width_s: f64) -> f64 {
+        let sc = &self.scenario;
+        let first = sc.service_slot(service);
+        (first..first + sc.service_regions(service))
+            .map(|slot| {
+                f64::from(self.faults.workers_serving(slot, start)) * 1000.0
+                    / (sc.services[service].service_ms_mean * self.faults.slowdown(slot, start))
+                    * width_s
+            })
+            .sum()
+    }
+
+    /// The report's backend series (the main service's) and, with several services, its
+    /// per-service series, from the counts kept per service.
+    fn lay_out_service_series(&self, series: &mut Series) {
+        let counts = &self.service_series;
+        series.backend_offered = counts.of(&counts.offered, 0);
+        series.region_offered = counts.offered_by_region(0);
+        series.queue_len_max = counts.of(&counts.queue_len_max, 0);
+        series.in_service_max = counts.of(&counts.in_service_max, 0);
+        series.wasted = counts.of(&counts.wasted, 0);
+        series.service_started = counts.of(&counts.started, 0);
+        series.queue_wait_ms_sum = counts.of(&counts.queue_wait_ms_sum, 0);
+        if counts.services() > 1 {
+            let each = |count: &[u64]| {
+                (0..counts.services())
+                    .map(|s| counts.of(count, s))
+                    .collect()
+            };
+            series.service_offered = each(&counts.offered);
+            series.service_queue_len_max = each(&counts.queue_len_max);
+            series.service_in_service_max = each(&counts.in_service_max);
+            series.service_wasted = each(&counts.wasted);
+            series.service_region_offered = (0..counts.services())
+                .map(|s| counts.offered_by_region(s))
+                .collect();
+        }
+    }
+
     /// The report of the run so far: complete buckets only, plus the summary over them.
     pub(super) fn report(&self) -> Report {
         let sc = &self.scenario;
@@ -92,41 +133,15 @@ impl<S: Shape> Engine<S> {
             ((self.now.0 / sc.bucket.0) as usize).min(self.buckets_total)
         };
         let mut series = self.series.clone();
-        if self.client_region.is_empty() {
-            // One region: `send_to_backend` counts its offers only in `backend_offered`.
-            series.region_offered[0].clone_from(&series.backend_offered);
-        }
-        if !series.service_offered.is_empty() {
-            // The main service's per-service series are its own ones.
-            series.service_offered[0].clone_from(&series.backend_offered);
-            series.service_queue_len_max[0].clone_from(&series.queue_len_max);
-            series.service_in_service_max[0].clone_from(&series.in_service_max);
-            series.service_wasted[0].clone_from(&series.wasted);
-            series.service_region_offered[0].clone_from(&series.region_offered);
-        }
+        self.lay_out_service_series(&mut series);
         for b in 0..self.buckets_total {
             let start = SimTime(sc.bucket.0 * b as u64);
             let width_s = bucket_s.min(sc.duration.since(start).as_s());
-            series.backend_capacity[b] = (0..sc.regions.max(1) as usize)
-                .map(|region| {
-                    f64::from(self.faults.workers_serving(region, start)) * 1000.0
-                        / (sc.service_ms_mean * self.faults.slowdown(region, start))
-                        * width_s
-                })
-                .sum();
+            series.backend_capacity[b] = self.service_capacity(0, start, width_s);
             if !series.service_offered.is_empty() {
                 for service in 1..sc.services.len() {
-                    // Every region of the service together.
-                    let first = sc.service_slot(service);
-                    series.service_capacity[service][b] = (first
-                        ..first + sc.service_regions(service))
-                        .map(|slot| {
-                            f64::from(self.faults.workers_serving(slot, start)) * 1000.0
-                                / (sc.services[service].service_ms_mean
-                                    * self.faults.slowdown(slot, start))
-                                * width_s
-                        })
-                        .sum();
+                    series.service_capacity[service][b] =
+                        self.service_capacity(service, start, width_s);
                 }
             }
             series.failover_fraction[b] = secondary_share(
@@ -204,7 +219,7 @@ impl<S: Shape> Engine<S> {
         Report {
             format_version: crate::report::REPORT_FORMAT_VERSION,
             stampede_version: crate::report::STAMPEDE_VERSION.to_string(),
-            title: sc.raw.title.clone(),
+            title: sc.title.clone(),
             seed: sc.seed,
             bucket_s,
             buckets_total: self.buckets_total,
@@ -251,7 +266,7 @@ impl<S: Shape> Engine<S> {
             buckets_done,
             bucket_s,
         );
-        let window_s = sc.raw.run.recovery_window_s;
+        let window_s = sc.recovery_window_s;
         let (baseline_per_bucket, recovery) = recovery_verdict(RecoveryInput {
             success: &series.success,
             buckets_done,
@@ -260,14 +275,14 @@ impl<S: Shape> Engine<S> {
             last_fault_end_s: sc.last_fault_end().map(SimTime::as_s),
             window_s,
         });
-        let slo_allowed = finished as f64 * (1.0 - sc.raw.cost.slo_target);
+        let slo_allowed = finished as f64 * (1.0 - sc.slo_target);
         // Buckets below the SLO, by their requests' completion; a bucket without any is not down.
         // The last bucket may be short: each counts its own width.
         let downtime_minutes = (0..buckets_done)
             .filter(|&b| {
                 let ok = series.success[b];
                 let ended = ok + series.failed_total(b);
-                ended > 0 && (ok as f64) < sc.raw.cost.slo_target * ended as f64
+                ended > 0 && (ok as f64) < sc.slo_target * ended as f64
             })
             .map(|b| {
                 let start = SimTime(sc.bucket.0 * b as u64);
@@ -303,7 +318,7 @@ impl<S: Shape> Engine<S> {
                 0.0
             },
             cost_of_downtime: failed as f64 * sc.cost_per_failed_request
-                + downtime_minutes * sc.raw.cost.per_minute_down,
+                + downtime_minutes * sc.cost_per_minute_down,
             downtime_minutes,
             latency_ms_mean: ratio(series.latency_ms_sum.iter().sum(), success),
             queue_wait_ms_mean: ratio(series.queue_wait_ms_sum.iter().sum(), served),

@@ -1,8 +1,9 @@
 //! The faults of a run: which are in force at a given time, per target and kind, and when the
 //! next one aimed at a backend slot starts, ends or flaps.
 //!
-//! Owns: the validated fault list, an index of it by target (each target's faults in list
-//! order, so "the first fault of a kind at a target" means what it meant over the whole list),
+//! Owns: the validated fault list and its indexes by target, by (target, kind) and by kind
+//! (each key's faults in list order, so "the first fault of a kind at a target" means what it
+//! meant over the whole list; no question scans the list),
 //! and the fault stream ([`StreamId::Faults`]) from which the fraction of queries or attempts a
 //! fault strikes is drawn. Answers are verdicts for a given `now`.
 //!
@@ -38,6 +39,10 @@ pub struct Faults {
     list: Vec<Fault>,
     /// Per target that some fault aims at: the indexes of its faults in `list`, in list order.
     by_target: Vec<(FaultTarget, Vec<u16>)>,
+    /// Per (target, kind) of some fault: the indexes of those faults, in list order.
+    by_target_kind: Vec<((FaultTarget, FaultKind), Vec<u16>)>,
+    /// Per kind of some fault, whatever its target: the indexes of those faults, in list order.
+    by_kind: Vec<(FaultKind, Vec<u16>)>,
     /// Per backend slot: its workers (`Scenario::services[slot's service].workers`).
     slot_workers: Vec<u32>,
     /// Most of a slot's workers health checks may take out (velocity control), 0..=1.
@@ -48,17 +53,11 @@ pub struct Faults {
 impl Faults {
     /// The faults of `scenario`, with the fault stream of its seed.
     pub fn new(scenario: &Scenario) -> Faults {
-        let mut by_target: Vec<(FaultTarget, Vec<u16>)> = Vec::new();
-        for (i, fault) in scenario.faults.iter().enumerate() {
-            let index = u16::try_from(i).expect("fault lists are bounded far below u16::MAX");
-            match by_target.iter_mut().find(|(t, _)| *t == fault.target) {
-                Some((_, list)) => list.push(index),
-                None => by_target.push((fault.target, vec![index])),
-            }
-        }
         Faults {
             list: scenario.faults.clone(),
-            by_target,
+            by_target: index_by(&scenario.faults, |f| f.target),
+            by_target_kind: index_by(&scenario.faults, |f| (f.target, f.kind)),
+            by_kind: index_by(&scenario.faults, |f| f.kind),
             slot_workers: (0..scenario.backend_slots())
                 .map(|slot| scenario.services[scenario.slot_service(slot)].workers)
                 .collect(),
@@ -81,28 +80,34 @@ impl Faults {
         self.list[usize::from(index)].next_flap_edge(now)
     }
 
-    /// The faults aimed at `target`, in list order.
+    /// The faults under `key` in `index`, in list order.
     #[inline]
-    fn aimed_at(&self, target: FaultTarget) -> impl Iterator<Item = &Fault> + '_ {
-        self.by_target
+    fn under<K: PartialEq>(&self, index: &[(K, Vec<u16>)], key: K) -> impl Iterator<Item = &Fault> {
+        index
             .iter()
-            .find(|(t, _)| *t == target)
+            .find(|(k, _)| *k == key)
             .map_or(&[][..], |(_, list)| &list[..])
             .iter()
             .map(|i| &self.list[usize::from(*i)])
     }
 
-    /// The first fault of `kind` aimed at `target` in force at `now`.
-    pub fn in_force(&self, target: FaultTarget, kind: FaultKind, now: SimTime) -> Option<&Fault> {
-        self.aimed_at(target)
-            .find(|f| f.kind == kind && f.active(now))
+    /// The faults aimed at `target`, in list order.
+    #[inline]
+    fn aimed_at(&self, target: FaultTarget) -> impl Iterator<Item = &Fault> + '_ {
+        self.under(&self.by_target, target)
     }
 
-    /// The faults of `kind` in force at `now`, whatever their target (load spikes, overrides).
+    /// The first fault of `kind` aimed at `target` in force at `now`.
+    pub fn in_force(&self, target: FaultTarget, kind: FaultKind, now: SimTime) -> Option<&Fault> {
+        self.under(&self.by_target_kind, (target, kind))
+            .find(|f| f.active(now))
+    }
+
+    /// The faults of `kind` in force at `now`, whatever their target (load spikes, overrides),
+    /// in list order.
     pub fn active_of_kind(&self, kind: FaultKind, now: SimTime) -> impl Iterator<Item = &Fault> {
-        self.list
-            .iter()
-            .filter(move |f| f.kind == kind && f.active(now))
+        self.under(&self.by_kind, kind)
+            .filter(move |f| f.active(now))
     }
 
     /// Whether a query or attempt at `target` is struck now by the first fault in force there
@@ -203,9 +208,10 @@ impl Faults {
     /// After `now`, the first time a fault aimed at a backend slot starts, ends or flaps;
     /// [`SimTime::NEVER`] when none will.
     pub fn backend_edge_after(&self, now: SimTime) -> SimTime {
-        self.list
+        self.by_target
             .iter()
-            .filter(|f| matches!(f.target, FaultTarget::Region(_)))
+            .filter(|(target, _)| matches!(target, FaultTarget::Region(_)))
+            .flat_map(|(_, list)| list.iter().map(|i| &self.list[usize::from(*i)]))
             .map(|f| {
                 if now < f.start {
                     f.start
@@ -239,5 +245,96 @@ impl Faults {
             }
         }
         (failed, extra)
+    }
+}
+
+/// An index of `faults` by `key`: each key that some fault has, with the indexes of its faults
+/// in list order, keys in the order they first appear.
+fn index_by<K: PartialEq>(faults: &[Fault], key: impl Fn(&Fault) -> K) -> Vec<(K, Vec<u16>)> {
+    let mut index: Vec<(K, Vec<u16>)> = Vec::new();
+    for (i, fault) in faults.iter().enumerate() {
+        let at = u16::try_from(i).expect("fault lists are bounded far below u16::MAX");
+        let k = key(fault);
+        match index.iter_mut().find(|(known, _)| *known == k) {
+            Some((_, list)) => list.push(at),
+            None => index.push((k, vec![at])),
+        }
+    }
+    index
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::raw::{RawFault, RawScenario};
+
+    fn fault(kind: FaultKind, target: &str, start_s: f64, end_s: f64, value: f64) -> RawFault {
+        RawFault {
+            kind,
+            start_s,
+            end_s,
+            fraction: value.min(1.0),
+            factor: value.max(1.0),
+            target: target.to_string(),
+            ..RawFault::default()
+        }
+    }
+
+    fn faults(list: Vec<RawFault>) -> Faults {
+        let mut raw = RawScenario::default();
+        raw.run.duration_s = 600.0;
+        raw.faults = list;
+        Faults::new(&Scenario::try_from(raw).expect("a valid scenario"))
+    }
+
+    #[test]
+    fn the_first_fault_of_a_kind_at_a_target_is_the_one_in_force() {
+        let f = faults(vec![
+            fault(FaultKind::CapacityLoss, "region:0", 10.0, 100.0, 0.5),
+            fault(FaultKind::ServiceSlowdown, "region:0", 15.0, 50.0, 4.0),
+            fault(FaultKind::CapacityLoss, "region:0", 20.0, 200.0, 0.25),
+        ]);
+        let at = |s: f64| SimTime::from_s(s);
+        let lost = |s: f64| {
+            f.in_force(FaultTarget::Region(0), FaultKind::CapacityLoss, at(s))
+                .map(|f| f.fraction)
+        };
+        assert_eq!(lost(5.0), None);
+        assert_eq!(
+            lost(50.0),
+            Some(0.5),
+            "both in force: the first in list order"
+        );
+        assert_eq!(lost(150.0), Some(0.25));
+        assert_eq!(f.slowdown(0, at(20.0)), 4.0);
+        assert_eq!(f.slowdown(0, at(60.0)), 1.0);
+        assert_eq!(
+            f.in_force(FaultTarget::Zone, FaultKind::CapacityLoss, at(50.0)),
+            None,
+            "another target"
+        );
+        assert_eq!(f.backend_edge_after(SimTime::ZERO), at(10.0));
+        assert_eq!(f.backend_edge_after(at(10.0)), at(15.0));
+        assert_eq!(f.backend_edge_after(at(100.0)), at(200.0));
+        assert_eq!(f.backend_edge_after(at(200.0)), SimTime::NEVER);
+    }
+
+    #[test]
+    fn faults_of_a_kind_come_in_list_order_whatever_their_target() {
+        let f = faults(vec![
+            fault(FaultKind::LoadSpike, "zone", 10.0, 100.0, 2.0),
+            fault(FaultKind::DnsEmpty, "zone", 10.0, 100.0, 1.0),
+            fault(FaultKind::LoadSpike, "zone", 20.0, 100.0, 3.0),
+        ]);
+        let factors: Vec<f64> = f
+            .active_of_kind(FaultKind::LoadSpike, SimTime::from_s(50.0))
+            .map(|f| f.factor)
+            .collect();
+        assert_eq!(factors, [2.0, 3.0]);
+        assert_eq!(
+            f.active_of_kind(FaultKind::LoadSpike, SimTime::from_s(15.0))
+                .count(),
+            1
+        );
     }
 }

@@ -8,6 +8,7 @@
 pub mod backend;
 pub mod breaker;
 pub mod budget;
+pub mod clients;
 pub mod faults;
 pub mod leases;
 pub mod resolver;

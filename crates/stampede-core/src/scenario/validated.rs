@@ -405,8 +405,6 @@ pub struct Scenario {
     pub lookup_timeout: SimTime,
     /// Tries per lookup.
     pub lookup_attempts: u32,
-    /// Record TTL.
-    pub record_ttl: SimTime,
     /// The resolvers in resolv.conf order (at least one, at most [`limits::RESOLVERS_MAX`]).
     pub resolvers: Vec<ResolverConfig>,
     /// Start each lookup at the next resolver in turn (resolv.conf `rotate`).
@@ -427,20 +425,6 @@ pub struct Scenario {
     pub backoff_max_ms: f64,
     /// Jitter.
     pub jitter: JitterKind,
-    /// Backend workers.
-    pub workers: u32,
-    /// Service-time law.
-    pub service_time: ServiceTimeLaw,
-    /// Mean service time, milliseconds.
-    pub service_ms_mean: f64,
-    /// Queue capacity.
-    pub queue_capacity: u32,
-    /// Waiting-queue order.
-    pub queue_discipline: QueueDiscipline,
-    /// Log-normal spread (standard deviation of the log of the service time), dimensionless.
-    pub service_sigma: f64,
-    /// Drop queued work whose client gave up.
-    pub drop_abandoned: bool,
     /// Pooled connection lifetime; zero = a new connection per attempt.
     pub connection_lifetime: SimTime,
     /// Overall request deadline; zero = none.
@@ -449,14 +433,18 @@ pub struct Scenario {
     pub retry_budget: RetryBudget,
     /// Per-client circuit breaker, if any.
     pub breaker: Option<Breaker>,
-    /// Cost of one failed request.
+    /// Cost of one failed request, in the scenario's currency.
     pub cost_per_failed_request: f64,
+    /// Cost of one minute of downtime, in the scenario's currency.
+    pub cost_per_minute_down: f64,
+    /// SLO target, the fraction of requests that must succeed, 0..1.
+    pub slo_target: f64,
+    /// How long after the last fault a run must recover to count as not metastable, seconds.
+    pub recovery_window_s: f64,
+    /// The scenario's title, for reports.
+    pub title: String,
     /// Faults, sorted by start.
     pub faults: Vec<Fault>,
-    /// Backend regions, 1..=[`limits::REGIONS_MAX`]; region 0 is the primary.
-    pub regions: u32,
-    /// Failover routing, if the name uses it (then `regions` is 2).
-    pub failover: Option<Failover>,
     /// Lookups one simulated client runs at once (the per-client cap × the client scale); 0 = unlimited.
     pub lookups_in_flight_max: u32,
     /// Client-side serve-stale: an answer that expired less than this long ago is used when a
@@ -470,9 +458,11 @@ pub struct Scenario {
     pub client_prefetch: SimTime,
     /// Leases between clients and the backend, if any.
     pub lease: Option<Lease>,
-    /// Every service: the main backend first, then `[[services]]` in order.
+    /// Every service: the main one (`[backend]`) first, then `[[services]]` in order; never
+    /// empty. The only form of a service's settings (see [`Scenario::main_service`]).
     pub services: Vec<ServiceConfig>,
-    /// Every DNS name: the main one first, then `[[names]]` in order.
+    /// Every DNS name: the main one (`[dns]`) first, then `[[names]]` in order; never empty. The
+    /// only form of a name's settings (see [`Scenario::main_name`]).
     pub names: Vec<NameConfig>,
     /// The name (index in `names`) this scenario's clients call: 0 except in a class that
     /// calls another.
@@ -507,8 +497,7 @@ pub struct ServiceConfig {
     pub queue_discipline: QueueDiscipline,
     /// Drop abandoned work.
     pub drop_abandoned: bool,
-    /// Regions (identical copies), 1..=[`limits::REGIONS_MAX`]; region 0 is the primary. The
-    /// main service's is [`Scenario::regions`].
+    /// Regions (identical copies), 1..=[`limits::REGIONS_MAX`]; region 0 is the primary.
     pub regions: u32,
 }
 
@@ -522,7 +511,7 @@ pub struct NameConfig {
     /// Its record TTL.
     pub record_ttl: SimTime,
     /// Its failover routing and health check, if it uses them (then its service has 2
-    /// regions). The main name's is also [`Scenario::failover`].
+    /// regions).
     pub failover: Option<Failover>,
     /// The resolvers its lookups go to (indices in [`Scenario::resolvers`]), in the order a
     /// client tries them: its conditional-forwarding list, or every resolver in resolv.conf
@@ -599,13 +588,22 @@ impl Scenario {
         }
     }
 
+    /// The main service: the one `[backend]` describes, which the main name answers.
+    pub fn main_service(&self) -> &ServiceConfig {
+        &self.services[0]
+    }
+
+    /// The main DNS name: the one `[dns]` describes, which clients call unless a class calls
+    /// another.
+    pub fn main_name(&self) -> &NameConfig {
+        &self.names[0]
+    }
+
     /// Backend slots: the main service's regions, then each further service's regions.
     pub fn backend_slots(&self) -> usize {
-        self.regions.max(1) as usize
-            + self.services[1..]
-                .iter()
-                .map(|s| s.regions.max(1) as usize)
-                .sum::<usize>()
+        (0..self.services.len())
+            .map(|s| self.service_regions(s))
+            .sum()
     }
 
     /// The service (index in `services`) of a backend slot.
@@ -620,13 +618,9 @@ impl Scenario {
         self.services.len() - 1
     }
 
-    /// Regions of a service (index in `services`): the main one's `regions`, else its own.
+    /// Regions of a service (index in `services`).
     pub fn service_regions(&self, service: usize) -> usize {
-        if service == 0 {
-            self.regions.max(1) as usize
-        } else {
-            self.services[service].regions.max(1) as usize
-        }
+        self.services[service].regions.max(1) as usize
     }
 
     /// The backend slot of a service's primary region (its region `r` is this + `r`).
@@ -634,9 +628,10 @@ impl Scenario {
         (0..service).map(|s| self.service_regions(s)).sum()
     }
 
-    /// Backend capacity in requests per second with every worker up.
+    /// The main service's capacity (one region) in requests per second with every worker up.
     pub fn backend_capacity_per_s(&self) -> f64 {
-        f64::from(self.workers) * 1000.0 / self.service_ms_mean
+        let main = self.main_service();
+        f64::from(main.workers) * 1000.0 / main.service_ms_mean
     }
 
     /// Request rate of one simulated client (a super-client sends for `client_scale` real

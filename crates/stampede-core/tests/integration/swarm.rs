@@ -95,11 +95,11 @@ pub fn check(sc: &Scenario, report: &Report) -> Result<(), String> {
         (0.0..=1.0).contains(&sum.availability) || sum.requests_finished == 0,
         format!("availability {} within [0, 1]", sum.availability),
     )?;
-    let capacity = u64::from(sc.queue_capacity);
+    let capacity = u64::from(sc.main_service().queue_capacity);
     ensure(
         s.queue_len_max
             .iter()
-            .all(|&q| q <= capacity * u64::from(sc.regions.max(1))),
+            .all(|&q| q <= capacity * u64::from(sc.main_service().regions.max(1))),
         format!("the main queue never holds more than its capacity {capacity}"),
     )?;
     for (b, (open, half)) in s
