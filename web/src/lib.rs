@@ -4,6 +4,7 @@
 //! Architecture invariant: the simulation never runs on the main thread; every number shown comes
 //! from a [`stampede_core::Report`].
 
+pub mod cells;
 pub mod change_note;
 pub mod delta;
 pub mod embed;
@@ -24,6 +25,10 @@ pub mod app;
 pub mod components;
 #[cfg(target_arch = "wasm32")]
 pub mod perf;
+#[cfg(target_arch = "wasm32")]
+pub mod pool;
+#[cfg(target_arch = "wasm32")]
+pub mod pool_worker;
 #[cfg(target_arch = "wasm32")]
 pub mod supervisor;
 #[cfg(target_arch = "wasm32")]

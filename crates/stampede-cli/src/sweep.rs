@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use stampede_core::report::{REPORT_FORMAT_VERSION, thousands};
-use stampede_core::scenario::params::{self, ParamKind, trim_number};
+use stampede_core::scenario::params;
 use stampede_core::scenario::{self as core_scenario, Problem};
 use stampede_core::{RawScenario, Scenario};
 
@@ -148,21 +148,7 @@ pub fn parse_vary(text: &str) -> Result<Vary, Problem> {
                     "steps must be a whole number from 1 to {STEPS_MAX}, got `{steps}`"
                 ))
             })?;
-        (0..steps)
-            .map(|i| {
-                let v = if steps == 1 {
-                    a
-                } else {
-                    a + (b - a) * i as f64 / (steps - 1) as f64
-                };
-                let v = if param.kind == ParamKind::Number {
-                    v
-                } else {
-                    v.round()
-                };
-                trim_number(v)
-            })
-            .collect()
+        stampede_core::grid::range_values(param, a, b, steps)
     } else {
         spec.split(',')
             .map(|v| v.trim().to_string())
@@ -271,12 +257,12 @@ impl Grid {
     /// The raw scenario of point `p`: varied values set, seed offset by its seed index.
     pub fn raw_point(&self, base: &RawScenario, point: usize) -> Result<RawScenario, Problem> {
         let (indices, seed_index) = self.coordinates(point);
-        let mut raw = base.clone();
-        for (vary, i) in self.varies.iter().zip(indices) {
-            core_scenario::set_param(&mut raw, &vary.key, &vary.values[i])?;
-        }
-        raw.run.seed = raw.run.seed.wrapping_add(seed_index as u64);
-        Ok(raw)
+        let values = self
+            .varies
+            .iter()
+            .zip(indices)
+            .map(|(vary, i)| (vary.key.as_str(), vary.values[i].as_str()));
+        stampede_core::grid::point_raw(base, values, seed_index)
     }
 
     /// The per-entry columns of a sweep of `base` over this grid: for each list of

@@ -8,6 +8,7 @@ pub mod bands;
 pub mod caption;
 pub mod cost;
 pub mod engine;
+pub mod grid;
 pub mod model;
 pub mod presets;
 pub mod queue;

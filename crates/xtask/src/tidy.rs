@@ -317,12 +317,18 @@ mod tests {
                 continue;
             }
             let name = path.file_name().unwrap().to_string_lossy().to_string();
-            if name == "worker.rs" {
-                continue; // src/worker.rs runs the core; bin/worker.rs registers it
+            if name == "worker.rs" || name == "pool_worker.rs" {
+                // src/worker.rs and src/pool_worker.rs run the core; their bins register them
+                continue;
             }
             let text = fs::read_to_string(&path).unwrap();
             let code = text.split("#[cfg(test)]").next().unwrap_or_default();
-            for banned in ["Simulation", "run_to_end", "advance_to"] {
+            for banned in [
+                "Simulation",
+                "run_to_end",
+                "advance_to",
+                "stampede_core::run(",
+            ] {
                 assert!(
                     !code.contains(banned),
                     "{} names `{banned}` outside its tests: the simulation runs only in the worker",

@@ -13,4 +13,5 @@ pub mod linked_text;
 pub mod number_control;
 pub mod painter;
 pub mod policy_chips;
+pub mod risk_map;
 pub mod transport;
